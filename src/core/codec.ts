@@ -1,0 +1,106 @@
+import { addExtension, Encoder } from 'cbor-x'
+import { MosaikError } from './errors.js'
+
+// Maps travel under CBOR tag 259 ("Map datatype") as [k, v, k, v, …] so they decode as
+// `Map` even when every key is a string (which plain cbor-x would turn into an object).
+class TaggedMap {}
+addExtension({
+  Class: Map as unknown as typeof TaggedMap,
+  tag: 259,
+  encode(map: Map<unknown, unknown>, encode: (v: unknown) => Uint8Array) {
+    const flat: unknown[] = []
+    for (const [k, v] of map) flat.push(k, v)
+    return encode(flat)
+  },
+  decode(flat: unknown[]) {
+    const map = new Map<unknown, unknown>()
+    for (let i = 0; i + 1 < flat.length; i += 2) map.set(flat[i], flat[i + 1])
+    return map
+  },
+})
+
+/** The one shared CBOR encoder: no record structures, so every peer decodes every frame alone. */
+const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: true })
+
+/** Raised when a value cannot be CBOR-encoded (functions, symbols, cycles …). */
+export class EncodingError extends MosaikError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('encoding', message, options)
+    this.name = 'EncodingError'
+  }
+}
+
+/**
+ * Encodes a value to CBOR. `Uint8Array`, `bigint`, `Map`, `Set`, `Date`, nested objects and
+ * `undefined` round-trip exactly through `decode`. Throws `EncodingError` for values CBOR
+ * cannot carry.
+ */
+export function encode(value: unknown): Uint8Array {
+  assertEncodable(value, new Set())
+  try {
+    return encoder.encode(value)
+  } catch (cause) {
+    throw new EncodingError(`cannot encode value: ${(cause as Error).message}`, { cause })
+  }
+}
+
+/**
+ * Deterministic encoding for byte comparison (compare-exchange): plain-object keys are
+ * sorted, so `{a, b}` and `{b, a}` encode to the same bytes.
+ */
+export function encodeCanonical(value: unknown): Uint8Array {
+  return encode(canonicalize(value))
+}
+
+/** Decodes one CBOR value. Throws `EncodingError` on garbage. */
+export function decode<T = unknown>(bytes: Uint8Array): T {
+  try {
+    return encoder.decode(bytes) as T
+  } catch (cause) {
+    throw new EncodingError(`cannot decode CBOR: ${(cause as Error).message}`, { cause })
+  }
+}
+
+/** Byte-wise equality of two buffers. */
+export function bytesEqual(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === b) return true
+  if (!a || !b || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false
+  const proto = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}
+
+function canonicalize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonicalize)
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, canonicalize(v)]))
+  if (value instanceof Set) return new Set([...value].map(canonicalize))
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {}
+    for (const k of Object.keys(value).sort()) out[k] = canonicalize(value[k])
+    return out
+  }
+  return value
+}
+
+function assertEncodable(value: unknown, seen: Set<object>): void {
+  const t = typeof value
+  if (t === 'function' || t === 'symbol') throw new EncodingError(`cannot encode a ${t}`)
+  if (value === null || t !== 'object') return
+  if (ArrayBuffer.isView(value) || value instanceof Date) return
+  const obj = value as object
+  if (seen.has(obj)) throw new EncodingError('cannot encode a cyclic value')
+  seen.add(obj)
+  if (Array.isArray(obj) || obj instanceof Set) for (const v of obj) assertEncodable(v, seen)
+  else if (obj instanceof Map)
+    for (const [k, v] of obj) {
+      assertEncodable(k, seen)
+      assertEncodable(v, seen)
+    }
+  else for (const v of Object.values(obj)) assertEncodable(v, seen)
+  seen.delete(obj)
+}

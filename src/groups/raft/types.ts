@@ -1,0 +1,178 @@
+/**
+ * The contract of the pure Raft core (DESIGN.md "Raft core"). The group
+ * driver (src/groups/group.ts) programs against exactly these names; the
+ * implementation lives beside this file. Nothing here does I/O, reads a clock
+ * or calls Math.random: time is `tick()`, randomness is `RaftConfig.rng`.
+ */
+
+/** Raft term (Raft §5.1). */
+export type Term = number
+/** Position in the replicated log, 1-based; 0 means "before the first entry". */
+export type LogIndex = number
+/** Opaque member id; the driver uses libp2p peer id strings. */
+export type NodeId = string
+
+/** mosaik's leadership preference: how eager a member is to lead. */
+export type LeadershipPreference = 'normal' | 'reluctant' | 'observer'
+/** mosaik's three-valued vote: a lagging or observing member abstains. */
+export type VoteResult = 'granted' | 'denied' | 'abstained'
+export type Role = 'follower' | 'candidate' | 'leader'
+
+/** One log entry. `command` is opaque to the core (the driver passes encoded bytes). */
+export interface Entry<C> {
+  readonly term: Term
+  readonly index: LogIndex
+  readonly command: C
+}
+
+export interface RaftConfig {
+  readonly id: NodeId
+  readonly preference: LeadershipPreference
+  /** Base election timeout in ticks; each reset picks base + rng()*jitter. */
+  readonly electionTicks: number
+  readonly electionJitterTicks: number
+  /** Leader heartbeat (empty AppendEntries) every this many ticks. */
+  readonly heartbeatTicks: number
+  /** Ticks to wait before this member may stand for the first time (mosaik's bootstrap delay). */
+  readonly bootstrapTicks: number
+  /** Extra election-timeout ticks for `reluctant` members. */
+  readonly reluctantExtraTicks: number
+  /** Strict mode: elections and commits need floor(minVoters/2)+1 granted votes. 0/undefined = default mode. */
+  readonly minVoters?: number
+  /** Max entries carried by one AppendEntries. */
+  readonly maxEntriesPerAppend: number
+  /** Seeded RNG in [0,1); injected so the simulator is deterministic. */
+  readonly rng: () => number
+}
+
+/** What must be persisted before the messages of the same Ready are sent (Raft §5, Figure 2). */
+export interface HardState {
+  readonly term: Term
+  readonly votedFor: NodeId | undefined
+  readonly commit: LogIndex
+}
+
+/** Role, leader and term as seen now; changes are reported in `Ready.softState`. */
+export interface SoftState {
+  readonly role: Role
+  readonly leader: NodeId | undefined
+  readonly term: Term
+}
+
+/** Opaque correlation id for a local proposal or strong read. */
+export type RequestId = number
+
+/** Every message carries `type`, `term`, `from`, `to`. */
+export type Message<C> =
+  | {
+      type: 'appendEntries'
+      term: Term
+      from: NodeId
+      to: NodeId
+      prevIndex: LogIndex
+      prevTerm: Term
+      entries: Entry<C>[]
+      commit: LogIndex
+    }
+  | {
+      type: 'appendEntriesResponse'
+      term: Term
+      from: NodeId
+      to: NodeId
+      success: boolean
+      lastIndex: LogIndex
+      lagging: boolean
+    }
+  | { type: 'requestVote'; term: Term; from: NodeId; to: NodeId; lastIndex: LogIndex; lastTerm: Term }
+  | { type: 'vote'; term: Term; from: NodeId; to: NodeId; vote: VoteResult }
+  | { type: 'forwardCommand'; term: Term; from: NodeId; to: NodeId; requestId: RequestId; commands: C[] }
+  | {
+      type: 'forwardCommandAck'
+      term: Term
+      from: NodeId
+      to: NodeId
+      requestId: RequestId
+      indices: LogIndex[] | undefined
+    }
+  | { type: 'readIndex'; term: Term; from: NodeId; to: NodeId; requestId: RequestId }
+  | { type: 'readIndexAck'; term: Term; from: NodeId; to: NodeId; requestId: RequestId; index: LogIndex | undefined }
+
+/** The outcome of a local `propose`: indices assigned by the leader, or rejected (no leader known). */
+export interface ProposalOutcome {
+  readonly requestId: RequestId
+  readonly indices: LogIndex[] | undefined
+}
+
+/** A strong read is safe once the local replica applied `index` (Raft §8 ReadIndex). */
+export interface ReadState {
+  readonly requestId: RequestId
+  readonly index: LogIndex | undefined
+}
+
+/**
+ * One batch of work for the driver. Handle fields in this order:
+ * 1. `truncateFrom` then `entries`, and `hardState`: persist;
+ * 2. `messages`: send (only after 1);
+ * 3. `reverted`: the committed prefix moved back to this index (default mode only): the
+ *    driver must rebuild its state machine (snapshot sync) before applying more;
+ * 4. `committed`: apply in order;
+ * 5. `proposals`, `readStates`, `softState`: report to callers.
+ * Then call `advance()`.
+ */
+export interface Ready<C> {
+  readonly softState?: SoftState
+  readonly hardState?: HardState
+  readonly truncateFrom?: LogIndex
+  readonly entries: Entry<C>[]
+  readonly messages: Message<C>[]
+  readonly reverted?: LogIndex
+  readonly committed: Entry<C>[]
+  readonly proposals: ProposalOutcome[]
+  readonly readStates: ReadState[]
+}
+
+export interface RaftStatus {
+  readonly id: NodeId
+  readonly role: Role
+  readonly term: Term
+  readonly leader: NodeId | undefined
+  readonly commit: LogIndex
+  readonly applied: LogIndex
+  readonly lastIndex: LogIndex
+  readonly firstIndex: LogIndex
+  /** Peers currently connected (as told by the driver) with their preference. */
+  readonly peers: ReadonlyMap<NodeId, LeadershipPreference>
+  /** True while this follower knows it is behind the leader and abstains. */
+  readonly lagging: boolean
+}
+
+/** Persisted state a restarted member comes back with. */
+export interface RaftRestore<C> {
+  readonly hardState: HardState
+  readonly entries: Entry<C>[]
+  /** Index/term of an installed snapshot the entries follow, if any. */
+  readonly snapshot?: { index: LogIndex; term: Term }
+}
+
+/** The pure core: inputs on the left, one `Ready` out. */
+export interface RaftCore<C> {
+  tick(): void
+  step(message: Message<C>): void
+  /** Propose commands; the outcome arrives in `Ready.proposals` (forwarded to the leader when this member follows). */
+  propose(commands: C[]): RequestId
+  /** Ask for a linearizable read point (forwarded to the leader when this member follows). */
+  readIndex(): RequestId
+  /** The driver reports membership; the core never assumes a fixed cluster. */
+  peerUp(id: NodeId, preference: LeadershipPreference): void
+  peerDown(id: NodeId): void
+  /** The driver installed a state-machine snapshot up to `index` (term `term`); the log restarts after it. */
+  installSnapshot(index: LogIndex, term: Term): void
+  /** Drop log entries at or below `index` (must be ≤ applied). */
+  compact(index: LogIndex): void
+  /** Entries in [from, to] still in the log, for a laggard or a replay. */
+  entries(from: LogIndex, to: LogIndex): Entry<C>[]
+  hasReady(): boolean
+  ready(): Ready<C>
+  advance(): void
+  status(): RaftStatus
+}
