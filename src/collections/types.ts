@@ -1,0 +1,95 @@
+/**
+ * Public types of replicated collections (API.md "Cell"). `cell.ts` implements them on
+ * the public group API; the React layer programs against exactly these names.
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import type { GroupId, PeerId, StoreId, Version } from '../core/id.js'
+
+/** Consensus timings and mode; every field is part of the group id (peers must agree). */
+export interface ConsensusConfig {
+  /** Leader heartbeat period, ms (default 500; up to 150 ms jitter is subtracted). */
+  heartbeatInterval: number
+  /** Follower election timeout, ms (default 2000; up to 500 ms jitter is added). */
+  electionTimeout: number
+  /** Wait before the first election, ms (default 3000, shortened when discovery shows no other member). */
+  bootstrapDelay: number
+  /** Missed heartbeats before a bond is considered down (default 10). */
+  maxMissedHeartbeats: number
+  /** Strict mode: elections and commits need floor(minVoters/2)+1 granted votes (0 = default, availability first). */
+  minVoters: number
+}
+
+/** Snapshot sync settings (mosaik's SyncConfig); part of the group id. */
+export interface SyncConfig {
+  /** Items per fetched batch (default 2000). */
+  fetchBatchSize: number
+  /** How long peers keep a snapshot for fetchers, ms (default 10 000). */
+  snapshotTtl: number
+  /** How long a laggard waits for the snapshot to be taken, ms (default 15 000). */
+  snapshotRequestTimeout: number
+  /** How long one batch fetch may take, ms (default 5 000). */
+  fetchTimeout: number
+}
+
+export interface CellOptions<T> {
+  /** Part of the group id, like Rust's `type_name::<T>()`; default 'unknown'. */
+  typeName?: string
+  /** Validates local writes and every value a peer sends (Standard Schema v1: zod, valibot, arktype …). */
+  schema?: StandardSchemaV1<T>
+  sync?: Partial<SyncConfig>
+  consensus?: Partial<ConsensusConfig>
+  /** How long a write may wait for a leader and its commit before failing `offline`, ms (default 10 000). */
+  writeTimeout?: number
+}
+
+/** An immutable view of a replica; keeps its identity until something visible changes. */
+export interface CellSnapshot<T> {
+  readonly value: T | undefined
+  readonly version: Version
+  readonly online: boolean
+  readonly leader: PeerId | undefined
+  readonly role: 'leader' | 'follower' | 'candidate'
+}
+
+/** Waits on a replica's state. Every promise rejects with `CellError('network-down')` when the cell closes. */
+export interface When {
+  /** Resolves at once if online. */
+  online(): Promise<void>
+  offline(): Promise<void>
+  /** The next committed change of the local replica. */
+  updated(): Promise<void>
+  /** Resolves once the local replica applied `version`. */
+  reaches(version: Version): Promise<void>
+  leaderElected(): Promise<PeerId>
+  leaderChanged(): Promise<PeerId | undefined>
+  /** Committed state moved back (default consistency mode, after a partition); resolves with the version it moved back to. */
+  reverted(): Promise<Version>
+}
+
+export interface CellReader<T> {
+  /** Local committed value, O(1), no network. */
+  read(): T | undefined
+  get(): T | undefined
+  isEmpty(): boolean
+  isNone(): boolean
+  isSome(): boolean
+  /** Committed version of the local replica. */
+  version(): Version
+  readonly groupId: GroupId
+  readonly storeId: StoreId
+  readonly when: When
+  /** For `useSyncExternalStore`: fires once per applied batch or visible state change. */
+  subscribe(listener: () => void): () => void
+  getSnapshot(): CellSnapshot<T>
+  /** Leaves the group (graceful departure); idempotent. */
+  close(): Promise<void>
+}
+
+export interface CellWriter<T> extends CellReader<T> {
+  /** Resolves with the version at which the write commits. */
+  write(value: T): Promise<Version>
+  set(value: T): Promise<Version>
+  /** Compares encoded bytes; a mismatch still commits (and bumps the version) but changes nothing. */
+  compareExchange(current: T | undefined, next: T | undefined): Promise<Version>
+  clear(): Promise<Version>
+}
