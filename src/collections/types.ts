@@ -4,32 +4,9 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { GroupId, PeerId, StoreId, Version } from '../core/id.js'
+import type { ConsensusConfig, SyncConfig } from '../groups/config.js'
 
-/** Consensus timings and mode; every field is part of the group id (peers must agree). */
-export interface ConsensusConfig {
-  /** Leader heartbeat period, ms (default 500; up to 150 ms jitter is subtracted). */
-  heartbeatInterval: number
-  /** Follower election timeout, ms (default 2000; up to 500 ms jitter is added). */
-  electionTimeout: number
-  /** Wait before the first election, ms (default 3000, shortened when discovery shows no other member). */
-  bootstrapDelay: number
-  /** Missed heartbeats before a bond is considered down (default 10). */
-  maxMissedHeartbeats: number
-  /** Strict mode: elections and commits need floor(minVoters/2)+1 granted votes (0 = default, availability first). */
-  minVoters: number
-}
-
-/** Snapshot sync settings (mosaik's SyncConfig); part of the group id. */
-export interface SyncConfig {
-  /** Items per fetched batch (default 2000). */
-  fetchBatchSize: number
-  /** How long peers keep a snapshot for fetchers, ms (default 10 000). */
-  snapshotTtl: number
-  /** How long a laggard waits for the snapshot to be taken, ms (default 15 000). */
-  snapshotRequestTimeout: number
-  /** How long one batch fetch may take, ms (default 5 000). */
-  fetchTimeout: number
-}
+export type { ConsensusConfig, SyncConfig }
 
 export interface CellOptions<T> {
   /** Part of the group id, like Rust's `type_name::<T>()`; default 'unknown'. */
