@@ -1,0 +1,75 @@
+/**
+ * The physical limit: the round trip of a raw libp2p stream. An echo protocol on one node,
+ * one stream opened from the other over an existing connection, and a small message sent
+ * and awaited back, one at a time. No framing, no CBOR, no consensus: the least any
+ * replicated write can cost is one of these.
+ */
+import type { Connection, Libp2p, Stream } from '@libp2p/interface'
+import { now, within } from './stats.js'
+
+export const ECHO_PROTOCOL = '/mosaik-bench/echo/1'
+
+/** Makes `node` echo every chunk it receives on `ECHO_PROTOCOL`. Idempotent. */
+export async function serveEcho(node: Libp2p): Promise<void> {
+  if (node.getProtocols().includes(ECHO_PROTOCOL)) return
+  await node.handle(
+    ECHO_PROTOCOL,
+    (stream: Stream) => {
+      stream.addEventListener('message', (evt) => {
+        stream.send(evt.data)
+      })
+      stream.addEventListener('remoteCloseWrite', () => {
+        void stream.close().catch(() => {})
+      })
+    },
+    { runOnLimitedConnection: true, maxInboundStreams: 1024 },
+  )
+}
+
+export interface RttOptions {
+  /** Round trips recorded. */
+  samples: number
+  /** Round trips done first and not recorded (JIT, congestion window, ICE settling). */
+  warmup?: number
+  /** Payload size in bytes (default 64: about one small consensus message). */
+  bytes?: number
+}
+
+/**
+ * Round-trip times in ms of `samples` echoes over `conn`, whose remote end must `serveEcho`.
+ * Each round trip sends `bytes` bytes and waits until all of them came back.
+ */
+export async function measureRtt(conn: Connection, opts: RttOptions): Promise<number[]> {
+  const bytes = opts.bytes ?? 64
+  const warmup = opts.warmup ?? 20
+  const stream = await conn.newStream(ECHO_PROTOCOL, { runOnLimitedConnection: true })
+  const payload = new Uint8Array(bytes).fill(7)
+  let received = 0
+  let wake: (() => void) | undefined
+  stream.addEventListener('message', (evt) => {
+    received += evt.data.byteLength
+    if (received >= bytes && wake) {
+      const w = wake
+      wake = undefined
+      w()
+    }
+  })
+  const once = async (): Promise<number> => {
+    received = 0
+    const arrived = new Promise<void>((resolve) => {
+      wake = resolve
+    })
+    const t0 = now()
+    stream.send(payload)
+    await within(10_000, `an echo of ${bytes} bytes over ${conn.remoteAddr}`, arrived)
+    return now() - t0
+  }
+  try {
+    for (let i = 0; i < warmup; i++) await once()
+    const out: number[] = []
+    for (let i = 0; i < opts.samples; i++) out.push(await once())
+    return out
+  } finally {
+    await stream.close().catch(() => stream.abort(new Error('bench rtt done')))
+  }
+}

@@ -1,0 +1,71 @@
+/** Order statistics over repeated measurements. */
+
+/** Median, p99, min, max and mean of a set of samples, all in the samples' unit. */
+export interface Summary {
+  readonly n: number
+  readonly median: number
+  readonly p99: number
+  readonly min: number
+  readonly max: number
+  readonly mean: number
+}
+
+/**
+ * Summarises samples. Percentiles use the nearest-rank method on sorted samples, so p99 of
+ * fewer than 100 samples is the maximum: honest rather than interpolated. Throws on no samples,
+ * because a benchmark that measured nothing must not print a number.
+ */
+export function summarize(samples: readonly number[]): Summary {
+  if (samples.length === 0) throw new Error('summarize: no samples')
+  const sorted = [...samples].sort((a, b) => a - b)
+  const rank = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number
+  let sum = 0
+  for (const s of sorted) sum += s
+  return {
+    n: sorted.length,
+    median: rank(0.5),
+    p99: rank(0.99),
+    min: sorted[0] as number,
+    max: sorted[sorted.length - 1] as number,
+    mean: sum / sorted.length,
+  }
+}
+
+/** Milliseconds since an arbitrary origin, sub-millisecond resolution. */
+export const now = (): number => performance.now()
+
+/** Runs `fn` `n` times one after another and returns each duration in ms. */
+export async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = []
+  for (let i = 0; i < n; i++) {
+    const t0 = now()
+    await fn(i)
+    out.push(now() - t0)
+  }
+  return out
+}
+
+/** Rejects with a message naming what was awaited when `promise` does not settle within `ms`. */
+export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Polls `cond` every `everyMs` until true; rejects naming `what` after `ms`. */
+export async function until(ms: number, what: string, cond: () => boolean, everyMs = 2): Promise<void> {
+  const deadline = now() + ms
+  while (!cond()) {
+    if (now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, everyMs))
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
