@@ -18,6 +18,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { bytesEqual, encodeCanonical } from '../core/codec.js'
 import { UniqueId } from '../core/id.js'
 import { Emitter } from '../core/watch.js'
+import type { ApplyContext, LeadershipPreference, Snapshot, StateMachine } from '../groups/types.js'
 import { decodeValue } from './value.js'
 
 /** A committed cell command. Values are CBOR bytes (mosaik's `Encoded<T>`); `null` is "no value". */
@@ -51,6 +52,8 @@ export interface CellMachineOptions<T> {
   /** Part of the signature, like Rust's `type_name::<T>()`. */
   readonly typeName: string
   readonly schema?: StandardSchemaV1<T> | undefined
+  /** Writers are `normal` members, readers `observer`s (never lead, never counted in a quorum). */
+  readonly writer: boolean
 }
 
 /** The group-key prefix of every cell; part of the signature, as in mosaik. */
@@ -66,16 +69,17 @@ interface Register<T> {
 }
 
 /**
- * Applies cell commands deterministically. `applied` fires once per batch with the
- * number of commands in it, after the whole batch is applied; `rejected` fires for
- * each refused command.
+ * Applies cell commands deterministically. `applied` fires once per batch, after the
+ * whole batch is applied, with the version the replica reached (`undefined` after a
+ * snapshot install, whose version the group reports); `rejected` fires for each
+ * refused command.
  */
-export class CellMachine<T> {
+export class CellMachine<T> implements StateMachine<CellCommand, never, never, Uint8Array> {
   readonly #options: CellMachineOptions<T>
   readonly #signature: UniqueId
   #register: Register<T> | undefined
   #rejected = 0
-  readonly applied = new Emitter<number>()
+  readonly applied = new Emitter<number | undefined>()
   readonly rejected = new Emitter<CellRejection>()
 
   constructor(options: CellMachineOptions<T>) {
@@ -98,32 +102,36 @@ export class CellMachine<T> {
     return this.#rejected
   }
 
-  apply(command: unknown): void {
-    this.applyBatch([command])
+  leadershipPreference(): LeadershipPreference {
+    return this.#options.writer ? 'normal' : 'observer'
+  }
+
+  /** A cell has no queries: its whole state is the local value (mosaik's `query` is a no-op too). */
+  query(query: never): never {
+    throw new TypeError(`a cell has no queries (got ${String(query)})`)
+  }
+
+  apply(command: CellCommand, ctx?: ApplyContext): void {
+    this.applyBatch([command], ctx)
   }
 
   /** Applies committed commands in log order, then tells listeners once. */
-  applyBatch(commands: Iterable<unknown>): void {
-    let count = 0
-    for (const command of commands) {
-      count++
-      this.#applyOne(command)
-    }
-    this.applied.emit(count)
+  applyBatch(commands: Iterable<CellCommand>, ctx?: ApplyContext): void {
+    for (const command of commands) this.#applyOne(command)
+    this.applied.emit(ctx?.lastIndex)
   }
 
   /** The state as snapshot items: no item when empty, else one item, the value's bytes. */
-  createSnapshot(): Uint8Array[] {
-    return this.#register ? [this.#register.bytes] : []
+  createSnapshot(): Snapshot<Uint8Array> {
+    const items = this.#register ? [this.#register.bytes] : []
+    return { length: items.length, range: (start, end) => items.slice(start, end) }
   }
 
   /**
    * Replaces the state with a fetched snapshot (the last item wins, as in mosaik). An
-   * item that does not decode or fails the schema leaves the cell empty and is counted:
-   * a snapshot is what a peer's committed state was, so this only happens with a faulty
-   * or differently configured peer.
+   * item that does not decode or fails the schema leaves the cell empty and is counted.
    */
-  installSnapshot(items: Iterable<unknown>): void {
+  installSnapshot(items: Iterable<Uint8Array>): void {
     let last: unknown
     let any = false
     for (const item of items) {
@@ -132,14 +140,16 @@ export class CellMachine<T> {
     }
     this.#register = undefined
     if (any) {
+      // A faulty or differently configured peer is the only way to get here with bad bytes.
       const checked = decodeValue(this.#options.schema, last)
       if (checked.ok) this.#register = { value: checked.value, bytes: last as Uint8Array }
       else this.#reject('Snapshot', checked.kind, checked.detail)
     }
-    this.applied.emit(0)
+    this.applied.emit(undefined)
   }
 
   #applyOne(command: unknown): void {
+    // Typed as a CellCommand by the group, but decoded from a peer's bytes: check the shape.
     if (!isCellCommand(command)) {
       this.#reject(describeUnknown(command), 'malformed', 'not a cell command')
       return

@@ -1,0 +1,223 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import { CellError, type RejectReason } from '../core/errors.js'
+import { type GroupId, type StoreId, UniqueId, type Version } from '../core/id.js'
+import type { Group, GroupState } from '../groups/types.js'
+import type { Network } from '../network/network.js'
+import { type CellCommand, CellMachine, type CellRejection } from './cell-machine.js'
+import { CollectionWhen, networkDown, toCellError } from './cell-when.js'
+import { joinCollectionGroup } from './join.js'
+import type { CellOptions, CellReader, CellSnapshot, When } from './types.js'
+
+/** Default bound of a write: a pending write settles within this many ms. */
+export const DEFAULT_WRITE_TIMEOUT = 10_000
+
+const REJECT_REASON: Record<CellRejection['kind'], RejectReason> = {
+  encoding: 'malformed',
+  malformed: 'malformed',
+  invalid: 'invalid-value',
+}
+
+/**
+ * The read side of a cell replica (mosaik `Cell<T, READER>`), and the base of the writer.
+ * Reads are local and O(1). `getSnapshot()` keeps its identity until the value, version,
+ * online state, leader or role changes; listeners fire once per applied batch (and on
+ * each other visible change), never once per command.
+ */
+export class CellReaderHandle<T> implements CellReader<T> {
+  readonly storeId: StoreId
+  readonly groupId: GroupId
+  readonly when: When
+  protected readonly group: Group<CellCommand>
+  protected readonly schema: StandardSchemaV1<T> | undefined
+  protected readonly writeTimeout: number
+  readonly #network: Network
+  readonly #machine: CellMachine<T>
+  readonly #listeners = new Set<() => void>()
+  /** Fails each pending write with `network-down` (its own value inside). */
+  readonly #pending = new Set<() => void>()
+  readonly #unsubscribe: (() => void)[] = []
+  #snapshot: CellSnapshot<T>
+  /** Version reached by the last applied batch; 0 after a snapshot install (the group then knows best). */
+  #batchVersion = 0
+  #closed = false
+  #closing: Promise<void> | undefined
+
+  constructor(network: Network, storeId: StoreId | string, options: CellOptions<T>, writer: boolean) {
+    this.#network = network
+    this.storeId = UniqueId.from(storeId)
+    this.schema = options.schema
+    this.writeTimeout = options.writeTimeout ?? DEFAULT_WRITE_TIMEOUT
+    this.#machine = new CellMachine<T>({
+      storeId: this.storeId,
+      typeName: options.typeName ?? 'unknown',
+      schema: options.schema,
+      writer,
+    })
+    this.#unsubscribe.push(
+      this.#machine.applied.on((version) => {
+        this.#batchVersion = version ?? 0
+        this.#refresh()
+      }),
+      this.#machine.rejected.on((r) => this.#reportRejection(r)),
+    )
+    this.group = joinCollectionGroup(network, {
+      key: this.storeId,
+      stateMachine: this.#machine,
+      consensus: options.consensus,
+      sync: options.sync,
+      labels: { store: this.storeId.toString(), kind: 'cell' },
+    })
+    this.groupId = this.group.id
+    this.when = new CollectionWhen(this.group.when, () => this.#closed)
+    this.#snapshot = this.#build()
+    this.#unsubscribe.push(this.group.subscribe(() => this.#onGroupChange()))
+    const onStop = () => this.#markClosed()
+    network.signal.addEventListener('abort', onStop, { once: true })
+    this.#unsubscribe.push(() => network.signal.removeEventListener('abort', onStop))
+    if (network.stopped || this.group.closed) this.#markClosed()
+  }
+
+  read(): T | undefined {
+    return this.#machine.value()
+  }
+
+  get(): T | undefined {
+    return this.#machine.value()
+  }
+
+  isEmpty(): boolean {
+    return this.#machine.value() === undefined
+  }
+
+  isNone(): boolean {
+    return this.isEmpty()
+  }
+
+  isSome(): boolean {
+    return !this.isEmpty()
+  }
+
+  version(): Version {
+    return Math.max(this.group.committed(), this.#batchVersion)
+  }
+
+  /** Values refused by `apply` on this replica (bad bytes, schema failures); also reported as telemetry. */
+  get rejected(): number {
+    return this.#machine.rejectedCount
+  }
+
+  /** True once `close()` was called or the network stopped. */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => {
+      this.#listeners.delete(listener)
+    }
+  }
+
+  getSnapshot(): CellSnapshot<T> {
+    return this.#snapshot
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  /**
+   * Runs one command through the group, bounded by `writeTimeout`. Every way it can
+   * fail becomes a `CellError` carrying `value`; closing the cell fails it at once.
+   */
+  protected async execute<V>(command: CellCommand, value: V): Promise<Version> {
+    if (this.#closed) throw networkDown(value)
+    const ms = this.writeTimeout
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let fail!: () => void
+    const guard = new Promise<never>((_, reject) => {
+      fail = () => reject(networkDown(value))
+      timer = setTimeout(() => reject(new CellError('offline', `no commit within ${ms} ms (write timeout)`, value)), ms)
+    })
+    this.#pending.add(fail)
+    try {
+      const committed = this.group.execute(command, { timeout: ms }).catch((err: unknown) => {
+        throw this.#closed ? networkDown(value, err) : toCellError(err, value)
+      })
+      return await Promise.race([committed, guard])
+    } finally {
+      clearTimeout(timer)
+      this.#pending.delete(fail)
+    }
+  }
+
+  #onGroupChange(): void {
+    if (this.group.closed) this.#markClosed()
+    else this.#refresh()
+  }
+
+  /** Rebuilds the snapshot and tells listeners if anything visible changed. */
+  #refresh(): void {
+    const next = this.#build()
+    const prev = this.#snapshot
+    if (
+      next.version === prev.version &&
+      next.online === prev.online &&
+      next.leader === prev.leader &&
+      next.role === prev.role &&
+      Object.is(next.value, prev.value)
+    )
+      return
+    this.#snapshot = next
+    for (const l of [...this.#listeners]) {
+      try {
+        l()
+      } catch (err) {
+        console.error('mosaik-react: a cell listener threw', err)
+      }
+    }
+  }
+
+  #build(): CellSnapshot<T> {
+    const state: GroupState = this.group.getSnapshot()
+    return Object.freeze({
+      value: this.#machine.value(),
+      version: this.version(),
+      online: state.online && !this.#closed,
+      leader: this.#closed ? undefined : state.leader,
+      role: state.role,
+    })
+  }
+
+  #reportRejection(r: CellRejection): void {
+    if (this.#network.stopped) return
+    this.#network.emitTelemetry({
+      type: 'input.rejected',
+      at: performance.now(),
+      peer: this.#network.peerId,
+      remote: undefined,
+      protocol: `collections/cell/${this.groupId?.short() ?? ''}`,
+      reason: REJECT_REASON[r.kind],
+      detail: `${r.command}: ${r.detail}`,
+    })
+  }
+
+  /** Network stopped or cell closed: fail pending writes, go offline for good. */
+  #markClosed(): void {
+    if (this.#closed) return
+    this.#closed = true
+    for (const fail of [...this.#pending]) fail()
+    this.#refresh()
+  }
+
+  async #close(): Promise<void> {
+    this.#markClosed()
+    try {
+      await this.group.leave()
+    } finally {
+      for (const u of this.#unsubscribe.splice(0)) u()
+      this.#listeners.clear()
+    }
+  }
+}
