@@ -1,0 +1,68 @@
+import type { Entry, HardState, LogIndex, RaftRestore, Term } from './raft/types.js'
+
+/**
+ * Where a member persists its Raft state (Raft §5, Figure 2: term, vote and log must be
+ * durable before messages that depend on them are sent). Calls are synchronous so the
+ * driver can keep the persist-then-send order without awaiting; a durable implementation
+ * writes through or journals synchronously. Entries carry opaque, CBOR-encodable commands.
+ */
+export interface Storage {
+  /** What a restarting member comes back with, or undefined on first start. */
+  load(): RaftRestore<unknown> | undefined
+  saveHardState(state: HardState): void
+  /** Removes entries at and after `index` (a new leader overwrote them). */
+  truncateFrom(index: LogIndex): void
+  /** Appends entries that follow the stored log. */
+  append(entries: readonly Entry<unknown>[]): void
+  /** A state-machine snapshot up to `index` was installed; the log restarts after it. */
+  saveSnapshot(index: LogIndex, term: Term): void
+  /** Entries at or below `index` may be dropped. */
+  compact(index: LogIndex): void
+}
+
+/** Keeps everything in memory; the default. `load()` returns what was saved, so a test can restart a member from it. */
+export class MemoryStorage implements Storage {
+  #hardState: HardState | undefined
+  #entries: Entry<unknown>[] = []
+  #snapshot: { index: LogIndex; term: Term } | undefined
+
+  load(): RaftRestore<unknown> | undefined {
+    if (!this.#hardState) return undefined
+    return {
+      hardState: this.#hardState,
+      entries: [...this.#entries],
+      ...(this.#snapshot ? { snapshot: this.#snapshot } : {}),
+    }
+  }
+
+  saveHardState(state: HardState): void {
+    this.#hardState = state
+  }
+
+  truncateFrom(index: LogIndex): void {
+    const at = this.#entries.findIndex((e) => e.index >= index)
+    if (at >= 0) this.#entries.length = at
+  }
+
+  append(entries: readonly Entry<unknown>[]): void {
+    if (entries.length === 0) return
+    const first = entries[0] as Entry<unknown>
+    this.truncateFrom(first.index)
+    for (const e of entries) this.#entries.push(e)
+  }
+
+  saveSnapshot(index: LogIndex, term: Term): void {
+    this.#snapshot = { index, term }
+    this.#entries = this.#entries.filter((e) => e.index > index)
+  }
+
+  compact(index: LogIndex): void {
+    const at = this.#entries.findIndex((e) => e.index > index)
+    this.#entries = at < 0 ? [] : this.#entries.slice(at)
+  }
+
+  /** Entries currently kept (for tests proving the log stays bounded). */
+  get length(): number {
+    return this.#entries.length
+  }
+}
