@@ -6,6 +6,7 @@
 import type { RejectReason } from '../core/errors.js'
 import type { IdLike, PeerId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
+import type { RetryOptions } from './retry.js'
 
 /** Why a channel closed. `local`/`remote` graceful closes carry no reject reason. */
 export interface CloseInfo {
@@ -50,6 +51,13 @@ export interface ChannelOptions {
   /** Largest accepted frame; default 4 MiB (`DEFAULT_MAX_FRAME_SIZE`). */
   readonly maxFrameSize?: number
   readonly signal?: AbortSignal
+  /**
+   * Also run over limited (relayed, data-capped) connections. Default false: the channel
+   * waits for a direct connection. Discovery's catalog exchange sets it.
+   */
+  readonly allowLimited?: boolean
+  /** Overrides the network's dial retry policy for `openChannel`. */
+  readonly retry?: RetryOptions
 }
 
 /** A signed discovery entry, as verified and stored in the catalog. Ids are hex strings. */

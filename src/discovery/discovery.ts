@@ -1,0 +1,347 @@
+import type { GossipSub, Message } from '@libp2p/gossipsub'
+import type { IdentifyResult, Libp2p, PeerId as Libp2pPeerId, PrivateKey } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { RejectReason } from '../core/errors.js'
+import { type IdLike, type PeerId, UniqueId } from '../core/id.js'
+import { Emitter } from '../core/watch.js'
+import type { RetryOptions } from '../network/retry.js'
+import type { Discovery, DiscoveryEvent, NetworkServices, PeerEntry } from '../network/types.js'
+import { Catalog } from './catalog.js'
+import { PeerDialer } from './dialer.js'
+import { DEFAULT_MAX_ENTRY_BYTES, signEntry, verifyEntry } from './entry.js'
+import { CatalogExchange } from './exchange.js'
+
+/** Tunables of discovery; defaults in `DEFAULT_DISCOVERY`. */
+export interface DiscoveryConfig {
+  /** Mean time between periodic announces. */
+  announceIntervalMs: number
+  /** Each period is drawn from `interval × (1 ± jitter)`. */
+  announceJitter: number
+  /** Entries not refreshed for this long are purged (`departed`) and refused as stale. */
+  purgeAfterMs: number
+  /** Entries dated further than this in the future are refused. */
+  maxDriftMs: number
+  maxEntryBytes: number
+  /** Most entries accepted from one catalog exchange. */
+  maxCatalogEntries: number
+  /** Bound of one catalog exchange. */
+  exchangeTimeoutMs: number
+  /** Dial peers found in the catalog (and redial them when dropped). */
+  dialPeers: boolean
+  tags: IdLike[]
+  /** Retry policy of catalog dials. */
+  dial: RetryOptions
+}
+
+export const DEFAULT_DISCOVERY: DiscoveryConfig = {
+  announceIntervalMs: 3_500,
+  announceJitter: 0.4,
+  purgeAfterMs: 6 * 3_500,
+  maxDriftMs: 50_000,
+  maxEntryBytes: DEFAULT_MAX_ENTRY_BYTES,
+  maxCatalogEntries: 1_024,
+  exchangeTimeoutMs: 5_000,
+  dialPeers: true,
+  tags: [],
+  dial: { attempts: 4 },
+}
+
+/** What discovery needs of its network. */
+export interface DiscoveryHost extends NetworkServices {
+  readonly id: UniqueId
+  readonly libp2p: Libp2p<{ pubsub: GossipSub }>
+  addresses(): string[]
+}
+
+/** Discovery plus its lifecycle and counters; `Network` owns one. */
+export interface DiscoveryService extends Discovery {
+  start(): Promise<void>
+  /** Announces departure (gossip and direct to connected peers), then stops. Idempotent. */
+  stop(): Promise<void>
+  /** Entries dropped so far, by reason (unsigned and forged count as `bad-signature`). */
+  rejected(): Readonly<Partial<Record<RejectReason, number>>>
+  /** Signs and publishes the local entry now. */
+  announce(): Promise<void>
+  /** The gossipsub topic of this network's announces. */
+  readonly topic: string
+}
+
+export function createDiscovery(
+  host: DiscoveryHost,
+  key: PrivateKey,
+  config: Partial<DiscoveryConfig> = {},
+): DiscoveryService {
+  return new PeerDiscovery(host, key, { ...DEFAULT_DISCOVERY, ...config })
+}
+
+/**
+ * mosaik's discovery on libp2p: each peer signs its entry and gossips it on
+ * `mosaik/<network hex>/announce` every few seconds (with jitter) and at once when it
+ * changes; two peers that connect swap full catalogs over `/mosaik/<net>/catalog/1`, so
+ * peers behind a relay learn each other from it. Entries are verified before they count;
+ * stale ones are purged; a graceful stop sends a signed departure notice.
+ */
+class PeerDiscovery implements DiscoveryService {
+  readonly topic: string
+  readonly #host: DiscoveryHost
+  readonly #key: PrivateKey
+  readonly #config: DiscoveryConfig
+  readonly #catalog: Catalog
+  readonly #events = new Emitter<DiscoveryEvent>()
+  readonly #rejected = new Map<RejectReason, number>()
+  readonly #dialer: PeerDialer
+  readonly #exchange: CatalogExchange
+  readonly #tags = new Set<string>()
+  readonly #groups = new Set<string>()
+  readonly #startedAt = Date.now()
+  #self: PeerEntry
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #announceQueued = false
+  #state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
+  #stopping: Promise<void> | undefined
+
+  constructor(host: DiscoveryHost, key: PrivateKey, config: DiscoveryConfig) {
+    this.#host = host
+    this.#key = key
+    this.#config = config
+    this.topic = `mosaik/${host.id.toString()}/announce`
+    this.#catalog = new Catalog(host.peerId)
+    this.#dialer = new PeerDialer(host.libp2p, config.dial)
+    this.#exchange = new CatalogExchange(host, config, {
+      entries: () => this.#catalog.signedBytes(),
+      self: () => signEntry(this.#key, this.#refreshSelf()),
+      ingest: (bytes, remote, protocol) => this.#ingest(bytes, remote, protocol),
+      count: (reason) => this.#count(reason),
+    })
+    for (const t of config.tags) this.#tags.add(UniqueId.from(t).toString())
+    this.#self = this.#buildSelf(this.#startedAt)
+  }
+
+  self(): PeerEntry {
+    return this.#self
+  }
+
+  catalog(): ReadonlyMap<PeerId, PeerEntry> {
+    return this.#catalog.snapshot()
+  }
+
+  onEvent(listener: (event: DiscoveryEvent) => void): () => void {
+    return this.#events.on(listener)
+  }
+
+  addTags(...tags: IdLike[]): void {
+    this.#change(() => {
+      for (const t of tags) this.#tags.add(UniqueId.from(t).toString())
+    })
+  }
+
+  removeTags(...tags: IdLike[]): void {
+    this.#change(() => {
+      for (const t of tags) this.#tags.delete(UniqueId.from(t).toString())
+    })
+  }
+
+  joinGroup(groupId: IdLike): void {
+    this.#change(() => this.#groups.add(UniqueId.from(groupId).toString()))
+  }
+
+  leaveGroup(groupId: IdLike): void {
+    this.#change(() => this.#groups.delete(UniqueId.from(groupId).toString()))
+  }
+
+  peersInGroup(groupId: IdLike): PeerId[] {
+    const g = UniqueId.from(groupId).toString()
+    return [...this.#catalog.snapshot().values()].filter((e) => e.groups.includes(g)).map((e) => e.peerId)
+  }
+
+  rejected(): Readonly<Partial<Record<RejectReason, number>>> {
+    return Object.fromEntries(this.#rejected)
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') return
+    this.#state = 'running'
+    const { libp2p } = this.#host
+    libp2p.services.pubsub.subscribe(this.topic)
+    libp2p.services.pubsub.addEventListener('message', this.#onGossip)
+    libp2p.addEventListener('peer:identify', this.#onIdentify)
+    libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
+    libp2p.addEventListener('self:peer:update', this.#onSelfUpdate)
+    this.#exchange.start()
+    this.#schedule()
+    await this.announce()
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop()
+    return this.#stopping
+  }
+
+  async announce(): Promise<void> {
+    if (this.#state !== 'running') return
+    const bytes = await signEntry(this.#key, this.#refreshSelf())
+    await this.#publish(bytes)
+  }
+
+  async #stop(): Promise<void> {
+    if (this.#state !== 'running') {
+      this.#state = 'stopped'
+      return
+    }
+    this.#state = 'stopping'
+    clearTimeout(this.#timer)
+    this.#dialer.stop()
+    const { libp2p } = this.#host
+    libp2p.services.pubsub.removeEventListener('message', this.#onGossip)
+    libp2p.removeEventListener('peer:identify', this.#onIdentify)
+    libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
+    libp2p.removeEventListener('self:peer:update', this.#onSelfUpdate)
+    // Graceful departure (mosaik's departure window): tell everyone we can reach, bounded.
+    const farewell = await signEntry(this.#key, this.#refreshSelf(), true)
+    await Promise.allSettled([this.#publish(farewell), this.#exchange.pushToConnected(farewell)])
+    this.#exchange.stop()
+    libp2p.services.pubsub.unsubscribe(this.topic)
+    this.#catalog.clear()
+    this.#events.clear()
+    this.#state = 'stopped'
+  }
+
+  async #publish(bytes: Uint8Array): Promise<void> {
+    try {
+      await this.#host.libp2p.services.pubsub.publish(this.topic, bytes)
+    } catch {
+      // No subscribers yet or already stopping: the periodic announce and the catalog
+      // exchange on connect make up for a lost announce.
+    }
+  }
+
+  #schedule(): void {
+    const { announceIntervalMs: base, announceJitter: j } = this.#config
+    const delay = base * (1 - j + Math.random() * 2 * j)
+    this.#timer = setTimeout(() => {
+      if (this.#state !== 'running') return
+      for (const event of this.#catalog.purge(Date.now(), this.#config.purgeAfterMs)) this.#emit(event)
+      void this.announce()
+      this.#schedule()
+    }, delay)
+  }
+
+  /** Applies a local change and announces it once, at the end of the current task. */
+  #change(mutate: () => void): void {
+    const before = this.#self
+    mutate()
+    this.#self = this.#buildSelf(before.updatedAt)
+    if (this.#state !== 'running' || this.#announceQueued) return
+    this.#announceQueued = true
+    queueMicrotask(() => {
+      this.#announceQueued = false
+      void this.announce()
+    })
+  }
+
+  #refreshSelf(): PeerEntry {
+    this.#self = this.#buildSelf(Math.max(this.#self.updatedAt + 1, Date.now()))
+    return this.#self
+  }
+
+  #buildSelf(updatedAt: number): PeerEntry {
+    return {
+      peerId: this.#host.peerId,
+      network: this.#host.id.toString(),
+      addresses: this.#host.addresses(),
+      tags: [...this.#tags].sort(),
+      groups: [...this.#groups].sort(),
+      tickets: [],
+      startedAt: this.#startedAt,
+      updatedAt,
+    }
+  }
+
+  async #ingest(bytes: Uint8Array, remote: PeerId | undefined, protocol: string): Promise<void> {
+    const c = this.#config
+    const result = await verifyEntry(bytes, {
+      network: this.#host.id.toString(),
+      maxBytes: c.maxEntryBytes,
+      now: Date.now(),
+      maxAgeMs: c.purgeAfterMs,
+      maxDriftMs: c.maxDriftMs,
+    })
+    if (this.#state !== 'running') return
+    if (!result.ok) {
+      this.#reject(result.reason, result.detail, remote, protocol)
+      return
+    }
+    const applied = this.#catalog.apply(result)
+    if (applied.kind === 'outdated') return
+    if (applied.kind === 'refreshed') this.#considerDial(applied.entry)
+    if (applied.kind === 'event') this.#emit(applied.event)
+  }
+
+  #emit(event: DiscoveryEvent): void {
+    const peer = event.entry.peerId
+    if (event.type === 'departed') this.#dialer.forget(peer)
+    else {
+      const addrs = event.entry.addresses.flatMap((a) => {
+        try {
+          return [multiaddr(a)]
+        } catch {
+          return []
+        }
+      })
+      this.#host.libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addrs }).catch(() => {})
+      this.#considerDial(event.entry)
+    }
+    this.#host.emitTelemetry({
+      type: `discovery.${event.type}`,
+      at: performance.now(),
+      peer: this.#host.peerId,
+      remote: peer,
+    })
+    this.#events.emit(event)
+  }
+
+  #considerDial(entry: PeerEntry): void {
+    if (this.#config.dialPeers && this.#state === 'running') this.#dialer.consider(entry)
+  }
+
+  #count(reason: RejectReason): void {
+    this.#rejected.set(reason, (this.#rejected.get(reason) ?? 0) + 1)
+  }
+
+  #reject(reason: RejectReason, detail: string, remote: PeerId | undefined, protocol: string): void {
+    this.#count(reason)
+    this.#host.emitTelemetry({
+      type: 'input.rejected',
+      at: performance.now(),
+      peer: this.#host.peerId,
+      remote,
+      protocol,
+      reason,
+      detail,
+    })
+  }
+
+  readonly #onGossip = (e: CustomEvent<Message>): void => {
+    const msg = e.detail
+    if (msg.topic !== this.topic) return
+    const from = msg.type === 'signed' ? msg.from.toString() : undefined
+    void this.#ingest(msg.data, from, this.topic)
+  }
+
+  readonly #onIdentify = (e: CustomEvent<IdentifyResult>): void => {
+    const { protocols, connection, peerId } = e.detail
+    if (connection.direction !== 'outbound' || !protocols.includes(this.#exchange.protocol)) return
+    this.#exchange.exchangeWith(peerId.toString())
+  }
+
+  readonly #onDisconnect = (e: CustomEvent<Libp2pPeerId>): void => {
+    const known = this.#catalog.get(e.detail.toString())
+    if (known) this.#considerDial(known.entry)
+  }
+
+  readonly #onSelfUpdate = (): void => {
+    const addrs = this.#host.addresses()
+    if (addrs.join() !== this.#self.addresses.join()) this.#change(() => {})
+  }
+}

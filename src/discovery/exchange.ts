@@ -1,0 +1,145 @@
+import type { RejectReason } from '../core/errors.js'
+import { TimeoutError } from '../core/errors.js'
+import type { PeerId } from '../core/id.js'
+import type { Channel, NetworkServices } from '../network/types.js'
+
+/** The catalog protocol's one message. `push` asks for no reply (a departure notice). */
+export interface CatalogMessage {
+  readonly type: 'catalog'
+  readonly entries: Uint8Array[]
+  readonly push?: boolean
+}
+
+/** What the exchange needs from discovery. */
+export interface ExchangeHooks {
+  /** Wire bytes of every entry we know of (other peers'). */
+  entries(): Uint8Array[]
+  /** Our own entry, freshly signed. */
+  self(): Promise<Uint8Array>
+  ingest(bytes: Uint8Array, remote: PeerId, protocol: string): Promise<void>
+  /** Counts a refused input (the channel reports its own telemetry). */
+  count(reason: RejectReason): void
+}
+
+interface ExchangeLimits {
+  readonly maxCatalogEntries: number
+  readonly exchangeTimeoutMs: number
+}
+
+/**
+ * Full catalog exchange on `/mosaik/<net>/catalog/1`, run once per new outbound connection:
+ * the dialer sends `{ type: 'catalog', entries }` (its own entry first, then every entry
+ * it knows, signed bytes as received), the listener answers the same way, and both close.
+ * Entries are forwarded verbatim, so a relay hands on what it learnt but cannot forge it.
+ * Runs over limited (relayed) connections: it is how peers behind a relay find each other.
+ */
+export class CatalogExchange {
+  readonly protocol: string
+  readonly #host: NetworkServices
+  readonly #limits: ExchangeLimits
+  readonly #hooks: ExchangeHooks
+  readonly #running = new Set<PeerId>()
+
+  constructor(host: NetworkServices, limits: ExchangeLimits, hooks: ExchangeHooks) {
+    this.#host = host
+    this.#limits = limits
+    this.#hooks = hooks
+    this.protocol = host.protocol('catalog')
+  }
+
+  start(): void {
+    this.#host.handle('catalog', (ch) => void this.#serve(ch), { allowLimited: true })
+  }
+
+  stop(): void {
+    if (!this.#host.stopped) this.#host.unhandle('catalog')
+  }
+
+  /** Swaps catalogs with `peer` in the background (once at a time per peer). */
+  exchangeWith(peer: PeerId): void {
+    if (this.#running.has(peer) || this.#host.stopped) return
+    this.#running.add(peer)
+    this.#run(peer, false)
+      .catch(() => {
+        // The peer went away or does not answer; gossip and the next connection retry.
+      })
+      .finally(() => this.#running.delete(peer))
+  }
+
+  /** Sends `bytes` (a departure notice) to every connected peer without waiting for replies. */
+  async pushToConnected(bytes: Uint8Array): Promise<void> {
+    const peers = this.#host.connectedPeers()
+    await Promise.allSettled(peers.map((p) => this.#run(p, true, [bytes])))
+  }
+
+  async #run(peer: PeerId, push: boolean, only?: Uint8Array[]): Promise<void> {
+    const ch = await this.#host.openChannel(peer, 'catalog', {
+      allowLimited: true,
+      retry: { attempts: push ? 1 : 2, attemptTimeoutMs: this.#limits.exchangeTimeoutMs },
+      signal: AbortSignal.timeout(this.#limits.exchangeTimeoutMs * 2),
+    })
+    try {
+      const entries = only ?? [await this.#hooks.self(), ...this.#hooks.entries()]
+      const msg: CatalogMessage = { type: 'catalog', entries, ...(push && { push: true }) }
+      ch.send(msg)
+      if (push) return
+      const reply = await this.#receive(ch)
+      if (reply) await this.#ingestAll(reply, ch)
+    } finally {
+      ch.close()
+    }
+  }
+
+  async #serve(ch: Channel): Promise<void> {
+    try {
+      const msg = await this.#receive(ch)
+      if (!msg) return
+      if (!msg.push) ch.send({ type: 'catalog', entries: [await this.#hooks.self(), ...this.#hooks.entries()] })
+      await this.#ingestAll(msg, ch)
+    } catch {
+      // Timed out or closed: nothing to do.
+    } finally {
+      ch.close()
+    }
+  }
+
+  async #ingestAll(msg: CatalogMessage, ch: Channel): Promise<void> {
+    for (const bytes of msg.entries) await this.#hooks.ingest(bytes, ch.remotePeer, this.protocol)
+  }
+
+  /** The peer's first message, validated; undefined (and the channel rejected) if it is bad. */
+  #receive(ch: Channel): Promise<CatalogMessage | undefined> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        done()
+        reject(new TimeoutError(`a catalog from ${ch.remotePeer}`, this.#limits.exchangeTimeoutMs))
+      }, this.#limits.exchangeTimeoutMs)
+      const done = () => {
+        clearTimeout(timer)
+        offMessage()
+        offClose()
+      }
+      const offMessage = ch.onMessage((m) => {
+        done()
+        const problem = this.#check(m)
+        if (problem) {
+          this.#hooks.count('malformed')
+          ch.reject('malformed', problem)
+          resolve(undefined)
+        } else resolve(m as CatalogMessage)
+      })
+      const offClose = ch.onClose(() => {
+        done()
+        resolve(undefined)
+      })
+    })
+  }
+
+  #check(m: unknown): string | undefined {
+    if (typeof m !== 'object' || m === null || (m as CatalogMessage).type !== 'catalog') return 'not a catalog message'
+    const { entries } = m as CatalogMessage
+    if (!Array.isArray(entries)) return 'catalog without entries'
+    if (entries.length > this.#limits.maxCatalogEntries) return `catalog of ${entries.length} entries`
+    return undefined
+  }
+}

@@ -1,0 +1,251 @@
+import type { Stream } from '@libp2p/interface'
+import { decode, encode } from '../core/codec.js'
+import { ProtocolError, type RejectReason } from '../core/errors.js'
+import { DEFAULT_MAX_FRAME_SIZE, encodeFrame, FrameDecoder } from '../core/framing.js'
+import type { PeerId } from '../core/id.js'
+import type { TelemetryEvent } from '../core/telemetry.js'
+import type { Channel, CloseInfo } from './types.js'
+
+/** What a channel needs from its network: who we are and where rejections are reported. */
+export interface ChannelContext {
+  readonly peerId: PeerId
+  emitTelemetry(event: TelemetryEvent): void
+}
+
+/**
+ * A `Channel` over one libp2p v3 stream: length-prefixed CBOR frames, at most
+ * `maxFrameSize` bytes each. Backpressure follows libp2p v3: when `stream.send()` returns
+ * false, further frames wait in an ordered queue until the stream's `'drain'` event.
+ *
+ * Bad input from the peer (an oversized, undecodable or truncated frame) never reaches
+ * listeners: it counts an `input.rejected` event and resets the stream.
+ */
+export class StreamChannel implements Channel {
+  readonly remotePeer: PeerId
+  readonly protocol: string
+  readonly initiator: boolean
+  readonly #stream: Stream
+  readonly #ctx: ChannelContext
+  readonly #maxFrameSize: number
+  readonly #decoder: FrameDecoder
+  #queue: Uint8Array[] = []
+  #waitingForDrain = false
+  #closing = false
+  /** Who ended the stream first; decides whether a graceful close reads 'local' or 'remote'. */
+  #endedBy: 'local' | 'remote' | undefined
+  #localReason: CloseInfo | undefined
+  #closeInfo: CloseInfo | undefined
+  #inbox: unknown[] | undefined = []
+  #messageListeners = new Set<(message: unknown) => void>()
+  #closeListeners = new Set<(info: CloseInfo) => void>()
+
+  constructor(stream: Stream, remotePeer: PeerId, ctx: ChannelContext, maxFrameSize = DEFAULT_MAX_FRAME_SIZE) {
+    this.#stream = stream
+    this.remotePeer = remotePeer
+    this.protocol = stream.protocol
+    this.initiator = stream.direction === 'outbound'
+    this.#ctx = ctx
+    this.#maxFrameSize = maxFrameSize
+    this.#decoder = new FrameDecoder(maxFrameSize)
+    stream.addEventListener('message', this.#onData)
+    stream.addEventListener('drain', this.#onDrain)
+    stream.addEventListener('remoteCloseWrite', this.#onRemoteCloseWrite)
+    stream.addEventListener('close', this.#onStreamClose)
+    if (stream.status !== 'open') this.#finish({ by: 'remote', reason: 'reset', detail: `stream ${stream.status}` })
+  }
+
+  get isClosed(): boolean {
+    return this.#closeInfo !== undefined
+  }
+
+  /** Why the channel closed, once it has. */
+  get closeInfo(): CloseInfo | undefined {
+    return this.#closeInfo
+  }
+
+  /**
+   * Encodes and queues one message; false when the channel is closed. Throws `EncodingError`
+   * for values CBOR cannot carry and `ProtocolError('oversized')` for a message larger than
+   * the frame limit: both are local bugs, not the peer's.
+   */
+  send(message: unknown): boolean {
+    if (this.#closeInfo || this.#closing) return false
+    const frame = encodeFrame(encode(message), this.#maxFrameSize)
+    if (this.#waitingForDrain || this.#queue.length > 0) {
+      this.#queue.push(frame)
+      return true
+    }
+    this.#write(frame)
+    return true
+  }
+
+  onMessage(listener: (message: unknown) => void): () => void {
+    this.#messageListeners.add(listener)
+    const buffered = this.#inbox
+    if (buffered && buffered.length > 0) {
+      this.#inbox = undefined
+      for (const m of buffered) this.#deliver(m)
+    }
+    this.#inbox = undefined
+    return () => {
+      this.#messageListeners.delete(listener)
+    }
+  }
+
+  onClose(listener: (info: CloseInfo) => void): () => void {
+    if (this.#closeInfo) {
+      listener(this.#closeInfo)
+      return () => {}
+    }
+    this.#closeListeners.add(listener)
+    return () => {
+      this.#closeListeners.delete(listener)
+    }
+  }
+
+  close(reason?: CloseInfo['reason'], detail?: string): void {
+    if (this.#closeInfo || this.#closing) return
+    this.#closing = true
+    const info: CloseInfo = {
+      by: 'local',
+      ...(reason !== undefined && { reason }),
+      ...(detail !== undefined && { detail }),
+    }
+    void this.#flushThenClose().finally(() => this.#finish(info))
+  }
+
+  reject(reason: RejectReason, detail: string): void {
+    if (this.#closeInfo) return
+    this.#ctx.emitTelemetry({
+      type: 'input.rejected',
+      at: performance.now(),
+      peer: this.#ctx.peerId,
+      remote: this.remotePeer,
+      protocol: this.protocol,
+      reason,
+      detail,
+    })
+    this.#finish({ by: 'local', reason, detail })
+    this.#stream.abort(new ProtocolError(reason, detail))
+  }
+
+  /** Resets the stream at once, dropping anything queued. */
+  abort(reason: CloseInfo['reason'] = 'shutdown'): void {
+    if (this.#closeInfo) return
+    this.#finish({ by: 'local', reason })
+    this.#stream.abort(new Error(`channel aborted: ${reason}`))
+  }
+
+  #write(frame: Uint8Array): void {
+    try {
+      if (!this.#stream.send(frame)) this.#waitingForDrain = true
+    } catch (err) {
+      this.#finish({ by: 'error', reason: 'reset', detail: (err as Error).message })
+    }
+  }
+
+  readonly #onDrain = (): void => {
+    this.#waitingForDrain = false
+    while (this.#queue.length > 0 && !this.#waitingForDrain && !this.#closeInfo) {
+      this.#write(this.#queue.shift() as Uint8Array)
+    }
+  }
+
+  async #flushThenClose(): Promise<void> {
+    try {
+      while (this.#queue.length > 0 || this.#waitingForDrain) {
+        if (this.#closeInfo) return
+        await this.#stream.onDrain({ signal: AbortSignal.timeout(10_000) })
+        this.#onDrain()
+      }
+      await this.#stream.close({ signal: AbortSignal.timeout(5_000) })
+    } catch {
+      this.#stream.abort(new Error('channel close timed out'))
+    }
+  }
+
+  readonly #onData = (event: { data: Uint8Array | { subarray(): Uint8Array } }): void => {
+    if (this.#closeInfo) return
+    const chunk = event.data instanceof Uint8Array ? event.data : event.data.subarray()
+    let frames: Uint8Array[]
+    try {
+      frames = this.#decoder.push(chunk)
+    } catch (err) {
+      this.#rejectError(err)
+      return
+    }
+    for (const frame of frames) {
+      let message: unknown
+      try {
+        message = decode(frame)
+      } catch (err) {
+        this.reject('malformed', `undecodable frame: ${(err as Error).message}`)
+        return
+      }
+      if (this.#closeInfo) return
+      if (this.#inbox) this.#inbox.push(message)
+      else this.#deliver(message)
+    }
+  }
+
+  readonly #onRemoteCloseWrite = (): void => {
+    if (this.#closeInfo) return
+    try {
+      this.#decoder.end()
+    } catch (err) {
+      this.#rejectError(err)
+      return
+    }
+    // The peer is done; finish our half after flushing what we still owe it.
+    this.#endedBy ??= 'remote'
+    if (!this.#closing) {
+      this.#closing = true
+      void this.#flushThenClose().finally(() => this.#finish({ by: 'remote' }))
+    }
+  }
+
+  readonly #onStreamClose = (event: { error?: Error; local?: boolean }): void => {
+    if (this.#closeInfo) return
+    if (event.error) {
+      this.#finish({ by: event.local ? 'error' : 'remote', reason: 'reset', detail: event.error.message })
+    } else {
+      this.#finish(this.#endedBy === 'local' && this.#localReason ? this.#localReason : { by: 'remote' })
+    }
+  }
+
+  #rejectError(err: unknown): void {
+    if (err instanceof ProtocolError) this.reject(err.reason, err.message)
+    else this.reject('malformed', String(err))
+  }
+
+  #deliver(message: unknown): void {
+    for (const l of [...this.#messageListeners]) {
+      try {
+        l(message)
+      } catch (err) {
+        console.error('mosaik-react: a channel message listener threw', err)
+      }
+    }
+  }
+
+  #finish(info: CloseInfo): void {
+    if (this.#closeInfo) return
+    this.#closeInfo = info
+    this.#queue = []
+    this.#inbox = undefined
+    this.#stream.removeEventListener('message', this.#onData)
+    this.#stream.removeEventListener('drain', this.#onDrain)
+    this.#stream.removeEventListener('remoteCloseWrite', this.#onRemoteCloseWrite)
+    this.#stream.removeEventListener('close', this.#onStreamClose)
+    const listeners = [...this.#closeListeners]
+    this.#closeListeners.clear()
+    this.#messageListeners.clear()
+    for (const l of listeners) {
+      try {
+        l(info)
+      } catch (err) {
+        console.error('mosaik-react: a channel close listener threw', err)
+      }
+    }
+  }
+}

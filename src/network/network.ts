@@ -1,0 +1,312 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import {
+  generateKeyPair,
+  generateKeyPairFromSeed,
+  privateKeyFromProtobuf,
+  privateKeyFromRaw,
+} from '@libp2p/crypto/keys'
+import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
+import { type Identify, identify } from '@libp2p/identify'
+import type { Libp2p, PeerId as Libp2pPeerId, PrivateKey, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p, type Libp2pOptions } from 'libp2p'
+import { ClosedError, type RejectReason } from '../core/errors.js'
+import { type IdLike, type NetworkId, type PeerId, UniqueId } from '../core/id.js'
+import type { TelemetryEvent } from '../core/telemetry.js'
+import { Emitter } from '../core/watch.js'
+import { createDiscovery, type DiscoveryConfig, type DiscoveryService } from '../discovery/discovery.js'
+import { StreamChannel } from './channel.js'
+import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
+import { defaultPreset, type TransportOption, transportConfig } from './transports.js'
+import type { Channel, ChannelOptions, NetworkService, NetworkServices } from './types.js'
+
+/** The libp2p services every mosaik network runs. */
+export interface MosaikServices {
+  identify: Identify
+  pubsub: GossipSub
+  [name: string]: unknown
+}
+
+export interface NetworkOptions {
+  /** Network name or id; peers of different networks never exchange entries or traffic. */
+  network: IdLike
+  /** Default: `'browser'` in browsers, `'node'` in Node. Caller options are merged over ours. */
+  transport?: TransportOption
+  /** Multiaddrs dialed (with retry) at start, in the background. */
+  bootstrap?: string[]
+  /** Ed25519 private key: 32-byte seed, 64-byte raw key, or libp2p protobuf. Random when absent. */
+  secretKey?: Uint8Array
+  tags?: IdLike[]
+  /** Listen multiaddrs; replace the preset's defaults. */
+  listen?: string[]
+  /** How dials and channel opens are retried. */
+  dial?: RetryOptions
+  /** Announce period, staleness, limits of discovery. */
+  discovery?: Partial<DiscoveryConfig>
+}
+
+/**
+ * One peer of one mosaik network: owns the libp2p node, the discovery service and every
+ * service registered with `service()`. `stop()` ends all of them and leaves no timers,
+ * streams or listeners behind.
+ *
+ * ```ts
+ * const net = await Network.create({ network: 'my-app', transport: 'memory' })
+ * net.discovery.onEvent((e) => console.log(e.type, e.entry.peerId))
+ * await net.dial(otherNet.addresses())
+ * await net.stop()
+ * ```
+ */
+export class Network implements NetworkServices {
+  readonly id: NetworkId
+  readonly peerId: PeerId
+  readonly libp2p: Libp2p<MosaikServices>
+  readonly discovery: DiscoveryService
+  readonly #telemetry = new Emitter<TelemetryEvent>()
+  readonly #rejected = new Map<RejectReason, number>()
+  readonly #services = new Map<string, NetworkService>()
+  readonly #channels = new Set<StreamChannel>()
+  readonly #handlers = new Set<string>()
+  readonly #abort = new AbortController()
+  readonly #retry: Required<RetryOptions>
+  #stopping: Promise<void> | undefined
+
+  private constructor(id: NetworkId, libp2p: Libp2p<MosaikServices>, key: PrivateKey, options: NetworkOptions) {
+    this.id = id
+    this.libp2p = libp2p
+    this.peerId = libp2p.peerId.toString()
+    this.#retry = { ...DEFAULT_RETRY, ...options.dial }
+    this.discovery = createDiscovery(this, key, { ...options.discovery, tags: options.tags ?? [] })
+  }
+
+  /** Creates and starts a network peer. Bootstrap addresses are dialed in the background. */
+  static async create(options: NetworkOptions): Promise<Network> {
+    const id = UniqueId.from(options.network)
+    const privateKey = await loadKey(options.secretKey)
+    const libp2p = await createLibp2p(await libp2pOptions(privateKey, options))
+    const net = new Network(id, libp2p, privateKey, options)
+    await net.#start(options.bootstrap ?? [])
+    return net
+  }
+
+  get stopped(): boolean {
+    return this.#stopping !== undefined
+  }
+
+  /** Aborts when `stop()` is called; long-running work of this network listens to it. */
+  get signal(): AbortSignal {
+    return this.#abort.signal
+  }
+
+  /** Dialable multiaddrs of this node (with its `/p2p/<peer id>` suffix). */
+  addresses(): string[] {
+    return this.libp2p.getMultiaddrs().map(String)
+  }
+
+  protocol(name: string): string {
+    return `/mosaik/${this.id.short()}/${name}/1`
+  }
+
+  /**
+   * Dials one peer (all `addr`s must name the same peer), retrying with backoff per the
+   * `dial` options. Resolves once connected; rejects with the last error.
+   */
+  async dial(addr: string | string[]): Promise<void> {
+    this.#assertRunning()
+    const addrs = (Array.isArray(addr) ? addr : [addr]).map((a) => multiaddr(a))
+    await retry(`dial ${addrs.join(', ')}`, (signal) => this.libp2p.dial(addrs, { signal }), {
+      ...this.#retry,
+      signal: this.#abort.signal,
+    })
+  }
+
+  handle(name: string, handler: (channel: Channel) => void, options: ChannelOptions = {}): void {
+    this.#assertRunning()
+    const protocol = this.protocol(name)
+    this.#handlers.add(protocol)
+    const onStream = (stream: Stream, connection: { remotePeer: Libp2pPeerId }) => {
+      if (this.#abort.signal.aborted) {
+        stream.abort(new ClosedError('network'))
+        return
+      }
+      handler(this.#wrap(stream, connection.remotePeer.toString(), options))
+    }
+    this.libp2p
+      .handle(protocol, onStream, { runOnLimitedConnection: options.allowLimited ?? false })
+      .catch((err: unknown) => console.error(`mosaik-react: cannot handle ${protocol}`, err))
+  }
+
+  unhandle(name: string): void {
+    const protocol = this.protocol(name)
+    if (!this.#handlers.delete(protocol)) return
+    this.libp2p.unhandle(protocol).catch(() => {})
+  }
+
+  async openChannel(peer: PeerId, name: string, options: ChannelOptions = {}): Promise<Channel> {
+    this.#assertRunning()
+    const target = peerIdFromString(peer)
+    const protocol = this.protocol(name)
+    const signal = options.signal ? AbortSignal.any([options.signal, this.#abort.signal]) : this.#abort.signal
+    const stream = await retry(
+      `channel ${protocol} to ${peer}`,
+      (attempt) =>
+        this.libp2p.dialProtocol(target, protocol, {
+          signal: attempt,
+          runOnLimitedConnection: options.allowLimited ?? false,
+        }),
+      { ...this.#retry, ...options.retry, signal },
+    )
+    return this.#wrap(stream, peer, options)
+  }
+
+  connectedPeers(): PeerId[] {
+    return this.libp2p.getPeers().map(String)
+  }
+
+  onTelemetry(listener: (event: TelemetryEvent) => void): () => void {
+    return this.#telemetry.on(listener)
+  }
+
+  emitTelemetry(event: TelemetryEvent): void {
+    if (event.type === 'input.rejected') this.#rejected.set(event.reason, (this.#rejected.get(event.reason) ?? 0) + 1)
+    this.#telemetry.emit(event)
+  }
+
+  /** Inputs refused from peers so far, by reason (every `input.rejected` event counts). */
+  rejected(): Readonly<Partial<Record<RejectReason, number>>> {
+    return Object.fromEntries(this.#rejected)
+  }
+
+  /** Channels currently open on this network (tests use it to prove nothing leaks). */
+  get openChannels(): number {
+    return this.#channels.size
+  }
+
+  service<T extends NetworkService>(key: string, create: () => T): T {
+    const existing = this.#services.get(key)
+    if (existing) return existing as T
+    this.#assertRunning()
+    const created = create()
+    this.#services.set(key, created)
+    return created
+  }
+
+  /**
+   * Stops every service (newest first), announces departure, closes all channels, then
+   * stops libp2p. Idempotent: every call returns the same promise.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop()
+    return this.#stopping
+  }
+
+  async #start(bootstrap: string[]): Promise<void> {
+    this.libp2p.addEventListener('peer:connect', this.#onConnect)
+    this.libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
+    await this.discovery.start()
+    this.emitTelemetry({
+      type: 'network.started',
+      at: performance.now(),
+      network: this.id.toString(),
+      peer: this.peerId,
+      addresses: this.addresses(),
+    })
+    for (const addr of bootstrap) {
+      this.dial(addr).catch((err: unknown) => {
+        if (!this.stopped) console.warn(`mosaik-react: bootstrap ${addr} unreachable`, (err as Error).message)
+      })
+    }
+  }
+
+  async #stop(): Promise<void> {
+    for (const [, s] of [...this.#services].reverse()) {
+      try {
+        await s.stop()
+      } catch (err) {
+        console.error('mosaik-react: a network service failed to stop', err)
+      }
+    }
+    this.#services.clear()
+    await this.discovery.stop()
+    this.#abort.abort(new ClosedError('network'))
+    for (const ch of [...this.#channels]) ch.abort('shutdown')
+    for (const p of this.#handlers) await this.libp2p.unhandle(p).catch(() => {})
+    this.#handlers.clear()
+    this.libp2p.removeEventListener('peer:connect', this.#onConnect)
+    this.libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
+    await this.libp2p.stop()
+    this.emitTelemetry({
+      type: 'network.stopped',
+      at: performance.now(),
+      network: this.id.toString(),
+      peer: this.peerId,
+    })
+    this.#telemetry.clear()
+  }
+
+  #wrap(stream: Stream, remote: PeerId, options: ChannelOptions): StreamChannel {
+    const ch = new StreamChannel(stream, remote, this, options.maxFrameSize)
+    if (!ch.isClosed) {
+      this.#channels.add(ch)
+      ch.onClose(() => this.#channels.delete(ch))
+    }
+    return ch
+  }
+
+  // Services may still talk while they stop (departure notices): only a finished stop refuses.
+  #assertRunning(): void {
+    if (this.#abort.signal.aborted) throw new ClosedError('network')
+  }
+
+  readonly #onConnect = (e: CustomEvent<Libp2pPeerId>): void => {
+    this.emitTelemetry({
+      type: 'peer.connected',
+      at: performance.now(),
+      peer: this.peerId,
+      remote: e.detail.toString(),
+    })
+  }
+
+  readonly #onDisconnect = (e: CustomEvent<Libp2pPeerId>): void => {
+    this.emitTelemetry({
+      type: 'peer.disconnected',
+      at: performance.now(),
+      peer: this.peerId,
+      remote: e.detail.toString(),
+    })
+  }
+}
+
+async function loadKey(secret: Uint8Array | undefined): Promise<PrivateKey> {
+  if (!secret) return generateKeyPair('Ed25519')
+  if (secret.length === 32) return generateKeyPairFromSeed('Ed25519', secret)
+  if (secret.length === 64) return privateKeyFromRaw(secret)
+  return privateKeyFromProtobuf(secret)
+}
+
+async function libp2pOptions(privateKey: PrivateKey, options: NetworkOptions): Promise<Libp2pOptions<MosaikServices>> {
+  const t = options.transport ?? defaultPreset()
+  const base = typeof t === 'string' ? await transportConfig(t, options.listen) : {}
+  const custom: Libp2pOptions = typeof t === 'string' ? {} : t
+  const listen = options.listen ?? custom.addresses?.listen ?? base.addresses?.listen ?? []
+  return {
+    ...base,
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    ...custom,
+    privateKey,
+    addresses: { ...base.addresses, ...custom.addresses, listen },
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        // Announce topics are small and chatty; peers join and leave all the time.
+        fallbackToFloodsub: false,
+      }),
+      ...custom.services,
+    },
+  } as Libp2pOptions<MosaikServices>
+}

@@ -1,0 +1,67 @@
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { memory } from '@libp2p/memory'
+import { webRTC } from '@libp2p/webrtc'
+import { webSockets } from '@libp2p/websockets'
+import type { Libp2pOptions } from 'libp2p'
+
+/** A named transport preset, or a caller's own libp2p options (merged with ours). */
+export type TransportPreset = 'memory' | 'browser' | 'node'
+export type TransportOption = TransportPreset | Libp2pOptions
+
+/** What a preset contributes to the libp2p options: transports, listen addresses, gater. */
+export type TransportConfig = Pick<Libp2pOptions, 'transports' | 'addresses' | 'connectionGater'>
+
+/** True when running in a browser-like environment (no `process.versions.node`). */
+export function isBrowser(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process
+  return typeof p?.versions?.node !== 'string'
+}
+
+/** `'browser'` in browsers, `'node'` in Node. */
+export function defaultPreset(): TransportPreset {
+  return isBrowser() ? 'browser' : 'node'
+}
+
+/** Listen addresses that make a peer reachable over WebRTC through any relay it reserves a slot on. */
+const RELAYED_WEBRTC_LISTEN = ['/p2p-circuit', '/webrtc']
+
+/**
+ * Builds the transport part of the libp2p options for a preset.
+ *
+ * - `memory`: `@libp2p/memory`, listening on a fresh `/memory/<random>` address.
+ * - `browser`: WebRTC (no STUN servers: offline and loopback work) + WebSockets (any address,
+ *   including `ws://127.0.0.1`, may be dialed) + circuit relay for WebRTC signalling.
+ * - `node`: TCP + WebSockets (dial) + WebRTC + circuit relay. `@libp2p/tcp` is imported
+ *   dynamically so browser bundles never pull it in.
+ *
+ * `listen` replaces the preset's default listen addresses.
+ */
+export async function transportConfig(preset: TransportPreset, listen?: string[]): Promise<TransportConfig> {
+  switch (preset) {
+    case 'memory':
+      return {
+        transports: [memory()],
+        addresses: { listen: listen ?? [`/memory/${randomName()}`] },
+      }
+    case 'browser':
+      return {
+        transports: [webRTC({ rtcConfiguration: { iceServers: [] } }), webSockets(), circuitRelayTransport()],
+        addresses: { listen: listen ?? RELAYED_WEBRTC_LISTEN },
+        // The default gater refuses private addresses; a local relay is the normal case here.
+        connectionGater: { denyDialMultiaddr: () => false },
+      }
+    case 'node': {
+      const { tcp } = await import('@libp2p/tcp')
+      return {
+        transports: [tcp(), webSockets(), webRTC({ rtcConfiguration: { iceServers: [] } }), circuitRelayTransport()],
+        addresses: { listen: listen ?? ['/ip4/0.0.0.0/tcp/0', ...RELAYED_WEBRTC_LISTEN] },
+        connectionGater: { denyDialMultiaddr: () => false },
+      }
+    }
+  }
+}
+
+function randomName(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8))
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
