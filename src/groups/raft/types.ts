@@ -23,6 +23,14 @@ export interface Entry<C> {
   readonly term: Term
   readonly index: LogIndex
   readonly command: C
+  /**
+   * The leader that created the entry. In default mode two partitioned leaders can win the
+   * same term, so `(index, term)` alone no longer identifies an entry; log matching compares
+   * `(index, term, leader)`. The driver must persist and transmit it with the entry.
+   */
+  readonly leader?: NodeId
+  /** A leader's term-opening barrier (`RaftOptions.noop`); the state machine must skip it. */
+  readonly noop?: true
 }
 
 export interface RaftConfig {
@@ -62,7 +70,32 @@ export interface SoftState {
 /** Opaque correlation id for a local proposal or strong read. */
 export type RequestId = number
 
-/** Every message carries `type`, `term`, `from`, `to`. */
+/** A leader's compacted point that a follower must reach by snapshot sync (`Ready.needsSnapshot`). */
+export interface SnapshotNeed {
+  /** The leader that cannot replicate the missing entries. */
+  readonly leader: NodeId
+  /** The leader's log starts after this index: install a snapshot at or past it. */
+  readonly index: LogIndex
+  readonly term: Term
+}
+
+/**
+ * Why a proposal or read got no index. `noLeader`/`notLeader`: nothing was appended.
+ * `timeout`/`steppedDown`: the answer never came; the commands may still commit (unknown outcome).
+ */
+export type Unanswered = 'noLeader' | 'notLeader' | 'timeout' | 'steppedDown'
+
+/**
+ * Every message carries `type`, `term`, `from`, `to`.
+ *
+ * - `appendEntries` with no entries is a heartbeat and its `prevIndex` is the leader's last index.
+ *   `prevLeader` is the leader of the entry at `prevIndex` (see `Entry.leader`). `probe`, when
+ *   set, is echoed in the response so the leader can confirm a strong read (Raft §8).
+ * - `appendEntriesResponse.lastIndex`: on success the last index known to match the leader; on
+ *   failure (`lagging`) where the leader should resume. The leader keeps no nextIndex/matchIndex.
+ * - `needsSnapshot`: the leader compacted the entries this follower needs (`Ready.needsSnapshot`).
+ * - `forward*` and `readIndex*` never change terms or roles; their `term` is informative.
+ */
 export type Message<C> =
   | {
       type: 'appendEntries'
@@ -73,6 +106,8 @@ export type Message<C> =
       prevTerm: Term
       entries: Entry<C>[]
       commit: LogIndex
+      prevLeader?: NodeId
+      probe?: number
     }
   | {
       type: 'appendEntriesResponse'
@@ -82,7 +117,9 @@ export type Message<C> =
       success: boolean
       lastIndex: LogIndex
       lagging: boolean
+      probe?: number
     }
+  | { type: 'needsSnapshot'; term: Term; from: NodeId; to: NodeId; index: LogIndex; snapshotTerm: Term }
   | { type: 'requestVote'; term: Term; from: NodeId; to: NodeId; lastIndex: LogIndex; lastTerm: Term }
   | { type: 'vote'; term: Term; from: NodeId; to: NodeId; vote: VoteResult }
   | { type: 'forwardCommand'; term: Term; from: NodeId; to: NodeId; requestId: RequestId; commands: C[] }
@@ -97,16 +134,18 @@ export type Message<C> =
   | { type: 'readIndex'; term: Term; from: NodeId; to: NodeId; requestId: RequestId }
   | { type: 'readIndexAck'; term: Term; from: NodeId; to: NodeId; requestId: RequestId; index: LogIndex | undefined }
 
-/** The outcome of a local `propose`: indices assigned by the leader, or rejected (no leader known). */
+/** The outcome of a local `propose`: indices assigned by the leader, or `undefined` and a `reason`. */
 export interface ProposalOutcome {
   readonly requestId: RequestId
   readonly indices: LogIndex[] | undefined
+  readonly reason?: Unanswered
 }
 
 /** A strong read is safe once the local replica applied `index` (Raft §8 ReadIndex). */
 export interface ReadState {
   readonly requestId: RequestId
   readonly index: LogIndex | undefined
+  readonly reason?: Unanswered
 }
 
 /**
@@ -129,6 +168,11 @@ export interface Ready<C> {
   readonly committed: Entry<C>[]
   readonly proposals: ProposalOutcome[]
   readonly readStates: ReadState[]
+  /**
+   * Set once when the leader compacted entries this member still needs: run snapshot sync, then
+   * call `installSnapshot(index, term)` at or past `needsSnapshot.index`.
+   */
+  readonly needsSnapshot?: SnapshotNeed
 }
 
 export interface RaftStatus {
@@ -144,6 +188,8 @@ export interface RaftStatus {
   readonly peers: ReadonlyMap<NodeId, LeadershipPreference>
   /** True while this follower knows it is behind the leader and abstains. */
   readonly lagging: boolean
+  /** Set from `Ready.needsSnapshot` until `installSnapshot` reaches that point. */
+  readonly needsSnapshot: SnapshotNeed | undefined
 }
 
 /** Persisted state a restarted member comes back with. */
@@ -152,6 +198,16 @@ export interface RaftRestore<C> {
   readonly entries: Entry<C>[]
   /** Index/term of an installed snapshot the entries follow, if any. */
   readonly snapshot?: { index: LogIndex; term: Term }
+}
+
+/** Options that are generic over the command type (third argument of `createRaft`). */
+export interface RaftOptions<C> {
+  /**
+   * A command the leader appends when it takes office (the entry has `noop: true`). It lets a new
+   * leader commit earlier terms' entries and serve strong reads at once (Raft §5.4.2, §8).
+   * Without it, both wait for the first proposal of the new term.
+   */
+  readonly noop?: C
 }
 
 /** The pure core: inputs on the left, one `Ready` out. */

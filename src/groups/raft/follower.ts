@@ -1,0 +1,149 @@
+import { abandonLeadership } from './client.js'
+import { follower } from './roles.js'
+import type { RaftState } from './state.js'
+import type { Entry, LogIndex, Message, NodeId, Term } from './types.js'
+
+type AppendEntries<C> = Extract<Message<C>, { type: 'appendEntries' }>
+type NeedsSnapshot<C> = Extract<Message<C>, { type: 'needsSnapshot' }>
+
+/** Step down (or stay down) as follower of `leader` in `term` (Raft §5.1). */
+export function becomeFollower<C>(state: RaftState<C>, term: Term, leader: NodeId | undefined): void {
+  abandonLeadership(state)
+  state.setTerm(term)
+  state.role = follower(leader)
+  state.resetElectionTimer()
+}
+
+/**
+ * A leader replicates (Raft §5.3). On a match the follower appends, learns the commit and reports
+ * the last index known to match. On a gap or conflict it truncates what cannot match, marks itself
+ * `lagging` (mosaik: it abstains until caught up) and reports where the leader should resume.
+ */
+export function handleAppendEntries<C>(state: RaftState<C>, message: AppendEntries<C>): void {
+  const role = state.role
+  if (role.role !== 'follower') return
+  role.leader = message.from
+  state.resetElectionTimer()
+
+  let prev = message.prevIndex
+  let prevTerm = message.prevTerm
+  let prevLeader = message.prevLeader
+  let entries = message.entries
+  const log = state.log
+
+  // Entries at or below our snapshot point are applied already: skip to the snapshot point.
+  if (prev < log.snapshotIndex) {
+    const atSnapshot = entries.find((e) => e.index === log.snapshotIndex)
+    if (atSnapshot) {
+      prev = atSnapshot.index
+      prevTerm = atSnapshot.term
+      prevLeader = atSnapshot.leader
+      entries = entries.filter((e) => e.index > log.snapshotIndex)
+    } else if (entries.length === 0 && !state.strict && log.snapshotTerm < message.term) {
+      // The leader's whole log ends below our snapshot, which holds entries of an older term:
+      // they were committed in a partition and lost (default mode). Only a snapshot can fix it.
+      needSnapshotFrom(state, message, prev, prevTerm)
+      return
+    } else {
+      respond(state, message, true, prev + entries.length)
+      return
+    }
+  }
+
+  if (!log.matches(prev, prevTerm, prevLeader)) {
+    state.lagging = true
+    if (prev > log.lastIndex) {
+      respond(state, message, false, log.lastIndex)
+      return
+    }
+    if (prev === log.snapshotIndex) {
+      // Our snapshot point itself conflicts (default mode after a partition): re-sync state.
+      needSnapshotFrom(state, message, prev, prevTerm)
+      return
+    }
+    respond(state, message, false, backUp(state, prev))
+    return
+  }
+
+  state.lagging = false
+  state.needsSnapshot = undefined
+  appendNew(state, entries)
+  const lastNew = prev + entries.length
+  if (entries.length === 0) dropStaleTail(state, prev, message)
+  state.advanceCommit(Math.min(message.commit, lastNew))
+  respond(state, message, true, lastNew)
+}
+
+/** The leader compacted what we need: remember it for the driver's snapshot sync. */
+export function handleNeedsSnapshot<C>(state: RaftState<C>, message: NeedsSnapshot<C>): void {
+  const role = state.role
+  if (role.role !== 'follower') return
+  role.leader = message.from
+  state.resetElectionTimer()
+  state.lagging = true
+  if (state.needsSnapshot && state.needsSnapshot.index >= message.index) return
+  state.needsSnapshot = { leader: message.from, index: message.index, term: message.snapshotTerm }
+  state.needsSnapshotReported = false
+}
+
+function needSnapshotFrom<C>(state: RaftState<C>, message: AppendEntries<C>, index: LogIndex, term: Term): void {
+  state.lagging = true
+  if (!state.needsSnapshot || state.needsSnapshot.index < index) {
+    state.needsSnapshot = { leader: message.from, index, term }
+    state.needsSnapshotReported = false
+  }
+  respond(state, message, false, state.log.snapshotIndex)
+}
+
+/**
+ * Conflict at `prev`: that entry and everything after it are not the leader's, so drop them (in
+ * default mode this may revert committed entries). Resume before the first entry of the
+ * conflicting term, so the leader skips a whole term per round trip.
+ */
+function backUp<C>(state: RaftState<C>, prev: LogIndex): LogIndex {
+  const log = state.log
+  const conflictTerm = log.termAt(prev)
+  state.truncateLog(prev)
+  let hint = prev - 1
+  while (hint > log.snapshotIndex && log.termAt(hint) === conflictTerm) hint--
+  return hint
+}
+
+/** Append what we lack; a conflicting entry cuts our log there (Raft §5.3 step 3). */
+function appendNew<C>(state: RaftState<C>, entries: readonly Entry<C>[]): void {
+  const log = state.log
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]
+    if (!entry) break
+    const existing = log.at(entry.index)
+    if (existing && log.matches(entry.index, entry.term, entry.leader)) continue
+    if (existing) state.truncateLog(entry.index)
+    log.append(entries.slice(i))
+    return
+  }
+}
+
+/**
+ * A heartbeat's `prevIndex` is the leader's last index. Entries past it from an older term, or from
+ * a rival leader of the same term, are in no leader's future and would block convergence after a
+ * partition heals, so drop them. Same-leader entries may be newer than a reordered heartbeat: keep.
+ */
+function dropStaleTail<C>(state: RaftState<C>, prev: LogIndex, message: AppendEntries<C>): void {
+  const next = state.log.at(prev + 1)
+  if (!next) return
+  const rival = next.term === message.term && next.leader !== undefined && next.leader !== message.from
+  if (next.term < message.term || rival) state.truncateLog(prev + 1)
+}
+
+function respond<C>(state: RaftState<C>, message: AppendEntries<C>, success: boolean, lastIndex: LogIndex): void {
+  state.send({
+    type: 'appendEntriesResponse',
+    term: state.term,
+    from: state.id,
+    to: message.from,
+    success,
+    lastIndex,
+    lagging: !success,
+    ...(message.probe === undefined ? {} : { probe: message.probe }),
+  })
+}

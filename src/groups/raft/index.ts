@@ -1,0 +1,47 @@
+/**
+ * # The Raft core
+ *
+ * A pure state machine in the shape of etcd-io/raft: inputs go in (`tick`, `step`, `propose`,
+ * `readIndex`, `peerUp`/`peerDown`), one `Ready` batch comes out, `advance` acknowledges it. No
+ * timers, clocks, randomness (`config.rng`), promises or network: the group driver owns those,
+ * and the simulator in test/groups/sim drives the same core deterministically.
+ *
+ * | mosaik behaviour kept          | where                                                   |
+ * | ------------------------------ | ------------------------------------------------------- |
+ * | granted / denied / abstained   | vote.ts; a lagging member (default mode) and observers abstain |
+ * | lagging leaves the denominator | leader.ts `committee`, candidate.ts `maybeWin`         |
+ * | normal / reluctant / observer  | state.ts timers, raft.ts `tick`                        |
+ * | no nextIndex / matchIndex      | follower reports `lastIndex`; leader.ts `resumeAt`     |
+ * | bootstrap delay                | state.ts `resetElectionTimer` (term 0 only)            |
+ * | rival leader, same term        | raft.ts `step`: new election with a higher term        |
+ * | forwarded commands and reads   | client.ts, reads.ts (Raft §8 ReadIndex)                |
+ * | default vs strict consistency  | quorum.ts; `reverted` in state.ts `truncateLog`        |
+ *
+ * Each `Ready` is handled in order: persist `truncateFrom`/`entries`/`hardState`, then send
+ * `messages`, then roll back if `reverted`, apply `committed`, answer `proposals`/`readStates`,
+ * start snapshot sync on `needsSnapshot`; then call `advance()`.
+ *
+ * @example
+ * ```ts
+ * const raft = createRaft<Uint8Array>(
+ *   { id: 'a', preference: 'normal', electionTicks: 10, electionJitterTicks: 10, heartbeatTicks: 2,
+ *     bootstrapTicks: 5, reluctantExtraTicks: 10, maxEntriesPerAppend: 64, rng: seededRng(1) },
+ *   undefined,
+ *   { noop: new Uint8Array() },
+ * )
+ * raft.peerUp('b', 'normal')
+ * every(tickMs, () => raft.tick())
+ * onMessage((m) => raft.step(m))
+ * while (raft.hasReady()) {
+ *   const ready = raft.ready()
+ *   await storage.save(ready.truncateFrom, ready.entries, ready.hardState)
+ *   for (const m of ready.messages) bonds.send(m.to, m)
+ *   if (ready.reverted !== undefined) await resyncStateMachine(ready.reverted)
+ *   for (const e of ready.committed) if (!e.noop) machine.apply(e.command)
+ *   raft.advance()
+ * }
+ * ```
+ */
+export { describe } from './describe.js'
+export { createRaft } from './raft.js'
+export type * from './types.js'

@@ -1,0 +1,56 @@
+import type { LogIndex, NodeId, RequestId } from './types.js'
+
+/** Passive: answers leaders and candidates, forwards proposals (Raft §5.2). */
+export interface Follower {
+  readonly role: 'follower'
+  leader: NodeId | undefined
+}
+
+/** Running an election in `term`: the votes it asked for and the answers so far (Raft §5.2). */
+export interface Candidate {
+  readonly role: 'candidate'
+  /** Voting members asked (self included); fixed for the round, as in mosaik. */
+  readonly requested: ReadonlySet<NodeId>
+  readonly granted: Set<NodeId>
+  readonly denied: Set<NodeId>
+  readonly abstained: Set<NodeId>
+}
+
+/** A strong read waiting for a committed entry of this term and a quorum of probe echoes (Raft §8). */
+export interface PendingRead {
+  /** `undefined` for a read of this member; otherwise the follower that forwarded it. */
+  readonly from: NodeId | undefined
+  readonly requestId: RequestId
+  /** Echoes of this probe round (or later) confirm leadership after the read arrived. */
+  readonly probe: number
+  ticksLeft: number
+}
+
+/**
+ * Leading `term`. mosaik keeps no nextIndex/matchIndex: `acks` is only the last index each
+ * committee member reported, used to count the commit quorum; laggards say where to resume.
+ */
+export interface Leader {
+  readonly role: 'leader'
+  /** Last index each voting member reported as matching (the leader's own is its last index). */
+  readonly acks: Map<NodeId, LogIndex>
+  /** Members that answered `lagging`: out of the quorum denominator until they catch up. */
+  readonly abstaining: Set<NodeId>
+  /** Lagging members being walked forward chunk by chunk. */
+  readonly catchingUp: Set<NodeId>
+  /** Entries up to here went out in a broadcast; later ones ride the next batch. */
+  broadcastIndex: LogIndex
+  heartbeatElapsed: number
+  /** Send a heartbeat at the next flush (commit moved, or a read needs a probe). */
+  heartbeatDue: boolean
+  /** Current probe round; followers echo it. */
+  probe: number
+  readonly probeAcks: Map<NodeId, number>
+  readonly reads: PendingRead[]
+}
+
+export type RoleState = Follower | Candidate | Leader
+
+export function follower(leader: NodeId | undefined): Follower {
+  return { role: 'follower', leader }
+}

@@ -1,0 +1,156 @@
+import { RaftLog } from './log.js'
+import { quorumSize } from './quorum.js'
+import { follower, type RoleState } from './roles.js'
+import type {
+  HardState,
+  LeadershipPreference,
+  LogIndex,
+  Message,
+  NodeId,
+  ProposalOutcome,
+  RaftConfig,
+  RaftOptions,
+  RaftRestore,
+  ReadState,
+  RequestId,
+  SnapshotNeed,
+  SoftState,
+  Term,
+} from './types.js'
+
+/** A request this member sent to the leader and still waits for (`forwardCommand`/`readIndex`). */
+export interface Outstanding {
+  readonly kind: 'command' | 'read'
+  ticksLeft: number
+}
+
+/**
+ * State shared by every role (Raft Figure 2 plus mosaik's additions) and the outputs that the
+ * next `Ready` will carry. Internal: the role modules read and write it; the public face is
+ * `Raft` in raft.ts.
+ */
+export class RaftState<C> {
+  readonly config: RaftConfig
+  readonly options: RaftOptions<C>
+  readonly log: RaftLog<C>
+  term: Term
+  votedFor: NodeId | undefined
+  commit: LogIndex
+  role: RoleState = follower(undefined)
+  readonly peers = new Map<NodeId, LeadershipPreference>()
+
+  electionElapsed = 0
+  electionTimeout = 0
+
+  /** This follower found a gap or conflict with its leader and abstains until it matches again. */
+  lagging = false
+  needsSnapshot: SnapshotNeed | undefined
+  needsSnapshotReported = false
+
+  /** Highest index handed to the driver in `Ready.committed`; `applied` once advanced. */
+  delivered: LogIndex
+  applied: LogIndex
+  reverted: LogIndex | undefined
+
+  messages: Message<C>[] = []
+  proposals: ProposalOutcome[] = []
+  readStates: ReadState[] = []
+  readonly outstanding = new Map<RequestId, Outstanding>()
+  nextRequestId = 1
+
+  lastHard: HardState
+  lastSoft: SoftState
+
+  constructor(config: RaftConfig, restore: RaftRestore<C> | undefined, options: RaftOptions<C>) {
+    this.config = config
+    this.options = options
+    this.log = new RaftLog(restore?.entries ?? [], restore?.snapshot)
+    this.term = restore?.hardState.term ?? 0
+    this.votedFor = restore?.hardState.votedFor
+    const snapshotIndex = restore?.snapshot?.index ?? 0
+    this.commit = Math.max(snapshotIndex, Math.min(restore?.hardState.commit ?? 0, this.log.lastIndex))
+    // The driver rebuilds its state machine from the snapshot; entries after it are replayed.
+    this.delivered = snapshotIndex
+    this.applied = snapshotIndex
+    this.lastHard = this.hardState()
+    this.lastSoft = this.softState()
+    this.resetElectionTimer()
+  }
+
+  get id(): NodeId {
+    return this.config.id
+  }
+
+  get strict(): boolean {
+    return (this.config.minVoters ?? 0) > 0
+  }
+
+  hardState(): HardState {
+    return { term: this.term, votedFor: this.votedFor, commit: this.commit }
+  }
+
+  softState(): SoftState {
+    const leader = this.role.role === 'leader' ? this.id : this.role.role === 'follower' ? this.role.leader : undefined
+    return { role: this.role.role, leader, term: this.term }
+  }
+
+  send(message: Message<C>): void {
+    this.messages.push(message)
+  }
+
+  /** Connected members that count toward quorums: everyone but observers (mosaik). */
+  votingPeers(): NodeId[] {
+    const voters: NodeId[] = []
+    for (const [id, preference] of this.peers) if (preference !== 'observer') voters.push(id)
+    return voters
+  }
+
+  quorum(committee: number): number {
+    return quorumSize(committee, this.config.minVoters)
+  }
+
+  /**
+   * Pick a fresh randomized election timeout (Raft §5.2). mosaik's bootstrap delay lengthens the
+   * first one, before any term began; reluctant members wait longer.
+   */
+  resetElectionTimer(): void {
+    const { electionTicks, electionJitterTicks, bootstrapTicks, reluctantExtraTicks, preference } = this.config
+    let timeout = electionTicks + Math.floor(this.config.rng() * (electionJitterTicks + 1))
+    if (this.term === 0) timeout += bootstrapTicks
+    if (preference === 'reluctant') timeout += reluctantExtraTicks
+    this.electionElapsed = 0
+    this.electionTimeout = timeout
+  }
+
+  /** Adopt a newer term (Raft §5.1): the vote is reset. */
+  setTerm(term: Term): void {
+    if (term > this.term) {
+      this.term = term
+      this.votedFor = undefined
+    }
+  }
+
+  /** Move the commit index forward; it never moves back here. */
+  advanceCommit(index: LogIndex): boolean {
+    const target = Math.min(index, this.log.lastIndex)
+    if (target <= this.commit) return false
+    this.commit = target
+    return true
+  }
+
+  /**
+   * Cut the log at `from` (a conflict with the leader). In default mode this may drop committed
+   * entries: the commit index moves back and `Ready.reverted` reports it (mosaik's heal rule).
+   */
+  truncateLog(from: LogIndex): void {
+    if (from > this.log.lastIndex) return
+    this.log.truncate(from)
+    if (this.commit >= from) {
+      if (this.strict) throw new Error(`raft ${this.id}: strict mode must never truncate committed entry ${from}`)
+      this.commit = from - 1
+      this.reverted = Math.min(this.reverted ?? this.commit, this.commit)
+      if (this.delivered > this.commit) this.delivered = this.commit
+      if (this.applied > this.commit) this.applied = this.commit
+    }
+  }
+}
