@@ -36,7 +36,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
   /** Fails each pending write with `network-down` (its own value inside). */
   readonly #pending = new Set<() => void>()
   readonly #unsubscribe: (() => void)[] = []
-  #snapshot: CellSnapshot<T>
+  #snapshot!: CellSnapshot<T>
   /** Version reached by the last applied batch; 0 after a snapshot install (the group then knows best). */
   #batchVersion = 0
   #closed = false
@@ -159,6 +159,8 @@ export class CellReaderHandle<T> implements CellReader<T> {
 
   /** Rebuilds the snapshot and tells listeners if anything visible changed. */
   #refresh(): void {
+    // The group may apply (or install a snapshot) while `join` is still running.
+    if (this.#snapshot === undefined) return
     const next = this.#build()
     const prev = this.#snapshot
     if (
