@@ -2,3 +2,4 @@
 export * from './core/index.js'
 export * from './discovery/index.js'
 export * from './network/index.js'
+export * from './collections/index.js'
