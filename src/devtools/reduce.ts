@@ -1,0 +1,343 @@
+/**
+ * Folds a batch of telemetry events into a new `DevtoolsState` with structural sharing:
+ * an object is copied at most once per batch, the first time something under it changes;
+ * everything else keeps its identity. Bounded arrays are trimmed as they grow, which is
+ * what keeps memory flat (the "ring buffers" of the devtools).
+ */
+import type { PeerId } from '../core/id.js'
+import type { GroupTelemetry, TelemetryEvent } from '../core/telemetry.js'
+import {
+  type CommitPoint,
+  type DevtoolsState,
+  edgeKey,
+  type GroupInfo,
+  type HistoryLimits,
+  type NodeInfo,
+  type ReplicaInfo,
+} from './state.js'
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+class Draft {
+  readonly #owned = new Set<object>()
+  readonly root: Mutable<DevtoolsState>
+  readonly #limits: HistoryLimits
+  #seq: number
+
+  constructor(state: DevtoolsState, limits: HistoryLimits, seq: number) {
+    this.root = this.own(state)
+    this.#limits = limits
+    this.#seq = seq
+  }
+
+  get seq(): number {
+    return this.#seq
+  }
+
+  /** A copy of `o` that may be mutated during this batch (the same copy on every call). */
+  own<T extends object>(o: T): Mutable<T> {
+    if (this.#owned.has(o)) return o as Mutable<T>
+    const copy = (Array.isArray(o) ? [...o] : { ...o }) as Mutable<T>
+    this.#owned.add(copy)
+    return copy
+  }
+
+  fresh<T extends object>(o: T): Mutable<T> {
+    this.#owned.add(o)
+    return o as Mutable<T>
+  }
+
+  /** Appends to a bounded array field, dropping the oldest items past `cap`. */
+  push<T>(array: readonly T[], item: T, cap: number): T[] {
+    const out = this.own(array) as T[]
+    out.push(item)
+    if (out.length > cap) out.splice(0, out.length - cap)
+    return out
+  }
+
+  node(peer: PeerId): Mutable<NodeInfo> {
+    const nodes = this.own(this.root.nodes)
+    this.root.nodes = nodes
+    const current = nodes[peer]
+    const next = current
+      ? this.own(current)
+      : this.fresh<NodeInfo>({ peer, addresses: [], running: true, connected: {}, discovered: {}, rejected: 0 })
+    nodes[peer] = next
+    return next
+  }
+
+  group(id: string, create = true): Mutable<GroupInfo> | undefined {
+    const current = this.root.groups[id]
+    if (!current && !create) return undefined
+    const groups = this.own(this.root.groups)
+    this.root.groups = groups
+    const next = current
+      ? this.own(current)
+      : this.fresh<GroupInfo>({ id, replicas: {}, mesh: {}, leaders: [], reverts: [] })
+    groups[id] = next
+    return next
+  }
+
+  replica(g: Mutable<GroupInfo>, peer: PeerId): Mutable<ReplicaInfo> {
+    const replicas = this.own(g.replicas)
+    g.replicas = replicas
+    const current = replicas[peer]
+    const next = current
+      ? this.own(current)
+      : this.fresh<ReplicaInfo>({
+          peer,
+          preference: 'normal',
+          role: 'follower',
+          term: 0,
+          leader: undefined,
+          commit: 0,
+          applied: 0,
+          logLength: 0,
+          online: false,
+          active: true,
+          bonds: {},
+          reverted: 0,
+          commits: [],
+        })
+    replicas[peer] = next
+    return next
+  }
+
+  /** Adds a timeline point, merging it into the previous one when they are closer than the resolution. */
+  commitPoint(r: Mutable<ReplicaInfo>, point: CommitPoint): void {
+    const last = r.commits[r.commits.length - 1]
+    if (last && last.version === point.version && !point.reverted) return
+    if (last && !last.reverted && !point.reverted && point.at - last.at < this.#limits.timelineResolution) {
+      const commits = this.own(r.commits)
+      commits[commits.length - 1] = { at: last.at, version: point.version }
+      r.commits = commits
+      return
+    }
+    r.commits = this.push(r.commits, point, this.#limits.historySize)
+  }
+
+  leaderChange(g: Mutable<GroupInfo>, at: number, term: number, leader: PeerId | undefined, seenBy: PeerId): void {
+    if (leader === undefined) return
+    // Every replica reports the same election; record it once.
+    for (let i = g.leaders.length - 1; i >= 0 && i >= g.leaders.length - 8; i--) {
+      const l = g.leaders[i]!
+      if (l.term === term && l.leader === leader) return
+    }
+    g.leaders = this.push(g.leaders, { at, term, leader, seenBy }, this.#limits.markSize)
+  }
+
+  log(event: TelemetryEvent, text: string): void {
+    this.#seq += 1
+    this.root.events = this.push(
+      this.root.events,
+      { seq: this.#seq, at: event.at, type: event.type, peer: event.peer, text },
+      this.#limits.eventLogSize,
+    )
+  }
+
+  /** Forgets the oldest stopped nodes beyond the limit. */
+  trimStopped(): void {
+    const stopped = Object.values(this.root.nodes).filter((n) => !n.running)
+    if (stopped.length <= this.#limits.stoppedNodes) return
+    stopped.sort((x, y) => (x.stoppedAt ?? 0) - (y.stoppedAt ?? 0))
+    const nodes = this.own(this.root.nodes)
+    this.root.nodes = nodes
+    for (const n of stopped.slice(0, stopped.length - this.#limits.stoppedNodes)) delete nodes[n.peer]
+  }
+
+  limits(): HistoryLimits {
+    return this.#limits
+  }
+}
+
+const short = (peer: PeerId | undefined): string => (peer ? peer.slice(-6) : '—')
+
+function removeReplica(d: Draft, g: Mutable<GroupInfo>, peer: PeerId): void {
+  const replicas = d.own(g.replicas)
+  g.replicas = replicas
+  delete replicas[peer]
+  const mesh = d.own(g.mesh)
+  g.mesh = mesh
+  for (const [key, edge] of Object.entries(mesh)) if (edge.a === peer || edge.b === peer) delete mesh[key]
+  if (Object.keys(replicas).length === 0) {
+    const groups = d.own(d.root.groups)
+    d.root.groups = groups
+    delete groups[g.id]
+    if (g.store && d.root.storeIndex[g.store] === g.id) {
+      const index = d.own(d.root.storeIndex)
+      d.root.storeIndex = index
+      delete index[g.store]
+    }
+  }
+}
+
+function setEdge(d: Draft, g: Mutable<GroupInfo>, a: PeerId, b: PeerId, up: boolean, at: number): void {
+  const key = edgeKey(a, b)
+  const current = g.mesh[key]
+  if (current && current.up === up) return
+  const mesh = d.own(g.mesh)
+  g.mesh = mesh
+  mesh[key] = a < b ? { a, b, up, at } : { a: b, b: a, up, at }
+}
+
+function reduceGroup(d: Draft, e: GroupTelemetry): void {
+  if (e.type === 'group.joined') {
+    const g = d.group(e.group)!
+    if (e.store && g.store !== e.store) {
+      g.store = e.store
+      d.root.storeIndex = { ...d.root.storeIndex, [e.store]: e.group }
+    }
+    if (e.kind) g.kind = e.kind
+    const r = d.replica(g, e.peer)
+    r.preference = e.preference
+    r.active = true
+    d.log(e, `joined ${e.group.slice(0, 10)} as ${e.preference}`)
+    return
+  }
+  const g = d.group(e.group, e.type !== 'group.left')
+  if (!g) return
+  switch (e.type) {
+    case 'group.left':
+      removeReplica(d, g, e.peer)
+      d.log(e, `left ${e.group.slice(0, 10)}`)
+      return
+    case 'group.state': {
+      const r = d.replica(g, e.peer)
+      const visible = r.role !== e.role || r.term !== e.term || r.leader !== e.leader || r.online !== e.online
+      if (visible) d.log(e, `${e.role} t${e.term} leader ${short(e.leader)}${e.online ? '' : ' offline'}`)
+      if (e.commit !== r.commit) d.commitPoint(r, { at: e.at, version: e.commit })
+      Object.assign(r, {
+        role: e.role,
+        term: e.term,
+        leader: e.leader,
+        commit: e.commit,
+        applied: e.applied,
+        logLength: e.logLength,
+        online: e.online,
+        active: true,
+      })
+      d.leaderChange(g, e.at, e.term, e.leader, e.peer)
+      return
+    }
+    case 'group.committed': {
+      const r = d.replica(g, e.peer)
+      if (e.version > r.commit) {
+        r.commit = e.version
+        r.applied = Math.max(r.applied, e.version)
+      }
+      d.commitPoint(r, { at: e.at, version: e.version })
+      return
+    }
+    case 'group.bond': {
+      const r = d.replica(g, e.peer)
+      const bond = e.remotePreference ? { up: e.up, preference: e.remotePreference } : { up: e.up }
+      r.bonds = { ...r.bonds, [e.remote]: bond }
+      setEdge(d, g, e.peer, e.remote, e.up, e.at)
+      d.log(e, `bond ${short(e.remote)} ${e.up ? 'up' : 'down'}`)
+      return
+    }
+    case 'group.mesh':
+      setEdge(d, g, e.a, e.b, e.up, e.at)
+      return
+    case 'group.vote': {
+      const r = d.replica(g, e.peer)
+      r.lastVote = { at: e.at, term: e.term, candidate: e.candidate, vote: e.vote }
+      d.log(e, `vote t${e.term} ${short(e.candidate)}: ${e.vote}`)
+      return
+    }
+    case 'group.sync': {
+      const r = d.replica(g, e.peer)
+      r.sync = { at: e.at, phase: e.phase, position: e.position, items: e.items, sources: e.sources }
+      d.log(e, `sync ${e.phase}${e.position === undefined ? '' : ` @${e.position}`}`)
+      return
+    }
+    case 'group.reverted': {
+      const r = d.replica(g, e.peer)
+      r.reverted += 1
+      r.commit = e.version
+      d.commitPoint(r, { at: e.at, version: e.version, reverted: true })
+      g.reverts = d.push(g.reverts, { at: e.at, peer: e.peer, version: e.version }, d.limits().markSize)
+      d.root.totals = { ...d.root.totals, reverts: d.root.totals.reverts + 1 }
+      d.log(e, `reverted to ${e.version}`)
+      return
+    }
+  }
+}
+
+function reduceOne(d: Draft, e: TelemetryEvent): void {
+  switch (e.type) {
+    case 'network.started': {
+      const n = d.node(e.peer)
+      Object.assign(n, { network: e.network, addresses: e.addresses, running: true, startedAt: e.at })
+      d.log(e, `started on ${e.network.slice(0, 10)}`)
+      return
+    }
+    case 'network.stopped': {
+      const n = d.node(e.peer)
+      Object.assign(n, { running: false, stoppedAt: e.at, connected: {} })
+      for (const g of Object.values(d.root.groups)) {
+        if (g.replicas[e.peer]) removeReplica(d, d.group(g.id)!, e.peer)
+      }
+      d.trimStopped()
+      d.log(e, 'stopped')
+      return
+    }
+    case 'peer.connected':
+    case 'peer.disconnected': {
+      const n = d.node(e.peer)
+      const connected = d.own(n.connected)
+      n.connected = connected
+      if (e.type === 'peer.connected') connected[e.remote] = true
+      else delete connected[e.remote]
+      d.log(e, `${e.type === 'peer.connected' ? 'connected' : 'disconnected'} ${short(e.remote)}`)
+      return
+    }
+    case 'discovery.discovered':
+    case 'discovery.updated':
+    case 'discovery.departed': {
+      const n = d.node(e.peer)
+      const has = n.discovered[e.remote] === true
+      if (e.type === 'discovery.departed' ? has : !has) {
+        const discovered = d.own(n.discovered)
+        n.discovered = discovered
+        if (e.type === 'discovery.departed') delete discovered[e.remote]
+        else discovered[e.remote] = true
+      }
+      if (e.type !== 'discovery.updated') d.log(e, `${e.type.slice(10)} ${short(e.remote)}`)
+      return
+    }
+    case 'input.rejected': {
+      const n = d.node(e.peer)
+      n.rejected += 1
+      const { type: _type, ...rest } = e
+      d.root.rejected = d.push(d.root.rejected, rest, d.limits().rejectedSize)
+      d.root.totals = { ...d.root.totals, rejected: d.root.totals.rejected + 1 }
+      d.log(e, `rejected ${e.reason} from ${short(e.remote)} on ${e.protocol}`)
+      return
+    }
+    default:
+      reduceGroup(d, e)
+  }
+}
+
+/**
+ * Applies `events` (in order) to `state`. Returns `state` itself when the batch is
+ * empty. `seq` numbers the event log lines; the new value is returned alongside.
+ */
+export function reduceBatch(
+  state: DevtoolsState,
+  events: readonly TelemetryEvent[],
+  limits: HistoryLimits,
+  seq: number,
+): { state: DevtoolsState; seq: number } {
+  if (events.length === 0) return { state, seq }
+  const d = new Draft(state, limits, seq)
+  let now = state.now
+  for (const e of events) {
+    reduceOne(d, e)
+    if (e.at > now) now = e.at
+  }
+  d.root.now = now
+  d.root.totals = { ...d.root.totals, events: d.root.totals.events + events.length }
+  return { state: d.root, seq: d.seq }
+}
