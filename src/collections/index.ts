@@ -25,4 +25,4 @@
  */
 export { Cell, type CellDef, defineCell } from './cell.js'
 export type { CellCommand } from './cell-machine.js'
-export * from './types.js'
+export type { CellOptions, CellReader, CellSnapshot, CellWriter, When } from './types.js'
