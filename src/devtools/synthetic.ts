@@ -53,7 +53,7 @@ export class SyntheticCluster {
     this.store = UniqueId.from(storeId).toString()
     this.group = UniqueId.from(storeId).derive('synthetic').toString()
     this.nodes = Array.from({ length: writers + readers }, (_, i) => {
-      const node = new SyntheticNode(`12D3KooWSynthetic${String(i).padStart(4, '0')}${'x'.repeat(28)}`)
+      const node = new SyntheticNode(`12D3KooWSynthetic${'x'.repeat(28)}node-${i}`)
       if (i >= writers) this.#observers.add(node.peerId)
       return node
     })

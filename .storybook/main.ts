@@ -1,0 +1,22 @@
+import type { StorybookConfig } from '@storybook/react-vite'
+
+/**
+ * Storybook for mosaik-react: stories run real networks in the page (memory transport),
+ * and "Across tabs" joins peers in other tabs over WebRTC through the local relay that
+ * `npm start` runs. Telemetry is off (also via STORYBOOK_DISABLE_TELEMETRY in scripts).
+ */
+const config: StorybookConfig = {
+  stories: ['../stories/**/*.stories.@(ts|tsx)'],
+  framework: { name: '@storybook/react-vite', options: {} },
+  core: { disableTelemetry: true, disableWhatsNewNotifications: true },
+  typescript: { reactDocgen: false },
+  async viteFinal(config) {
+    return {
+      ...config,
+      define: { ...config.define, 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'development') },
+      server: { ...config.server, host: '127.0.0.1' },
+    }
+  },
+}
+
+export default config

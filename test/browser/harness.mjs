@@ -1,0 +1,137 @@
+/**
+ * Browser-test harness: serve the static Storybook build on 127.0.0.1, drive Debian's
+ * Chromium with playwright-core (never a downloaded browser), bounded waits that say what
+ * they waited for, and screenshots under test/browser/__screenshots__/.
+ */
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { extname, join, normalize } from 'node:path'
+import { chromium } from 'playwright-core'
+import { ROOT, STATIC_DIR } from '../../scripts/storybook.mjs'
+
+export const SCREENSHOTS = join(ROOT, 'test', 'browser', '__screenshots__')
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+}
+
+/**
+ * Serves `storybook-static/` on 127.0.0.1 (a free port). `/relay.json` answers with
+ * `relay()` (the relay's multiaddrs) so the "Across tabs" story finds the relay at run time.
+ */
+export async function serveStatic({ relay = () => ({}) } = {}) {
+  if (!existsSync(join(STATIC_DIR, 'iframe.html'))) {
+    throw new Error(`no static Storybook at ${STATIC_DIR}: run "node scripts/storybook.mjs build" first`)
+  }
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname === '/relay.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      res.end(JSON.stringify(relay()))
+      return
+    }
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '')
+    let file = join(STATIC_DIR, rel)
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html')
+    if (!file.startsWith(STATIC_DIR) || !existsSync(file)) {
+      res.writeHead(404).end('not found')
+      return
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+    createReadStream(file).pipe(res)
+  })
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok))
+  const { port } = server.address()
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections()
+        server.close(() => ok())
+      }),
+  }
+}
+
+/** Launches headless Chromium with a fresh profile; `close()` removes the profile. */
+export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`)
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'mosaik-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+  return {
+    context,
+    close: async () => {
+      await context.close().catch(() => {})
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Opens one story by id (`title--export`, kebab-case), collecting page errors for the assertion messages. */
+export async function openStory(context, base, id, args = {}) {
+  const page = await context.newPage()
+  const errors = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+  page.on('console', (m) => {
+    // 404s are reported by the 'response' handler below, with their URL.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text())
+  })
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`)
+  })
+  const argString = Object.entries(args)
+    .map(([k, v]) => `${k}:${v}`)
+    .join(';')
+  const url = `${base}/iframe.html?id=${id}&viewMode=story${argString ? `&args=${encodeURIComponent(argString)}` : ''}`
+  await page.goto(url, { waitUntil: 'load', timeout: 20_000 })
+  page.errors = errors
+  return page
+}
+
+/**
+ * Polls `fn` (run in the page) until it returns a truthy value, at most `ms`. On timeout
+ * it throws `what` with the last value and the page errors.
+ */
+export async function waitFor(page, what, fn, arg, ms = 15_000) {
+  const end = Date.now() + ms
+  let last
+  while (Date.now() < end) {
+    last = await page.evaluate(fn, arg).catch((e) => `evaluate failed: ${e.message}`)
+    if (last && !(typeof last === 'string' && last.startsWith('evaluate failed'))) return last
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(
+    `timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last)}; page errors: ${JSON.stringify(page.errors?.slice(-5) ?? [])})`,
+  )
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const path = join(SCREENSHOTS, `${name}.png`)
+  await page.screenshot({ path, fullPage: true })
+  return path
+}
