@@ -1,0 +1,271 @@
+import type { PeerId, UniqueId } from '../../core/id.js'
+import type { GroupTelemetry } from '../../core/telemetry.js'
+import type { Channel, DiscoveryEvent, NetworkServices } from '../../network/types.js'
+import type { LeadershipPreference } from '../raft/types.js'
+import type { TimerHandle, Timers } from '../timers.js'
+import { Bond } from './bond.js'
+import { acceptHandshake, initiateHandshake } from './handshake.js'
+import type { HeartbeatConfig } from './heartbeat.js'
+import { BondFailure, Inbox } from './inbox.js'
+import { Mesh } from './mesh.js'
+import type { BondMessage } from './messages.js'
+
+/** The protocol name all groups of a network share (`/mosaik/<net>/groups/1`). */
+export const GROUPS_PROTOCOL = 'groups'
+
+/** What the bond set needs from its group. */
+export interface BondsHost {
+  readonly network: NetworkServices
+  readonly groupId: UniqueId
+  readonly keyHash: UniqueId
+  readonly preference: LeadershipPreference
+  readonly timers: Timers
+  readonly heartbeat: HeartbeatConfig
+  /** Handshake bound, ms. */
+  readonly handshakeTimeoutMs: number
+  peerUp(peer: PeerId, preference: LeadershipPreference): void
+  peerDown(peer: PeerId): void
+  message(peer: PeerId, message: BondMessage): void
+  telemetry(event: DistributiveOmit<GroupTelemetry, 'at' | 'peer' | 'group'>): void
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+const RETRY_MIN_MS = 250
+const RETRY_MAX_MS = 8_000
+
+/**
+ * The full mesh of bonds of one group member (mosaik `Bonds` + the bonding half of the
+ * group worker): dials every member discovery shows, accepts theirs, resolves two bonds
+ * for one pair deterministically (the one opened by the smaller peer id wins), gossips
+ * `bondFormed`, and redials members that reappear.
+ */
+export class Bonds {
+  readonly #host: BondsHost
+  readonly #local: PeerId
+  readonly #bonds = new Map<PeerId, Bond>()
+  readonly #dialing = new Set<PeerId>()
+  readonly #handshaking = new Set<Channel>()
+  readonly #retry = new Map<PeerId, { at: TimerHandle; delay: number }>()
+  /** Peers that said `departure`: not redialed until discovery shows them (again) in the group. */
+  readonly #departed = new Set<PeerId>()
+  readonly #mesh: Mesh
+  #unsubDiscovery: (() => void) | undefined
+  #reconcileTimer: TimerHandle | undefined
+  #closed = false
+
+  constructor(host: BondsHost) {
+    this.#host = host
+    this.#local = host.network.peerId
+    this.#mesh = new Mesh(this.#local, (a, b, up) => host.telemetry({ type: 'group.mesh', a, b, up }))
+  }
+
+  /** Starts following discovery and dials every member it already knows. */
+  start(): void {
+    const group = this.#host.groupId.toString()
+    this.#unsubDiscovery = this.#host.network.discovery.onEvent((e: DiscoveryEvent) => {
+      if (e.type === 'departed') return
+      if (!e.entry.groups.includes(group)) return
+      this.#departed.delete(e.entry.peerId)
+      this.#dialSoon(e.entry.peerId)
+    })
+    this.#reconcile()
+  }
+
+  /** Peers with a live bond, sorted. */
+  peers(): PeerId[] {
+    return [...this.#bonds.values()]
+      .filter((b) => b.isUp)
+      .map((b) => b.peer)
+      .sort()
+  }
+
+  has(peer: PeerId): boolean {
+    return this.#bonds.get(peer)?.isUp === true
+  }
+
+  preferenceOf(peer: PeerId): LeadershipPreference | undefined {
+    return this.#bonds.get(peer)?.preference
+  }
+
+  send(peer: PeerId, message: BondMessage): boolean {
+    const b = this.#bonds.get(peer)
+    return b?.isUp === true ? b.send(message) : false
+  }
+
+  mesh(): ReadonlyArray<readonly [PeerId, PeerId]> {
+    return this.#mesh.edges()
+  }
+
+  /** An incoming channel whose `hello` named this group. */
+  accept(channel: Channel, inbox: Inbox, nonceI: Uint8Array): void {
+    if (this.#closed) {
+      inbox.release()
+      channel.close('shutdown')
+      return
+    }
+    this.#handshaking.add(channel)
+    acceptHandshake(channel, inbox, nonceI, this.#params(), () => this.#admit(channel))
+      .then(() => this.#established(channel, inbox))
+      .catch((err: unknown) => this.#failed(channel, inbox, err))
+      .finally(() => this.#handshaking.delete(channel))
+  }
+
+  /** Graceful leave: `departure` on every bond, then close everything. */
+  leave(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#unsubDiscovery?.()
+    this.#host.timers.cancel(this.#reconcileTimer)
+    for (const r of this.#retry.values()) this.#host.timers.cancel(r.at)
+    this.#retry.clear()
+    for (const b of [...this.#bonds.values()]) b.depart()
+    this.#bonds.clear()
+    for (const ch of this.#handshaking) ch.close('shutdown')
+    this.#handshaking.clear()
+  }
+
+  #params() {
+    const h = this.#host
+    return {
+      groupId: h.groupId,
+      keyHash: h.keyHash,
+      local: this.#local,
+      timers: h.timers,
+      timeoutMs: h.handshakeTimeoutMs,
+    }
+  }
+
+  #reconcile(): void {
+    if (this.#closed) return
+    for (const peer of this.#host.network.discovery.peersInGroup(this.#host.groupId)) {
+      if (!this.#departed.has(peer) && !this.#retry.has(peer)) this.#dial(peer)
+    }
+    this.#reconcileTimer = this.#host.timers.after(this.#host.heartbeat.intervalMs * 4, () => this.#reconcile())
+  }
+
+  /** Event-driven dial; the larger id waits a moment so the smaller one usually opens the one bond. */
+  #dialSoon(peer: PeerId): void {
+    if (this.#local < peer) this.#dial(peer)
+    else this.#scheduleRetry(peer, RETRY_MIN_MS)
+  }
+
+  #scheduleRetry(peer: PeerId, delay: number): void {
+    if (this.#closed || this.#retry.has(peer)) return
+    const at = this.#host.timers.after(delay, () => {
+      this.#retry.delete(peer)
+      this.#dial(peer, delay)
+    })
+    this.#retry.set(peer, { at, delay })
+  }
+
+  #dial(peer: PeerId, lastDelay = 0): void {
+    if (this.#closed || peer === this.#local || this.#bonds.has(peer) || this.#dialing.has(peer)) return
+    this.#dialing.add(peer)
+    const retry = () => {
+      if (!this.#departed.has(peer) && this.#host.network.discovery.peersInGroup(this.#host.groupId).includes(peer))
+        this.#scheduleRetry(peer, Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, lastDelay * 2)))
+    }
+    this.#host.network
+      .openChannel(peer, GROUPS_PROTOCOL)
+      .then((channel) => {
+        if (this.#closed) {
+          channel.close('shutdown')
+          return
+        }
+        this.#handshaking.add(channel)
+        const inbox = new Inbox(channel)
+        return initiateHandshake(channel, inbox, this.#params())
+          .then(() => {
+            this.#admit(channel)
+            this.#established(channel, inbox)
+          })
+          .catch((err: unknown) => {
+            this.#failed(channel, inbox, err)
+            if (!(err instanceof BondFailure && err.reason === 'duplicate-bond')) retry()
+          })
+          .finally(() => this.#handshaking.delete(channel))
+      })
+      .catch(() => retry())
+      .finally(() => this.#dialing.delete(peer))
+  }
+
+  /**
+   * One bond per pair. The bond opened by the smaller peer id wins whatever the order in
+   * which the two sides see them, so both sides keep the same one; a second bond from the
+   * same opener is refused while the first lives.
+   */
+  #admit(channel: Channel): void {
+    const peer = channel.remotePeer
+    const existing = this.#bonds.get(peer)
+    if (!existing) return
+    const winner = [this.#local, peer].sort()[0]
+    const initiator = channel.initiator ? this.#local : peer
+    if (initiator === winner && existing.initiator !== winner) {
+      this.#bonds.delete(peer)
+      existing.close('duplicate-bond', 'superseded by the bond opened by the smaller peer id')
+      return
+    }
+    throw new BondFailure('duplicate-bond', `a bond with ${peer} already exists`)
+  }
+
+  #established(channel: Channel, inbox: Inbox): void {
+    const pending = inbox.release()
+    if (this.#closed) {
+      channel.close('shutdown')
+      return
+    }
+    const peer = channel.remotePeer
+    this.#departed.delete(peer)
+    const bond = new Bond(channel, this.#local, this.#host.timers, this.#host.heartbeat, {
+      up: (b) => this.#up(b),
+      message: (b, m) => this.#message(b, m),
+      down: (b, info) => this.#down(b, info.departed),
+    })
+    this.#bonds.set(peer, bond)
+    bond.start({ type: 'welcome', preference: this.#host.preference, bonds: this.peers() }, pending)
+  }
+
+  #failed(channel: Channel, inbox: Inbox, err: unknown): void {
+    inbox.release()
+    if (err instanceof BondFailure && err.reason !== 'timeout' && err.reason !== 'closed') {
+      channel.reject(err.reason, err.message)
+    } else {
+      channel.close(err instanceof BondFailure ? err.reason : 'error')
+    }
+  }
+
+  #up(bond: Bond): void {
+    if (this.#bonds.get(bond.peer) !== bond) return
+    const pref = bond.preference as LeadershipPreference
+    this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: true, remotePreference: pref })
+    this.#mesh.local(bond.peer, true)
+    for (const other of this.#bonds.values())
+      if (other !== bond && other.isUp) other.send({ type: 'bondFormed', peer: bond.peer, up: true })
+    this.#host.peerUp(bond.peer, pref)
+  }
+
+  #message(bond: Bond, m: BondMessage): void {
+    if (this.#bonds.get(bond.peer) !== bond) return
+    if (m.type === 'welcome') this.#mesh.learn(bond.peer, m.bonds)
+    else if (m.type === 'bondFormed') this.#mesh.remote(bond.peer, m.peer, m.up)
+    else this.#host.message(bond.peer, m)
+  }
+
+  #down(bond: Bond, departed: boolean): void {
+    if (this.#bonds.get(bond.peer) !== bond) return
+    this.#bonds.delete(bond.peer)
+    const wasUp = bond.preference !== undefined
+    if (wasUp) {
+      this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: false })
+      this.#mesh.local(bond.peer, false)
+      this.#mesh.forget(bond.peer)
+      for (const other of this.#bonds.values())
+        if (other.isUp) other.send({ type: 'bondFormed', peer: bond.peer, up: false })
+      this.#host.peerDown(bond.peer)
+    }
+    if (this.#closed) return
+    if (departed) this.#departed.add(bond.peer)
+    else this.#scheduleRetry(bond.peer, RETRY_MIN_MS)
+  }
+}

@@ -1,0 +1,129 @@
+import type { PeerId } from '../../core/id.js'
+import type { LogCommand } from '../log-command.js'
+import { isLogCommand } from '../log-command.js'
+import type { LeadershipPreference, Message } from '../raft/types.js'
+import { isSyncMessage, type SyncMessage } from '../sync/messages.js'
+
+/** The handshake frames (before both proofs verify nothing else may be sent). */
+export type HandshakeFrame =
+  | { readonly type: 'hello'; readonly group: Uint8Array; readonly nonce: Uint8Array }
+  | { readonly type: 'challenge'; readonly nonce: Uint8Array }
+  | { readonly type: 'proof'; readonly proof: Uint8Array }
+
+/** Frames of an established bond (mosaik `BondMessage`). */
+export type BondMessage =
+  | { readonly type: 'welcome'; readonly preference: LeadershipPreference; readonly bonds: PeerId[] }
+  | { readonly type: 'ping'; readonly seq: number }
+  | { readonly type: 'pong'; readonly seq: number }
+  | { readonly type: 'raft'; readonly m: Message<LogCommand> }
+  | { readonly type: 'sync'; readonly m: SyncMessage }
+  | { readonly type: 'bondFormed'; readonly peer: PeerId; readonly up: boolean }
+  | { readonly type: 'departure' }
+
+/** One line for logs and transcripts. */
+export function describeBondMessage(m: BondMessage): string {
+  switch (m.type) {
+    case 'welcome':
+      return `Welcome[${m.preference}/bonds=${m.bonds.length}]`
+    case 'ping':
+    case 'pong':
+      return `${m.type === 'ping' ? 'Ping' : 'Pong'}[${m.seq}]`
+    case 'raft':
+      return `Raft[${m.m.type}/t=${m.m.term}]`
+    case 'sync':
+      return `Sync[${m.m.type}]`
+    case 'bondFormed':
+      return `BondFormed[${m.peer.slice(-6)}/${m.up ? 'up' : 'down'}]`
+    case 'departure':
+      return 'Departure'
+  }
+}
+
+const PREFS = new Set(['normal', 'reluctant', 'observer'])
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0
+const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length < 256
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
+
+/** True for 32 raw bytes. */
+export function isBytes32(x: unknown): x is Uint8Array {
+  return x instanceof Uint8Array && x.length === 32
+}
+
+/** Validates a handshake frame from a peer; undefined when malformed. */
+export function parseHandshakeFrame(x: unknown): HandshakeFrame | undefined {
+  if (!isObj(x)) return undefined
+  if (x.type === 'hello' && isBytes32(x.group) && isBytes32(x.nonce)) return x as HandshakeFrame
+  if (x.type === 'challenge' && isBytes32(x.nonce)) return x as HandshakeFrame
+  if (x.type === 'proof' && isBytes32(x.proof)) return x as HandshakeFrame
+  return undefined
+}
+
+function isEntry(x: unknown): boolean {
+  return (
+    isObj(x) &&
+    isNum(x.term) &&
+    isNum(x.index) &&
+    isLogCommand(x.command) &&
+    (x.leader === undefined || isStr(x.leader)) &&
+    (x.noop === undefined || x.noop === true)
+  )
+}
+
+/** Validates a Raft message from `remote` to `local`; a message naming other peers is malformed. */
+export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is Message<LogCommand> {
+  if (!isObj(x) || x.from !== remote || x.to !== local || !isNum(x.term)) return false
+  switch (x.type) {
+    case 'appendEntries':
+      return (
+        isNum(x.prevIndex) &&
+        isNum(x.prevTerm) &&
+        isNum(x.commit) &&
+        Array.isArray(x.entries) &&
+        x.entries.every(isEntry) &&
+        (x.prevLeader === undefined || isStr(x.prevLeader)) &&
+        (x.probe === undefined || isNum(x.probe))
+      )
+    case 'appendEntriesResponse':
+      return typeof x.success === 'boolean' && isNum(x.lastIndex) && typeof x.lagging === 'boolean'
+    case 'needsSnapshot':
+      return isNum(x.index) && isNum(x.snapshotTerm)
+    case 'requestVote':
+      return isNum(x.lastIndex) && isNum(x.lastTerm)
+    case 'vote':
+      return x.vote === 'granted' || x.vote === 'denied' || x.vote === 'abstained'
+    case 'forwardCommand':
+      return isNum(x.requestId) && Array.isArray(x.commands) && x.commands.every(isLogCommand)
+    case 'forwardCommandAck':
+      return isNum(x.requestId) && (x.indices === undefined || (Array.isArray(x.indices) && x.indices.every(isNum)))
+    case 'readIndex':
+      return isNum(x.requestId)
+    case 'readIndexAck':
+      return isNum(x.requestId) && (x.index === undefined || isNum(x.index))
+    default:
+      return false
+  }
+}
+
+/** Validates a steady-state frame from `remote`; undefined when malformed. */
+export function parseBondMessage(x: unknown, remote: PeerId, local: PeerId): BondMessage | undefined {
+  if (!isObj(x)) return undefined
+  switch (x.type) {
+    case 'welcome':
+      return PREFS.has(x.preference as string) && Array.isArray(x.bonds) && x.bonds.every(isStr)
+        ? (x as BondMessage)
+        : undefined
+    case 'ping':
+    case 'pong':
+      return isNum(x.seq) ? (x as BondMessage) : undefined
+    case 'raft':
+      return isRaftMessage(x.m, remote, local) ? (x as BondMessage) : undefined
+    case 'sync':
+      return isSyncMessage(x.m) ? (x as BondMessage) : undefined
+    case 'bondFormed':
+      return isStr(x.peer) && typeof x.up === 'boolean' ? (x as BondMessage) : undefined
+    case 'departure':
+      return x as BondMessage
+    default:
+      return undefined
+  }
+}

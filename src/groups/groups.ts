@@ -1,0 +1,87 @@
+import { SystemClock } from '../core/clock.js'
+import { ClosedError } from '../core/errors.js'
+import { UniqueId } from '../core/id.js'
+import type { Channel, NetworkService, NetworkServices } from '../network/types.js'
+import { GROUPS_PROTOCOL } from './bond/bonds.js'
+import { BondFailure, Inbox } from './bond/inbox.js'
+import { parseHandshakeFrame } from './bond/messages.js'
+import { GroupMember } from './group.js'
+import { Timers } from './timers.js'
+import type { Group, JoinOptions } from './types.js'
+
+const HELLO_TIMEOUT_MS = 5_000
+
+/**
+ * The groups of one network (mosaik `Groups`): `join` creates a member; one protocol
+ * handler (`/mosaik/<net>/groups/1`) serves every group, routing each incoming bond by
+ * the group its first frame names. Stopped with the network.
+ */
+export class Groups implements NetworkService {
+  readonly #net: NetworkServices
+  readonly #members = new Map<string, GroupMember<never, never, never, never>>()
+  readonly #timers = new Timers(new SystemClock())
+  #handling = false
+  #stopped = false
+
+  constructor(network: NetworkServices) {
+    this.#net = network
+  }
+
+  /**
+   * Joins a group: derives its id from the key, consensus settings, state-machine
+   * signature and sync settings, announces membership through discovery and bonds with
+   * every member found. Joining a group this network already is a member of returns that
+   * member (as mosaik does); the state machine passed the second time is not used.
+   */
+  join<C, Q = never, R = never, I = unknown>(options: JoinOptions<C, Q, R, I>): Group<C, Q, R> {
+    if (this.#stopped || this.#net.stopped) throw new ClosedError('network')
+    const member = new GroupMember<C, Q, R, I>(this.#net, options, (m) => {
+      if (this.#members.get(m.id.toString()) === (m as unknown)) this.#members.delete(m.id.toString())
+    })
+    const key = member.id.toString()
+    const existing = this.#members.get(key)
+    if (existing && !existing.closed) return existing as unknown as Group<C, Q, R>
+    this.#members.set(key, member as unknown as GroupMember<never, never, never, never>)
+    if (!this.#handling) {
+      this.#handling = true
+      this.#net.handle(GROUPS_PROTOCOL, (ch) => this.#incoming(ch))
+    }
+    member.start()
+    return member
+  }
+
+  /** Members of this network, by group id hex. */
+  get members(): ReadonlyMap<string, Group<unknown, unknown, unknown>> {
+    return this.#members as unknown as ReadonlyMap<string, Group<unknown, unknown, unknown>>
+  }
+
+  /** Leaves every group (graceful departure) and stops serving bonds. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    await Promise.all([...this.#members.values()].map((m) => m.leave()))
+    this.#members.clear()
+    this.#timers.clear()
+    if (this.#handling && !this.#net.stopped) this.#net.unhandle(GROUPS_PROTOCOL)
+    this.#handling = false
+  }
+
+  #incoming(channel: Channel): void {
+    const inbox = new Inbox(channel)
+    inbox
+      .next(this.#timers, HELLO_TIMEOUT_MS, 'hello frame')
+      .then((raw) => {
+        const hello = parseHandshakeFrame(raw)
+        if (hello?.type !== 'hello') throw new BondFailure('malformed', 'expected a hello frame')
+        const member = this.#members.get(UniqueId.from(hello.group).toString())
+        if (!member || member.closed) throw new BondFailure('wrong-group', 'not a member of the named group')
+        member.acceptBond(channel, inbox, hello.nonce)
+      })
+      .catch((err: unknown) => {
+        inbox.release()
+        if (err instanceof BondFailure && err.reason !== 'timeout' && err.reason !== 'closed')
+          channel.reject(err.reason, err.message)
+        else channel.close('timeout')
+      })
+  }
+}

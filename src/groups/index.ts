@@ -1,0 +1,76 @@
+/**
+ * # Groups
+ *
+ * A group is a set of peers that replicate one state machine by Raft (DESIGN.md
+ * "Groups"). Its id is derived from the group key, the consensus settings, the state
+ * machine's `signature()` and the sync settings: peers that differ in any of them land
+ * in different groups and never see each other.
+ *
+ * | part            | file                | mosaik                          |
+ * | --------------- | ------------------- | ------------------------------- |
+ * | public API      | types.ts            | `Group<M>`, `StateMachine`, `When` |
+ * | driver          | group.ts            | group worker                    |
+ * | bonds           | bond/               | `Bonds`, `BondWorker`, heartbeat |
+ * | snapshot sync   | sync/               | `SnapshotSync` (collections)    |
+ * | consensus core  | raft/               | `raft` (pure here)              |
+ *
+ * Members keep a full mesh of bonds (one stream per pair on `/mosaik/<net>/groups/1`,
+ * opened by a nonce + keyed-blake3 proof handshake). Writes go to the leader (followers
+ * forward them); `execute` resolves once the local replica applied the command. A late
+ * joiner or laggard whose missing entries were compacted catches up by snapshot from
+ * several members in parallel.
+ *
+ * Consistency: by default availability comes first (mosaik): a partitioned minority may
+ * elect its own leader and commit; after heal the higher term wins and a replica whose
+ * committed state moved back reports it on `when.reverted()`. Set `consensus.minVoters`
+ * to `n` for strict mode: elections and commits need `floor(n/2)+1` granted votes.
+ *
+ * @example
+ * ```ts
+ * import { UniqueId } from 'mosaik-react/core'
+ * import type { StateMachine } from 'mosaik-react/core'
+ *
+ * type Cmd = { add: number }
+ * class Counter implements StateMachine<Cmd, 'value', number, number> {
+ *   value = 0
+ *   signature() { return UniqueId.from('example.counter.v1') }
+ *   apply(c: Cmd) { this.value += c.add }
+ *   query() { return this.value }
+ *   createSnapshot() { const v = this.value; return { length: 1, range: () => [v] } }
+ *   installSnapshot(items: readonly number[]) { this.value = items[0] ?? 0 }
+ * }
+ *
+ * const group = network.groups.join({ key: 'my-counter', stateMachine: new Counter() })
+ * await group.when.online()
+ * const version = await group.execute({ add: 1 })        // applied locally at `version`
+ * const { result } = await group.query('value', 'strong') // linearizable read
+ * group.subscribe(() => console.log(group.getSnapshot())) // role, leader, online, applied …
+ * await group.leave()
+ * ```
+ */
+import { Network } from '../network/network.js'
+import { Groups } from './groups.js'
+
+export type { ConsensusConfig, SyncConfig } from './config.js'
+export { DEFAULT_CONSENSUS, DEFAULT_SYNC } from './config.js'
+export { GroupError, type GroupErrorKind } from './errors.js'
+export { consensusDigest, deriveGroupId, syncSignature } from './group-id.js'
+export { Groups } from './groups.js'
+export { MemoryStorage, type Storage } from './storage.js'
+export type * from './types.js'
+
+declare module '../network/network.js' {
+  interface Network {
+    /** The groups of this network (created on first use, stopped with the network). */
+    readonly groups: Groups
+  }
+}
+
+if (!Object.getOwnPropertyDescriptor(Network.prototype, 'groups')) {
+  Object.defineProperty(Network.prototype, 'groups', {
+    configurable: true,
+    get(this: Network): Groups {
+      return this.service('groups', () => new Groups(this))
+    },
+  })
+}

@@ -1,0 +1,154 @@
+import type { Version } from '../core/id.js'
+import type { Watch } from '../core/watch.js'
+import { GroupError } from './errors.js'
+import type { RequestId, Unanswered } from './raft/types.js'
+import type { Timers } from './timers.js'
+import type { GroupState } from './types.js'
+
+/** What the core answers to a proposal or a read. */
+export interface Answer {
+  readonly indices?: number[] | undefined
+  readonly index?: number | undefined
+  readonly reason?: Unanswered
+}
+
+interface Waiter {
+  readonly tag: string | undefined
+  reject(err: GroupError): void
+}
+
+const TAGS_KEPT = 4096
+
+/**
+ * Callers waiting on the driver: proposal and read answers by request id, and versions to
+ * be applied. Every wait is bounded by a timer on the member's `Timers` and rejected with
+ * `GroupError` on timeout, abort or close.
+ */
+export class Pending {
+  readonly #timers: Timers
+  readonly #state: Watch<GroupState>
+  readonly #answers = new Map<RequestId, (a: Answer) => void>()
+  readonly #ignored = new Set<RequestId>()
+  readonly #waiters = new Map<Version, Set<Waiter>>()
+  readonly #tags = new Map<Version, string | undefined>()
+  readonly #closers = new Set<(err: GroupError) => void>()
+  #closed: GroupError | undefined
+
+  constructor(timers: Timers, state: Watch<GroupState>) {
+    this.#timers = timers
+    this.#state = state
+  }
+
+  /** The answer to request `id`. */
+  outcome(id: RequestId, ms: number, signal?: AbortSignal): Promise<Answer> {
+    return this.#bounded(`an answer to request ${id}`, ms, signal, (resolve) => {
+      this.#answers.set(id, resolve)
+      return () => this.#answers.delete(id)
+    })
+  }
+
+  /** Answers to `id` are dropped (the driver's own proposals). */
+  ignore(id: RequestId): void {
+    this.#ignored.add(id)
+  }
+
+  settle(id: RequestId, answer: Answer): void {
+    if (this.#ignored.delete(id)) return
+    this.#answers.get(id)?.(answer)
+  }
+
+  /** The entry at `index` was applied; `tag` names the call that proposed it. */
+  tagApplied(index: Version, tag: string | undefined): void {
+    this.#tags.set(index, tag)
+    if (this.#tags.size > TAGS_KEPT) this.#tags.delete(this.#tags.keys().next().value as number)
+    const ws = this.#waiters.get(index)
+    if (!ws) return
+    for (const w of ws) {
+      if (w.tag !== undefined && w.tag !== tag)
+        w.reject(new GroupError('offline', `entry ${index} was replaced after a leader change; the commands were lost`))
+    }
+  }
+
+  /** Resolves once the local replica applied `index` with the entry proposed under `tag`. */
+  applied(index: Version, tag: string | undefined, ms: number, signal?: AbortSignal): Promise<void> {
+    if (this.#state.get().applied >= index) {
+      const seen = this.#tags.get(index)
+      if (tag !== undefined && this.#tags.has(index) && seen !== tag)
+        return Promise.reject(new GroupError('offline', `entry ${index} was replaced after a leader change`))
+      return Promise.resolve()
+    }
+    return this.#bounded(`version ${index}`, ms, signal, (resolve, reject) => {
+      const waiter: Waiter = { tag, reject }
+      let set = this.#waiters.get(index)
+      if (!set) {
+        set = new Set()
+        this.#waiters.set(index, set)
+      }
+      set.add(waiter)
+      const unsub = this.#state.subscribe((s) => {
+        if (s.applied >= index) resolve()
+      })
+      return () => {
+        unsub()
+        set.delete(waiter)
+        if (set.size === 0) this.#waiters.delete(index)
+      }
+    })
+  }
+
+  /** Resolves when `predicate` holds for the state. */
+  until(
+    state: Watch<GroupState>,
+    predicate: (s: GroupState) => boolean,
+    ms: number,
+    what: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (predicate(state.get())) return Promise.resolve()
+    return this.#bounded(what, ms, signal, (resolve) =>
+      state.subscribe((s) => {
+        if (predicate(s)) resolve()
+      }),
+    )
+  }
+
+  close(err: GroupError): void {
+    this.#closed = err
+    for (const c of [...this.#closers]) c(err)
+    this.#answers.clear()
+    this.#waiters.clear()
+  }
+
+  #bounded<T>(
+    what: string,
+    ms: number,
+    signal: AbortSignal | undefined,
+    listen: (resolve: (v: T) => void, reject: (e: GroupError) => void) => () => void,
+  ): Promise<T> {
+    if (this.#closed) return Promise.reject(this.#closed)
+    if (signal?.aborted) return Promise.reject(signal.reason)
+    return new Promise<T>((resolve, reject) => {
+      let done = false
+      const finish = (fn: () => void) => {
+        if (done) return
+        done = true
+        stop()
+        this.#timers.cancel(timer)
+        this.#closers.delete(onClose)
+        signal?.removeEventListener('abort', onAbort)
+        fn()
+      }
+      const onClose = (err: GroupError) => finish(() => reject(err))
+      const onAbort = () => finish(() => reject(signal?.reason))
+      const timer = this.#timers.after(ms, () =>
+        finish(() => reject(new GroupError('offline', `no ${what} within ${ms} ms`))),
+      )
+      this.#closers.add(onClose)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      const stop = listen(
+        (v) => finish(() => resolve(v)),
+        (e) => finish(() => reject(e)),
+      )
+    })
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * mosaik's `SnapshotSyncMessage`, carried in bond `sync` frames:
+ * - `request`: a laggard asks the leader for a snapshot;
+ * - `offer`: a member that committed the `snap` entry holds a snapshot at `index`;
+ * - `fetch`: items `[start, end)` of the snapshot at `index`;
+ * - `data`: the answer (`items` undefined: that snapshot is gone).
+ */
+export type SyncMessage =
+  | { readonly type: 'request' }
+  | { readonly type: 'offer'; readonly index: number; readonly term: number; readonly items: number }
+  | { readonly type: 'fetch'; readonly index: number; readonly start: number; readonly end: number }
+  | { readonly type: 'data'; readonly index: number; readonly start: number; readonly items: unknown[] | undefined }
+
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0
+
+/** Structural check of a sync message from a peer. */
+export function isSyncMessage(x: unknown): x is SyncMessage {
+  if (typeof x !== 'object' || x === null) return false
+  const m = x as Record<string, unknown>
+  switch (m.type) {
+    case 'request':
+      return true
+    case 'offer':
+      return isNum(m.index) && isNum(m.term) && isNum(m.items)
+    case 'fetch':
+      return isNum(m.index) && isNum(m.start) && isNum(m.end) && m.end >= m.start
+    case 'data':
+      return isNum(m.index) && isNum(m.start) && (m.items === undefined || Array.isArray(m.items))
+    default:
+      return false
+  }
+}

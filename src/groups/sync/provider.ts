@@ -1,0 +1,84 @@
+import type { PeerId } from '../../core/id.js'
+import type { TimerHandle } from '../timers.js'
+import type { Snapshot } from '../types.js'
+import type { SyncHost } from './host.js'
+import type { SyncMessage } from './messages.js'
+
+interface Held {
+  readonly term: number
+  readonly snapshot: Snapshot<unknown>
+  expiry: TimerHandle
+}
+
+/**
+ * The serving half of mosaik's SnapshotSync, on every member: when the `snap` entry a
+ * laggard asked for commits here, the state at that index is kept for `snapshotTtl`
+ * (refreshed by each fetch) and offered to the laggard; fetches are answered in batches
+ * of at most `fetchBatchSize` items.
+ */
+export class SnapshotProvider {
+  readonly #host: SyncHost
+  readonly #held = new Map<number, Held>()
+  /** When the leader last replicated a snapshot request per laggard (dedupe). */
+  readonly #requested = new Map<PeerId, number>()
+
+  constructor(host: SyncHost) {
+    this.#host = host
+  }
+
+  /**
+   * The leader got a `request` from `from`: true when a new `snap` entry should be
+   * replicated (at most one per laggard per TTL).
+   */
+  shouldReplicate(from: PeerId): boolean {
+    const now = this.#host.timers.clock.now()
+    const last = this.#requested.get(from)
+    if (last !== undefined && now - last < this.#host.config.snapshotTtl) return false
+    this.#requested.set(from, now)
+    return true
+  }
+
+  /** The `snap` entry requested by `by` committed at `index`: hold the state as it is now. */
+  hold(index: number, term: number, by: PeerId, snapshot: Snapshot<unknown>): void {
+    const existing = this.#held.get(index)
+    if (existing) this.#host.timers.cancel(existing.expiry)
+    const held: Held = { term, snapshot, expiry: this.#expire(index) }
+    this.#held.set(index, held)
+    if (by !== this.#host.local) this.#host.send(by, { type: 'offer', index, term, items: snapshot.length })
+  }
+
+  /** A laggard asks for items of a snapshot we hold. */
+  fetch(from: PeerId, m: Extract<SyncMessage, { type: 'fetch' }>): void {
+    const held = this.#held.get(m.index)
+    if (!held) {
+      this.#host.send(from, { type: 'data', index: m.index, start: m.start, items: undefined })
+      return
+    }
+    this.#host.timers.cancel(held.expiry)
+    held.expiry = this.#expire(m.index)
+    const end = Math.min(m.end, m.start + this.#host.config.fetchBatchSize, held.snapshot.length)
+    const items = m.start < end ? held.snapshot.range(m.start, end) : []
+    this.#host.send(from, { type: 'data', index: m.index, start: m.start, items })
+  }
+
+  /** The lowest index of a snapshot still held (a laggard installing it needs the log after it). */
+  floor(): number | undefined {
+    let min: number | undefined
+    for (const i of this.#held.keys()) if (min === undefined || i < min) min = i
+    return min
+  }
+
+  get held(): number {
+    return this.#held.size
+  }
+
+  clear(): void {
+    for (const h of this.#held.values()) this.#host.timers.cancel(h.expiry)
+    this.#held.clear()
+    this.#requested.clear()
+  }
+
+  #expire(index: number): TimerHandle {
+    return this.#host.timers.after(this.#host.config.snapshotTtl, () => this.#held.delete(index))
+  }
+}
