@@ -2,7 +2,7 @@ import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '../core/id.js'
-import { type RetryOptions, retry } from '../network/retry.js'
+import { type RetryOptions, retry, sleep } from '../network/retry.js'
 import type { PeerEntry } from '../network/types.js'
 
 /**
@@ -13,16 +13,21 @@ import type { PeerEntry } from '../network/types.js'
  * then plain direct addresses (TCP, WebSockets, memory), and only then a relayed
  * circuit (limited; enough for signalling and the catalog exchange, not for traffic).
  * Every dial retries with backoff; `forget` and `stop` abort dials in flight.
+ *
+ * When both peers find each other at once, the one with the greater peer id waits
+ * `deferMs` before dialing, so usually one connection forms instead of two crossing ones.
  */
 export class PeerDialer {
   readonly #libp2p: Libp2p
   readonly #retry: RetryOptions
+  readonly #deferMs: number
   readonly #dials = new Map<PeerId, AbortController>()
   #stopped = false
 
-  constructor(libp2p: Libp2p, retryOptions: RetryOptions) {
+  constructor(libp2p: Libp2p, retryOptions: RetryOptions, deferMs = 1_000) {
     this.#libp2p = libp2p
     this.#retry = retryOptions
+    this.#deferMs = deferMs
   }
 
   /** True when `peer` has an open connection without relay limits. */
@@ -45,7 +50,15 @@ export class PeerDialer {
     if (plan.length === 0) return
     const abort = new AbortController()
     this.#dials.set(peer, abort)
-    retry(`dial ${peer}`, (signal) => this.#dialPlan(peer, plan, signal), { ...this.#retry, signal: abort.signal })
+    const defer = this.#libp2p.peerId.toString() > peer ? this.#deferMs : 0
+    sleep(defer, abort.signal)
+      .then(() => {
+        if (this.isDirectlyConnected(peer)) return
+        return retry(`dial ${peer}`, (signal) => this.#dialPlan(peer, plan, signal), {
+          ...this.#retry,
+          signal: abort.signal,
+        })
+      })
       .catch(() => {
         // Unreachable for now: the peer's next announce brings another try.
       })

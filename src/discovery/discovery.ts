@@ -1,4 +1,4 @@
-import type { GossipSub, Message } from '@libp2p/gossipsub'
+import type { GossipSub, Message, SubscriptionChangeData } from '@libp2p/gossipsub'
 import type { IdentifyResult, Libp2p, PeerId as Libp2pPeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -165,6 +165,7 @@ class PeerDiscovery implements DiscoveryService {
     const { libp2p } = this.#host
     libp2p.services.pubsub.subscribe(this.topic)
     libp2p.services.pubsub.addEventListener('message', this.#onGossip)
+    libp2p.services.pubsub.addEventListener('subscription-change', this.#onSubscription)
     libp2p.addEventListener('peer:identify', this.#onIdentify)
     libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     libp2p.addEventListener('self:peer:update', this.#onSelfUpdate)
@@ -194,14 +195,18 @@ class PeerDiscovery implements DiscoveryService {
     this.#dialer.stop()
     const { libp2p } = this.#host
     libp2p.services.pubsub.removeEventListener('message', this.#onGossip)
+    libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
     libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     libp2p.removeEventListener('self:peer:update', this.#onSelfUpdate)
-    // Graceful departure (mosaik's departure window): tell everyone we can reach, bounded.
-    const farewell = await signEntry(this.#key, this.#refreshSelf(), true)
-    await Promise.allSettled([this.#publish(farewell), this.#exchange.pushToConnected(farewell)])
-    this.#exchange.stop()
-    libp2p.services.pubsub.unsubscribe(this.topic)
+    // libp2p may already be down (stopped under us): then there is no one to tell.
+    if (libp2p.status === 'started') {
+      // Graceful departure (mosaik's departure window): tell everyone we can reach, bounded.
+      const farewell = await signEntry(this.#key, this.#refreshSelf(), true)
+      await Promise.allSettled([this.#publish(farewell), this.#exchange.pushToConnected(farewell)])
+      this.#exchange.stop()
+      libp2p.services.pubsub.unsubscribe(this.topic)
+    }
     this.#catalog.clear()
     this.#events.clear()
     this.#state = 'stopped'
@@ -327,6 +332,11 @@ class PeerDiscovery implements DiscoveryService {
     if (msg.topic !== this.topic) return
     const from = msg.type === 'signed' ? msg.from.toString() : undefined
     void this.#ingest(msg.data, from, this.topic)
+  }
+
+  // A peer that just joined the topic hears from us at once instead of a period later.
+  readonly #onSubscription = (e: CustomEvent<SubscriptionChangeData>): void => {
+    if (e.detail.subscriptions.some((s) => s.subscribe && s.topic === this.topic)) this.#change(() => {})
   }
 
   readonly #onIdentify = (e: CustomEvent<IdentifyResult>): void => {

@@ -1,6 +1,7 @@
 import type { RejectReason } from '../core/errors.js'
 import { TimeoutError } from '../core/errors.js'
 import type { PeerId } from '../core/id.js'
+import { boundedSignal } from '../network/retry.js'
 import type { Channel, NetworkServices } from '../network/types.js'
 
 /** The catalog protocol's one message. `push` asks for no reply (a departure notice). */
@@ -73,11 +74,14 @@ export class CatalogExchange {
   }
 
   async #run(peer: PeerId, push: boolean, only?: Uint8Array[]): Promise<void> {
-    const ch = await this.#host.openChannel(peer, 'catalog', {
-      allowLimited: true,
-      retry: { attempts: push ? 1 : 2, attemptTimeoutMs: this.#limits.exchangeTimeoutMs },
-      signal: AbortSignal.timeout(this.#limits.exchangeTimeoutMs * 2),
-    })
+    const bound = boundedSignal(this.#limits.exchangeTimeoutMs * 2, `catalog exchange with ${peer}`)
+    const ch = await this.#host
+      .openChannel(peer, 'catalog', {
+        allowLimited: true,
+        retry: { attempts: push ? 1 : 2, attemptTimeoutMs: this.#limits.exchangeTimeoutMs },
+        signal: bound.signal,
+      })
+      .finally(() => bound.dispose())
     try {
       const entries = only ?? [await this.#hooks.self(), ...this.#hooks.entries()]
       const msg: CatalogMessage = { type: 'catalog', entries, ...(push && { push: true }) }

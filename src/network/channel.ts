@@ -4,7 +4,11 @@ import { ProtocolError, type RejectReason } from '../core/errors.js'
 import { DEFAULT_MAX_FRAME_SIZE, encodeFrame, FrameDecoder } from '../core/framing.js'
 import type { PeerId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
+import { boundedSignal } from './retry.js'
 import type { Channel, CloseInfo } from './types.js'
+
+/** Longest a graceful close waits for queued frames to flush before resetting the stream. */
+const CLOSE_TIMEOUT_MS = 10_000
 
 /** What a channel needs from its network: who we are and where rejections are reported. */
 export interface ChannelContext {
@@ -152,15 +156,18 @@ export class StreamChannel implements Channel {
   }
 
   async #flushThenClose(): Promise<void> {
+    const bound = boundedSignal(CLOSE_TIMEOUT_MS, `${this.protocol} to flush and close`)
     try {
       while (this.#queue.length > 0 || this.#waitingForDrain) {
         if (this.#closeInfo) return
-        await this.#stream.onDrain({ signal: AbortSignal.timeout(10_000) })
+        await this.#stream.onDrain({ signal: bound.signal })
         this.#onDrain()
       }
-      await this.#stream.close({ signal: AbortSignal.timeout(5_000) })
+      await this.#stream.close({ signal: bound.signal })
     } catch {
       this.#stream.abort(new Error('channel close timed out'))
+    } finally {
+      bound.dispose()
     }
   }
 

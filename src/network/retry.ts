@@ -102,3 +102,19 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }
+
+/**
+ * A signal that aborts after `ms` (with a `TimeoutError` naming `what`) or when `parent`
+ * aborts. Unlike `AbortSignal.timeout`, `dispose()` clears the timer, so a finished
+ * operation leaves nothing scheduled.
+ */
+export function boundedSignal(
+  ms: number,
+  what: string,
+  parent?: AbortSignal,
+): { readonly signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new TimeoutError(what, ms)), ms)
+  const signal = parent ? AbortSignal.any([parent, controller.signal]) : controller.signal
+  return { signal, dispose: () => clearTimeout(timer) }
+}

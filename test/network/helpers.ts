@@ -18,7 +18,7 @@ export class Nets {
 
 /**
  * Resolves once `check()` holds, re-checking whenever one of the networks reports a
- * discovery or telemetry event. Rejects naming `what` after `timeoutMs`.
+ * discovery, telemetry or connection event. Rejects naming `what` after `timeoutMs`.
  */
 export function until(nets: Network[], what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
   if (check()) return Promise.resolve()
@@ -35,6 +35,10 @@ export function until(nets: Network[], what: string, check: () => boolean, timeo
     }
     for (const n of nets) {
       offs.push(n.discovery.onEvent(poke), n.onTelemetry(poke))
+      for (const ev of ['connection:open', 'connection:close'] as const) {
+        n.libp2p.addEventListener(ev, poke)
+        offs.push(() => n.libp2p.removeEventListener(ev, poke))
+      }
     }
     const timer = setTimeout(() => done(new TimeoutError(what, timeoutMs)), timeoutMs)
   })

@@ -1,0 +1,2 @@
+/** `mosaik-react/node`: Node-only relay server and CLI. */
+export * from './node/index.js'
