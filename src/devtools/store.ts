@@ -24,6 +24,10 @@ import { DEFAULT_LIMITS, type DevtoolsState, EMPTY_STATE, type HistoryLimits } f
 export interface TelemetrySource {
   readonly peerId: PeerId
   onTelemetry(listener: (event: TelemetryEvent) => void): () => void
+  /** When present, a node attached after it started is shown at once with these. */
+  readonly id?: { toString(): string }
+  addresses?(): string[]
+  readonly stopped?: boolean
 }
 
 /** Timer functions, injectable so tests can flush deterministically. */
@@ -73,6 +77,7 @@ export function createDevtoolsStore(options: DevtoolsStoreOptions = {}): Devtool
   let seq = 0
   let ingested = 0
   let flushes = 0
+  const getNode = (peer: PeerId) => api.getState().nodes[peer] ?? queue.find((e) => e.peer === peer)
   const attachments = new Map<TelemetrySource, { count: number; off: () => void }>()
 
   const flush = (): void => {
@@ -99,7 +104,19 @@ export function createDevtoolsStore(options: DevtoolsStoreOptions = {}): Devtool
   const attach = (source: TelemetrySource): (() => void) => {
     const existing = attachments.get(source)
     if (existing) existing.count += 1
-    else attachments.set(source, { count: 1, off: source.onTelemetry(ingest) })
+    else {
+      attachments.set(source, { count: 1, off: source.onTelemetry(ingest) })
+      // `network.started` was emitted before anyone could listen: show the node now.
+      if (!getNode(source.peerId) && source.stopped !== true && source.id !== undefined) {
+        ingest({
+          type: 'network.started',
+          at: performance.now(),
+          peer: source.peerId,
+          network: String(source.id),
+          addresses: source.addresses?.() ?? [],
+        })
+      }
+    }
     let attached = true
     return () => {
       if (!attached) return

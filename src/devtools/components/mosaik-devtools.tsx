@@ -157,7 +157,7 @@ export function MosaikDevtoolsPanel(props: MosaikDevtoolsProps): ReactNode {
           style={{ ...button, position: 'fixed', zIndex: 99999, [v]: 12, [hz]: 12, padding: '6px 10px' }}
           onClick={() => setOpen(true)}
         >
-          ⛓ mosaik
+          ◆ mosaik
         </button>
       )}
     </DevtoolsProvider>
