@@ -5,7 +5,7 @@ import type { Group, GroupState } from '../groups/types.js'
 import type { Network } from '../network/network.js'
 import { type CellCommand, CellMachine, type CellRejection } from './cell-machine.js'
 import { CollectionWhen, networkDown, toCellError } from './cell-when.js'
-import { joinCollectionGroup } from './join.js'
+import { openReplica } from './join.js'
 import type { CellOptions, CellReader, CellSnapshot, When } from './types.js'
 
 /** Default bound of a write: a pending write settles within this many ms. */
@@ -32,6 +32,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
   protected readonly writeTimeout: number
   readonly #network: Network
   readonly #machine: CellMachine<T>
+  readonly #release: () => Promise<void>
   readonly #listeners = new Set<() => void>()
   /** Fails each pending write with `network-down` (its own value inside). */
   readonly #pending = new Set<() => void>()
@@ -47,12 +48,24 @@ export class CellReaderHandle<T> implements CellReader<T> {
     this.storeId = UniqueId.from(storeId)
     this.schema = options.schema
     this.writeTimeout = options.writeTimeout ?? DEFAULT_WRITE_TIMEOUT
-    this.#machine = new CellMachine<T>({
-      storeId: this.storeId,
-      typeName: options.typeName ?? 'unknown',
-      schema: options.schema,
-      writer,
-    })
+    const replica = openReplica<CellCommand, Uint8Array, CellMachine<T>>(
+      network,
+      new CellMachine<T>({
+        storeId: this.storeId,
+        typeName: options.typeName ?? 'unknown',
+        schema: options.schema,
+        writer,
+      }),
+      {
+        key: this.storeId,
+        consensus: options.consensus,
+        sync: options.sync,
+        labels: { store: this.storeId.toString(), kind: 'cell' },
+      },
+    )
+    this.#release = replica.release
+    this.#machine = replica.machine
+    this.group = replica.group
     this.#unsubscribe.push(
       this.#machine.applied.on((version) => {
         this.#batchVersion = version ?? 0
@@ -60,13 +73,6 @@ export class CellReaderHandle<T> implements CellReader<T> {
       }),
       this.#machine.rejected.on((r) => this.#reportRejection(r)),
     )
-    this.group = joinCollectionGroup(network, {
-      key: this.storeId,
-      stateMachine: this.#machine,
-      consensus: options.consensus,
-      sync: options.sync,
-      labels: { store: this.storeId.toString(), kind: 'cell' },
-    })
     this.groupId = this.group.id
     this.when = new CollectionWhen(this.group.when, () => this.#closed)
     this.#snapshot = this.#build()
@@ -216,7 +222,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
   async #close(): Promise<void> {
     this.#markClosed()
     try {
-      await this.group.leave()
+      await this.#release()
     } finally {
       for (const u of this.#unsubscribe.splice(0)) u()
       this.#listeners.clear()

@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { type CellCommand, CellMachine } from '../../src/collections/cell-machine.js'
+import type { CellWriter } from '../../src/collections/index.js'
+import { joinCollectionGroup } from '../../src/collections/join.js'
+import { encode } from '../../src/core/codec.js'
+import { CellError } from '../../src/core/errors.js'
+import { UniqueId, type Version } from '../../src/core/id.js'
+import { allOnline, allReach, FAST, freshStore, Scope, within } from './harness.js'
+import { nonNegative } from './schemas.js'
+
+// Beyond mosaik's suite: bad values, lifecycle, and failover in strict mode.
+
+let scope = new Scope()
+afterEach(async () => {
+  await scope.dispose()
+  scope = new Scope()
+})
+
+async function failure(p: Promise<unknown>): Promise<CellError<unknown>> {
+  const err = await within(
+    12,
+    'the operation to fail',
+    p.then(
+      () => undefined,
+      (e: unknown) => e,
+    ),
+  )
+  expect(err).toBeInstanceOf(CellError)
+  return err as CellError<unknown>
+}
+
+describe('Cell: bad values', () => {
+  it('refuses a value that fails the schema before sending it', async () => {
+    const [n0] = await scope.networksKnowingEachOther(1)
+    const w = scope.writer<number>(n0!, freshStore(), { typeName: 'Count', schema: nonNegative })
+    await allOnline(w)
+    const before = w.version()
+    const err = await failure(w.write(-1))
+    expect([err.kind, err.value]).toEqual(['invalid', -1])
+    expect(err.message).toMatch(/not a count/)
+    expect(w.version()).toBe(before)
+  })
+
+  it('refuses a bad value from a peer on every replica, counted, state unchanged', async () => {
+    const [n0, n1, n2] = await scope.networksKnowingEachOther(3)
+    const store = freshStore()
+    const options = { typeName: 'Count', schema: nonNegative }
+    const w = scope.writer<number>(n0!, store, options)
+    const r = scope.reader<number>(n1!, store, options)
+    await allOnline(w, r)
+    await allReach(await within(5, 'write(5)', w.write(5)), w, r)
+
+    // A faulty peer joins the same group (same key, signature, settings) through the
+    // public group API with no schema, and commits a negative number and garbage bytes.
+    const rogue = joinCollectionGroup(n2!, {
+      key: UniqueId.from(store),
+      stateMachine: new CellMachine<number>({ storeId: UniqueId.from(store), typeName: 'Count', writer: true }),
+      consensus: FAST,
+    })
+    expect(rogue.id.equals(w.groupId)).toBe(true)
+    await within(10, 'the rogue online', rogue.when.online())
+    const bad: CellCommand[] = [
+      { type: 'write', value: encode(-5) },
+      { type: 'write', value: new Uint8Array([0xff, 0x00, 0xff]) },
+      { type: 'compareExchange', current: encode(5), next: encode('five') },
+    ]
+    let last: Version = 0
+    for (const c of bad) last = await within(5, 'rogue execute', rogue.execute(c))
+    await allReach(last, w, r)
+    expect(w.read()).toBe(5)
+    expect(r.read()).toBe(5)
+    expect(w.version()).toBe(last)
+    for (const n of [n0!, n1!]) expect(n.rejected()).toMatchObject({ 'invalid-value': 2, malformed: 1 })
+    await rogue.leave()
+
+    // The honest members go on as before.
+    await allReach(await within(5, 'write(6)', w.write(6)), r)
+    expect(r.read()).toBe(6)
+  })
+})
+
+describe('Cell: lifecycle', () => {
+  it('close() is idempotent, leaves the group, and later writes fail network-down', async () => {
+    const [n0, n1] = await scope.networksKnowingEachOther(2)
+    const store = freshStore()
+    const w = scope.writer<number>(n0!, store)
+    const r = scope.reader<number>(n1!, store)
+    await allOnline(w, r)
+    await allReach(await within(5, 'write', w.write(1)), r)
+    await Promise.all([r.close(), r.close()])
+    await r.close()
+    expect(r.getSnapshot().online).toBe(false)
+    await expect(r.when.reaches(100)).rejects.toMatchObject({ kind: 'network-down' })
+    await w.close()
+    const err = await failure(w.write(2))
+    expect([err.kind, err.value]).toEqual(['network-down', 2])
+  })
+
+  it('network.stop() turns every cell of that network network-down, pending writes included', async () => {
+    const [n0] = await scope.networksKnowingEachOther(1)
+    const a = scope.writer<number>(n0!, freshStore())
+    const b = scope.reader<number>(n0!, freshStore())
+    await allOnline(a)
+    const waiting = b.when.reaches(1_000)
+    await n0!.stop()
+    expect((await failure(waiting)).kind).toBe('network-down')
+    expect((await failure(a.write(1))).kind).toBe('network-down')
+    expect(a.getSnapshot().online).toBe(false)
+    expect(b.getSnapshot().online).toBe(false)
+  })
+})
+
+describe('Cell: failover', () => {
+  it('stopping the leader mid-stream loses no acknowledged write in strict mode; replicas end equal', async () => {
+    const nets = await scope.networksKnowingEachOther(4)
+    const store = freshStore()
+    const options = { typeName: 'Counter', consensus: { minVoters: 3 } }
+    const writers = nets.slice(0, 3).map((n) => scope.writer<number>(n, store, options))
+    const reader = scope.reader<number>(nets[3]!, store, options)
+    await allOnline(...writers, reader)
+    const reverted: Version[] = []
+    for (const c of [...writers, reader])
+      c.when.reverted().then(
+        (v) => reverted.push(v),
+        () => {},
+      )
+
+    const leaderPeer = await within(5, 'a leader', writers[0]!.when.leaderElected())
+    const leaderIdx = nets.findIndex((n) => n.peerId === leaderPeer)
+    expect(leaderIdx).toBeGreaterThanOrEqual(0)
+    expect(leaderIdx).toBeLessThan(3)
+    const client = writers[(leaderIdx + 1) % 3] as CellWriter<number>
+
+    // Increment by compare-exchange; a barrier after any failure resyncs the expected
+    // value, so `count` is exactly the number of acknowledged increments.
+    let count = 0
+    const acked: Version[] = []
+    const increment = async () => {
+      try {
+        const v = await client.compareExchange(count === 0 ? undefined : count, count + 1)
+        expect(client.read()).toBe(count + 1) // the increment matched: nothing acknowledged was lost
+        count++
+        acked.push(v)
+      } catch (err) {
+        expect(err).toMatchObject({ kind: 'offline' })
+        await within(10, 'the client back online', client.when.online())
+        const barrier = await within(10, 'a barrier write', client.compareExchange(undefined, undefined))
+        await allReach(barrier, client)
+        count = client.read() ?? 0
+      }
+    }
+    for (let i = 0; i < 15; i++) await increment()
+    await nets[leaderIdx]!.stop()
+    while (acked.length < 30) await within(15, 'an increment after failover', increment())
+
+    const survivors = [...writers.filter((_, i) => i !== leaderIdx), reader]
+    const last = Math.max(...acked)
+    await allReach(last, ...survivors)
+    expect(acked).toEqual([...acked].sort((a, b) => a - b))
+    for (const c of survivors) expect(c.read()).toBe(count)
+    expect(count).toBe(acked.length)
+    expect(reverted).toEqual([])
+    expect(client.getSnapshot().leader).not.toBe(leaderPeer)
+  })
+})

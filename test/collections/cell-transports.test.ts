@@ -1,0 +1,43 @@
+import { afterEach, describe, it } from 'vitest'
+import { type Relay, startRelay } from '../../src/node/relay.js'
+import { allKnowEachOther, until } from '../network/helpers.js'
+import { freshStore, Scope, smoke } from './harness.js'
+
+// mosaik's smoke scenario over the transports that matter besides memory.
+
+let scope = new Scope()
+let relay: Relay | undefined
+afterEach(async () => {
+  await scope.dispose()
+  await relay?.stop()
+  relay = undefined
+  scope = new Scope()
+})
+
+describe('Cell smoke over real transports', () => {
+  it('works over TCP', async () => {
+    const tcp = { transport: 'node' as const, listen: ['/ip4/127.0.0.1/tcp/0'] }
+    const [n0, n1] = await scope.networksKnowingEachOther(2, tcp)
+    const store = freshStore()
+    await smoke(scope.writer<number>(n0!, store), scope.reader<number>(n1!, store))
+  })
+
+  it('works over WebRTC between two Node peers introduced by a local relay', async () => {
+    relay = await startRelay({ network: scope.networkName })
+    const opts = {
+      transport: 'node' as const,
+      listen: ['/p2p-circuit', '/webrtc'],
+      bootstrap: relay.addresses,
+    }
+    const n0 = await scope.network(opts)
+    const n1 = await scope.network(opts)
+    await until(
+      [n0, n1],
+      'the peers to discover each other through the relay',
+      () => allKnowEachOther([n0, n1]),
+      15_000,
+    )
+    const store = freshStore()
+    await smoke(scope.writer<number>(n0, store), scope.reader<number>(n1, store))
+  })
+})
