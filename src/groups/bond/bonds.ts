@@ -240,8 +240,12 @@ export class Bonds {
     const pref = bond.preference as LeadershipPreference
     this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: true, remotePreference: pref })
     this.#mesh.local(bond.peer, true)
-    for (const other of this.#bonds.values())
-      if (other !== bond && other.isUp) other.send({ type: 'bondFormed', peer: bond.peer, up: true })
+    for (const other of this.#bonds.values()) {
+      if (other === bond || !other.isUp) continue
+      other.send({ type: 'bondFormed', peer: bond.peer, up: true })
+      // Bonds that came up after our welcome went out: the new peer hears of them here.
+      bond.send({ type: 'bondFormed', peer: other.peer, up: true })
+    }
     this.#host.peerUp(bond.peer, pref)
   }
 

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { Nets } from '../../network/helpers.js'
+import { joinCounter, type Member, networks, type Transport } from '../helpers/cluster.js'
+import { percentile, waitFor } from '../helpers/wait.js'
+
+const nets = new Nets()
+afterEach(() => nets.stopAll())
+
+describe.each<Transport>(['memory', 'tcp'])('a group of 3 normal and 2 observer members over %s', (transport) => {
+  async function fiveMembers(key: string): Promise<Member[]> {
+    const ns = await networks(nets, transport, 5)
+    const ms = ns.map((n, i) => joinCounter(n, key, i < 3 ? 'normal' : 'observer'))
+    const gs = ms.map((m) => m.group)
+    await waitFor(gs, 'all five members online', () => gs.every((g) => g.getSnapshot().online), 15_000)
+    return ms
+  }
+
+  it('elects one normal leader and replicates a counter to every member', async () => {
+    const ms = await fiveMembers(`cluster-${transport}`)
+    const leaders = new Set(ms.map((m) => m.group.leader()))
+    expect(leaders.size).toBe(1)
+    const leader = ms.find((m) => m.group.isLeader()) as Member
+    expect(leader.sm.preference).toBe('normal')
+    // Writes from an observer are forwarded to the leader.
+    const observer = ms[4] as Member
+    let v = 0
+    for (let i = 0; i < 20; i++) v = await observer.group.execute({ k: `k${i % 3}`, by: 1 })
+    await Promise.all(ms.map((m) => m.group.when.reaches(v)))
+    expect(ms.map((m) => m.sm.query('total'))).toEqual([20, 20, 20, 20, 20])
+    // The mesh is full: every member knows all 10 bonds.
+    await waitFor(
+      ms.map((m) => m.group),
+      'every member to know the full mesh',
+      () => ms.every((m) => m.group.mesh().length === 10),
+    )
+    // Commit latency on the leader (3 voters).
+    const lat: number[] = []
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now()
+      await leader.group.execute({ k: 'lat', by: 1 })
+      lat.push(performance.now() - t0)
+    }
+    console.log(
+      `commit latency, 3 voters + 2 observers (${transport}): p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms`,
+    )
+    expect(ms.some((m) => m.telemetry.some((e) => e.type === 'group.vote'))).toBe(true)
+  })
+
+  it("a new leader takes over after the leader's network stops and writes succeed again", async () => {
+    const ms = await fiveMembers(`failover-${transport}`)
+    const old = ms.find((m) => m.group.isLeader()) as Member
+    const rest = ms.filter((m) => m !== old)
+    const v0 = await (rest[0] as Member).group.execute({ k: 'before', by: 1 })
+    const t0 = performance.now()
+    await old.net.stop()
+    const gs = rest.map((m) => m.group)
+    await waitFor(
+      gs,
+      'a new leader',
+      () => gs.some((g) => g.isLeader()) && gs.every((g) => g.leader() !== old.net.peerId && g.getSnapshot().online),
+      15_000,
+    )
+    const elected = performance.now() - t0
+    const v1 = await (rest[3] as Member).group.execute({ k: 'after', by: 1 })
+    console.log(
+      `failover (${transport}): new leader ${elected.toFixed(0)} ms after stop(), first write committed at ${(performance.now() - t0).toFixed(0)} ms`,
+    )
+    expect(v1).toBeGreaterThan(v0)
+    await Promise.all(gs.map((g) => g.when.reaches(v1)))
+    expect(rest.map((m) => m.sm.query('total'))).toEqual([2, 2, 2, 2])
+    expect(rest.find((m) => m.group.isLeader())?.sm.preference).toBe('normal')
+  })
+})
