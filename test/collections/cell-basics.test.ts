@@ -134,6 +134,12 @@ describe('Cell: one writer, one reader', () => {
     const w = scope.writer<number>(n0, store, { typeName: 'u64' })
     const r = scope.reader<number>(n1, store, { typeName: 'String' })
     expect(w.groupId.equals(r.groupId)).toBe(false)
+    // Sync and consensus settings are part of the group id too.
+    const other = [
+      scope.reader<number>(n1, store, { typeName: 'u64', sync: { fetchBatchSize: 10 } }),
+      scope.reader<number>(n1, store, { typeName: 'u64', consensus: { electionTimeout: 401 } }),
+    ]
+    for (const o of other) expect(o.groupId.equals(w.groupId)).toBe(false)
     await allOnline(w)
     const v = await within(5, 'write', w.write(7))
     await allReach(v, w)

@@ -134,6 +134,7 @@ describe('Cell: failover', () => {
     // Increment by compare-exchange; a barrier after any failure resyncs the expected
     // value, so `count` is exactly the number of acknowledged increments.
     let count = 0
+    let failures = 0
     const acked: Version[] = []
     const increment = async () => {
       try {
@@ -143,6 +144,7 @@ describe('Cell: failover', () => {
         acked.push(v)
       } catch (err) {
         expect(err).toMatchObject({ kind: 'offline' })
+        failures++
         await within(10, 'the client back online', client.when.online())
         const barrier = await within(10, 'a barrier write', client.compareExchange(undefined, undefined))
         await allReach(barrier, client)
@@ -150,8 +152,16 @@ describe('Cell: failover', () => {
       }
     }
     for (let i = 0; i < 15; i++) await increment()
+    // Stop the leader while an increment is in flight.
+    const t0 = performance.now()
+    const inflight = increment()
     await nets[leaderIdx]!.stop()
+    await within(15, 'the in-flight increment', inflight)
     while (acked.length < 30) await within(15, 'an increment after failover', increment())
+    console.log(
+      `strict failover: ${acked.length} acknowledged increments, ${failures} failed and retried, ` +
+        `${(performance.now() - t0).toFixed(0)} ms from leader stop to the 30th ack`,
+    )
 
     const survivors = [...writers.filter((_, i) => i !== leaderIdx), reader]
     const last = Math.max(...acked)

@@ -1,4 +1,5 @@
-import { afterEach, describe, it } from 'vitest'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { afterEach, describe, expect, it } from 'vitest'
 import { type Relay, startRelay } from '../../src/node/relay.js'
 import { allKnowEachOther, until } from '../network/helpers.js'
 import { freshStore, Scope, smoke } from './harness.js'
@@ -39,5 +40,10 @@ describe('Cell smoke over real transports', () => {
     )
     const store = freshStore()
     await smoke(scope.writer<number>(n0, store), scope.reader<number>(n1, store))
+    // Group bonds refuse relayed (limited) connections, so the cell ran over a direct WebRTC one.
+    const direct = n0.libp2p
+      .getConnections(peerIdFromString(n1.peerId))
+      .filter((c) => c.status === 'open' && c.limits === undefined)
+    expect(direct.map((c) => c.remoteAddr.toString()).some((a) => a.includes('/webrtc'))).toBe(true)
   })
 })
