@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { SystemClock } from '../../../src/core/clock.js'
+import { UniqueId } from '../../../src/core/id.js'
+import { GROUPS_PROTOCOL } from '../../../src/groups/bond/bonds.js'
+import { initiateHandshake } from '../../../src/groups/bond/handshake.js'
+import { Inbox } from '../../../src/groups/bond/inbox.js'
+import { Timers } from '../../../src/groups/timers.js'
+import type { Network } from '../../../src/network/network.js'
+import { Nets } from '../../network/helpers.js'
+import { type CounterGroup, joinCounter, networks, type Transport } from '../helpers/cluster.js'
+import { Counter } from '../helpers/counter.js'
+import { waitFor } from '../helpers/wait.js'
+
+const nets = new Nets()
+afterEach(() => nets.stopAll())
+
+function joinWithClock(net: Network, key: string, clock: SystemClock): CounterGroup {
+  return net.groups.join({ key, stateMachine: new Counter(), clock })
+}
+
+describe.each<Transport>(['memory', 'tcp'])('group lifecycle over %s', (transport) => {
+  it('a member joining a running group comes online quickly', async () => {
+    const ns = await networks(nets, transport, 3)
+    const key = `join-${transport}`
+    const t0 = performance.now()
+    const first = joinCounter(ns[0] as Network, key).group
+    await first.when.online()
+    const lone = performance.now() - t0
+    const second = joinCounter(ns[1] as Network, key).group
+    await waitFor([first, second], 'two members online', () => second.getSnapshot().online)
+    const t1 = performance.now()
+    const third = joinCounter(ns[2] as Network, key).group
+    await third.when.online()
+    const joining = performance.now() - t1
+    console.log(
+      `time-to-online (${transport}): lone first member ${lone.toFixed(0)} ms, member joining a running group ${joining.toFixed(0)} ms`,
+    )
+    expect(lone).toBeLessThan(1_000)
+    expect(third.leader()).toBe(first.leader())
+  })
+
+  it('leave() and stop() leave no timers or channels behind', async () => {
+    const ns = await networks(nets, transport, 3)
+    const baseline = ns.map((n) => n.openChannels)
+    const clocks = ns.map(() => new SystemClock())
+    const gs = ns.map((n, i) => joinWithClock(n, `life-${transport}`, clocks[i] as SystemClock))
+    await waitFor(gs, 'three members online', () => gs.every((g) => g.getSnapshot().online), 15_000)
+    const v = await (gs[2] as CounterGroup).execute({ k: 'a', by: 1 })
+    await Promise.all(gs.map((g) => g.when.reaches(v)))
+    expect(clocks.every((c) => c.active > 0)).toBe(true)
+
+    // leave() on the first member: its timers and bonds are gone, the others carry on.
+    await (gs[0] as CounterGroup).leave()
+    expect(clocks[0]?.active).toBe(0)
+    await expect((gs[0] as CounterGroup).execute({ k: 'x', by: 1 })).rejects.toMatchObject({ kind: 'closed' })
+    await waitFor(gs, 'the others to drop the bond', () => gs.slice(1).every((g) => g.getSnapshot().bonds.length === 1))
+    await waitFor(
+      [],
+      'the leaver to close its group channels',
+      () => (ns[0] as Network).openChannels <= (baseline[0] ?? 0),
+      5_000,
+    )
+    const v2 = await (gs[1] as CounterGroup).execute({ k: 'b', by: 1 })
+    await (gs[2] as CounterGroup).when.reaches(v2)
+
+    // stop() on the networks: every member leaves, nothing is scheduled or open.
+    await Promise.all(ns.slice(1).map((n) => n.stop()))
+    expect(clocks.map((c) => c.active)).toEqual([0, 0, 0])
+    expect(ns.map((n) => n.openChannels)).toEqual([expect.any(Number), 0, 0])
+    expect(gs.every((g) => g.closed)).toBe(true)
+  })
+
+  it('cuts off a bonded peer whose frames are garbage while the group goes on', async () => {
+    const ns = await networks(nets, transport, 3)
+    const key = `garbage-${transport}`
+    const [a, b, x] = ns as [Network, Network, Network]
+    const ga = joinCounter(a, key).group
+    const gb = joinCounter(b, key).group
+    await waitFor([ga, gb], 'two members online', () => [ga, gb].every((g) => g.getSnapshot().online), 15_000)
+    // x knows the key, bonds with a, then sends garbage.
+    const ch = await x.openChannel(a.peerId, GROUPS_PROTOCOL)
+    const timers = new Timers(new SystemClock())
+    await initiateHandshake(ch, new Inbox(ch), {
+      groupId: ga.id,
+      keyHash: UniqueId.from(key).hashed(),
+      local: x.peerId,
+      timers,
+      timeoutMs: 5_000,
+    })
+    ch.send({ type: 'welcome', preference: 'normal', bonds: [] })
+    await waitFor([ga], 'a to bond with x', () => ga.getSnapshot().bonds.includes(x.peerId))
+    ch.send({ type: 'raft', m: 'garbage' })
+    await waitFor([ga], 'a to cut x off', () => !ga.getSnapshot().bonds.includes(x.peerId) && ch.isClosed, 5_000)
+    expect(a.rejected().malformed).toBe(1)
+    const v = await gb.execute({ k: 'on', by: 1 })
+    await ga.when.reaches(v)
+    expect(ga.getSnapshot().bonds).toEqual([b.peerId])
+    timers.clear()
+  })
+})
