@@ -27,6 +27,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
   readonly storeId: StoreId
   readonly groupId: GroupId
   readonly when: When
+  readonly #when: CollectionWhen
   protected readonly group: Group<CellCommand>
   protected readonly schema: StandardSchemaV1<T> | undefined
   protected readonly writeTimeout: number
@@ -74,7 +75,8 @@ export class CellReaderHandle<T> implements CellReader<T> {
       this.#machine.rejected.on((r) => this.#reportRejection(r)),
     )
     this.groupId = this.group.id
-    this.when = new CollectionWhen(this.group.when, () => this.#closed)
+    this.#when = new CollectionWhen(this.group.when)
+    this.when = this.#when
     this.#snapshot = this.#build()
     this.#unsubscribe.push(this.group.subscribe(() => this.#onGroupChange()))
     const onStop = () => this.#markClosed()
@@ -215,6 +217,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
   #markClosed(): void {
     if (this.#closed) return
     this.#closed = true
+    this.#when.close()
     for (const fail of [...this.#pending]) fail()
     this.#refresh()
   }

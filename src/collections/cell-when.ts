@@ -10,11 +10,17 @@ import type { When } from './types.js'
  */
 export class CollectionWhen implements When {
   readonly #group: GroupWhen
-  readonly #closed: () => boolean
+  readonly #waiting = new Set<() => void>()
+  #closed = false
 
-  constructor(group: GroupWhen, closed: () => boolean) {
+  constructor(group: GroupWhen) {
     this.#group = group
-    this.#closed = closed
+  }
+
+  /** Fails every pending and future wait with `network-down` (the handle closed; the group may live on). */
+  close(): void {
+    this.#closed = true
+    for (const fail of [...this.#waiting]) fail()
   }
 
   online(): Promise<void> {
@@ -46,9 +52,20 @@ export class CollectionWhen implements When {
   }
 
   #wrap<T>(wait: () => Promise<T>): Promise<T> {
-    if (this.#closed()) return Promise.reject(networkDown(undefined))
-    return wait().catch((err: unknown) => {
-      throw toCellError(err, undefined)
+    if (this.#closed) return Promise.reject(networkDown(undefined))
+    return new Promise<T>((resolve, reject) => {
+      const fail = () => reject(networkDown(undefined))
+      this.#waiting.add(fail)
+      wait().then(
+        (v) => {
+          this.#waiting.delete(fail)
+          resolve(v)
+        },
+        (err: unknown) => {
+          this.#waiting.delete(fail)
+          reject(toCellError(err, undefined))
+        },
+      )
     })
   }
 }

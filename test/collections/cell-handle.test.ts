@@ -151,6 +151,22 @@ describe('Cell handle (stand-in group)', () => {
     expect(bus.members.size).toBe(0)
   })
 
+  it('shares one replica between handles of one cell on one network; the last close leaves', async () => {
+    const { bus, a } = setup()
+    const w = Cell.writer<number>(a.network, 'store')
+    const r = Cell.reader<number>(a.network, 'store')
+    expect(a.groups.filter((g) => !g.closed)).toHaveLength(1)
+    await w.write(1)
+    expect(r.read()).toBe(1)
+    const waiting = r.when.reaches(50)
+    await r.close()
+    expect((await rejection(waiting)).kind).toBe('network-down')
+    expect(bus.members.size).toBe(1)
+    expect(await w.write(2)).toBe(2)
+    await w.close()
+    expect(bus.members.size).toBe(0)
+  })
+
   it('goes network-down when its network stops', async () => {
     const { a } = setup()
     const w = Cell.writer<number>(a.network, 'store')

@@ -166,8 +166,14 @@ export function fakeNetwork(bus: FakeBus, peerId = `peer-${Math.random().toStrin
     signal: abort.signal,
     emitTelemetry: (e: TelemetryEvent) => telemetry.push(e),
     groups: {
+      // Like the real `Groups.join`: one member per group id per network.
       join: (options: JoinOptions<unknown, never, never, unknown>) => {
         const g = new FakeGroup(bus, peerId, options)
+        const existing = groups.find((x) => x.id.equals(g.id) && !x.closed)
+        if (existing) {
+          void g.leave()
+          return existing
+        }
         groups.push(g)
         return g
       },
