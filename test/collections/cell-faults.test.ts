@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { type CellCommand, CellMachine } from '../../src/collections/cell-machine.js'
-import type { CellWriter } from '../../src/collections/index.js'
+import { Cell, type CellWriter } from '../../src/collections/index.js'
 import { joinCollectionGroup } from '../../src/collections/join.js'
 import { encode } from '../../src/core/codec.js'
 import { CellError } from '../../src/core/errors.js'
@@ -107,6 +107,21 @@ describe('Cell: lifecycle', () => {
     expect((await failure(a.write(1))).kind).toBe('network-down')
     expect(a.getSnapshot().online).toBe(false)
     expect(b.getSnapshot().online).toBe(false)
+    expect(() => Cell.writer<number>(n0!, freshStore())).toThrow(CellError)
+  })
+
+  it('a write with no quorum to commit it settles offline within writeTimeout, carrying the value', async () => {
+    const [n0] = await scope.networksKnowingEachOther(1)
+    // Strict mode with three voters required: a lone writer can never elect a leader.
+    const w = scope.writer<number>(n0!, freshStore(), { consensus: { minVoters: 3 }, writeTimeout: 600 })
+    const t0 = performance.now()
+    const err = await failure(w.write(41))
+    const ms = performance.now() - t0
+    expect([err.kind, err.value]).toEqual(['offline', 41])
+    expect(ms).toBeGreaterThanOrEqual(500)
+    expect(ms).toBeLessThan(1_500)
+    expect(w.getSnapshot().online).toBe(false)
+    expect(w.read()).toBeUndefined()
   })
 })
 
