@@ -21,6 +21,20 @@ import type {
 export class FakeHub {
   readonly nodes = new Map<PeerId, FakeNetwork>()
   readonly channels = new Set<FakeChannel>()
+  readonly #cuts = new Set<string>()
+
+  /** Drop every frame between `a` and `b` (both ways) until `heal`. */
+  cut(a: PeerId, b: PeerId): void {
+    this.#cuts.add([a, b].sort().join('|'))
+  }
+
+  heal(a: PeerId, b: PeerId): void {
+    this.#cuts.delete([a, b].sort().join('|'))
+  }
+
+  isCut(a: PeerId, b: PeerId): boolean {
+    return this.#cuts.has([a, b].sort().join('|'))
+  }
 
   node(name: string): FakeNetwork {
     const n = new FakeNetwork(this, name)
@@ -66,6 +80,7 @@ export class FakeChannel implements Channel {
     if (this.#closed) return false
     const bytes = encode(message)
     this.sent.push(decode(bytes))
+    if (this.#owner.hub.isCut(this.#owner.peerId, this.remotePeer)) return true
     queueMicrotask(() => this.other.deliver(decode(bytes)))
     return true
   }
@@ -125,7 +140,7 @@ export class FakeNetwork implements NetworkServices {
   readonly discovery: Discovery
   readonly rejections: { reason: RejectReason; detail: string; remote: PeerId | undefined }[] = []
   readonly telemetry: TelemetryEvent[] = []
-  readonly #hub: FakeHub
+  readonly hub: FakeHub
   readonly #handlers = new Map<string, (c: Channel) => void>()
   readonly #services = new Map<string, NetworkService>()
   readonly #events = new Emitter<DiscoveryEvent>()
@@ -134,7 +149,7 @@ export class FakeNetwork implements NetworkServices {
   stopped = false
 
   constructor(hub: FakeHub, peerId: PeerId) {
-    this.#hub = hub
+    this.hub = hub
     this.peerId = peerId
     const hexOf = (id: IdLike) => UniqueId.from(id).toString()
     this.discovery = {
@@ -172,7 +187,7 @@ export class FakeNetwork implements NetworkServices {
   /** Tell every other node our entry changed (discovery gossip, instantly). */
   #announce(): void {
     const entry = this.entry()
-    for (const n of this.#hub.nodes.values()) if (n !== this) n.event({ type: 'updated', entry, previous: entry })
+    for (const n of this.hub.nodes.values()) if (n !== this) n.event({ type: 'updated', entry, previous: entry })
   }
 
   event(e: DiscoveryEvent): void {
@@ -193,21 +208,21 @@ export class FakeNetwork implements NetworkServices {
 
   /** Opens a channel; the remote's handler gets its end. */
   async openChannel(peer: PeerId, name: string): Promise<Channel> {
-    const remote = this.#hub.nodes.get(peer)
-    const handler = remote?.#handlers.get(name)
+    const remote = this.hub.nodes.get(peer)
+    const handler = remote ? remote.#handlers.get(name) : undefined
     if (!remote || !handler || remote.stopped) throw new Error(`cannot reach ${peer} on ${name}`)
     const mine = new FakeChannel(this, peer, this.protocol(name), true)
     const theirs = new FakeChannel(remote, this.peerId, this.protocol(name), false)
     mine.other = theirs
     theirs.other = mine
-    this.#hub.channels.add(mine)
-    this.#hub.channels.add(theirs)
+    this.hub.channels.add(mine)
+    this.hub.channels.add(theirs)
     queueMicrotask(() => handler(theirs))
     return mine
   }
 
   connectedPeers(): PeerId[] {
-    return [...this.#hub.nodes.keys()].filter((p) => p !== this.peerId)
+    return [...this.hub.nodes.keys()].filter((p) => p !== this.peerId)
   }
 
   onTelemetry(listener: (event: TelemetryEvent) => void): () => void {
@@ -228,6 +243,6 @@ export class FakeNetwork implements NetworkServices {
   async stop(): Promise<void> {
     for (const s of [...this.#services.values()].reverse()) await s.stop()
     this.stopped = true
-    this.#hub.nodes.delete(this.peerId)
+    this.hub.nodes.delete(this.peerId)
   }
 }

@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ManualClock } from '../../src/core/clock.js'
+import { DEFAULT_CONSENSUS } from '../../src/groups/config.js'
+import { deriveGroupId } from '../../src/groups/group-id.js'
+import { Groups } from '../../src/groups/groups.js'
+import { MemoryStorage } from '../../src/groups/storage.js'
+import type { Group, JoinOptions } from '../../src/groups/types.js'
+import { Counter, type CounterCmd, type CounterItem, type CounterQuery } from './helpers/counter.js'
+import { FakeHub, type FakeNetwork } from './helpers/fake-network.js'
+import { advance, advanceUntil, settle } from './helpers/manual.js'
+
+type G = Group<CounterCmd, CounterQuery, number>
+let stops: (() => Promise<void>)[] = []
+afterEach(async () => {
+  await Promise.all(stops.map((s) => s()))
+  stops = []
+})
+
+function join(
+  net: FakeNetwork,
+  clock: ManualClock,
+  extra: Partial<JoinOptions<CounterCmd, CounterQuery, number, CounterItem>> = {},
+): { group: G; sm: Counter } {
+  const groups = net.service('groups', () => new Groups(net))
+  stops.push(() => net.stop())
+  const sm = new Counter()
+  return { group: groups.join({ key: 'driver', stateMachine: sm, clock, ...extra }), sm }
+}
+
+describe('the group driver (virtual time)', () => {
+  it('a lone first member elects itself well within a second', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const { group } = join(hub.node('peer-a'), clock)
+    const took = await advanceUntil(clock, 'online', () => group.getSnapshot().online)
+    expect(took).toBeLessThan(1_000)
+    expect(group.isLeader()).toBe(true)
+  })
+
+  it('two members wait out the bootstrap delay before the first election', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const a = join(hub.node('peer-a'), clock).group
+    const b = join(hub.node('peer-b'), clock).group
+    const took = await advanceUntil(clock, 'both online', () => a.getSnapshot().online && b.getSnapshot().online)
+    // bootstrap 3 s + election timeout 2 s (+ up to 500 ms jitter), as mosaik.
+    expect(took).toBeGreaterThanOrEqual(DEFAULT_CONSENSUS.bootstrapDelay + DEFAULT_CONSENSUS.electionTimeout - 100)
+    expect(took).toBeLessThan(DEFAULT_CONSENSUS.bootstrapDelay + DEFAULT_CONSENSUS.electionTimeout + 700)
+    expect(a.leader()).toBe(b.leader())
+  })
+
+  it('a bond whose peer falls silent goes down after maxMissedHeartbeats, and comes back after it heals', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const a = join(hub.node('peer-a'), clock).group
+    const b = join(hub.node('peer-b'), clock).group
+    await advanceUntil(clock, 'bonded', () => a.getSnapshot().bonds.length === 1 && b.getSnapshot().bonds.length === 1)
+    hub.cut('peer-a', 'peer-b')
+    // 10 missed beats of 350–500 ms each.
+    await advance(clock, 3_000)
+    expect(a.getSnapshot().bonds).toEqual(['peer-b'])
+    const down = await advanceUntil(clock, 'bond down', () => a.getSnapshot().bonds.length === 0, 5_000)
+    expect(3_000 + down).toBeLessThanOrEqual(5_600)
+    hub.heal('peer-a', 'peer-b')
+    await advanceUntil(
+      clock,
+      'bond back',
+      () => a.getSnapshot().bonds.length === 1 && b.getSnapshot().bonds.length === 1,
+      20_000,
+    )
+    await advanceUntil(
+      clock,
+      'one leader',
+      () => a.getSnapshot().online && b.getSnapshot().online && a.leader() === b.leader(),
+      20_000,
+    )
+  })
+
+  it('a member that leaves says departure: the other drops the bond at once and does not redial', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const a = join(hub.node('peer-a'), clock).group
+    const nb = hub.node('peer-b')
+    const b = join(nb, clock).group
+    await advanceUntil(clock, 'bonded', () => a.getSnapshot().bonds.length === 1)
+    await b.leave()
+    await settle()
+    expect(a.getSnapshot().bonds).toEqual([])
+    const pairs = hub.openPairs
+    await advance(clock, 5_000, 50)
+    expect(hub.openPairs).toBe(pairs)
+    expect(nb.telemetry.at(-1)).toMatchObject({ type: 'group.left' })
+  })
+
+  it('execute resolves with the applied version and strong queries read it', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const a = join(hub.node('peer-a'), clock)
+    const b = join(hub.node('peer-b'), clock)
+    await advanceUntil(clock, 'online', () => a.group.getSnapshot().online && b.group.getSnapshot().online)
+    const follower = a.group.isLeader() ? b : a
+    const p = follower.group.executeMany([
+      { k: 'x', by: 2 },
+      { k: 'y', by: 3 },
+    ])
+    await advanceUntil(clock, 'applied', () => follower.sm.applied === 2)
+    const range = await p
+    expect(range.last - range.first).toBe(1)
+    expect(follower.group.committed()).toBeGreaterThanOrEqual(range.last)
+    const q = follower.group.query('total', 'strong')
+    await advance(clock, 100)
+    expect(await q).toEqual({ result: 5, at: follower.group.committed() })
+  })
+
+  it('execute fails offline with the commands when no leader appears in time', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const a = join(hub.node('peer-a'), clock, { preference: 'observer' }).group
+    const p = a.execute({ k: 'x', by: 1 }, { timeout: 500 })
+    const settled = p.then(
+      () => 'resolved',
+      (e: { kind: string }) => e.kind,
+    )
+    await advance(clock, 600)
+    expect(await settled).toBe('offline')
+  })
+
+  it('different consensus or sync settings give different group ids', () => {
+    const sig = new Counter().signature()
+    const sync = { fetchBatchSize: 2000, snapshotTtl: 10_000, snapshotRequestTimeout: 15_000, fetchTimeout: 5_000 }
+    const base = deriveGroupId('k', DEFAULT_CONSENSUS, sig, sync)
+    expect(deriveGroupId('k', DEFAULT_CONSENSUS, sig, sync).equals(base)).toBe(true)
+    expect(deriveGroupId('k2', DEFAULT_CONSENSUS, sig, sync).equals(base)).toBe(false)
+    expect(deriveGroupId('k', { ...DEFAULT_CONSENSUS, heartbeatInterval: 400 }, sig, sync).equals(base)).toBe(false)
+    expect(deriveGroupId('k', DEFAULT_CONSENSUS, sig, { ...sync, fetchBatchSize: 100 }).equals(base)).toBe(false)
+  })
+
+  it('leave() clears every timer and rejects waiters with closed', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const { group } = join(hub.node('peer-a'), clock, { storage: new MemoryStorage() })
+    await advanceUntil(clock, 'online', () => group.getSnapshot().online)
+    const waiting = group.when.reaches(1_000).catch((e: { kind: string }) => e.kind)
+    expect(clock.active).toBeGreaterThan(0)
+    await group.leave()
+    expect(clock.active).toBe(0)
+    expect(await waiting).toBe('closed')
+    await group.leave()
+  })
+})
