@@ -1,0 +1,62 @@
+// biome-ignore-all lint/correctness/noComponentHookFactories: test components close over their test's state
+/**
+ * Server rendering (node environment, no DOM): hooks report `connecting`, nothing starts,
+ * no handle opens, nothing suspends, nothing throws.
+ */
+import { StrictMode, Suspense } from 'react'
+import { renderToString } from 'react-dom/server'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Network } from '../../src/network/network.js'
+import {
+  cellHandleStats,
+  NetworkProvider,
+  useCellReader,
+  useCellValue,
+  useCellWriter,
+  useSuspenseCell,
+} from '../../src/react/index.js'
+import { fakeCell, fakeNetwork } from './helpers/fakes.js'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+function Cells({ cell }: { cell: Parameters<typeof useCellReader<number>>[0] }) {
+  const r = useCellReader<number>(cell)
+  const w = useCellWriter<number>(cell)
+  const v = useCellValue<number, string>(cell, (n) => `v=${n ?? 'none'}`)
+  const s = useSuspenseCell<number>(cell)
+  return <p>{[r.status, r.online, r.version, w.status, w.pending, v, s.status].map(String).join('|')}</p>
+}
+
+describe('server rendering', () => {
+  it('an owning provider starts nothing and every hook reports connecting', () => {
+    const create = vi.spyOn(Network, 'create')
+    const html = renderToString(
+      <StrictMode>
+        <NetworkProvider options={{ network: 'ssr', transport: 'memory' }}>
+          <Cells cell="ssr.cell" />
+        </NetworkProvider>
+      </StrictMode>,
+    )
+    expect(html).toBe('<p>connecting|false|0|connecting|0|v=none|connecting</p>')
+    expect(create).not.toHaveBeenCalled()
+  })
+
+  it('an adopting provider does not touch the network: no handle opens', () => {
+    const net = fakeNetwork()
+    const cell = fakeCell<number>()
+    cell.group.value = 5
+    const html = renderToString(
+      <NetworkProvider network={net}>
+        <Suspense fallback="loading">
+          <Cells cell={cell} />
+        </Suspense>
+      </NetworkProvider>,
+    )
+    // Rendered content, not the Suspense fallback: nothing suspends on the server.
+    expect(html).toBe('<!--$--><p>connecting|false|0|connecting|0|v=none|connecting</p><!--/$-->')
+    expect(cell.group.opened).toBe(0)
+    expect(cellHandleStats(net)).toEqual({ handles: 0, timers: 0, refs: 0 })
+  })
+})
