@@ -82,6 +82,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 // An attempt that ignores its signal (a hung dial) must still be abandoned at the bound.
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  // The abandoned attempt may still fail later; that failure is expected, not unhandled.
+  promise.catch(() => {})
   if (signal.aborted) return Promise.reject(signal.reason)
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason)

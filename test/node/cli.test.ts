@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { withTimeout } from '../../src/core/async.js'
+import { Network } from '../../src/network/network.js'
+
+const BIN = fileURLToPath(new URL('../../bin/mosaik-react.js', import.meta.url))
+
+describe('npx mosaik-react relay', () => {
+  it('prints the relay multiaddrs, serves peers, and exits cleanly on SIGINT', async () => {
+    // process.execPath is the Node 22 that runs the tests (node_modules/.bin/node under npx).
+    const child = spawn(
+      process.execPath,
+      [BIN, 'relay', '--host', '127.0.0.1', '--port', '0', '--network', 'cli-test'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    try {
+      let out = ''
+      const addr = await withTimeout(
+        new Promise<string>((resolve, reject) => {
+          child.stdout.on('data', (d: Buffer) => {
+            out += d.toString()
+            const m = out.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/\S+$/m)
+            if (m) resolve(m[0])
+          })
+          child.on('exit', (code) => reject(new Error(`relay exited with ${code}: ${out}`)))
+        }),
+        15_000,
+        'the relay CLI to print a /ws multiaddr',
+      )
+      const peer = await Network.create({ network: 'cli-test', transport: 'node', listen: [] })
+      try {
+        await peer.dial(addr)
+        expect(peer.connectedPeers()).toContain(addr.split('/p2p/')[1])
+      } finally {
+        await peer.stop()
+      }
+      child.kill('SIGINT')
+      expect(await withTimeout(exited, 10_000, 'the relay CLI to exit after SIGINT')).toBe(0)
+    } finally {
+      child.kill('SIGKILL')
+    }
+  })
+})
