@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../../src/core/clock.js'
+import type { PeerId } from '../../../src/core/id.js'
+import type { SyncHost } from '../../../src/groups/sync/host.js'
+import type { SyncMessage } from '../../../src/groups/sync/messages.js'
+import { SnapshotProvider } from '../../../src/groups/sync/provider.js'
+import { type FetchedSnapshot, SyncSession } from '../../../src/groups/sync/session.js'
+import { Timers } from '../../../src/groups/timers.js'
+
+const CONFIG = { fetchBatchSize: 10, snapshotTtl: 1_000, snapshotRequestTimeout: 1_500, fetchTimeout: 500 }
+
+function host(local: PeerId, bonded: PeerId[], leader = 'leader') {
+  const clock = new ManualClock()
+  const sent: { to: PeerId; m: SyncMessage }[] = []
+  const h: SyncHost = {
+    local,
+    timers: new Timers(clock),
+    config: CONFIG,
+    send: (to, m) => {
+      sent.push({ to, m })
+      return true
+    },
+    bonded: () => bonded,
+    leader: () => leader,
+    telemetry: () => {},
+  }
+  return { h, clock, sent }
+}
+
+const items = Array.from({ length: 45 }, (_, i) => i)
+const snapshot = { length: items.length, range: (s: number, e: number) => items.slice(s, e) }
+
+describe('snapshot sync', () => {
+  it('fetches the batches from every member that offered, in parallel, and keeps their order', () => {
+    const { h, sent } = host('late', ['leader', 'b', 'c'])
+    let result: FetchedSnapshot | Error | undefined
+    const s = new SyncSession(h, 5, (r) => {
+      result = r
+    })
+    s.request()
+    expect(sent.shift()).toEqual({ to: 'leader', m: { type: 'request' } })
+    for (const p of ['leader', 'b', 'c']) s.offer(p, { type: 'offer', index: 7, term: 2, items: 45 })
+    // One request in flight per member, the leader served last.
+    const firstRound = sent.splice(0)
+    expect(firstRound.map((x) => x.to).sort()).toEqual(['b', 'c', 'leader'])
+    expect(firstRound.find((x) => x.to === 'leader')?.m).toMatchObject({ start: 20 })
+    const serve = (round: typeof firstRound) => {
+      for (const { to, m } of round) {
+        if (m.type !== 'fetch') continue
+        s.data(to, { type: 'data', index: m.index, start: m.start, items: items.slice(m.start, m.end) })
+      }
+    }
+    serve(firstRound)
+    for (let rounds = 0; !result && rounds < 10; rounds++) serve(sent.splice(0))
+    expect(result).toMatchObject({ index: 7, term: 2, items, sources: ['b', 'c', 'leader'] })
+  })
+
+  it('refetches a batch elsewhere when a member times out or lost the snapshot', () => {
+    const { h, clock, sent } = host('late', ['b', 'c', 'd'])
+    let result: FetchedSnapshot | Error | undefined
+    const s = new SyncSession(h, 0, (r) => {
+      result = r
+    })
+    s.request()
+    sent.splice(0)
+    for (const p of ['b', 'c']) s.offer(p, { type: 'offer', index: 3, term: 1, items: 20 })
+    clock.advance(100) // the offer window closes with two sources
+    const round = sent.splice(0)
+    expect(round.map((x) => x.to).sort()).toEqual(['b', 'c'])
+    const toC = round.find((x) => x.to === 'c')?.m as Extract<SyncMessage, { type: 'fetch' }>
+    s.offer('d', { type: 'offer', index: 3, term: 1, items: 20 })
+    // c lost its snapshot: its batch goes to d at once.
+    s.data('c', { type: 'data', index: 3, start: toC.start, items: undefined })
+    const retry = sent.splice(0)
+    expect(retry).toEqual([{ to: 'd', m: { type: 'fetch', index: 3, start: toC.start, end: toC.start + 10 } }])
+    s.data('d', { type: 'data', index: 3, start: toC.start, items: items.slice(toC.start, toC.start + 10) })
+    // b never answers: after fetchTimeout its batch goes to d too.
+    clock.advance(CONFIG.fetchTimeout + 1)
+    const late = sent.splice(0)
+    expect(late.map((x) => x.to)).toEqual(['d'])
+    const m = late[0]?.m as Extract<SyncMessage, { type: 'fetch' }>
+    s.data('d', { type: 'data', index: 3, start: m.start, items: items.slice(m.start, m.end) })
+    expect(result).toMatchObject({ index: 3, items: items.slice(0, 20), sources: ['d'] })
+    expect(h.timers.size).toBe(0)
+  })
+
+  it('fails when no member is left to serve a missing batch', () => {
+    const { h, clock, sent } = host('late', ['b'])
+    let result: FetchedSnapshot | Error | undefined
+    const s = new SyncSession(h, 0, (r) => {
+      result = r
+    })
+    s.request()
+    s.offer('b', { type: 'offer', index: 3, term: 1, items: 20 })
+    expect(sent.at(-1)?.m).toMatchObject({ type: 'fetch' })
+    clock.advance(CONFIG.fetchTimeout + 1)
+    expect(result).toBeInstanceOf(Error)
+  })
+
+  it('fails when no snapshot is offered in time', () => {
+    const { h, clock } = host('late', ['b'])
+    let result: FetchedSnapshot | Error | undefined
+    new SyncSession(h, 0, (r) => {
+      result = r
+    }).request()
+    clock.advance(CONFIG.snapshotRequestTimeout - 1)
+    expect(result).toBeUndefined()
+    clock.advance(2)
+    expect(result).toBeInstanceOf(Error)
+    expect(h.timers.size).toBe(0)
+  })
+
+  it('ignores offers below the point the laggard must reach', () => {
+    const { h, sent } = host('late', ['b'])
+    const s = new SyncSession(h, 10, () => {})
+    s.request()
+    sent.splice(0)
+    s.offer('b', { type: 'offer', index: 9, term: 1, items: 5 })
+    expect(sent).toEqual([])
+    expect(s.fetching).toBe(false)
+    s.abort()
+    expect(h.timers.size).toBe(0)
+  })
+})
+
+describe('the snapshot provider', () => {
+  it('offers a held snapshot to its requester and serves capped batches', () => {
+    const { h, sent } = host('b', ['late'])
+    const p = new SnapshotProvider(h)
+    p.hold(7, 2, 'late', snapshot)
+    expect(sent.shift()).toEqual({ to: 'late', m: { type: 'offer', index: 7, term: 2, items: 45 } })
+    p.fetch('late', { type: 'fetch', index: 7, start: 40, end: 100 })
+    expect(sent.shift()?.m).toEqual({ type: 'data', index: 7, start: 40, items: [40, 41, 42, 43, 44] })
+    p.fetch('late', { type: 'fetch', index: 7, start: 0, end: 100 })
+    expect((sent.shift()?.m as { items: number[] }).items).toHaveLength(CONFIG.fetchBatchSize)
+    expect(p.floor()).toBe(7)
+  })
+
+  it('drops a snapshot after its TTL unless fetches keep it alive', () => {
+    const { h, clock, sent } = host('b', ['late'])
+    const p = new SnapshotProvider(h)
+    p.hold(7, 2, 'late', snapshot)
+    clock.advance(800)
+    p.fetch('late', { type: 'fetch', index: 7, start: 0, end: 10 })
+    clock.advance(800)
+    expect(p.held).toBe(1)
+    clock.advance(201)
+    expect(p.held).toBe(0)
+    sent.splice(0)
+    p.fetch('late', { type: 'fetch', index: 7, start: 0, end: 10 })
+    expect(sent.shift()?.m).toEqual({ type: 'data', index: 7, start: 0, items: undefined })
+    expect(p.floor()).toBeUndefined()
+  })
+
+  it('replicates at most one snapshot request per laggard per TTL', () => {
+    const { h, clock } = host('leader', ['late'])
+    const p = new SnapshotProvider(h)
+    expect(p.shouldReplicate('late')).toBe(true)
+    expect(p.shouldReplicate('late')).toBe(false)
+    clock.advance(CONFIG.snapshotTtl)
+    expect(p.shouldReplicate('late')).toBe(true)
+  })
+})
