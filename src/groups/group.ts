@@ -80,6 +80,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #syncRetry = false
   #buffered: Extract<Message<LogCommand>, { type: 'appendEntries' }>[] = []
   #revertedTo: Version[] = []
+  /** A restart from storage that holds a snapshot point: the state itself must be fetched again. */
+  readonly #restoredAt: Version
 
   constructor(net: NetworkServices, options: JoinOptions<C, Q, R, I>, onLeave: (m: GroupMember<C, Q, R, I>) => void) {
     this.#net = net
@@ -98,6 +100,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       noop: NOOP,
     })
     this.#applied = restore?.snapshot?.index ?? 0
+    this.#restoredAt = this.#applied
     this.#state = new Watch<GroupState>(this.#computeState())
     this.when = new When(this.#state, this.#reverted)
     this.#pending = new Pending(this.#timers, this.#state)
@@ -138,6 +141,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#net.discovery.joinGroup(this.id)
     this.#bonds.start()
     this.#tick()
+    // Storage keeps the log, not the state machine: a member restarted past a snapshot point
+    // fetches the state again (entries after it are replayed by the core).
+    if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
     if (this.#net.discovery.peersInGroup(this.id).length === 0 && this.preference !== 'observer') {
       this.#timers.after(Math.min(LONE_GRACE_MS, this.consensus.bootstrapDelay), () => this.#electIfAlone())
     }

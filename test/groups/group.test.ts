@@ -147,4 +147,65 @@ describe('the group driver (virtual time)', () => {
     expect(await waiting).toBe('closed')
     await group.leave()
   })
+
+  it('persists entries and votes before the messages that depend on them are sent', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const stored = new Set<number>()
+    let votedTerm = 0
+    const violations: string[] = []
+    class Recording extends MemoryStorage {
+      override append(entries: Parameters<MemoryStorage['append']>[0]): void {
+        for (const e of entries) stored.add(e.index)
+        super.append(entries)
+      }
+      override saveHardState(state: Parameters<MemoryStorage['saveHardState']>[0]): void {
+        if (state.votedFor !== undefined) votedTerm = Math.max(votedTerm, state.term)
+        super.saveHardState(state)
+      }
+    }
+    const a = join(hub.node('peer-a'), clock, { storage: new Recording() })
+    join(hub.node('peer-b'), clock)
+    await advanceUntil(clock, 'online', () => a.group.getSnapshot().online)
+    const v = a.group.execute({ k: 'x', by: 1 })
+    await advanceUntil(clock, 'applied', () => a.sm.applied === 1)
+    await v
+    for (const ch of hub.channels) {
+      if (ch.remotePeer === 'peer-a') continue // frames sent by peer-b
+      for (const f of ch.sent as {
+        type: string
+        m?: { type: string; term: number; entries?: { index: number }[] }
+      }[]) {
+        const m = f.type === 'raft' ? f.m : undefined
+        if (m?.type === 'appendEntries')
+          for (const e of m.entries ?? []) if (!stored.has(e.index)) violations.push(`entry ${e.index}`)
+        if (m?.type === 'requestVote' && votedTerm < m.term) violations.push(`vote in term ${m.term}`)
+      }
+    }
+    expect(violations).toEqual([])
+    expect(stored.size).toBeGreaterThan(0)
+  })
+
+  it('a member restarted from its storage replays its log into a fresh state machine', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const a = join(hub.node('peer-a'), clock)
+    const nb = hub.node('peer-b')
+    const storage = new MemoryStorage()
+    const b = join(nb, clock, { storage })
+    await advanceUntil(clock, 'online', () => a.group.getSnapshot().online && b.group.getSnapshot().online)
+    const v = a.group.executeMany([
+      { k: 'x', by: 1 },
+      { k: 'y', by: 2 },
+    ])
+    await advanceUntil(clock, 'b applied', () => b.sm.applied === 2)
+    await v
+    const term = b.group.getSnapshot().term
+    await b.group.leave()
+    const again = join(nb, clock, { storage })
+    await settle()
+    expect(again.sm.query('total')).toBe(3)
+    expect(again.group.getSnapshot().term).toBe(term)
+    await advanceUntil(clock, 'rejoined', () => again.group.getSnapshot().online)
+  })
 })
