@@ -20,11 +20,15 @@ function join(
   net: FakeNetwork,
   clock: ManualClock,
   extra: Partial<JoinOptions<CounterCmd, CounterQuery, number, CounterItem>> = {},
-): { group: G; sm: Counter } {
+): { group: G; sm: Counter; telemetry: () => FakeNetwork['telemetry'] } {
   const groups = net.service('groups', () => new Groups(net))
   stops.push(() => net.stop())
   const sm = new Counter()
-  return { group: groups.join({ key: 'driver', stateMachine: sm, clock, ...extra }), sm }
+  return {
+    group: groups.join({ key: 'driver', stateMachine: sm, clock, ...extra }),
+    sm,
+    telemetry: () => net.telemetry.filter((e) => 'peer' in e && e.peer === net.peerId),
+  }
 }
 
 describe('the group driver (virtual time)', () => {
@@ -207,5 +211,37 @@ describe('the group driver (virtual time)', () => {
     expect(again.sm.query('total')).toBe(3)
     expect(again.group.getSnapshot().term).toBe(term)
     await advanceUntil(clock, 'rejoined', () => again.group.getSnapshot().online)
+  })
+
+  it('a minority leader that committed alone reports reverted after the heal and converges by snapshot', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const ms = ['peer-a', 'peer-b', 'peer-c'].map((p) => join(hub.node(p), clock))
+    const gs = ms.map((m) => m.group)
+    await advanceUntil(clock, 'online', () => gs.every((g) => g.getSnapshot().online))
+    const leader = ms.find((m) => m.group.isLeader()) as (typeof ms)[number]
+    const others = ms.filter((m) => m !== leader)
+    const id = (m: (typeof ms)[number]) => m.group.peerId
+    for (const o of others) hub.cut(id(leader), id(o))
+    // Both sides notice the silence, the majority elects a new leader; each side commits.
+    await advanceUntil(clock, 'a new majority leader', () => others.some((o) => o.group.isLeader()), 20_000)
+    await advanceUntil(clock, 'the old leader alone', () => leader.group.getSnapshot().bonds.length === 0, 20_000)
+    const minority = leader.group.execute({ k: 'minority', by: 100 }, { timeout: 60_000 })
+    await advanceUntil(clock, 'minority commit', () => leader.sm.query('total') === 100, 5_000)
+    expect(await minority).toBeGreaterThan(0)
+    const majority = (others[0] as (typeof ms)[number]).group.execute({ k: 'majority', by: 1 }, { timeout: 60_000 })
+    await advanceUntil(clock, 'majority commit', () => others.every((o) => o.sm.query('total') === 1), 5_000)
+    await majority
+    const reverted = leader.group.when.reverted()
+    for (const o of others) hub.heal(id(leader), id(o))
+    await advanceUntil(clock, 'reverted reported', () => leader.telemetry().some((e) => e.type === 'group.reverted'), 30_000)
+    expect(await reverted).toBeGreaterThanOrEqual(0)
+    await advanceUntil(
+      clock,
+      'convergence',
+      () => ms.every((m) => m.sm.query('total') === 1 && m.group.getSnapshot().online),
+      30_000,
+    )
+    expect(leader.sm.installs).toBe(1)
   })
 })
