@@ -46,7 +46,7 @@ export function handleForwarding<C>(state: RaftState<C>, message: Forwarding<C>)
   const leading = state.role.role === 'leader'
   switch (message.type) {
     case 'forwardCommand': {
-      const indices = leading ? appendCommands(state, message.commands) : undefined
+      const indices = leading ? appendForwarded(state, message) : undefined
       const ack = { type: 'forwardCommandAck', term: state.term, from: state.id, to: message.from } as const
       state.send({ ...ack, requestId: message.requestId, indices })
       return
@@ -72,6 +72,23 @@ export function handleForwarding<C>(state: RaftState<C>, message: Forwarding<C>)
     }
   }
 }
+
+/** The network may deliver a forward twice; append it once and ack the copy with the same indices. */
+function appendForwarded<C>(state: RaftState<C>, message: Extract<Message<C>, { type: 'forwardCommand' }>): number[] {
+  const key = `${message.from}/${message.requestId}`
+  const seen = state.forwarded.get(key)
+  if (seen) return seen
+  const indices = appendCommands(state, message.commands)
+  state.forwarded.set(key, indices)
+  if (state.forwarded.size > FORWARD_MEMORY) {
+    const oldest = state.forwarded.keys().next().value
+    if (oldest !== undefined) state.forwarded.delete(oldest)
+  }
+  return indices
+}
+
+/** How many forwarded requests a leader remembers for de-duplication. */
+const FORWARD_MEMORY = 4096
 
 /** Forwarded requests whose answer never came fail with an unknown outcome. */
 export function expireOutstanding<C>(state: RaftState<C>): void {

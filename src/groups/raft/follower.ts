@@ -6,12 +6,19 @@ import type { Entry, LogIndex, Message, NodeId, Term } from './types.js'
 type AppendEntries<C> = Extract<Message<C>, { type: 'appendEntries' }>
 type NeedsSnapshot<C> = Extract<Message<C>, { type: 'needsSnapshot' }>
 
-/** Step down (or stay down) as follower of `leader` in `term` (Raft §5.1). */
+/**
+ * Step down (or stay down) as follower of `leader` in `term` (Raft §5.1). The election timer
+ * restarts only when a leader spoke or we left the leader role: merely learning a higher term from
+ * a candidate must not, or a member that keeps standing with a stale log (one that lost its disk,
+ * say) would hold every up-to-date member's timer back forever (Raft §5.2 resets on
+ * AppendEntries and granted votes only).
+ */
 export function becomeFollower<C>(state: RaftState<C>, term: Term, leader: NodeId | undefined): void {
+  const wasLeader = state.role.role === 'leader'
   abandonLeadership(state)
   state.setTerm(term)
   state.role = follower(leader)
-  state.resetElectionTimer()
+  if (leader !== undefined || wasLeader) state.resetElectionTimer()
 }
 
 /**
@@ -29,6 +36,7 @@ export function handleAppendEntries<C>(state: RaftState<C>, message: AppendEntri
   let prevTerm = message.prevTerm
   let prevLeader = message.prevLeader
   let entries = message.entries
+  const heartbeat = entries.length === 0
   const log = state.log
 
   // Entries at or below our snapshot point are applied already: skip to the snapshot point.
@@ -69,7 +77,7 @@ export function handleAppendEntries<C>(state: RaftState<C>, message: AppendEntri
   state.needsSnapshot = undefined
   appendNew(state, entries)
   const lastNew = prev + entries.length
-  if (entries.length === 0) dropStaleTail(state, prev, message)
+  if (heartbeat) dropStaleTail(state, prev, message)
   state.advanceCommit(Math.min(message.commit, lastNew))
   respond(state, message, true, lastNew)
 }

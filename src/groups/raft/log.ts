@@ -1,4 +1,4 @@
-import type { Entry, LogIndex, NodeId, Term } from './types.js'
+import type { Entry, LogIndex, NodeId, SnapshotPoint, Term } from './types.js'
 
 /**
  * The in-memory Raft log: entries after a snapshot point. Indices are 1-based; the snapshot point
@@ -9,6 +9,7 @@ export class RaftLog<C> {
   #entries: Entry<C>[] = []
   #snapshotIndex: LogIndex = 0
   #snapshotTerm: Term = 0
+  #snapshotLeader: NodeId | undefined
   /** Lowest index changed since the last `takeUnstable`. */
   #unstableFrom: LogIndex | undefined
   /** Lowest index the driver must delete before appending. */
@@ -16,10 +17,11 @@ export class RaftLog<C> {
   /** Last index the driver holds after the last `takeUnstable`. */
   #persistedLast: LogIndex = 0
 
-  constructor(entries: readonly Entry<C>[] = [], snapshot?: { index: LogIndex; term: Term }) {
+  constructor(entries: readonly Entry<C>[] = [], snapshot?: SnapshotPoint) {
     if (snapshot) {
       this.#snapshotIndex = snapshot.index
       this.#snapshotTerm = snapshot.term
+      this.#snapshotLeader = snapshot.leader
     }
     this.#entries = entries.filter((e) => e.index > this.#snapshotIndex)
     this.#persistedLast = this.lastIndex
@@ -30,6 +32,9 @@ export class RaftLog<C> {
   }
   get snapshotTerm(): Term {
     return this.#snapshotTerm
+  }
+  get snapshotLeader(): NodeId | undefined {
+    return this.#snapshotLeader
   }
   get firstIndex(): LogIndex {
     return this.#snapshotIndex + 1
@@ -52,8 +57,9 @@ export class RaftLog<C> {
     return this.#entries[index - this.#snapshotIndex - 1]
   }
 
-  /** The leader of the entry at `index` (`undefined` at the snapshot point: a wildcard). */
+  /** The leader of the entry at `index`; `undefined` (a wildcard) when unknown. */
   leaderAt(index: LogIndex): NodeId | undefined {
+    if (index === this.#snapshotIndex) return this.#snapshotLeader
     return this.at(index)?.leader
   }
 
@@ -97,17 +103,19 @@ export class RaftLog<C> {
     if (index <= this.#snapshotIndex) return
     const term = this.termAt(index)
     if (term === undefined) throw new Error(`raft log: cannot compact to ${index} past ${this.lastIndex}`)
+    const leader = this.leaderAt(index)
     this.#entries = this.#entries.slice(index - this.#snapshotIndex)
     this.#snapshotIndex = index
     this.#snapshotTerm = term
+    this.#snapshotLeader = leader
   }
 
   /**
    * Restart the log at a snapshot point. Entries after it survive when the log already holds the
    * same `(index, term)`, as in Raft §7; otherwise the whole log goes.
    */
-  restartAt(index: LogIndex, term: Term): void {
-    if (index <= this.lastIndex && this.termAt(index) === term) {
+  restartAt(index: LogIndex, term: Term, leader: NodeId | undefined): void {
+    if (index >= this.#snapshotIndex && this.matches(index, term, leader)) {
       if (index > this.#snapshotIndex) this.compact(index)
       return
     }
@@ -115,6 +123,7 @@ export class RaftLog<C> {
     this.#entries = []
     this.#snapshotIndex = index
     this.#snapshotTerm = term
+    this.#snapshotLeader = leader
     if (this.#unstableFrom !== undefined && this.#unstableFrom <= index) this.#unstableFrom = undefined
     this.#persistedLast = Math.min(this.#persistedLast, index)
   }

@@ -18,6 +18,7 @@ import type {
   RaftStatus,
   Ready,
   RequestId,
+  SnapshotPoint,
   SoftState,
   Term,
 } from './types.js'
@@ -141,14 +142,14 @@ class Raft<C> implements RaftCore<C> {
     }
   }
 
-  installSnapshot(index: LogIndex, term: Term): void {
+  installSnapshot(index: LogIndex, term: Term, leader?: NodeId): void {
     const state = this.#state
     const log = state.log
-    if (log.matches(index, term, undefined) && index >= log.snapshotIndex) {
+    if (index >= log.snapshotIndex && log.matches(index, term, leader)) {
       log.compact(index)
       state.advanceCommit(index)
     } else {
-      log.restartAt(index, term)
+      log.restartAt(index, term, leader)
       if (state.commit > index) {
         // Our committed state was not the leader's (default mode after a partition).
         state.reverted = Math.min(state.reverted ?? index, index)
@@ -159,6 +160,14 @@ class Raft<C> implements RaftCore<C> {
     state.delivered = index
     state.applied = index
     if (state.needsSnapshot && index >= state.needsSnapshot.index) state.needsSnapshot = undefined
+  }
+
+  snapshotPoint(index: LogIndex): SnapshotPoint | undefined {
+    const log = this.#state.log
+    const term = log.termAt(index)
+    if (term === undefined) return undefined
+    const leader = log.leaderAt(index)
+    return { index, term, ...(leader === undefined ? {} : { leader }) }
   }
 
   compact(index: LogIndex): void {

@@ -56,7 +56,13 @@ export class RaftState<C> {
   proposals: ProposalOutcome[] = []
   readStates: ReadState[] = []
   readonly outstanding = new Map<RequestId, Outstanding>()
-  nextRequestId = 1
+  /**
+   * Request ids start at a random point so that ids reused after a restart do not collide with
+   * ones a leader still remembers (as mosaik draws random ids).
+   */
+  nextRequestId: RequestId
+  /** Forwarded commands this member appended as leader, by sender and request id: duplicates are acked, not re-appended. */
+  readonly forwarded = new Map<string, LogIndex[]>()
 
   lastHard: HardState
   lastSoft: SoftState
@@ -72,6 +78,7 @@ export class RaftState<C> {
     // The driver rebuilds its state machine from the snapshot; entries after it are replayed.
     this.delivered = snapshotIndex
     this.applied = snapshotIndex
+    this.nextRequestId = 1 + Math.floor(config.rng() * 2 ** 32)
     this.lastHard = this.hardState()
     this.lastSoft = this.softState()
     this.resetElectionTimer()

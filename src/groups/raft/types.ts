@@ -192,12 +192,19 @@ export interface RaftStatus {
   readonly needsSnapshot: SnapshotNeed | undefined
 }
 
+/** The last entry a snapshot covers: its index, term and `Entry.leader` (when known). */
+export interface SnapshotPoint {
+  readonly index: LogIndex
+  readonly term: Term
+  readonly leader?: NodeId
+}
+
 /** Persisted state a restarted member comes back with. */
 export interface RaftRestore<C> {
   readonly hardState: HardState
   readonly entries: Entry<C>[]
-  /** Index/term of an installed snapshot the entries follow, if any. */
-  readonly snapshot?: { index: LogIndex; term: Term }
+  /** Index/term (and `Entry.leader`) of an installed snapshot the entries follow, if any. */
+  readonly snapshot?: SnapshotPoint
 }
 
 /** Options that are generic over the command type (third argument of `createRaft`). */
@@ -221,8 +228,15 @@ export interface RaftCore<C> {
   /** The driver reports membership; the core never assumes a fixed cluster. */
   peerUp(id: NodeId, preference: LeadershipPreference): void
   peerDown(id: NodeId): void
-  /** The driver installed a state-machine snapshot up to `index` (term `term`); the log restarts after it. */
-  installSnapshot(index: LogIndex, term: Term): void
+  /**
+   * The driver installed a state-machine snapshot up to `index` (term `term`, entry leader
+   * `leader`, as `snapshotPoint(index)` reports on the source); the log restarts after it.
+   * Committed entries after `index` are delivered again. A snapshot that disagrees with committed
+   * entries (default mode after a partition) moves commit back and reports `reverted`.
+   */
+  installSnapshot(index: LogIndex, term: Term, leader?: NodeId): void
+  /** Index, term and leader of the entry at `index` (in the log or the snapshot point), to describe a snapshot. */
+  snapshotPoint(index: LogIndex): SnapshotPoint | undefined
   /** Drop log entries at or below `index` (must be ≤ applied). */
   compact(index: LogIndex): void
   /** Entries in [from, to] still in the log, for a laggard or a replay. */

@@ -8,7 +8,7 @@ import type {
   RaftConfig,
   RaftCore,
   ReadState,
-  Term,
+  SnapshotPoint,
 } from '../../../src/groups/raft/index.js'
 import { createRaft, describe } from '../../../src/groups/raft/index.js'
 import { seededRng } from '../sim/rng.js'
@@ -17,7 +17,7 @@ import { seededRng } from '../sim/rng.js'
 export interface Disk {
   hardState: HardState
   entries: Entry<string>[]
-  snapshot: { index: number; term: Term; applied: string[] } | undefined
+  snapshot: (SnapshotPoint & { applied: string[] }) | undefined
 }
 
 export interface Member {
@@ -98,7 +98,9 @@ export class Cluster {
     const restore = disk && {
       hardState: disk.hardState,
       entries: disk.entries,
-      ...(disk.snapshot ? { snapshot: { index: disk.snapshot.index, term: disk.snapshot.term } } : {}),
+      ...(disk.snapshot
+        ? { snapshot: { index: disk.snapshot.index, term: disk.snapshot.term, leader: disk.snapshot.leader } }
+        : {}),
     }
     return createRaft<string>(this.config(id, preference), restore, this.#options.noop ? { noop: '' } : {})
   }
@@ -208,24 +210,25 @@ export class Cluster {
   #snapshotSync(member: Member, from: NodeId): void {
     const source = this.members.get(from)
     if (!source?.up) return
-    const index = source.appliedIndex
-    const term = source.raft.entries(index, index)[0]?.term ?? source.disk.snapshot?.term ?? 0
+    const point = source.raft.snapshotPoint(source.appliedIndex)
+    if (!point) return
+    const index = point.index
     member.applied = [...source.applied]
     member.appliedIndex = index
-    member.disk.snapshot = { index, term, applied: [...source.applied] }
+    member.disk.snapshot = { ...point, applied: [...source.applied] }
     member.disk.entries = member.disk.entries.filter((e) => e.index > index)
-    member.raft.installSnapshot(index, term)
-    this.transcript.push(`${member.id} installs snapshot ${term}:${index} from ${from}`)
+    member.raft.installSnapshot(index, point.term, point.leader)
+    this.transcript.push(`${member.id} installs snapshot ${point.term}:${index} from ${from}`)
   }
 
   /** Compact `id` up to its applied index, keeping its snapshot on disk. */
   compact(id: NodeId): void {
     const member = this.get(id)
-    const index = member.appliedIndex
-    const term = member.raft.entries(index, index)[0]?.term
-    if (term === undefined) return
+    const point = member.raft.snapshotPoint(member.appliedIndex)
+    if (!point) return
+    const index = point.index
     member.raft.compact(index)
-    member.disk.snapshot = { index, term, applied: [...member.applied] }
+    member.disk.snapshot = { ...point, applied: [...member.applied] }
     member.disk.entries = member.disk.entries.filter((e) => e.index > index)
   }
 

@@ -1,0 +1,41 @@
+/**
+ * Long simulator runs: `npm run sim -- --seeds 100000 [--scenario strict] [--from 1]`, or replay
+ * one failure: `npm run sim -- --seed 1234 --scenario default --verbose`.
+ */
+import { scenario, scenarios } from '../test/groups/sim/scenarios.js'
+import { simulate } from '../test/groups/sim/simulator.js'
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+const one = arg('seed')
+const names = arg('scenario')?.split(',') ?? Object.keys(scenarios).filter((n) => !scenarios[n]?.plant)
+const count = Number(arg('seeds') ?? 1000)
+const from = Number(arg('from') ?? 1)
+const verbose = process.argv.includes('--verbose')
+
+let failures = 0
+const started = performance.now()
+for (const name of names) {
+  const s = scenario(name)
+  const seeds = one !== undefined ? [Number(one)] : Array.from({ length: count }, (_, i) => from + i)
+  let ticks = 0
+  let ops = 0
+  let reverts = 0
+  for (const seed of seeds) {
+    const result = simulate(s, seed, process.argv.includes('--trace') ? { trace: (line) => console.log(line) } : {})
+    ticks += result.ticks
+    ops += result.ops
+    reverts += result.reverts
+    if (verbose || one !== undefined) console.log(JSON.stringify(result))
+    if (!result.ok) {
+      failures++
+      console.log(`FAIL ${result.error}\n  replay: ${result.replay}`)
+    }
+  }
+  console.log(`${name}: ${seeds.length} seeds, ${ticks} ticks simulated, ${ops} client ops, ${reverts} reverts`)
+}
+console.log(`${failures} failures in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+process.exitCode = failures > 0 ? 1 : 0

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest'
+import { sweep } from './sweep.js'
+
+describe('the checkers catch planted bugs', () => {
+  it('catches a leader that commits without a quorum (forged acknowledgements)', () => {
+    const run = sweep('strict-forged-acks', 1, 30)
+    // Most seeds partition the cluster while a leader "commits" alone; several must be caught.
+    expect(run.failures.length).toBeGreaterThan(10)
+    expect(run.failures.every((r) => r.replay.includes('--scenario strict-forged-acks'))).toBe(true)
+  })
+
+  it('catches strong reads served from a stale local replica with the linearizability checker alone', () => {
+    const run = sweep('strict-local-reads', 1, 30)
+    const caughtByHistory = run.failures.filter((r) => r.linearizability === 'violated')
+    expect(caughtByHistory.length).toBeGreaterThan(5)
+  })
+})
