@@ -43,7 +43,12 @@ describe.each<Transport>(['memory', 'tcp'])('a group of 3 normal and 2 observer 
     console.log(
       `commit latency, 3 voters + 2 observers (${transport}): p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms`,
     )
-    expect(ms.some((m) => m.telemetry.some((e) => e.type === 'group.vote'))).toBe(true)
+    // Devtools see role, bonds, mesh, votes and commits of every member.
+    const types = new Set(ms.flatMap((m) => m.telemetry.map((e) => e.type)))
+    for (const t of ['group.joined', 'group.state', 'group.bond', 'group.mesh', 'group.vote', 'group.committed'])
+      expect(types).toContain(t)
+    const states = leader.telemetry.filter((e) => e.type === 'group.state' && e.peer === leader.net.peerId)
+    expect(states.at(-1)).toMatchObject({ role: 'leader', online: true, leader: leader.net.peerId })
   })
 
   it("a new leader takes over after the leader's network stops and writes succeed again", async () => {
