@@ -274,4 +274,64 @@ describe('two providers on the memory transport', () => {
     expect(screen.getByTestId('fallback')).toBeTruthy()
     await waitFor(() => expect(screen.getByTestId('loaded').textContent).toBe('online:from A'), WAIT)
   })
+
+  it('two providers that own their networks meet through a bootstrap address and share a cell', async () => {
+    const name = `react-own-${UniqueId.random().short()}`
+    const address = `/memory/${name}-a`
+    const cell = freshCell<string>()
+    let writer: CellWriterState<string> | undefined
+    function Writer() {
+      writer = useCellWriter(cell)
+      return <span data-testid="own-online">{String(writer.online)}</span>
+    }
+    function Reader() {
+      return <span data-testid="own-read">{useCellReader(cell).value ?? '-'}</span>
+    }
+    const view = render(
+      <Strict>
+        <NetworkProvider options={{ network: name, transport: 'memory', listen: [address] }} fallback={null}>
+          <Writer />
+        </NetworkProvider>
+        <NetworkProvider options={{ network: name, transport: 'memory', bootstrap: [address] }} fallback={null}>
+          <Reader />
+        </NetworkProvider>
+      </Strict>,
+    )
+    await waitFor(() => expect(screen.getByTestId('own-online').textContent).toBe('true'), WAIT)
+    await act(() => (writer as CellWriterState<string>).write('owned'))
+    await waitFor(() => expect(screen.getByTestId('own-read').textContent).toBe('owned'), WAIT)
+    view.unmount()
+  })
+
+  // KNOWN BUG (collections, src/collections/join.ts): handles of one cell on one network share
+  // one replica whose role is the FIRST handle's. A reader rendered before a writer makes the
+  // peer an observer, so a lone writer can never lead and every write fails `offline`.
+  // `it.fails` documents it; when collections upgrades the shared replica, flip this to `it`.
+  it.fails('a reader rendered before a writer on the same peer does not stop the writer from committing', async () => {
+    const cell = defineCell<number>(UniqueId.random().toString(), { consensus: FAST, writeTimeout: 1500 })
+    const net = await Network.create({ network: `react-order-${UniqueId.random().short()}`, transport: 'memory' })
+    let writer: CellWriterState<number> | undefined
+    function Reader() {
+      return <span>{useCellReader(cell).value}</span>
+    }
+    function Writer() {
+      writer = useCellWriter(cell)
+      return null
+    }
+    try {
+      render(
+        <Strict>
+          <NetworkProvider network={net} gracePeriod={GRACE}>
+            <Reader />
+            <Writer />
+          </NetworkProvider>
+        </Strict>,
+      )
+      const version = await act(() => (writer as CellWriterState<number>).write(1))
+      expect(version).toBeGreaterThan(0)
+    } finally {
+      cleanup()
+      await net.stop()
+    }
+  })
 })
