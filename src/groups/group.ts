@@ -119,9 +119,11 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       },
       handshakeTimeoutMs: Math.max(2_000, this.consensus.electionTimeout),
       peerUp: (peer, pref) => this.#input(() => this.#core.peerUp(peer, pref)),
-      peerDown: (peer) => {
+      peerDown: (peer, departed) => {
         this.#session?.peerDown(peer)
+        const wasLeader = this.#core.status().leader === peer
         this.#input(() => this.#core.peerDown(peer))
+        if (departed && wasLeader) this.#leaderDeparted()
       },
       message: (peer, m) => this.#onBondMessage(peer, m),
       telemetry: (e) => this.#telemetry(e),
@@ -334,6 +336,27 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const max = cfg.bootstrapTicks + cfg.electionTicks + cfg.electionJitterTicks + cfg.reluctantExtraTicks + 2
     this.#input(() => {
       for (let i = 0; i < max && this.#core.status().role === 'follower'; i++) this.#core.tick()
+    })
+  }
+
+  /**
+   * The leader said `departure`: there is nothing to wait for, so a normal member stands
+   * after a random pause within the election jitter instead of the full election timeout
+   * (the pause spreads candidates; one that hears of an election first stays out).
+   */
+  #leaderDeparted(): void {
+    if (this.preference !== 'normal') return
+    const term = this.#core.status().term
+    const pause = Math.random() * Math.max(tickMs(this.consensus), this.consensus.electionTimeout / 4)
+    this.#timers.after(pause, () => {
+      const s = this.#core.status()
+      if (this.#closed || s.leader !== undefined || s.term !== term || s.role !== 'follower') return
+      const cfg = raftConfig(this.peerId, this.preference, this.consensus)
+      const max = cfg.electionTicks + cfg.electionJitterTicks + cfg.bootstrapTicks + 2
+      this.#input(() => {
+        for (let i = 0; i < max && this.#core.status().role === 'follower' && !this.#core.status().leader; i++)
+          this.#core.tick()
+      })
     })
   }
 

@@ -234,7 +234,12 @@ describe('the group driver (virtual time)', () => {
     await majority
     const reverted = leader.group.when.reverted()
     for (const o of others) hub.heal(id(leader), id(o))
-    await advanceUntil(clock, 'reverted reported', () => leader.telemetry().some((e) => e.type === 'group.reverted'), 30_000)
+    await advanceUntil(
+      clock,
+      'reverted reported',
+      () => leader.telemetry().some((e) => e.type === 'group.reverted'),
+      30_000,
+    )
     expect(await reverted).toBeGreaterThanOrEqual(0)
     await advanceUntil(
       clock,
@@ -243,5 +248,32 @@ describe('the group driver (virtual time)', () => {
       30_000,
     )
     expect(leader.sm.installs).toBe(1)
+  })
+
+  it('after a graceful leave of the leader a new one is elected within the election jitter', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const ms = ['peer-a', 'peer-b', 'peer-c'].map((p) => join(hub.node(p), clock))
+    await advanceUntil(clock, 'online', () => ms.every((m) => m.group.getSnapshot().online))
+    const old = ms.find((m) => m.group.isLeader()) as (typeof ms)[number]
+    const rest = ms.filter((m) => m !== old)
+    await old.group.leave()
+    const took = await advanceUntil(clock, 'a new leader', () =>
+      rest.every((m) => m.group.getSnapshot().online && m.group.leader() !== old.group.peerId),
+    )
+    expect(took).toBeLessThan(DEFAULT_CONSENSUS.electionTimeout / 4 + 200)
+  })
+
+  it('after the leader falls silent a new one is elected after the election timeout', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const ms = ['peer-a', 'peer-b', 'peer-c'].map((p) => join(hub.node(p), clock))
+    await advanceUntil(clock, 'online', () => ms.every((m) => m.group.getSnapshot().online))
+    const old = ms.find((m) => m.group.isLeader()) as (typeof ms)[number]
+    const rest = ms.filter((m) => m !== old)
+    for (const m of rest) hub.cut(old.group.peerId, m.group.peerId)
+    const took = await advanceUntil(clock, 'a new leader', () => rest.some((m) => m.group.isLeader()))
+    expect(took).toBeGreaterThanOrEqual(DEFAULT_CONSENSUS.electionTimeout - DEFAULT_CONSENSUS.heartbeatInterval)
+    expect(took).toBeLessThan(DEFAULT_CONSENSUS.electionTimeout * 1.25 + 200)
   })
 })

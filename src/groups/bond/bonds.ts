@@ -24,7 +24,8 @@ export interface BondsHost {
   /** Handshake bound, ms. */
   readonly handshakeTimeoutMs: number
   peerUp(peer: PeerId, preference: LeadershipPreference): void
-  peerDown(peer: PeerId): void
+  /** `departed`: the peer said `departure` (a graceful leave), rather than going silent. */
+  peerDown(peer: PeerId, departed: boolean): void
   message(peer: PeerId, message: BondMessage): void
   telemetry(event: DistributiveOmit<GroupTelemetry, 'at' | 'peer' | 'group'>): void
 }
@@ -266,7 +267,7 @@ export class Bonds {
       this.#mesh.forget(bond.peer)
       for (const other of this.#bonds.values())
         if (other.isUp) other.send({ type: 'bondFormed', peer: bond.peer, up: false })
-      this.#host.peerDown(bond.peer)
+      this.#host.peerDown(bond.peer, departed)
     }
     if (this.#closed) return
     if (departed) this.#departed.add(bond.peer)
