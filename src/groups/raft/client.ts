@@ -1,7 +1,7 @@
 import { appendCommands } from './leader.js'
 import { answer, failReads, readTimeout, registerRead } from './reads.js'
 import type { RaftState } from './state.js'
-import type { Message, RequestId } from './types.js'
+import type { LogIndex, Message, RequestId } from './types.js'
 
 type Forwarding<C> = Extract<
   Message<C>,
@@ -46,7 +46,7 @@ export function handleForwarding<C>(state: RaftState<C>, message: Forwarding<C>)
   const leading = state.role.role === 'leader'
   switch (message.type) {
     case 'forwardCommand': {
-      const indices = leading ? appendForwarded(state, message) : undefined
+      const indices = appendForwarded(state, message, leading)
       const ack = { type: 'forwardCommandAck', term: state.term, from: state.id, to: message.from } as const
       state.send({ ...ack, requestId: message.requestId, indices })
       return
@@ -73,12 +73,18 @@ export function handleForwarding<C>(state: RaftState<C>, message: Forwarding<C>)
   }
 }
 
-/** The network may deliver a forward twice; append it once and ack the copy with the same indices. */
-function appendForwarded<C>(state: RaftState<C>, message: Extract<Message<C>, { type: 'forwardCommand' }>): number[] {
+/**
+ * The network may deliver a forward twice, in any order. Every copy gets the answer the first
+ * one got: the same indices, or the same refusal (so a refusal is final: no later copy appends).
+ */
+function appendForwarded<C>(
+  state: RaftState<C>,
+  message: Extract<Message<C>, { type: 'forwardCommand' }>,
+  leading: boolean,
+): LogIndex[] | undefined {
   const key = `${message.from}/${message.requestId}`
-  const seen = state.forwarded.get(key)
-  if (seen) return seen
-  const indices = appendCommands(state, message.commands)
+  if (state.forwarded.has(key)) return state.forwarded.get(key)
+  const indices = leading ? appendCommands(state, message.commands) : undefined
   state.forwarded.set(key, indices)
   if (state.forwarded.size > FORWARD_MEMORY) {
     const oldest = state.forwarded.keys().next().value

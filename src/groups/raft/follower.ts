@@ -133,13 +133,15 @@ function appendNew<C>(state: RaftState<C>, entries: readonly Entry<C>[]): void {
 
 /**
  * A heartbeat's `prevIndex` is the leader's last index. Entries past it from an older term, or from
- * a rival leader of the same term, are in no leader's future and would block convergence after a
- * partition heals, so drop them. Same-leader entries may be newer than a reordered heartbeat: keep.
+ * a rival leader of the same term (its last entry is of this term but tagged otherwise), are in no
+ * leader's future and would block convergence after a partition heals, so drop them. This
+ * leader's own entries may be newer than a reordered heartbeat: keep those.
  */
 function dropStaleTail<C>(state: RaftState<C>, prev: LogIndex, message: AppendEntries<C>): void {
   const next = state.log.at(prev + 1)
   if (!next) return
-  const rival = next.term === message.term && next.leader !== undefined && next.leader !== message.from
+  const ownTag = message.prevTerm === message.term ? message.prevLeader : undefined
+  const rival = next.term === message.term && ownTag !== undefined && next.leader !== ownTag
   if (next.term < message.term || rival) state.truncateLog(prev + 1)
 }
 

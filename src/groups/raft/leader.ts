@@ -33,7 +33,7 @@ export function appendCommands<C>(state: RaftState<C>, commands: readonly C[], n
     term: state.term,
     index: first + i,
     command,
-    leader: state.id,
+    leader: state.tag,
     ...(noop ? { noop: true as const } : {}),
   }))
   state.log.append(entries)

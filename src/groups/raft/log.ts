@@ -1,4 +1,4 @@
-import type { Entry, LogIndex, NodeId, SnapshotPoint, Term } from './types.js'
+import type { Entry, LogIndex, SnapshotPoint, Term } from './types.js'
 
 /**
  * The in-memory Raft log: entries after a snapshot point. Indices are 1-based; the snapshot point
@@ -9,7 +9,7 @@ export class RaftLog<C> {
   #entries: Entry<C>[] = []
   #snapshotIndex: LogIndex = 0
   #snapshotTerm: Term = 0
-  #snapshotLeader: NodeId | undefined
+  #snapshotLeader: string | undefined
   /** Lowest index changed since the last `takeUnstable`. */
   #unstableFrom: LogIndex | undefined
   /** Lowest index the driver must delete before appending. */
@@ -33,7 +33,7 @@ export class RaftLog<C> {
   get snapshotTerm(): Term {
     return this.#snapshotTerm
   }
-  get snapshotLeader(): NodeId | undefined {
+  get snapshotLeader(): string | undefined {
     return this.#snapshotLeader
   }
   get firstIndex(): LogIndex {
@@ -58,7 +58,7 @@ export class RaftLog<C> {
   }
 
   /** The leader of the entry at `index`; `undefined` (a wildcard) when unknown. */
-  leaderAt(index: LogIndex): NodeId | undefined {
+  leaderAt(index: LogIndex): string | undefined {
     if (index === this.#snapshotIndex) return this.#snapshotLeader
     return this.at(index)?.leader
   }
@@ -67,7 +67,7 @@ export class RaftLog<C> {
    * Log matching (Raft §5.3) with the leader tag: the entry at `index` has `term`, and, when both
    * sides know it, the same leader.
    */
-  matches(index: LogIndex, term: Term, leader: NodeId | undefined): boolean {
+  matches(index: LogIndex, term: Term, leader: string | undefined): boolean {
     if (this.termAt(index) !== term) return false
     const mine = this.leaderAt(index)
     return mine === undefined || leader === undefined || mine === leader
@@ -114,7 +114,7 @@ export class RaftLog<C> {
    * Restart the log at a snapshot point. Entries after it survive when the log already holds the
    * same `(index, term)`, as in Raft §7; otherwise the whole log goes.
    */
-  restartAt(index: LogIndex, term: Term, leader: NodeId | undefined): void {
+  restartAt(index: LogIndex, term: Term, leader: string | undefined): void {
     if (index >= this.#snapshotIndex && this.matches(index, term, leader)) {
       if (index > this.#snapshotIndex) this.compact(index)
       return

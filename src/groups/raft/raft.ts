@@ -142,7 +142,7 @@ class Raft<C> implements RaftCore<C> {
     }
   }
 
-  installSnapshot(index: LogIndex, term: Term, leader?: NodeId): void {
+  installSnapshot(index: LogIndex, term: Term, leader?: string): void {
     const state = this.#state
     const log = state.log
     if (index >= log.snapshotIndex && log.matches(index, term, leader)) {

@@ -61,11 +61,13 @@ export class RaftState<C> {
    * ones a leader still remembers (as mosaik draws random ids).
    */
   nextRequestId: RequestId
-  /** Forwarded commands this member appended as leader, by sender and request id: duplicates are acked, not re-appended. */
-  readonly forwarded = new Map<string, LogIndex[]>()
+  /** Answers to forwarded commands by sender and request id (indices, or a refusal): copies get the same. */
+  readonly forwarded = new Map<string, LogIndex[] | undefined>()
 
   lastHard: HardState
   lastSoft: SoftState
+  /** `Entry.leader` for entries this start creates: the id plus a nonce (see types.ts). */
+  readonly tag: string
 
   constructor(config: RaftConfig, restore: RaftRestore<C> | undefined, options: RaftOptions<C>) {
     this.config = config
@@ -79,6 +81,7 @@ export class RaftState<C> {
     this.delivered = snapshotIndex
     this.applied = snapshotIndex
     this.nextRequestId = 1 + Math.floor(config.rng() * 2 ** 32)
+    this.tag = `${config.id}#${Math.floor(config.rng() * 2 ** 32).toString(36)}`
     this.lastHard = this.hardState()
     this.lastSoft = this.softState()
     this.resetElectionTimer()

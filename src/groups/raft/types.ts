@@ -24,11 +24,13 @@ export interface Entry<C> {
   readonly index: LogIndex
   readonly command: C
   /**
-   * The leader that created the entry. In default mode two partitioned leaders can win the
-   * same term, so `(index, term)` alone no longer identifies an entry; log matching compares
-   * `(index, term, leader)`. The driver must persist and transmit it with the entry.
+   * Tag of the leader that created the entry: its id and a nonce drawn at each start
+   * (`id#nonce`). In default mode two partitioned leaders can win the same term, and a member
+   * that restarts without its disk can lead a term number again, so `(index, term)` alone no
+   * longer identifies an entry; log matching compares `(index, term, leader)`. The driver must
+   * persist and transmit it with the entry.
    */
-  readonly leader?: NodeId
+  readonly leader?: string
   /** A leader's term-opening barrier (`RaftOptions.noop`); the state machine must skip it. */
   readonly noop?: true
 }
@@ -106,7 +108,7 @@ export type Message<C> =
       prevTerm: Term
       entries: Entry<C>[]
       commit: LogIndex
-      prevLeader?: NodeId
+      prevLeader?: string
       probe?: number
     }
   | {
@@ -196,7 +198,7 @@ export interface RaftStatus {
 export interface SnapshotPoint {
   readonly index: LogIndex
   readonly term: Term
-  readonly leader?: NodeId
+  readonly leader?: string
 }
 
 /** Persisted state a restarted member comes back with. */
@@ -234,7 +236,7 @@ export interface RaftCore<C> {
    * Committed entries after `index` are delivered again. A snapshot that disagrees with committed
    * entries (default mode after a partition) moves commit back and reports `reverted`.
    */
-  installSnapshot(index: LogIndex, term: Term, leader?: NodeId): void
+  installSnapshot(index: LogIndex, term: Term, leader?: string): void
   /** Index, term and leader of the entry at `index` (in the log or the snapshot point), to describe a snapshot. */
   snapshotPoint(index: LogIndex): SnapshotPoint | undefined
   /** Drop log entries at or below `index` (must be ≤ applied). */

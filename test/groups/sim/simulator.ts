@@ -337,6 +337,8 @@ class Simulation {
     const leader = [...this.#nodes.values()].find((n) => n.up && n.raft.status().role === 'leader')
     if (!leader) return false
     leader.raft.propose(['w|0|final'])
+    // Clients may still read it: it belongs in the history, with an outcome no client learned.
+    this.#workload.history.push({ client: -1, input: { kind: 'write', value: 'final' }, output: undefined, call: ++this.#now, ret: undefined })
     this.#process(leader)
     return true
   }
