@@ -23,6 +23,11 @@ describe('Cell: many members', () => {
     const w = scope.writer<number>(nets[0], store)
     const readers = [1, 2, 3].map((i) => scope.reader<number>(nets[i as 1 | 2 | 3], store))
     await allOnline(w, ...readers)
+    // Readers join as observers (never lead, never counted in a quorum), the writer as a normal member.
+    expect(nets[0].groups.members.get(w.groupId.toString())?.preference).toBe('normal')
+    for (const i of [1, 2, 3] as const)
+      expect(nets[i].groups.members.get(w.groupId.toString())?.preference).toBe('observer')
+    expect(w.getSnapshot().role).toBe('leader')
 
     await allReach(await within(5, 'write(42)', w.write(42)), ...readers)
     for (const r of readers) expect(r.read()).toBe(42)
