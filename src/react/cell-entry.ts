@@ -63,6 +63,7 @@ export class CellEntry<T> {
   #state: CellEntryState<T>
   #online: Promise<void> | undefined
   #updates = 0
+  #updateQueue: Promise<void> = Promise.resolve()
   #evicted = false
   #history: { version: Version; value: T | undefined }[] = []
 
@@ -166,8 +167,19 @@ export class CellEntry<T> {
     return this.#track(undefined, (w) => w.clear())
   }
 
-  /** See `CellWriterState.update`. */
-  async update(fn: (current: T | undefined) => T | undefined, options?: UpdateOptions): Promise<Version> {
+  /**
+   * See `CellWriterState.update`. Updates through this entry run one after another, so
+   * components of one peer never race each other; only other peers' writes can make a
+   * compare-exchange lose.
+   */
+  update(fn: (current: T | undefined) => T | undefined, options?: UpdateOptions): Promise<Version> {
+    const run = () => this.#update(fn, options)
+    const result = this.#updateQueue.then(run, run)
+    this.#updateQueue = result.then(noop, noop)
+    return result
+  }
+
+  async #update(fn: (current: T | undefined) => T | undefined, options?: UpdateOptions): Promise<Version> {
     const attempts = Math.max(1, options?.attempts ?? DEFAULT_UPDATE_ATTEMPTS)
     this.#updates++
     try {
@@ -340,6 +352,8 @@ export class CellEntry<T> {
     return after ? sameValue(after.value, next) : sameValue(this.#handle?.read(), next)
   }
 }
+
+const noop = (): void => {}
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === undefined || b === undefined) return a === b

@@ -36,7 +36,8 @@ export interface CellWriterState<T> extends CellState<T> {
   /**
    * Read-modify-write: runs `fn` on the local value and commits the result with a
    * compare-exchange, retrying (at most `attempts`, default 8) when another writer got there
-   * first. `fn` may run several times, so it must be pure. Rejects with the last error when it
+   * first. `fn` may run several times, so it must be pure. Updates from one peer to one cell
+   * run one after another (they never race each other). Rejects with the last error when it
    * cannot win (a `CellError` of kind `offline` naming the conflict), or at once with any write error.
    */
   update(fn: (current: T | undefined) => T | undefined, options?: UpdateOptions): Promise<Version>

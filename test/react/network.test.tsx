@@ -225,14 +225,14 @@ describe('two providers on the memory transport', () => {
     render(<TwoPeers left={<Writer i={0} />} right={<Writer i={1} />} />)
     await waitFor(() => expect(screen.getByTestId('online0').textContent).toBe('true'), WAIT)
     await waitFor(() => expect(screen.getByTestId('online1').textContent).toBe('true'), WAIT)
-    const perPeer = 5
+    const perPeer = 10
     const [w0, w1] = writers as [CellWriterState<number>, CellWriterState<number>]
     const started = performance.now()
     const versions = await act(() =>
       Promise.all(
         Array.from({ length: perPeer }, () => [
-          w0.update((n) => (n ?? 0) + 1, { attempts: 20 }),
-          w1.update((n) => (n ?? 0) + 1, { attempts: 20 }),
+          w0.update((n) => (n ?? 0) + 1, { attempts: 12 }),
+          w1.update((n) => (n ?? 0) + 1, { attempts: 12 }),
         ]).flat(),
       ),
     )
