@@ -1,5 +1,6 @@
 import { SystemClock } from '../core/clock.js'
 import { decode, EncodingError, encode } from '../core/codec.js'
+import { DEFAULT_MAX_FRAME_SIZE } from '../core/framing.js'
 import type { PeerId, UniqueId, Version } from '../core/id.js'
 import { toId } from '../core/id.js'
 import type { GroupTelemetry } from '../core/telemetry.js'
@@ -44,6 +45,8 @@ const COMPACT_STEP = 256
 const LONE_GRACE_MS = 150
 const DEFAULT_CALL_TIMEOUT_MS = 10_000
 const SYNC_RETRY_MS = 1_000
+/** Room left in a frame for the envelope around one command. */
+const MAX_COMMAND_BYTES = DEFAULT_MAX_FRAME_SIZE - 4096
 
 const shared = new SystemClock()
 
@@ -267,7 +270,12 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const tag = `${this.#instance}:${++this.#seq}`
     let envelopes: LogCommand[]
     try {
-      envelopes = commands.map((c) => ({ t: 'cmd', b: encode(c), o: tag }))
+      envelopes = commands.map((c) => {
+        const b = encode(c)
+        if (b.length > MAX_COMMAND_BYTES)
+          throw new EncodingError(`a command of ${b.length} bytes exceeds the limit of ${MAX_COMMAND_BYTES}`)
+        return { t: 'cmd', b, o: tag }
+      })
     } catch (cause) {
       throw new GroupError('encoding', cause instanceof EncodingError ? cause.message : String(cause), { cause })
     }
@@ -394,7 +402,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       if (m.type === 'vote') {
         this.#telemetry({ type: 'group.vote', term: m.term, candidate: m.to, vote: m.vote })
       }
-      this.#bonds.send(m.to, { type: 'raft', m })
+      this.#sendRaft(m)
     }
     // 3. Roll back, 4. apply.
     if (rd.reverted !== undefined) this.#onReverted(rd.reverted)
@@ -404,6 +412,35 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     for (const r of rd.readStates) this.#pending.settle(r.requestId, r)
     if (rd.needsSnapshot) this.#startSync(rd.needsSnapshot.index)
     this.#core.advance()
+  }
+
+  /**
+   * Sends one Raft message. An AppendEntries too large for one frame is split into
+   * consecutive ones (each chained on the previous one's last entry), which a follower
+   * treats exactly like the whole.
+   */
+  #sendRaft(m: Message<LogCommand>): void {
+    try {
+      this.#bonds.send(m.to, { type: 'raft', m })
+      return
+    } catch (err) {
+      if (m.type !== 'appendEntries' || m.entries.length < 2) {
+        console.error(`mosaik-react: cannot send ${m.type} to ${m.to}`, err)
+        return
+      }
+    }
+    const half = Math.ceil(m.entries.length / 2)
+    const head = m.entries.slice(0, half)
+    const last = head[head.length - 1] as Entry<LogCommand>
+    this.#sendRaft({ ...m, entries: head, commit: Math.min(m.commit, last.index) })
+    const { prevLeader: _, ...rest } = m
+    this.#sendRaft({
+      ...rest,
+      prevIndex: last.index,
+      prevTerm: last.term,
+      ...(last.leader === undefined ? {} : { prevLeader: last.leader }),
+      entries: m.entries.slice(half),
+    })
   }
 
   #apply(entries: readonly Entry<LogCommand>[]): void {

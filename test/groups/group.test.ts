@@ -129,6 +129,19 @@ describe('the group driver (virtual time)', () => {
     expect(await settled).toBe('offline')
   })
 
+  it('refuses a command that cannot be encoded or is larger than a frame', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const { group } = join(hub.node('peer-a'), clock)
+    await advanceUntil(clock, 'online', () => group.getSnapshot().online)
+    const huge = { k: 'x'.repeat(5 * 1024 * 1024), by: 1 }
+    await expect(group.execute(huge)).rejects.toMatchObject({ kind: 'encoding' })
+    await expect(group.execute({ k: 'f', by: (() => 1) as unknown as number })).rejects.toMatchObject({
+      kind: 'encoding',
+    })
+    await expect(group.executeMany([])).rejects.toMatchObject({ kind: 'encoding' })
+  })
+
   it('different consensus or sync settings give different group ids', () => {
     const sig = new Counter().signature()
     const sync = { fetchBatchSize: 2000, snapshotTtl: 10_000, snapshotRequestTimeout: 15_000, fetchTimeout: 5_000 }

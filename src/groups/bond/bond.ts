@@ -100,8 +100,10 @@ export class Bond {
         return
       }
       this.#preference = m.preference
-      this.#events.up(this)
-      this.#events.message(this, m)
+      this.#dispatch(() => {
+        this.#events.up(this)
+        this.#events.message(this, m)
+      })
       return
     }
     switch (m.type) {
@@ -115,7 +117,16 @@ export class Bond {
         this.close('departure')
         return
       default:
-        this.#events.message(this, m)
+        this.#dispatch(() => this.#events.message(this, m))
+    }
+  }
+
+  /** A bug above must not escape into the network layer's stream handling. */
+  #dispatch(fn: () => void): void {
+    try {
+      fn()
+    } catch (err) {
+      console.error(`mosaik-react: handling a frame from ${this.peer} failed`, err)
     }
   }
 

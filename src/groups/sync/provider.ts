@@ -56,9 +56,22 @@ export class SnapshotProvider {
     }
     this.#host.timers.cancel(held.expiry)
     held.expiry = this.#expire(m.index)
-    const end = Math.min(m.end, m.start + this.#host.config.fetchBatchSize, held.snapshot.length)
-    const items = m.start < end ? held.snapshot.range(m.start, end) : []
-    this.#host.send(from, { type: 'data', index: m.index, start: m.start, items })
+    let n = Math.max(0, Math.min(m.end, m.start + this.#host.config.fetchBatchSize, held.snapshot.length) - m.start)
+    // A batch too large for one frame is answered short; the fetcher asks for the rest.
+    for (;;) {
+      const items = n > 0 ? held.snapshot.range(m.start, m.start + n) : []
+      try {
+        this.#host.send(from, { type: 'data', index: m.index, start: m.start, items })
+        return
+      } catch (err) {
+        if (n <= 1) {
+          console.error('mosaik-react: a snapshot item does not fit in a frame', err)
+          this.#host.send(from, { type: 'data', index: m.index, start: m.start, items: undefined })
+          return
+        }
+        n = Math.ceil(n / 2)
+      }
+    }
   }
 
   /** The lowest index of a snapshot still held (a laggard installing it needs the log after it). */

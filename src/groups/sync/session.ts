@@ -30,7 +30,7 @@ export class SyncSession {
   #anchor: { index: number; term: number; items: number } | undefined
   readonly #pool = new Set<PeerId>()
   readonly #todo: number[] = []
-  readonly #inflight = new Map<PeerId, { start: number; timer: TimerHandle }>()
+  readonly #inflight = new Map<PeerId, { start: number; end: number; timer: TimerHandle }>()
   readonly #batches = new Map<number, unknown[]>()
   readonly #sources = new Set<PeerId>()
   #timer: TimerHandle | undefined
@@ -85,14 +85,16 @@ export class SyncSession {
     if (this.#finished || !this.#anchor || !f || m.index !== this.#anchor.index || m.start !== f.start) return
     this.#host.timers.cancel(f.timer)
     this.#inflight.delete(from)
-    const expected = Math.min(this.#host.config.fetchBatchSize, this.#anchor.items - f.start)
-    if (!m.items || m.items.length !== expected) {
-      // That member lost the snapshot (TTL) or answered short: fetch the batch elsewhere.
+    const expected = f.end - f.start
+    if (!m.items || m.items.length > expected || (m.items.length === 0 && expected > 0)) {
+      // That member lost the snapshot (TTL) or answered nonsense: fetch the batch elsewhere.
       this.#pool.delete(from)
       this.#todo.unshift(f.start)
     } else {
       this.#batches.set(f.start, m.items)
       this.#sources.add(from)
+      // A short answer (the batch did not fit in one frame): the rest is fetched next.
+      if (m.items.length < expected) this.#todo.unshift(f.start + m.items.length)
     }
     this.#pump()
   }
@@ -144,18 +146,26 @@ export class SyncSession {
     for (const peer of idle) {
       const start = this.#todo.shift()
       if (start === undefined) break
-      const end = Math.min(anchor.items, start + this.#host.config.fetchBatchSize)
+      const end = Math.min(anchor.items, start + this.#host.config.fetchBatchSize, this.#nextStart(start))
       const timer = this.#host.timers.after(this.#host.config.fetchTimeout, () => {
         this.#inflight.delete(peer)
         this.#pool.delete(peer)
         this.#todo.unshift(start)
         this.#pump()
       })
-      this.#inflight.set(peer, { start, timer })
+      this.#inflight.set(peer, { start, end, timer })
       if (!this.#host.send(peer, { type: 'fetch', index: anchor.index, start, end })) this.peerDown(peer)
     }
     if (this.#todo.length > 0 && this.#inflight.size === 0 && this.#pool.size === 0)
       this.#fail(new Error('no member can serve the snapshot any more'))
+  }
+
+  /** Batches may start anywhere after a short answer: never ask past the next known batch start. */
+  #nextStart(start: number): number {
+    let next = Number.POSITIVE_INFINITY
+    for (const s of [...this.#todo, ...this.#batches.keys(), ...[...this.#inflight.values()].map((f) => f.start)])
+      if (s > start && s < next) next = s
+    return next
   }
 
   #complete(anchor: { index: number; term: number }): void {

@@ -161,3 +161,30 @@ describe('the snapshot provider', () => {
     expect(p.shouldReplicate('late')).toBe(true)
   })
 })
+
+describe('snapshot batches that do not fit in one frame', () => {
+  it('are answered short and the rest is fetched next', () => {
+    const { h, sent } = host('late', ['b'])
+    let result: FetchedSnapshot | Error | undefined
+    const s = new SyncSession(h, 0, (r) => {
+      result = r
+    })
+    s.offer('b', { type: 'offer', index: 4, term: 1, items: 25 })
+    // The provider side: sending more than 3 items at once "overflows the frame".
+    const provider = new SnapshotProvider({
+      ...h,
+      local: 'b',
+      send: (to, m) => {
+        if (m.type === 'data' && (m.items?.length ?? 0) > 3) throw new Error('oversized')
+        s.data('b', m as Extract<SyncMessage, { type: 'data' }>)
+        return to === 'late'
+      },
+    })
+    provider.hold(4, 1, 'nobody', snapshot)
+    for (let i = 0; i < 50 && !result; i++) {
+      const next = sent.splice(0).filter((x) => x.m.type === 'fetch')
+      for (const { m } of next) provider.fetch('late', m as Extract<SyncMessage, { type: 'fetch' }>)
+    }
+    expect(result).toMatchObject({ index: 4, items: items.slice(0, 25) })
+  })
+})
