@@ -24,7 +24,11 @@ interface CommonProps {
 
 /** Own a network: created from `options` when mounted, stopped when unmounted. */
 export interface OwnNetworkProps extends CommonProps {
-  /** Compared by content: a new object with the same content does not restart the network. */
+  /**
+   * Compared by content: a new object with the same content does not restart the network.
+   * Objects that are not plain data (a libp2p config with transport factories, keys) are
+   * compared by identity: create them once, outside the component.
+   */
   options: NetworkOptions
   network?: undefined
 }
