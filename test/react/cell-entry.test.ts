@@ -145,7 +145,7 @@ describe('NetworkSlot', () => {
     await vi.runAllTimersAsync()
     const state = slot.getState()
     expect(state.status).toBe('error')
-    expect((state.error?.cause as Error).message).toBe('boom')
+    expect(((state.error as Error).cause as Error).message).toBe('boom')
     await expect(ready).rejects.toBe(state.error)
   })
 })
