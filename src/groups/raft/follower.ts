@@ -47,8 +47,8 @@ export function handleAppendEntries<C>(state: RaftState<C>, message: AppendEntri
       prevTerm = atSnapshot.term
       prevLeader = atSnapshot.leader
       entries = entries.filter((e) => e.index > log.snapshotIndex)
-    } else if (entries.length === 0 && !state.strict && log.snapshotTerm < message.term) {
-      // The leader's whole log ends below our snapshot, which holds entries of an older term:
+    } else if (heartbeat && !state.strict && stale(message, log.snapshotTerm, log.snapshotLeader)) {
+      // The leader's whole log ends below our snapshot, which holds entries no leader will keep:
       // they were committed in a partition and lost (default mode). Only a snapshot can fix it.
       needSnapshotFrom(state, message, prev, prevTerm)
       return
@@ -139,10 +139,14 @@ function appendNew<C>(state: RaftState<C>, entries: readonly Entry<C>[]): void {
  */
 function dropStaleTail<C>(state: RaftState<C>, prev: LogIndex, message: AppendEntries<C>): void {
   const next = state.log.at(prev + 1)
-  if (!next) return
+  if (next && stale(message, next.term, next.leader)) state.truncateLog(prev + 1)
+}
+
+/** An entry past this heartbeat's leader's last index that no current or future leader holds. */
+function stale<C>(message: AppendEntries<C>, term: Term, leader: string | undefined): boolean {
+  if (term < message.term) return true
   const ownTag = message.prevTerm === message.term ? message.prevLeader : undefined
-  const rival = next.term === message.term && ownTag !== undefined && next.leader !== ownTag
-  if (next.term < message.term || rival) state.truncateLog(prev + 1)
+  return term === message.term && ownTag !== undefined && leader !== undefined && leader !== ownTag
 }
 
 function respond<C>(state: RaftState<C>, message: AppendEntries<C>, success: boolean, lastIndex: LogIndex): void {

@@ -181,16 +181,42 @@ export class Cluster {
         disk.entries.push(...ready.entries)
         if (ready.hardState) disk.hardState = ready.hardState
         this.#queue.push(...ready.messages)
-        if (ready.reverted !== undefined) this.#revert(member, ready.reverted)
+        if (ready.reverted !== undefined) {
+          this.transcript.push(`${member.id} reverts to ${ready.reverted}`)
+          this.#revert(member, ready.reverted)
+        }
         for (const entry of ready.committed) {
           if (!entry.noop) member.applied.push(entry.command)
           member.appliedIndex = entry.index
         }
+        const first = ready.committed[0]
+        const last = ready.committed[ready.committed.length - 1]
+        if (first && last) {
+          const commands = ready.committed.map((e) => (e.noop ? '<noop>' : e.command)).join(' ')
+          this.transcript.push(`${member.id} applies ${first.index}..${last.index}: ${commands}`)
+        }
+        for (const p of ready.proposals) {
+          this.transcript.push(
+            `${member.id} proposal ${p.requestId}: ${p.indices ? `indices ${p.indices.join(',')}` : p.reason}`,
+          )
+        }
+        for (const r of ready.readStates) {
+          this.transcript.push(
+            `${member.id} read ${r.requestId}: ${r.index !== undefined ? `index ${r.index}` : r.reason}`,
+          )
+        }
         member.proposals.push(...ready.proposals)
         member.reads.push(...ready.readStates)
         if (ready.softState)
-          this.transcript.push(`${member.id} is ${ready.softState.role} at term ${ready.softState.term}`)
-        if (ready.needsSnapshot) this.#snapshotSync(member, ready.needsSnapshot.leader)
+          this.transcript.push(
+            `${member.id} becomes ${ready.softState.role} t=${ready.softState.term} leader=${ready.softState.leader ?? '-'}`,
+          )
+        if (ready.needsSnapshot) {
+          this.transcript.push(
+            `${member.id} needs a snapshot at ${ready.needsSnapshot.index} from ${ready.needsSnapshot.leader}`,
+          )
+          this.#snapshotSync(member, ready.needsSnapshot.leader)
+        }
         member.raft.advance()
       }
     }
@@ -254,10 +280,11 @@ export class Cluster {
     return [...this.members.values()].find((m) => m.up && m.raft.status().role === 'leader')
   }
 
-  /** Tick `id` until it stands, then let the election finish. */
+  /** Tick `id` until it stands (its term moves), then let the election finish. */
   campaign(id: NodeId): void {
     const member = this.get(id)
-    for (let i = 0; i < 1000 && member.raft.status().role === 'follower'; i++) member.raft.tick()
+    const term = member.raft.status().term
+    for (let i = 0; i < 1000 && member.raft.status().term === term; i++) member.raft.tick()
     this.stabilize()
   }
 }

@@ -338,7 +338,13 @@ class Simulation {
     if (!leader) return false
     leader.raft.propose(['w|0|final'])
     // Clients may still read it: it belongs in the history, with an outcome no client learned.
-    this.#workload.history.push({ client: -1, input: { kind: 'write', value: 'final' }, output: undefined, call: ++this.#now, ret: undefined })
+    this.#workload.history.push({
+      client: -1,
+      input: { kind: 'write', value: 'final' },
+      output: undefined,
+      call: ++this.#now,
+      ret: undefined,
+    })
     this.#process(leader)
     return true
   }
