@@ -17,6 +17,9 @@ const REJECT_REASON: Record<CellRejection['kind'], RejectReason> = {
   invalid: 'invalid-value',
 }
 
+/** Machines whose refusals are already reported; handles sharing a replica report them once. */
+const reporting = new WeakSet<CellMachine<unknown>>()
+
 /**
  * The read side of a cell replica (mosaik `Cell<T, READER>`), and the base of the writer.
  * Reads are local and O(1). `getSnapshot()` keeps its identity until the value, version,
@@ -31,7 +34,6 @@ export class CellReaderHandle<T> implements CellReader<T> {
   protected readonly group: Group<CellCommand>
   protected readonly schema: StandardSchemaV1<T> | undefined
   protected readonly writeTimeout: number
-  readonly #network: Network
   readonly #machine: CellMachine<T>
   readonly #release: () => Promise<void>
   readonly #listeners = new Set<() => void>()
@@ -45,7 +47,6 @@ export class CellReaderHandle<T> implements CellReader<T> {
   #closing: Promise<void> | undefined
 
   constructor(network: Network, storeId: StoreId | string, options: CellOptions<T>, writer: boolean) {
-    this.#network = network
     this.storeId = UniqueId.from(storeId)
     this.schema = options.schema
     this.writeTimeout = options.writeTimeout ?? DEFAULT_WRITE_TIMEOUT
@@ -72,8 +73,13 @@ export class CellReaderHandle<T> implements CellReader<T> {
         this.#batchVersion = version ?? 0
         this.#refresh()
       }),
-      this.#machine.rejected.on((r) => this.#reportRejection(r)),
     )
+    if (!reporting.has(this.#machine)) {
+      reporting.add(this.#machine)
+      // Lives as long as the machine, which lives as long as the group membership.
+      const groupId = replica.group.id
+      this.#machine.rejected.on((r) => reportRejection(network, groupId, r))
+    }
     this.groupId = this.group.id
     this.#when = new CollectionWhen(this.group.when)
     this.when = this.#when
@@ -200,19 +206,6 @@ export class CellReaderHandle<T> implements CellReader<T> {
     })
   }
 
-  #reportRejection(r: CellRejection): void {
-    if (this.#network.stopped) return
-    this.#network.emitTelemetry({
-      type: 'input.rejected',
-      at: performance.now(),
-      peer: this.#network.peerId,
-      remote: undefined,
-      protocol: `collections/cell/${this.groupId?.short() ?? ''}`,
-      reason: REJECT_REASON[r.kind],
-      detail: `${r.command}: ${r.detail}`,
-    })
-  }
-
   /** Network stopped or cell closed: fail pending writes, go offline for good. */
   #markClosed(): void {
     if (this.#closed) return
@@ -231,4 +224,18 @@ export class CellReaderHandle<T> implements CellReader<T> {
       this.#listeners.clear()
     }
   }
+}
+
+/** One `input.rejected` telemetry event per refused command (counted by `network.rejected()`). */
+function reportRejection(network: Network, groupId: GroupId, r: CellRejection): void {
+  if (network.stopped) return
+  network.emitTelemetry({
+    type: 'input.rejected',
+    at: performance.now(),
+    peer: network.peerId,
+    remote: undefined,
+    protocol: `collections/cell/${groupId.short()}`,
+    reason: REJECT_REASON[r.kind],
+    detail: `${r.command}: ${r.detail}`,
+  })
 }
