@@ -38,13 +38,6 @@ function Providing({ net, children }: { net: ReturnType<typeof fakeNetwork>; chi
   )
 }
 
-/** Waits for React to flush what a fake commit (a macrotask) caused. */
-async function settle(): Promise<void> {
-  await act(async () => {
-    await new Promise((r) => setTimeout(r, 5))
-  })
-}
-
 describe('outside a provider', () => {
   it.each([
     ['useNetwork', () => useNetwork()],
@@ -93,10 +86,8 @@ describe('re-render discipline', () => {
     act(() => cell.group.remoteWrite({ a: 1, b: 2 }))
     act(() => cell.group.remoteWrite({ a: 1, b: 3 }))
     act(() => cell.group.setOnline(false))
-    await settle()
     const unchanged = commits.get('a')
     act(() => cell.group.remoteWrite({ a: 2, b: 3 }))
-    await settle()
     const changed = commits.get('a')
     console.log(`render counts: useCellValue, slice unchanged x3 -> ${unchanged}, slice changed x1 -> ${changed}`)
     expect(unchanged).toBe(0)
@@ -142,11 +133,9 @@ describe('re-render discipline', () => {
     commits.reset()
     act(() => cell.group.setOnline(false))
     act(() => cell.group.setOnline(true, 'another-leader'))
-    await settle()
     expect(commits.get('value')).toBe(0)
     expect(commits.get('status')).toBe(2)
     act(() => cell.group.remoteWrite(2))
-    await settle()
     expect(commits.get('value')).toBe(1)
     expect(commits.get('status')).toBe(2)
     expect(commits.get('writeonly')).toBe(0)
@@ -185,7 +174,6 @@ describe('re-render discipline', () => {
       expect(s.write).toBe(first.write)
     }
     await act(() => first.write(5))
-    await settle()
     const last = seen.at(-1) as CellWriterState<number>
     expect(last).not.toBe(first)
     expect(last.value).toBe(5)
@@ -310,7 +298,6 @@ describe('writes', () => {
     await act(async () => {
       version = await w?.write('hello')
     })
-    await settle()
     expect(version).toBe(1)
     expect(w?.pending).toBe(0)
     expect(w?.pendingValue).toBeUndefined()
