@@ -12,9 +12,19 @@
  * | `useSuspenseCell(cell)`               | like `useCellReader`, suspends until first online      | a field it read changed    |
  *
  * `cell` is a store id (`'app.counter'`, 64-hex or `UniqueId`) or a `defineCell` definition.
- * Components on the same cell share one handle per network and role; it closes a grace
- * period (default 1 s) after the last of them unmounts. Write functions return the
- * handle's promise: handle its rejection (`CellError`).
+ *
+ * - Sharing: components on the same cell (and option content) share one handle per network
+ *   and role; it closes a grace period (provider prop `gracePeriod`, default 1 s) after the
+ *   last of them unmounts, so StrictMode and fast remounts do not rejoin the group.
+ * - Rendering: the state objects record which fields a component reads (as TanStack Query's
+ *   tracked results do) and re-render it only when one of those changed; they keep their
+ *   identity otherwise. Functions keep their identity for the component's lifetime.
+ * - Errors: write functions return the handle's promise; handle its rejection (`CellError`).
+ *   The last failed write also shows in `error` until the next success.
+ * - Suspense: `useSuspenseCell` (or `{ suspense: true }`) suspends until the cell is first
+ *   online; a cell that has been online never suspends again.
+ * - Server rendering and hydration: nothing starts, no handle opens, nothing suspends; every
+ *   hook reports `connecting`, then goes live after hydration.
  *
  * ```tsx
  * import { NetworkProvider, useCellReader, useCellWriter } from 'mosaik-react'
