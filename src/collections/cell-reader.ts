@@ -91,6 +91,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
     if (network.stopped || this.group.closed) this.#markClosed()
   }
 
+  /** The replica's own committed value (not a copy, as reads are O(1)): treat it as immutable. */
   read(): T | undefined {
     return this.#machine.value()
   }

@@ -49,7 +49,7 @@ export function decodeValue<T>(schema: StandardSchemaV1<T> | undefined, bytes: u
   return checkValue(schema, value)
 }
 
-/** Encodes a value for a command; `undefined` on failure with the reason. */
+/** Encodes a value for a command; never throws, says why it could not. */
 export function encodeValue(value: unknown): { ok: true; bytes: Uint8Array } | { ok: false; detail: string } {
   try {
     return { ok: true, bytes: encode(value) }
