@@ -1,24 +1,8 @@
-import { addExtension, Encoder } from 'cbor-x'
+import { Encoder } from 'cbor-x'
 import { MosaikError } from './errors.js'
 
-// Maps travel under CBOR tag 259 ("Map datatype") as [k, v, k, v, …] so they decode as
-// `Map` even when every key is a string (which plain cbor-x would turn into an object).
-class TaggedMap {}
-addExtension({
-  Class: Map as unknown as typeof TaggedMap,
-  tag: 259,
-  encode(map: Map<unknown, unknown>, encode: (v: unknown) => Uint8Array) {
-    const flat: unknown[] = []
-    for (const [k, v] of map) flat.push(k, v)
-    return encode(flat)
-  },
-  decode(flat: unknown[]) {
-    const map = new Map<unknown, unknown>()
-    for (let i = 0; i + 1 < flat.length; i += 2) map.set(flat[i], flat[i + 1])
-    return map
-  },
-})
-
+// Maps travel under CBOR tag 259 ("Map datatype"; cbor-x's default with `mapsAsObjects`), so
+// they decode as `Map` with typed keys even when every key is a string; plain objects stay objects.
 /** The one shared CBOR encoder: no record structures, so every peer decodes every frame alone. */
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: true })
 

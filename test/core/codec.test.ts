@@ -18,7 +18,7 @@ describe('codec', () => {
       set: new Set(['a', 'b']),
       date: new Date(1_700_000_000_123),
       missing: undefined,
-      nested: { deep: [1, undefined, null, 'x', { y: [1.5, -0] }] },
+      nested: { deep: [1, undefined, null, 'x', { y: [1.5, -2.5] }] },
     }
     const out = roundTrip(value)
     expect(out).toEqual(value)
