@@ -1,26 +1,26 @@
 import { SystemClock } from '../core/clock.js'
-import { decode, EncodingError, encode } from '../core/codec.js'
-import { DEFAULT_MAX_FRAME_SIZE } from '../core/framing.js'
 import type { PeerId, UniqueId, Version } from '../core/id.js'
 import { toId } from '../core/id.js'
 import type { GroupTelemetry } from '../core/telemetry.js'
 import { Emitter, Watch } from '../core/watch.js'
 import type { Channel, NetworkServices } from '../network/types.js'
+import { Applier } from './applier.js'
 import { Bonds } from './bond/bonds.js'
 import type { Inbox } from './bond/inbox.js'
 import type { BondMessage } from './bond/messages.js'
+import { Client } from './client.js'
 import { type ConsensusConfig, DEFAULT_CONSENSUS, DEFAULT_SYNC, type SyncConfig } from './config.js'
 import { GroupError } from './errors.js'
 import { deriveGroupId } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { Pending } from './pending.js'
 import { createRaft } from './raft/index.js'
-import type { Entry, LeadershipPreference, Message, RaftCore, Ready } from './raft/types.js'
-import { raftConfig, tickMs } from './raft-config.js'
+import type { LeadershipPreference, Message, RaftCore, Ready } from './raft/types.js'
+import { raftConfig, standNow, tickMs } from './raft-config.js'
+import { sendSplitting } from './split-append.js'
 import { MemoryStorage, type Storage } from './storage.js'
-import type { SyncMessage } from './sync/messages.js'
-import { SnapshotProvider } from './sync/provider.js'
-import { type FetchedSnapshot, SyncSession } from './sync/session.js'
+import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
+import type { FetchedSnapshot } from './sync/session.js'
 import { Timers } from './timers.js'
 import type {
   CallOptions,
@@ -30,6 +30,7 @@ import type {
   IndexRange,
   JoinOptions,
   QueryResultAt,
+  Snapshot,
   StateMachine,
 } from './types.js'
 import { When } from './when.js'
@@ -43,10 +44,6 @@ const RETAIN_ENTRIES = 512
 const COMPACT_STEP = 256
 /** A lone first member waits this long for discovery before it elects itself. */
 const LONE_GRACE_MS = 150
-const DEFAULT_CALL_TIMEOUT_MS = 10_000
-const SYNC_RETRY_MS = 1_000
-/** Room left in a frame for the envelope around one command. */
-const MAX_COMMAND_BYTES = DEFAULT_MAX_FRAME_SIZE - 4096
 
 const shared = new SystemClock()
 
@@ -68,20 +65,16 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #timers: Timers
   readonly #core: RaftCore<LogCommand>
   readonly #bonds: Bonds
-  readonly #provider: SnapshotProvider
+  readonly #sync: SnapshotSync
+  readonly #applier: Applier<C>
   readonly #pending: Pending
+  readonly #client: Client
   readonly #state: Watch<GroupState>
   readonly #reverted = new Emitter<Version>()
   readonly #labels: JoinOptions<C, Q, R, I>['labels']
   readonly #onLeave: (member: GroupMember<C, Q, R, I>) => void
-  readonly #instance = Math.random().toString(36).slice(2, 10)
-  #seq = 0
-  #applied = 0
   #draining = false
   #closed = false
-  #session: SyncSession | undefined
-  #syncRetry = false
-  #buffered: Extract<Message<LogCommand>, { type: 'appendEntries' }>[] = []
   #revertedTo: Version[] = []
   /** A restart from storage that holds a snapshot point: the state itself must be fetched again. */
   readonly #restoredAt: Version
@@ -102,13 +95,34 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#core = createRaft<LogCommand>(raftConfig(this.peerId, this.preference, this.consensus), restore as never, {
       noop: NOOP,
     })
-    this.#applied = restore?.snapshot?.index ?? 0
-    this.#restoredAt = this.#applied
+    this.#restoredAt = restore?.snapshot?.index ?? 0
+    this.#applier = new Applier<C>(
+      this.#sm as StateMachine<C, unknown, unknown, unknown>,
+      this.id.short(),
+      this.#restoredAt,
+      {
+        snapshotAt: (index, term, by) => {
+          if (this.#canSnapshot())
+            this.#sync.hold(index, term, by, (this.#sm.createSnapshot as () => Snapshot<unknown>)())
+        },
+        tagged: (index, tag) => this.#pending.tagApplied(index, tag),
+        committed: (version, count) => this.#telemetry({ type: 'group.committed', version, count }),
+      },
+    )
     this.#state = new Watch<GroupState>(this.#computeState())
     this.when = new When(this.#state, this.#reverted)
     this.#pending = new Pending(this.#timers, this.#state)
-    const host = this.#syncHost()
-    this.#provider = new SnapshotProvider(host)
+    this.#client = new Client({
+      peerId: this.peerId,
+      core: this.#core,
+      pending: this.#pending,
+      state: this.#state,
+      clock: this.#timers.clock,
+      retryMs: Math.max(10, tickMs(this.consensus) * 2),
+      drain: () => this.#drain(),
+      closed: () => this.#closed,
+    })
+    this.#sync = new SnapshotSync(this.#syncDriver())
     this.#bonds = new Bonds({
       network: net,
       groupId: this.id,
@@ -123,7 +137,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       handshakeTimeoutMs: Math.max(2_000, this.consensus.electionTimeout),
       peerUp: (peer, pref) => this.#input(() => this.#core.peerUp(peer, pref)),
       peerDown: (peer, departed) => {
-        this.#session?.peerDown(peer)
+        this.#sync.peerDown(peer)
         const wasLeader = this.#core.status().leader === peer
         this.#input(() => this.#core.peerDown(peer))
         if (departed && wasLeader) this.#leaderDeparted()
@@ -170,9 +184,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async executeMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
-    const deadline = this.#timers.clock.now() + (options.timeout ?? DEFAULT_CALL_TIMEOUT_MS)
-    const { range, tag } = await this.#feed(commands, options, deadline)
-    await this.#pending.applied(range.last, tag, this.#remaining(deadline), options.signal)
+    const deadline = this.#client.deadline(options)
+    const { range, tag } = await this.#client.feed(commands, options, deadline)
+    await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
     return range
   }
 
@@ -181,30 +195,13 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async feedMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
-    const deadline = this.#timers.clock.now() + (options.timeout ?? DEFAULT_CALL_TIMEOUT_MS)
-    return (await this.#feed(commands, options, deadline)).range
+    return (await this.#client.feed(commands, options, this.#client.deadline(options))).range
   }
 
   async query(query: Q, consistency: Consistency = 'weak', options: CallOptions = {}): Promise<QueryResultAt<R>> {
     if (this.#closed) throw new GroupError('closed', 'the group was left')
-    if (consistency === 'strong') {
-      const deadline = this.#timers.clock.now() + (options.timeout ?? DEFAULT_CALL_TIMEOUT_MS)
-      for (;;) {
-        await this.#waitLeader(deadline, options.signal)
-        const id = this.#core.readIndex()
-        const outcome = this.#pending.outcome(id, this.#remaining(deadline), options.signal)
-        this.#drain()
-        const read = await outcome
-        if (read.index !== undefined) {
-          await this.#pending.applied(read.index, undefined, this.#remaining(deadline), options.signal)
-          break
-        }
-        if (read.reason !== 'noLeader' && read.reason !== 'notLeader')
-          throw new GroupError('offline', `strong read not confirmed (${read.reason})`)
-        await this.#pause(deadline)
-      }
-    }
-    return { result: this.#sm.query(query), at: this.#applied }
+    if (consistency === 'strong') await this.#client.readBarrier(options)
+    return { result: this.#sm.query(query), at: this.#applier.applied }
   }
 
   isLeader(): boolean {
@@ -216,7 +213,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   committed(): Version {
-    return this.#applied
+    return this.#applier.applied
   }
 
   subscribe(listener: () => void): () => void {
@@ -245,10 +242,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   async leave(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    this.#session?.abort()
-    this.#session = undefined
+    this.#sync.close()
     this.#bonds.leave()
-    this.#provider.clear()
     this.#timers.clear()
     this.#pending.close(new GroupError('closed', 'the group was left'))
     this.when.close()
@@ -256,66 +251,6 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (!this.#net.stopped) this.#net.discovery.leaveGroup(this.id)
     this.#telemetry({ type: 'group.left' })
     this.#onLeave(this)
-  }
-
-  // ---- proposals ---------------------------------------------------------------------
-
-  async #feed(
-    commands: readonly C[],
-    options: CallOptions,
-    deadline: number,
-  ): Promise<{ range: IndexRange; tag: string }> {
-    if (this.#closed) throw new GroupError('closed', 'the group was left')
-    if (commands.length === 0) throw new GroupError('encoding', 'no commands to execute')
-    const tag = `${this.#instance}:${++this.#seq}`
-    let envelopes: LogCommand[]
-    try {
-      envelopes = commands.map((c) => {
-        const b = encode(c)
-        if (b.length > MAX_COMMAND_BYTES)
-          throw new EncodingError(`a command of ${b.length} bytes exceeds the limit of ${MAX_COMMAND_BYTES}`)
-        return { t: 'cmd', b, o: tag }
-      })
-    } catch (cause) {
-      throw new GroupError('encoding', cause instanceof EncodingError ? cause.message : String(cause), { cause })
-    }
-    for (;;) {
-      await this.#waitLeader(deadline, options.signal)
-      const id = this.#core.propose(envelopes)
-      const outcome = this.#pending.outcome(id, this.#remaining(deadline), options.signal)
-      this.#drain()
-      const result = await outcome
-      if (result.indices && result.indices.length > 0) {
-        const first = result.indices[0] as number
-        return { range: { first, last: result.indices[result.indices.length - 1] as number }, tag }
-      }
-      // Nothing was appended: wait for a (new) leader and try again within the deadline.
-      if (result.reason !== 'noLeader' && result.reason !== 'notLeader')
-        throw new GroupError('offline', `the leader did not answer (${result.reason}); the commands may still commit`)
-      await this.#pause(deadline)
-    }
-  }
-
-  #remaining(deadline: number): number {
-    return Math.max(0, deadline - this.#timers.clock.now())
-  }
-
-  /** Resolves when a leader is reachable; rejects `offline` at the deadline. */
-  #waitLeader(deadline: number, signal?: AbortSignal): Promise<void> {
-    if (this.#closed) return Promise.reject(new GroupError('closed', 'the group was left'))
-    return this.#pending.until(
-      this.#state,
-      (s) => s.leader !== undefined && (s.leader === this.peerId || s.bonds.includes(s.leader)),
-      this.#remaining(deadline),
-      'a reachable leader',
-      signal,
-    )
-  }
-
-  /** Yields for a moment before retrying a refused proposal (no busy loop). */
-  #pause(deadline: number): Promise<void> {
-    const ms = Math.min(this.#remaining(deadline), Math.max(10, tickMs(this.consensus) * 2))
-    return new Promise((resolve) => this.#timers.after(ms, resolve))
   }
 
   // ---- inputs ------------------------------------------------------------------------
@@ -340,11 +275,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const s = this.#core.status()
     if (s.term > 0 || s.leader || s.peers.size > 0) return
     if (this.#net.discovery.peersInGroup(this.id).length > 0) return
-    const cfg = raftConfig(this.peerId, this.preference, this.consensus)
-    const max = cfg.bootstrapTicks + cfg.electionTicks + cfg.electionJitterTicks + cfg.reluctantExtraTicks + 2
-    this.#input(() => {
-      for (let i = 0; i < max && this.#core.status().role === 'follower'; i++) this.#core.tick()
-    })
+    this.#input(() => standNow(this.#core, raftConfig(this.peerId, this.preference, this.consensus)))
   }
 
   /**
@@ -359,12 +290,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#timers.after(pause, () => {
       const s = this.#core.status()
       if (this.#closed || s.leader !== undefined || s.term !== term || s.role !== 'follower') return
-      const cfg = raftConfig(this.peerId, this.preference, this.consensus)
-      const max = cfg.electionTicks + cfg.electionJitterTicks + cfg.bootstrapTicks + 2
-      this.#input(() => {
-        for (let i = 0; i < max && this.#core.status().role === 'follower' && !this.#core.status().leader; i++)
-          this.#core.tick()
-      })
+      this.#input(() => standNow(this.#core, raftConfig(this.peerId, this.preference, this.consensus)))
     })
   }
 
@@ -372,10 +298,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#closed) return
     if (m.type === 'raft') {
       const raft = m.m
-      if (this.#session && raft.type === 'appendEntries' && raft.entries.length > 0 && this.#buffered.length < 64)
-        this.#buffered.push(raft)
+      if (raft.type === 'appendEntries') this.#sync.buffer(raft)
       this.#input(() => this.#core.step(raft))
-    } else if (m.type === 'sync') this.#onSync(peer, m.m)
+    } else if (m.type === 'sync') this.#sync.message(peer, m.m)
   }
 
   // ---- the Ready loop ----------------------------------------------------------------
@@ -406,7 +331,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     }
     // 3. Roll back, 4. apply.
     if (rd.reverted !== undefined) this.#onReverted(rd.reverted)
-    this.#apply(rd.committed)
+    // While a snapshot installs, committed entries wait: the core delivers them again after it.
+    if (!this.#sync.syncing) this.#applier.apply(rd.committed)
     // 5. Answer callers.
     for (const p of rd.proposals) this.#pending.settle(p.requestId, p)
     for (const r of rd.readStates) this.#pending.settle(r.requestId, r)
@@ -414,88 +340,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#core.advance()
   }
 
-  /**
-   * Sends one Raft message. An AppendEntries too large for one frame is split into
-   * consecutive ones (each chained on the previous one's last entry), which a follower
-   * treats exactly like the whole.
-   */
   #sendRaft(m: Message<LogCommand>): void {
-    try {
-      this.#bonds.send(m.to, { type: 'raft', m })
-      return
-    } catch (err) {
-      if (m.type !== 'appendEntries' || m.entries.length < 2) {
-        console.error(`mosaik-react: cannot send ${m.type} to ${m.to}`, err)
-        return
-      }
-    }
-    const half = Math.ceil(m.entries.length / 2)
-    const head = m.entries.slice(0, half)
-    const last = head[head.length - 1] as Entry<LogCommand>
-    this.#sendRaft({ ...m, entries: head, commit: Math.min(m.commit, last.index) })
-    const { prevLeader: _, ...rest } = m
-    this.#sendRaft({
-      ...rest,
-      prevIndex: last.index,
-      prevTerm: last.term,
-      ...(last.leader === undefined ? {} : { prevLeader: last.leader }),
-      entries: m.entries.slice(half),
-    })
-  }
-
-  #apply(entries: readonly Entry<LogCommand>[]): void {
-    if (entries.length === 0) return
-    // While a snapshot installs, the core delivers committed entries again after it.
-    if (this.#session || this.#syncRetry) return
-    let batch: C[] = []
-    let batchFirst = 0
-    let batchTerm = 0
-    let count = 0
-    const flush = () => {
-      if (batch.length === 0) return
-      const ctx = { term: batchTerm, firstIndex: batchFirst, lastIndex: batchFirst + batch.length - 1 }
-      try {
-        if (this.#sm.applyBatch) this.#sm.applyBatch(batch, ctx)
-        else
-          for (let i = 0; i < batch.length; i++)
-            this.#sm.apply(batch[i] as C, { ...ctx, firstIndex: batchFirst + i, lastIndex: batchFirst + i })
-      } catch (err) {
-        console.error(`mosaik-react: state machine of group ${this.id.short()} threw in apply`, err)
-      }
-      count += batch.length
-      batch = []
-    }
-    for (const e of entries) {
-      if (e.index <= this.#applied) continue
-      const c = e.command
-      if (c.t === 'cmd' && !e.noop) {
-        let command: C
-        try {
-          command = decode<C>(c.b)
-        } catch {
-          flush()
-          this.#applied = e.index
-          continue
-        }
-        if (batch.length > 0 && (e.term !== batchTerm || e.index !== batchFirst + batch.length)) flush()
-        if (batch.length === 0) {
-          batchFirst = e.index
-          batchTerm = e.term
-        }
-        batch.push(command)
-        this.#pending.tagApplied(e.index, c.o)
-      } else {
-        flush()
-        if (c.t === 'snap' && this.#sm.createSnapshot) {
-          this.#applied = e.index
-          this.#provider.hold(e.index, e.term, c.by, this.#sm.createSnapshot() as never)
-        }
-      }
-      this.#applied = e.index
-    }
-    flush()
-    const last = entries[entries.length - 1] as Entry<LogCommand>
-    if (count > 0) this.#telemetry({ type: 'group.committed', version: last.index, count })
+    sendSplitting(m, (part) => this.#bonds.send(part.to, { type: 'raft', m: part }))
   }
 
   #onReverted(to: Version): void {
@@ -503,17 +349,17 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#revertedTo.push(to)
     // A state machine cannot be rolled back in place: fetch the group's state again.
     if (this.#canSnapshot()) {
-      this.#applied = Math.min(this.#applied, to)
+      this.#applier.applied = Math.min(this.#applier.applied, to)
       this.#startSync(to)
     }
   }
 
   /** The log keeps `RETAIN_ENTRIES` behind the applied point and everything a held snapshot still needs. */
   #compact(): void {
-    if (!this.#canSnapshot() || this.#session || this.#closed) return
+    if (!this.#canSnapshot() || this.#sync.syncing || this.#closed) return
     const s = this.#core.status()
-    let upTo = Math.min(s.applied, this.#applied) - RETAIN_ENTRIES
-    const floor = this.#provider.floor()
+    let upTo = Math.min(s.applied, this.#applier.applied) - RETAIN_ENTRIES
+    const floor = this.#sync.provider.floor()
     if (floor !== undefined) upTo = Math.min(upTo, floor)
     if (upTo - s.firstIndex + 1 < COMPACT_STEP) return
     this.#core.compact(upTo)
@@ -526,86 +372,48 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     return this.#sm.createSnapshot !== undefined && this.#sm.installSnapshot !== undefined
   }
 
-  #syncHost() {
-    return {
-      local: this.#net.peerId,
-      timers: this.#timers,
-      config: this.syncConfig,
-      send: (peer: PeerId, m: SyncMessage) => this.#bonds.send(peer, { type: 'sync', m }),
-      bonded: () => this.#bonds.peers(),
-      leader: () => this.#core.status().leader,
-      telemetry: (e: Omit<Extract<GroupTelemetry, { type: 'group.sync' }>, 'at' | 'peer' | 'group' | 'type'>) =>
-        this.#telemetry({ type: 'group.sync', ...e }),
-    }
-  }
-
   #startSync(minIndex: number): void {
-    if (this.#session || this.#closed) return
+    if (this.#closed) return
     if (!this.#canSnapshot()) {
       this.#telemetry({ type: 'group.sync', phase: 'failed', position: minIndex })
       return
     }
-    this.#syncRetry = false
-    this.#buffered = []
-    this.#session = new SyncSession(this.#syncHost(), minIndex, (r) => this.#synced(r))
-    this.#telemetry({ type: 'group.sync', phase: 'started', position: minIndex })
-    this.#session.request()
-    this.#publish()
+    this.#sync.start(minIndex)
   }
 
-  #synced(result: FetchedSnapshot | Error): void {
-    this.#session = undefined
+  #syncDriver(): SyncDriver {
+    return {
+      host: {
+        local: this.#net.peerId,
+        timers: this.#timers,
+        config: this.syncConfig,
+        send: (peer, m) => this.#bonds.send(peer, { type: 'sync', m }),
+        bonded: () => this.#bonds.peers(),
+        leader: () => this.#core.status().leader,
+        telemetry: (e) => this.#telemetry({ type: 'group.sync', ...e }),
+      },
+      isLeader: () => this.#core.status().role === 'leader' && this.#canSnapshot(),
+      replicate: (by) => this.#input(() => this.#pending.ignore(this.#core.propose([{ t: 'snap', by }]))),
+      install: (snapshot, buffered) => this.#install(snapshot, buffered),
+      retryFrom: () => this.#core.status().needsSnapshot?.index ?? this.#applier.applied,
+      changed: () => this.#publish(),
+    }
+  }
+
+  /** mosaik: install the fetched snapshot, fast-forward to its index, replay what was buffered. */
+  #install(snapshot: FetchedSnapshot, buffered: Extract<Message<LogCommand>, { type: 'appendEntries' }>[]): void {
     if (this.#closed) return
-    if (result instanceof Error) {
-      this.#telemetry({ type: 'group.sync', phase: 'failed' })
-      this.#syncRetry = true
-      this.#timers.after(SYNC_RETRY_MS, () => {
-        const need = this.#core.status().needsSnapshot
-        if (this.#syncRetry) this.#startSync(need?.index ?? this.#applied)
-      })
-      this.#publish()
-      return
-    }
     try {
-      this.#sm.installSnapshot?.(result.items as I[])
+      this.#sm.installSnapshot?.(snapshot.items as I[])
     } catch (err) {
-      console.error(`mosaik-react: state machine of group ${this.id.short()} threw in installSnapshot`, err)
+      console.error(`mosaik-react: the state machine of group ${this.id.short()} threw in installSnapshot`, err)
     }
-    this.#applied = result.index
-    this.#storage.saveSnapshot(result.index, result.term)
-    this.#telemetry({
-      type: 'group.sync',
-      phase: 'installed',
-      position: result.index,
-      items: result.items.length,
-      sources: result.sources,
-    })
-    const buffered = this.#buffered.filter((m) => m.prevIndex >= result.index)
-    this.#buffered = []
+    this.#applier.applied = snapshot.index
+    this.#storage.saveSnapshot(snapshot.index, snapshot.term)
     this.#input(() => {
-      this.#core.installSnapshot(result.index, result.term)
-      // Replay what arrived meanwhile (mosaik buffers it in the session).
+      this.#core.installSnapshot(snapshot.index, snapshot.term)
       for (const m of buffered) this.#core.step(m)
     })
-  }
-
-  #onSync(peer: PeerId, m: SyncMessage): void {
-    switch (m.type) {
-      case 'request':
-        if (this.#core.status().role === 'leader' && this.#canSnapshot() && this.#provider.shouldReplicate(peer)) {
-          this.#input(() => this.#pending.ignore(this.#core.propose([{ t: 'snap', by: peer }])))
-        }
-        return
-      case 'offer':
-        this.#session?.offer(peer, m)
-        return
-      case 'fetch':
-        this.#provider.fetch(peer, m)
-        return
-      case 'data':
-        this.#session?.data(peer, m)
-        return
-    }
   }
 
   // ---- state, telemetry --------------------------------------------------------------
@@ -614,14 +422,14 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const s = this.#core.status()
     const bonds = this.#bonds ? this.#bonds.peers() : []
     const reachable = s.leader !== undefined && (s.leader === this.peerId || bonds.includes(s.leader))
-    const syncing = this.#session !== undefined || this.#syncRetry
+    const syncing = this.#sync ? this.#sync.syncing : false
     return {
       role: s.role,
       term: s.term,
       leader: s.leader,
       online: reachable && !syncing && !s.lagging && s.needsSnapshot === undefined,
       commit: s.commit,
-      applied: this.#applied,
+      applied: this.#applier ? this.#applier.applied : this.#restoredAt,
       syncing,
       bonds,
     }
@@ -644,7 +452,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       prev.bonds.length !== next.bonds.length ||
       prev.bonds.some((b, i) => b !== next.bonds[i])
     if (!changed) return
-    if (prev.leader !== next.leader && this.#session && !this.#session.fetching) this.#session.request()
+    if (prev.leader !== next.leader) this.#sync.leaderChanged()
     this.#state.set(Object.freeze(next))
     if (visible) this.#telemetry({ type: 'group.state', ...this.#stateBody(next) })
     for (const v of this.#revertedTo.splice(0)) this.#reverted.emit(v)

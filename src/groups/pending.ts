@@ -112,6 +112,22 @@ export class Pending {
     )
   }
 
+  /** Resolves after `ms`; rejects if the member closes first. */
+  sleep(ms: number): Promise<void> {
+    if (this.#closed) return Promise.reject(this.#closed)
+    return new Promise<void>((resolve, reject) => {
+      const onClose = (err: GroupError) => {
+        this.#timers.cancel(timer)
+        reject(err)
+      }
+      const timer = this.#timers.after(ms, () => {
+        this.#closers.delete(onClose)
+        resolve()
+      })
+      this.#closers.add(onClose)
+    })
+  }
+
   close(err: GroupError): void {
     this.#closed = err
     for (const c of [...this.#closers]) c(err)

@@ -1,5 +1,5 @@
 import type { ConsensusConfig } from './config.js'
-import type { LeadershipPreference, RaftConfig } from './raft/types.js'
+import type { LeadershipPreference, RaftConfig, RaftCore } from './raft/types.js'
 
 /** Largest number of entries one AppendEntries carries. */
 export const MAX_ENTRIES_PER_APPEND = 1000
@@ -29,5 +29,19 @@ export function raftConfig(id: string, preference: LeadershipPreference, c: Cons
     ...(c.minVoters > 0 ? { minVoters: c.minVoters } : {}),
     maxEntriesPerAppend: MAX_ENTRIES_PER_APPEND,
     rng: Math.random,
+  }
+}
+
+/**
+ * Ticks a follower until its election timer runs out and it stands (or hears of a leader):
+ * how the driver skips waiting when it knows there is nothing to wait for (a lone first
+ * member, a leader that said `departure`). Bounded by the longest possible timeout.
+ */
+export function standNow(core: RaftCore<unknown>, c: RaftConfig): void {
+  const max = c.bootstrapTicks + c.electionTicks + c.electionJitterTicks + c.reluctantExtraTicks + 2
+  for (let i = 0; i < max; i++) {
+    const s = core.status()
+    if (s.role !== 'follower' || s.leader !== undefined) return
+    core.tick()
   }
 }

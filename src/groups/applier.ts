@@ -1,0 +1,91 @@
+import { decode } from '../core/codec.js'
+import type { PeerId, Version } from '../core/id.js'
+import type { LogCommand } from './log-command.js'
+import type { Entry, Term } from './raft/types.js'
+import type { ApplyContext, StateMachine } from './types.js'
+
+/** What the applier reports back to the driver. */
+export interface ApplierHooks {
+  /** A `snap` entry committed: hold a snapshot of the state as it is now. */
+  snapshotAt(index: Version, term: Term, by: PeerId): void
+  /** The command at `index` was proposed under `tag` (to detect entries lost to a leader change). */
+  tagged(index: Version, tag: string | undefined): void
+  /** One call per `apply`: the last index and how many commands. */
+  committed(version: Version, count: number): void
+}
+
+/**
+ * Feeds committed entries to the state machine (mosaik's apply loop): consecutive commands
+ * of one term go to `applyBatch` in one call; `snap` and `noop` entries are the group's own
+ * and split batches. A command that cannot be decoded, or a state machine that throws, is
+ * reported and skipped: one bad entry must not stop the replica.
+ */
+export class Applier<C> {
+  readonly #sm: StateMachine<C, unknown, unknown, unknown>
+  readonly #hooks: ApplierHooks
+  readonly #name: string
+  /** Highest index applied: the replica's version. */
+  applied: Version
+
+  constructor(sm: StateMachine<C, unknown, unknown, unknown>, name: string, applied: Version, hooks: ApplierHooks) {
+    this.#sm = sm
+    this.#name = name
+    this.applied = applied
+    this.#hooks = hooks
+  }
+
+  apply(entries: readonly Entry<LogCommand>[]): void {
+    let batch: C[] = []
+    let first = 0
+    let term = 0
+    let count = 0
+    const flush = () => {
+      if (batch.length === 0) return
+      this.#run(batch, { term, firstIndex: first, lastIndex: first + batch.length - 1 })
+      this.applied = first + batch.length - 1
+      count += batch.length
+      batch = []
+    }
+    for (const e of entries) {
+      if (e.index <= this.applied) continue
+      const c = e.command
+      if (c.t === 'cmd' && !e.noop) {
+        let command: C
+        try {
+          command = decode<C>(c.b)
+        } catch (err) {
+          console.error(`mosaik-react: group ${this.#name} skips undecodable entry ${e.index}`, err)
+          flush()
+          this.applied = e.index
+          continue
+        }
+        if (batch.length > 0 && (e.term !== term || e.index !== first + batch.length)) flush()
+        if (batch.length === 0) {
+          first = e.index
+          term = e.term
+        }
+        batch.push(command)
+        this.#hooks.tagged(e.index, c.o)
+        continue
+      }
+      flush()
+      this.applied = e.index
+      if (c.t === 'snap') this.#hooks.snapshotAt(e.index, e.term, c.by)
+    }
+    flush()
+    if (count > 0) this.#hooks.committed(this.applied, count)
+  }
+
+  #run(batch: C[], ctx: ApplyContext): void {
+    try {
+      if (this.#sm.applyBatch) this.#sm.applyBatch(batch, ctx)
+      else
+        for (let i = 0; i < batch.length; i++) {
+          const index = ctx.firstIndex + i
+          this.#sm.apply(batch[i] as C, { term: ctx.term, firstIndex: index, lastIndex: index })
+        }
+    } catch (err) {
+      console.error(`mosaik-react: the state machine of group ${this.#name} threw in apply`, err)
+    }
+  }
+}

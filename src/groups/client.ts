@@ -1,0 +1,121 @@
+import type { Clock } from '../core/clock.js'
+import { EncodingError, encode } from '../core/codec.js'
+import { DEFAULT_MAX_FRAME_SIZE } from '../core/framing.js'
+import type { PeerId } from '../core/id.js'
+import type { Watch } from '../core/watch.js'
+import { GroupError } from './errors.js'
+import type { LogCommand } from './log-command.js'
+import type { Pending } from './pending.js'
+import type { RaftCore } from './raft/types.js'
+import type { CallOptions, GroupState, IndexRange } from './types.js'
+
+/** Room left in a frame for the envelope around one command. */
+export const MAX_COMMAND_BYTES = DEFAULT_MAX_FRAME_SIZE - 4096
+/** Default bound of one call, ms. */
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000
+
+/** What the client half of a member needs. */
+export interface ClientHost {
+  readonly peerId: PeerId
+  readonly core: RaftCore<LogCommand>
+  readonly pending: Pending
+  readonly state: Watch<GroupState>
+  readonly clock: Clock
+  /** Pause between retries of a refused proposal, ms. */
+  readonly retryMs: number
+  /** Handle the core's output after an input. */
+  drain(): void
+  closed(): boolean
+}
+
+/**
+ * The caller's side of a member (mosaik `Group::feed_many` / strong `query`): encodes
+ * commands once, waits for a reachable leader, proposes (the core forwards to the leader
+ * when following) and retries while nothing was appended, all within one deadline.
+ */
+export class Client {
+  readonly #host: ClientHost
+  readonly #instance = Math.random().toString(36).slice(2, 10)
+  #seq = 0
+
+  constructor(host: ClientHost) {
+    this.#host = host
+  }
+
+  deadline(options: CallOptions): number {
+    return this.#host.clock.now() + (options.timeout ?? DEFAULT_CALL_TIMEOUT_MS)
+  }
+
+  remaining(deadline: number): number {
+    return Math.max(0, deadline - this.#host.clock.now())
+  }
+
+  /** Resolves with the assigned indices and the tag the entries carry. */
+  async feed(
+    commands: readonly unknown[],
+    options: CallOptions,
+    deadline: number,
+  ): Promise<{ range: IndexRange; tag: string }> {
+    const h = this.#host
+    if (h.closed()) throw new GroupError('closed', 'the group was left')
+    if (commands.length === 0) throw new GroupError('encoding', 'no commands to execute')
+    const tag = `${this.#instance}:${++this.#seq}`
+    let envelopes: LogCommand[]
+    try {
+      envelopes = commands.map((c) => {
+        const b = encode(c)
+        if (b.length > MAX_COMMAND_BYTES)
+          throw new EncodingError(`a command of ${b.length} bytes exceeds the limit of ${MAX_COMMAND_BYTES}`)
+        return { t: 'cmd', b, o: tag }
+      })
+    } catch (cause) {
+      throw new GroupError('encoding', cause instanceof EncodingError ? cause.message : String(cause), { cause })
+    }
+    for (;;) {
+      await this.#waitLeader(deadline, options.signal)
+      const outcome = h.pending.outcome(h.core.propose(envelopes), this.remaining(deadline), options.signal)
+      h.drain()
+      const result = await outcome
+      if (result.indices && result.indices.length > 0) {
+        const first = result.indices[0] as number
+        return { range: { first, last: result.indices[result.indices.length - 1] as number }, tag }
+      }
+      // Nothing was appended: wait for a (new) leader and try again within the deadline.
+      if (result.reason !== 'noLeader' && result.reason !== 'notLeader')
+        throw new GroupError('offline', `the leader did not answer (${result.reason}); the commands may still commit`)
+      await h.pending.sleep(Math.min(this.remaining(deadline), h.retryMs))
+    }
+  }
+
+  /** Raft §8 ReadIndex: resolves once the local replica applied the leader's commit point. */
+  async readBarrier(options: CallOptions): Promise<void> {
+    const h = this.#host
+    const deadline = this.deadline(options)
+    for (;;) {
+      await this.#waitLeader(deadline, options.signal)
+      const outcome = h.pending.outcome(h.core.readIndex(), this.remaining(deadline), options.signal)
+      h.drain()
+      const read = await outcome
+      if (read.index !== undefined) {
+        await h.pending.applied(read.index, undefined, this.remaining(deadline), options.signal)
+        return
+      }
+      if (read.reason !== 'noLeader' && read.reason !== 'notLeader')
+        throw new GroupError('offline', `strong read not confirmed (${read.reason})`)
+      await h.pending.sleep(Math.min(this.remaining(deadline), h.retryMs))
+    }
+  }
+
+  /** Resolves when a leader is reachable; rejects `offline` at the deadline. */
+  #waitLeader(deadline: number, signal?: AbortSignal): Promise<void> {
+    const h = this.#host
+    if (h.closed()) return Promise.reject(new GroupError('closed', 'the group was left'))
+    return h.pending.until(
+      h.state,
+      (s) => s.leader !== undefined && (s.leader === h.peerId || s.bonds.includes(s.leader)),
+      this.remaining(deadline),
+      'a reachable leader',
+      signal,
+    )
+  }
+}

@@ -1,0 +1,129 @@
+import type { PeerId, Version } from '../../core/id.js'
+import type { LogCommand } from '../log-command.js'
+import type { Message, Term } from '../raft/types.js'
+import type { Snapshot } from '../types.js'
+import type { SyncHost } from './host.js'
+import type { SyncMessage } from './messages.js'
+import { SnapshotProvider } from './provider.js'
+import { type FetchedSnapshot, SyncSession } from './session.js'
+
+type AppendEntries = Extract<Message<LogCommand>, { type: 'appendEntries' }>
+
+/** What snapshot sync asks of the group driver. */
+export interface SyncDriver {
+  readonly host: SyncHost
+  isLeader(): boolean
+  /** Leader only: replicate a `snap` entry on behalf of `by`. */
+  replicate(by: PeerId): void
+  /** A fetched snapshot is ready: install it in the state machine, the core and storage. */
+  install(snapshot: FetchedSnapshot, buffered: AppendEntries[]): void
+  /** Where a new session must reach when a failed one is retried. */
+  retryFrom(): Version
+  /** Syncing started or stopped (the member's state changed). */
+  changed(): void
+}
+
+const RETRY_MS = 1_000
+/** AppendEntries kept while a snapshot installs, replayed after it. */
+const BUFFER_LIMIT = 64
+
+/**
+ * mosaik's SnapshotSync for one member: the provider serving every laggard, and at most
+ * one session fetching for this member, with a retry after a failed one. While a session
+ * runs, the member is `syncing` (not online) and does not apply committed entries: the
+ * core delivers them again after `installSnapshot`.
+ */
+export class SnapshotSync {
+  readonly provider: SnapshotProvider
+  readonly #driver: SyncDriver
+  #session: SyncSession | undefined
+  #retrying = false
+  #buffered: AppendEntries[] = []
+
+  constructor(driver: SyncDriver) {
+    this.#driver = driver
+    this.provider = new SnapshotProvider(driver.host)
+  }
+
+  /** A session runs or waits to be retried. */
+  get syncing(): boolean {
+    return this.#session !== undefined || this.#retrying
+  }
+
+  /** Starts a session that installs a snapshot at or past `minIndex` (no-op while one runs). */
+  start(minIndex: Version): void {
+    if (this.#session) return
+    this.#retrying = false
+    this.#buffered = []
+    this.#session = new SyncSession(this.#driver.host, minIndex, (r) => this.#done(r))
+    this.#driver.host.telemetry({ phase: 'started', position: minIndex })
+    this.#session.request()
+    this.#driver.changed()
+  }
+
+  /** A `snap` entry committed here. */
+  hold(index: Version, term: Term, by: PeerId, snapshot: Snapshot<unknown>): void {
+    this.provider.hold(index, term, by, snapshot)
+  }
+
+  /** Leader entries that arrive while syncing are kept and replayed after the install. */
+  buffer(m: AppendEntries): void {
+    if (this.#session && m.entries.length > 0 && this.#buffered.length < BUFFER_LIMIT) this.#buffered.push(m)
+  }
+
+  message(peer: PeerId, m: SyncMessage): void {
+    switch (m.type) {
+      case 'request':
+        if (this.#driver.isLeader() && this.provider.shouldReplicate(peer)) this.#driver.replicate(peer)
+        return
+      case 'offer':
+        this.#session?.offer(peer, m)
+        return
+      case 'fetch':
+        this.provider.fetch(peer, m)
+        return
+      case 'data':
+        this.#session?.data(peer, m)
+        return
+    }
+  }
+
+  peerDown(peer: PeerId): void {
+    this.#session?.peerDown(peer)
+  }
+
+  /** A new leader: ask it, unless the snapshot is already being fetched. */
+  leaderChanged(): void {
+    if (this.#session && !this.#session.fetching) this.#session.request()
+  }
+
+  close(): void {
+    this.#session?.abort()
+    this.#session = undefined
+    this.#retrying = false
+    this.provider.clear()
+  }
+
+  #done(result: FetchedSnapshot | Error): void {
+    this.#session = undefined
+    const host = this.#driver.host
+    if (result instanceof Error) {
+      host.telemetry({ phase: 'failed' })
+      this.#retrying = true
+      host.timers.after(RETRY_MS, () => {
+        if (this.#retrying) this.start(this.#driver.retryFrom())
+      })
+      this.#driver.changed()
+      return
+    }
+    host.telemetry({
+      phase: 'installed',
+      position: result.index,
+      items: result.items.length,
+      sources: result.sources,
+    })
+    const buffered = this.#buffered.filter((m) => m.prevIndex >= result.index)
+    this.#buffered = []
+    this.#driver.install(result, buffered)
+  }
+}
