@@ -17,6 +17,14 @@
  * | forwarded commands and reads   | client.ts, reads.ts (Raft §8 ReadIndex)                |
  * | default vs strict consistency  | quorum.ts; `reverted` in state.ts `truncateLog`        |
  *
+ * Consistency. Default mode (mosaik) puts availability first: the quorum is a majority of the
+ * voting members this member is connected to, so a partitioned minority can elect a leader and
+ * commit. When the partition heals the higher term wins, every replica converges on its log, and
+ * a replica whose committed entries were overwritten reports `Ready.reverted` (the index it moved
+ * back to). Strict mode (`minVoters: n`) needs floor(n/2)+1 granted votes for every election and
+ * commit, whatever the committee: a minority stalls, commits never move back, and reads through
+ * `readIndex` are linearizable (Raft §8). Strict mode assumes votes and logs survive restarts.
+ *
  * Each `Ready` is handled in order: persist `truncateFrom`/`entries`/`hardState`, then send
  * `messages`, then roll back if `reverted`, apply `committed`, answer `proposals`/`readStates`,
  * start snapshot sync on `needsSnapshot`; then call `advance()`.

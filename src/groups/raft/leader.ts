@@ -1,6 +1,5 @@
 import { quorumIndex } from './quorum.js'
 import { completeReads } from './reads.js'
-import type { Leader } from './roles.js'
 import type { RaftState } from './state.js'
 import type { Entry, LogIndex, Message, NodeId } from './types.js'
 
@@ -41,11 +40,6 @@ export function appendCommands<C>(state: RaftState<C>, commands: readonly C[], n
   return entries.map((e) => e.index)
 }
 
-/** The voting committee as the leader sees it: itself plus connected voters that did not abstain. */
-export function committee<C>(state: RaftState<C>, role: Leader): NodeId[] {
-  return [state.id, ...state.votingPeers().filter((id) => !role.abstaining.has(id))]
-}
-
 /**
  * Advance the commit index to the highest index a quorum of the committee acknowledged, but only
  * by counting an entry of this term (Raft §5.4.2): older entries commit with it.
@@ -53,7 +47,7 @@ export function committee<C>(state: RaftState<C>, role: Leader): NodeId[] {
 export function maybeCommit<C>(state: RaftState<C>): void {
   const role = state.role
   if (role.role !== 'leader') return
-  const members = committee(state, role)
+  const members = state.committee(role.abstaining)
   const acks = members.map((id) => (id === state.id ? state.log.lastIndex : (role.acks.get(id) ?? 0)))
   const index = quorumIndex(acks, state.quorum(members.length))
   if (index > state.commit && state.log.termAt(index) === state.term && state.advanceCommit(index)) {

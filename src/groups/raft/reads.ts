@@ -17,7 +17,7 @@ export function registerRead<C>(state: RaftState<C>, from: NodeId | undefined, r
 
 export function completeReads<C>(state: RaftState<C>, role: Leader): void {
   if (role.reads.length === 0 || state.log.termAt(state.commit) !== state.term) return
-  const voters = [state.id, ...state.votingPeers().filter((id) => !role.abstaining.has(id))]
+  const voters = state.committee(role.abstaining)
   const quorum = state.quorum(voters.length)
   const waiting = role.reads.filter((read) => {
     const echoes = voters.filter((id) => id === state.id || (role.probeAcks.get(id) ?? 0) >= read.probe).length

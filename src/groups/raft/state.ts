@@ -115,6 +115,11 @@ export class RaftState<C> {
     return voters
   }
 
+  /** The committee as a leader sees it: itself plus connected voters that did not abstain (mosaik). */
+  committee(abstaining: ReadonlySet<NodeId>): NodeId[] {
+    return [this.id, ...this.votingPeers().filter((id) => !abstaining.has(id))]
+  }
+
   quorum(committee: number): number {
     return quorumSize(committee, this.config.minVoters)
   }

@@ -151,14 +151,20 @@ export interface ReadState {
 }
 
 /**
- * One batch of work for the driver. Handle fields in this order:
- * 1. `truncateFrom` then `entries`, and `hardState`: persist;
+ * One batch of work for the driver. `ready()` hands it over and clears it; handle Readies in
+ * order, each fully, in this order:
+ * 1. `truncateFrom` then `entries`, and `hardState`: persist (delete entries >= `truncateFrom`,
+ *    then append `entries`);
  * 2. `messages`: send (only after 1);
- * 3. `reverted`: the committed prefix moved back to this index (default mode only): the
- *    driver must rebuild its state machine (snapshot sync) before applying more;
- * 4. `committed`: apply in order;
- * 5. `proposals`, `readStates`, `softState`: report to callers.
- * Then call `advance()`.
+ * 3. `reverted` (default mode only): the commit index moved back to this index because a
+ *    partition's committed entries were overwritten after the heal. `status().applied` moved back
+ *    too. Roll the state machine back to exactly `reverted` (reload the last snapshot and replay
+ *    `entries(snapshot + 1, reverted)`, or run snapshot sync) before applying `committed`, which
+ *    then continues at `reverted + 1`. Never emitted in strict mode;
+ * 4. `committed`: apply in order, skipping `noop` entries;
+ * 5. `proposals`, `readStates`, `softState`: report to callers;
+ * 6. `needsSnapshot`: start snapshot sync (see `SnapshotNeed`).
+ * Then call `advance()`: it marks `committed` as applied (the bound for `compact`).
  */
 export interface Ready<C> {
   readonly softState?: SoftState

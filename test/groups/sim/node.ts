@@ -39,6 +39,8 @@ export class SimNode implements Replica {
   up = true
   /** Peers this member was told are up (the driver's bond view). */
   readonly view = new Set<NodeId>()
+  /** The core asked for snapshot sync (`Ready.needsSnapshot`) and may still need it. */
+  syncing = false
   /** Tick at which a pending snapshot sync completes. */
   syncAt: number | undefined
 
@@ -71,6 +73,7 @@ export class SimNode implements Replica {
     this.appliedIndex = snapshot?.index ?? 0
     this.view.clear()
     this.syncAt = undefined
+    this.syncing = false
     this.up = true
   }
 
@@ -114,6 +117,11 @@ export class SimNode implements Replica {
     this.disk.snapshot = { ...point, register: this.register.clone(), history: this.history.slice() }
     this.disk.entries = this.disk.entries.filter((e) => e.index > index)
     this.raft.installSnapshot(index, point.term, point.leader)
+  }
+
+  /** The snapshot point: the log holds nothing at or below it. */
+  get compactedTo(): number {
+    return this.disk.snapshot?.index ?? 0
   }
 
   appliedAt(index: number): string | undefined {

@@ -147,8 +147,8 @@ class Simulation {
         if (!node.up) continue
         node.raft.tick()
         this.#process(node)
-        if (node.raft.status().needsSnapshot && node.syncAt === undefined)
-          node.syncAt = this.#tick + this.#random.int(1, 5)
+        // Like the driver: start snapshot sync when told, retry while the core still needs it.
+        if (node.syncing && node.syncAt === undefined) node.syncAt = this.#tick + this.#random.int(1, 5)
         if (node.syncAt !== undefined && node.syncAt <= this.#tick) this.#snapshotSync(node)
       }
       for (const message of this.#network.due(this.#tick)) this.#deliver(message)
@@ -202,7 +202,8 @@ class Simulation {
       for (const outcome of ready.proposals) this.#workload.onProposal(node.id, outcome, ++this.#now)
       for (const state of ready.readStates) this.#workload.onReadState(node.id, state, ++this.#now)
       raft.advance()
-      if (this.#scenario.compaction && node.appliedIndex - raft.status().firstIndex > 30) node.compact()
+      if (ready.needsSnapshot) node.syncing = true
+      if (this.#scenario.compaction && node.appliedIndex - node.compactedTo > 30) node.compact()
     }
   }
 
@@ -224,6 +225,7 @@ class Simulation {
   #snapshotSync(node: SimNode): void {
     node.syncAt = undefined
     const need = node.raft.status().needsSnapshot
+    node.syncing = need !== undefined
     if (!need) return
     const source = this.#nodes.get(need.leader)
     if (!source?.up || !this.#network.bonded(node.id, source.id) || source.appliedIndex < need.index) return
