@@ -64,6 +64,36 @@ describe('Cell: one writer, one reader', () => {
     expect(r.read()).toBe(1)
   })
 
+  it('notifies subscribers only with a new snapshot, and the snapshot matches the reads', async () => {
+    const { w, r } = pair<number>()
+    await allOnline(w, r)
+    const seen: unknown[] = []
+    let prev = r.getSnapshot()
+    let stale = 0
+    const off = r.subscribe(() => {
+      const s = r.getSnapshot()
+      if (s === prev) stale++
+      prev = s
+      seen.push(s)
+      expect(s.value).toBe(r.read())
+      expect(s.version).toBe(r.version())
+    })
+    const versions = await within(
+      5,
+      '20 concurrent writes',
+      Promise.all(Array.from({ length: 20 }, (_, i) => w.write(i))),
+    )
+    await allReach(Math.max(...versions), r)
+    off()
+    expect(stale).toBe(0)
+    expect(seen.length).toBeGreaterThan(0)
+    // Batches are notified once each, so never more often than there were writes.
+    expect(seen.length).toBeLessThanOrEqual(20)
+    expect(r.getSnapshot()).toBe(prev)
+    expect(r.getSnapshot()).toMatchObject({ value: r.read(), online: true, role: 'follower' })
+    expect(r.getSnapshot().leader).toBe(w.getSnapshot().leader)
+  })
+
   it('a writer reads its own writes', async () => {
     const w = scope.writer<string>(n0, freshStore())
     await allOnline(w)
