@@ -48,11 +48,13 @@ describe('server rendering', () => {
     const cell = fakeCell<number>()
     cell.group.value = 5
     const html = renderToString(
-      <NetworkProvider network={net}>
-        <Suspense fallback="loading">
-          <Cells cell={cell} />
-        </Suspense>
-      </NetworkProvider>,
+      <StrictMode>
+        <NetworkProvider network={net}>
+          <Suspense fallback="loading">
+            <Cells cell={cell} />
+          </Suspense>
+        </NetworkProvider>
+      </StrictMode>,
     )
     // Rendered content, not the Suspense fallback: nothing suspends on the server.
     expect(html).toBe('<!--$--><p>connecting|false|0|connecting|0|v=none|connecting</p><!--/$-->')
