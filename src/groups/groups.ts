@@ -5,7 +5,9 @@ import type { Channel, NetworkService, NetworkServices } from '../network/types.
 import { GROUPS_PROTOCOL } from './bond/bonds.js'
 import { BondFailure, Inbox } from './bond/inbox.js'
 import { parseHandshakeFrame } from './bond/messages.js'
+import { DEFAULT_CONSENSUS, DEFAULT_SYNC } from './config.js'
 import { GroupMember } from './group.js'
+import { deriveGroupId } from './group-id.js'
 import { Timers } from './timers.js'
 import type { Group, JoinOptions } from './types.js'
 
@@ -35,12 +37,17 @@ export class Groups implements NetworkService {
    */
   join<C, Q = never, R = never, I = unknown>(options: JoinOptions<C, Q, R, I>): Group<C, Q, R> {
     if (this.#stopped || this.#net.stopped) throw new ClosedError('network')
-    const member = new GroupMember<C, Q, R, I>(this.#net, options, (m) => {
-      if (this.#members.get(m.id.toString()) === (m as unknown)) this.#members.delete(m.id.toString())
-    })
-    const key = member.id.toString()
+    const key = deriveGroupId(
+      options.key,
+      { ...DEFAULT_CONSENSUS, ...options.consensus },
+      options.stateMachine.signature(),
+      { ...DEFAULT_SYNC, ...options.sync },
+    ).toString()
     const existing = this.#members.get(key)
     if (existing && !existing.closed) return existing as unknown as Group<C, Q, R>
+    const member = new GroupMember<C, Q, R, I>(this.#net, options, (m) => {
+      if (this.#members.get(key) === (m as unknown)) this.#members.delete(key)
+    })
     this.#members.set(key, member as unknown as GroupMember<never, never, never, never>)
     if (!this.#handling) {
       this.#handling = true

@@ -142,6 +142,28 @@ describe('the group driver (virtual time)', () => {
     await expect(group.executeMany([])).rejects.toMatchObject({ kind: 'encoding' })
   })
 
+  it('in strict mode a member short of minVoters never leads and writes fail offline', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const consensus = { minVoters: 5 } // elections and commits need 3 granted votes
+    const a = join(hub.node('peer-a'), clock, { consensus }).group
+    const b = join(hub.node('peer-b'), clock, { consensus }).group
+    const write = a.execute({ k: 'x', by: 1 }, { timeout: 8_000 }).catch((e: { kind: string }) => e.kind)
+    await advance(clock, 9_000, 50)
+    expect(await write).toBe('offline')
+    expect([a, b].some((g) => g.isLeader())).toBe(false)
+    const c = join(hub.node('peer-c'), clock, { consensus }).group
+    await advanceUntil(clock, 'a leader with three voters', () => [a, b, c].every((g) => g.getSnapshot().online))
+  })
+
+  it('joining a group twice on one network returns the same member', () => {
+    const clock = new ManualClock()
+    const net = new FakeHub().node('peer-a')
+    const first = join(net, clock).group
+    expect(join(net, clock).group).toBe(first)
+    expect(join(net, clock, { consensus: { heartbeatInterval: 400 } }).group).not.toBe(first)
+  })
+
   it('different consensus or sync settings give different group ids', () => {
     const sig = new Counter().signature()
     const sync = { fetchBatchSize: 2000, snapshotTtl: 10_000, snapshotRequestTimeout: 15_000, fetchTimeout: 5_000 }
