@@ -9,6 +9,7 @@ import { type ReactNode, Suspense, useEffect, useState } from 'react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CellError } from '../../src/core/errors.js'
 import {
+  type CellDefLike,
   type CellState,
   type CellWriterState,
   cellHandleStats,
@@ -278,30 +279,37 @@ describe('shared handles', () => {
   })
 })
 
+/** Mounts one component holding `useCellWriter(cell)` under `net`'s provider; `onRender` sees every render's state. */
+function mountWriter<T>(
+  net: ReturnType<typeof fakeNetwork>,
+  cell: CellDefLike<T>,
+  onRender: (w: CellWriterState<T>) => void = () => {},
+): () => CellWriterState<T> {
+  let latest: CellWriterState<T> | undefined
+  function W() {
+    latest = useCellWriter(cell)
+    onRender(latest)
+    return null
+  }
+  render(
+    <Providing net={net}>
+      <W />
+    </Providing>,
+  )
+  return () => latest as CellWriterState<T>
+}
+
 describe('writes', () => {
   it('pending and pendingValue show a write in flight; the value follows the commit', async () => {
     const net = fakeNetwork()
     const cell = fakeCell<string>()
-    let w: CellWriterState<string> | undefined
     const log: string[] = []
-    function W() {
-      w = useCellWriter(cell)
-      log.push(`${w.pending}/${w.pendingValue ?? '-'}/${w.value ?? '-'}`)
-      return null
-    }
-    render(
-      <Providing net={net}>
-        <W />
-      </Providing>,
-    )
-    let version: number | undefined
-    await act(async () => {
-      version = await w?.write('hello')
-    })
+    const w = mountWriter(net, cell, (s) => log.push(`${s.pending}/${s.pendingValue ?? '-'}/${s.value ?? '-'}`))
+    const version = await act(() => w().write('hello'))
     expect(version).toBe(1)
-    expect(w?.pending).toBe(0)
-    expect(w?.pendingValue).toBeUndefined()
-    expect(w?.value).toBe('hello')
+    expect(w().pending).toBe(0)
+    expect(w().pendingValue).toBeUndefined()
+    expect(w().value).toBe('hello')
     expect(log).toContain('1/hello/-')
   })
 
@@ -309,62 +317,33 @@ describe('writes', () => {
     const net = fakeNetwork()
     const cell = fakeCell<number>()
     cell.group.online = false
-    let w: CellWriterState<number> | undefined
-    function W() {
-      w = useCellWriter(cell)
-      void w.error
-      return null
-    }
-    render(
-      <Providing net={net}>
-        <W />
-      </Providing>,
+    const w = mountWriter(net, cell, (s) => void s.error)
+    const caught = await act(() =>
+      w()
+        .write(1)
+        .catch((e: unknown) => e),
     )
-    let caught: unknown
-    await act(async () => {
-      caught = await w?.write(1).catch((e: unknown) => e)
-    })
     expect(caught).toBeInstanceOf(CellError)
     expect((caught as CellError<number>).kind).toBe('offline')
     expect((caught as CellError<number>).value).toBe(1)
-    expect(w?.error).toBe(caught)
+    expect(w().error).toBe(caught)
     act(() => cell.group.setOnline(true))
-    await act(async () => {
-      await w?.write(2)
-    })
-    expect(w?.error).toBeUndefined()
+    await act(() => w().write(2))
+    expect(w().error).toBeUndefined()
   })
 
   it('update retries a lost compare-exchange and applies fn once per win', async () => {
     const netA = fakeNetwork()
     const netB = fakeNetwork()
     const cell = fakeCell<number>()
-    let a: CellWriterState<number> | undefined
-    let b: CellWriterState<number> | undefined
-    function A() {
-      a = useCellWriter(cell)
-      return null
-    }
-    function B() {
-      b = useCellWriter(cell)
-      return null
-    }
-    render(
-      <>
-        <Providing net={netA}>
-          <A />
-        </Providing>
-        <Providing net={netB}>
-          <B />
-        </Providing>
-      </>,
+    const a = mountWriter(netA, cell)
+    const b = mountWriter(netB, cell)
+    await act(() =>
+      Promise.all([
+        ...Array.from({ length: 3 }, () => a().update((n) => (n ?? 0) + 1)),
+        ...Array.from({ length: 3 }, () => b().update((n) => (n ?? 0) + 1)),
+      ]),
     )
-    await act(async () => {
-      await Promise.all([
-        ...Array.from({ length: 3 }, () => a?.update((n) => (n ?? 0) + 1)),
-        ...Array.from({ length: 3 }, () => b?.update((n) => (n ?? 0) + 1)),
-      ])
-    })
     expect(cell.group.value).toBe(6)
   })
 
@@ -378,20 +357,12 @@ describe('writes', () => {
       cell.group.remoteWrite((cell.group.value ?? 0) + 100)
       return commit(apply, sent)
     }
-    let w: CellWriterState<number> | undefined
-    function W() {
-      w = useCellWriter(cell)
-      return null
-    }
-    render(
-      <Providing net={net}>
-        <W />
-      </Providing>,
+    const w = mountWriter(net, cell)
+    const caught = await act(() =>
+      w()
+        .update((n) => (n ?? 0) + 1, { attempts: 3 })
+        .catch((e: unknown) => e),
     )
-    let caught: unknown
-    await act(async () => {
-      caught = await w?.update((n) => (n ?? 0) + 1, { attempts: 3 }).catch((e: unknown) => e)
-    })
     expect(caught).toBeInstanceOf(CellError)
     expect((caught as Error).message).toMatch(/lost the compare-exchange to another writer 3 time/)
     expect(cell.group.value).toBe(300)
@@ -400,18 +371,9 @@ describe('writes', () => {
   it('writes on a closed cell reject with network-down', async () => {
     const net = fakeNetwork()
     const cell = fakeCell<number>()
-    let w: CellWriterState<number> | undefined
-    function W() {
-      w = useCellWriter(cell)
-      return null
-    }
-    render(
-      <Providing net={net}>
-        <W />
-      </Providing>,
-    )
+    const w = mountWriter(net, cell)
     await act(() => net.stop())
-    await expect(w?.write(1)).rejects.toMatchObject({ kind: 'network-down' })
+    await expect(w().write(1)).rejects.toMatchObject({ kind: 'network-down' })
   })
 })
 

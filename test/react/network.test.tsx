@@ -70,6 +70,32 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number
 }
 
+/** Where a test component hands its latest state to the test. */
+interface Slot<S> {
+  current?: S
+}
+
+/** A writer that shows whether its cell is online (test id `id`) and hands its state to the test. */
+function OnlineWriter<T>({
+  cell,
+  into,
+  id = 'online',
+}: {
+  cell: CellDef<T>
+  into: Slot<CellWriterState<T>>
+  id?: string
+}) {
+  const w = useCellWriter(cell)
+  into.current = w
+  return <span data-testid={id}>{String(w.online)}</span>
+}
+
+/** Waits until the `OnlineWriter` with test id `id` is online; returns its state. */
+async function onlineWriter<T>(into: Slot<CellWriterState<T>>, id = 'online'): Promise<CellWriterState<T>> {
+  await waitFor(() => expect(screen.getByTestId(id).textContent).toBe('true'), WAIT)
+  return into.current as CellWriterState<T>
+}
+
 describe('two providers on the memory transport', () => {
   it("a writer's click on one peer re-renders a reader on the other (and measures the latency)", async () => {
     const cell = freshCell<number>()
@@ -134,18 +160,14 @@ describe('two providers on the memory transport', () => {
   it('renders 0 times for writes that leave the selected slice unchanged', async () => {
     const cell = freshCell<{ title: string; clicks: number }>()
     const commits = new Commits()
-    let writer: CellWriterState<{ title: string; clicks: number }> | undefined
-    function Writer() {
-      writer = useCellWriter(cell)
-      return <span data-testid="online">{String(writer.online)}</span>
-    }
+    const writer: Slot<CellWriterState<{ title: string; clicks: number }>> = {}
     function Title() {
       const title = useCellValue(cell, (v) => v?.title)
       return <h1 data-testid="title">{title}</h1>
     }
     render(
       <TwoPeers
-        left={<Writer />}
+        left={<OnlineWriter cell={cell} into={writer} />}
         right={
           <Counted id="title" commits={commits}>
             <Title />
@@ -153,8 +175,7 @@ describe('two providers on the memory transport', () => {
         }
       />,
     )
-    await waitFor(() => expect(screen.getByTestId('online').textContent).toBe('true'), WAIT)
-    const w = writer as CellWriterState<{ title: string; clicks: number }>
+    const w = await onlineWriter(writer)
     await act(() => w.write({ title: 'hello', clicks: 0 }))
     await waitFor(() => expect(screen.getByTestId('title').textContent).toBe('hello'), WAIT)
     // A plain handle on B (it shares B's replica with the hook) tells when B applied a version.
@@ -181,25 +202,21 @@ describe('two providers on the memory transport', () => {
     const off = b.onTelemetry((e) => {
       if (e.type === 'group.joined' || e.type === 'group.left') events.push(e)
     })
-    let writer: CellWriterState<number> | undefined
-    function Writer() {
-      writer = useCellWriter(cell)
-      return <span data-testid="online">{String(writer.online)}</span>
-    }
+    const writer: Slot<CellWriterState<number>> = {}
     function R({ i }: { i: number }) {
       return <i data-testid={`r${i}`}>{useCellReader(cell).value ?? '-'}</i>
     }
     const view = render(
       <TwoPeers
-        left={<Writer />}
+        left={<OnlineWriter cell={cell} into={writer} />}
         right={Array.from({ length: 200 }, (_, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list
           <R key={i} i={i} />
         ))}
       />,
     )
-    await waitFor(() => expect(screen.getByTestId('online').textContent).toBe('true'), WAIT)
-    await act(() => (writer as CellWriterState<number>).write(42))
+    const w = await onlineWriter(writer)
+    await act(() => w.write(42))
     await waitFor(() => expect(screen.getByTestId('r199').textContent).toBe('42'), WAIT)
     const joined = events.filter((e) => e.type === 'group.joined' && e.store === store)
     expect(joined).toHaveLength(1)
@@ -216,17 +233,16 @@ describe('two providers on the memory transport', () => {
 
   it('update() from writers on both peers applies every increment exactly once', async () => {
     const cell = freshCell<number>()
-    const writers: CellWriterState<number>[] = []
-    function Writer({ i }: { i: number }) {
-      const w = useCellWriter(cell)
-      writers[i] = w
-      return <span data-testid={`online${i}`}>{String(w.online)}</span>
-    }
-    render(<TwoPeers left={<Writer i={0} />} right={<Writer i={1} />} />)
-    await waitFor(() => expect(screen.getByTestId('online0').textContent).toBe('true'), WAIT)
-    await waitFor(() => expect(screen.getByTestId('online1').textContent).toBe('true'), WAIT)
+    const writers: [Slot<CellWriterState<number>>, Slot<CellWriterState<number>>] = [{}, {}]
+    render(
+      <TwoPeers
+        left={<OnlineWriter cell={cell} into={writers[0]} id="online0" />}
+        right={<OnlineWriter cell={cell} into={writers[1]} id="online1" />}
+      />,
+    )
+    const w0 = await onlineWriter(writers[0], 'online0')
+    const w1 = await onlineWriter(writers[1], 'online1')
     const perPeer = 10
-    const [w0, w1] = writers as [CellWriterState<number>, CellWriterState<number>]
     const started = performance.now()
     const versions = await act(() =>
       Promise.all(
@@ -248,22 +264,18 @@ describe('two providers on the memory transport', () => {
 
   it('Suspense: a reader on the other peer suspends until its cell is online and caught up', async () => {
     const cell = freshCell<string>()
-    let writer: CellWriterState<string> | undefined
-    function Writer() {
-      writer = useCellWriter(cell)
-      return <span data-testid="online">{String(writer.online)}</span>
-    }
+    const writer: Slot<CellWriterState<string>> = {}
     function Loaded() {
       const { value, status } = useSuspenseCell(cell)
       return <p data-testid="loaded">{`${status}:${value ?? 'empty'}`}</p>
     }
     // The writer commits first; the reader mounts later and must catch up before it shows.
-    const view = render(<TwoPeers left={<Writer />} right={null} />)
-    await waitFor(() => expect(screen.getByTestId('online').textContent).toBe('true'), WAIT)
-    await act(() => (writer as CellWriterState<string>).write('from A'))
+    const view = render(<TwoPeers left={<OnlineWriter cell={cell} into={writer} />} right={null} />)
+    const w = await onlineWriter(writer)
+    await act(() => w.write('from A'))
     view.rerender(
       <TwoPeers
-        left={<Writer />}
+        left={<OnlineWriter cell={cell} into={writer} />}
         right={
           <Suspense fallback={<p data-testid="fallback">loading</p>}>
             <Loaded />
@@ -279,26 +291,22 @@ describe('two providers on the memory transport', () => {
     const name = `react-own-${UniqueId.random().short()}`
     const address = `/memory/${name}-a`
     const cell = freshCell<string>()
-    let writer: CellWriterState<string> | undefined
-    function Writer() {
-      writer = useCellWriter(cell)
-      return <span data-testid="own-online">{String(writer.online)}</span>
-    }
+    const writer: Slot<CellWriterState<string>> = {}
     function Reader() {
       return <span data-testid="own-read">{useCellReader(cell).value ?? '-'}</span>
     }
     const view = render(
       <Strict>
         <NetworkProvider options={{ network: name, transport: 'memory', listen: [address] }} fallback={null}>
-          <Writer />
+          <OnlineWriter cell={cell} into={writer} />
         </NetworkProvider>
         <NetworkProvider options={{ network: name, transport: 'memory', bootstrap: [address] }} fallback={null}>
           <Reader />
         </NetworkProvider>
       </Strict>,
     )
-    await waitFor(() => expect(screen.getByTestId('own-online').textContent).toBe('true'), WAIT)
-    await act(() => (writer as CellWriterState<string>).write('owned'))
+    const w = await onlineWriter(writer)
+    await act(() => w.write('owned'))
     await waitFor(() => expect(screen.getByTestId('own-read').textContent).toBe('owned'), WAIT)
     view.unmount()
   })
