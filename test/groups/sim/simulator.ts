@@ -1,6 +1,7 @@
 import type { LeadershipPreference, Message, NodeId, RaftConfig } from '../../../src/groups/raft/index.js'
 import { describe } from '../../../src/groups/raft/index.js'
 import { Workload } from './clients.js'
+import { type PartitionKind, partition, partitionKinds } from './faults.js'
 import { Invariants, Violation } from './invariants.js'
 import { checkLinearizable } from './linearizability.js'
 import { Network } from './network.js'
@@ -256,61 +257,23 @@ class Simulation {
   #fault(): void {
     const random = this.#random
     const scenario = this.#scenario
-    const ids = [...this.#nodes.keys()]
     const kinds: string[] = []
-    if (scenario.partitions) kinds.push('minority', 'majority', 'leader', 'bridge', 'oneway', 'heal', 'heal')
+    if (scenario.partitions) kinds.push(...partitionKinds)
     if (scenario.crashes) kinds.push('crash', 'restart', 'restart')
     if (kinds.length === 0) return
     this.#faults++
     const kind = random.pick(kinds)
     this.#trace?.(`${this.#tick} fault ${kind}`)
-    const shuffled = random.shuffle([...ids])
-    const split = (k: number) => {
-      this.#network.healLinks()
-      const side = new Set(shuffled.slice(0, k))
-      for (const a of ids) for (const b of ids) if (side.has(a) !== side.has(b)) this.#network.cut(a, b)
-    }
-    switch (kind) {
-      case 'minority':
-        split(random.int(1, Math.floor((ids.length - 1) / 2)))
-        break
-      case 'majority':
-        split(Math.floor(ids.length / 2) + 1)
-        break
-      case 'leader': {
-        const leader = [...this.#nodes.values()].find((n) => n.up && n.raft.status().role === 'leader')
-        if (leader) {
-          shuffled.splice(shuffled.indexOf(leader.id), 1)
-          shuffled.unshift(leader.id)
-        }
-        split(1)
-        break
-      }
-      case 'bridge': {
-        // Two sides that only the bridge member can reach both of.
-        this.#network.healLinks()
-        const [bridge, ...rest] = shuffled
-        const left = new Set(rest.slice(0, Math.floor(rest.length / 2)))
-        for (const a of rest)
-          for (const b of rest) if (a !== bridge && left.has(a) !== left.has(b)) this.#network.cut(a, b)
-        break
-      }
-      case 'oneway':
-        for (let i = 0; i < random.int(1, ids.length); i++) this.#network.cut(random.pick(ids), random.pick(ids))
-        break
-      case 'heal':
-        this.#network.healLinks()
-        break
-      case 'crash': {
-        const up = [...this.#nodes.values()].filter((n) => n.up)
-        if (up.length > 1) this.#crash(random.pick(up))
-        break
-      }
-      case 'restart': {
-        const down = [...this.#nodes.values()].filter((n) => !n.up)
-        if (down.length > 0) this.#restart(random.pick(down), !(scenario.amnesia && random.chance(0.3)))
-        break
-      }
+    const nodes = [...this.#nodes.values()]
+    if (kind === 'crash') {
+      const up = nodes.filter((n) => n.up)
+      if (up.length > 1) this.#crash(random.pick(up))
+    } else if (kind === 'restart') {
+      const down = nodes.filter((n) => !n.up)
+      if (down.length > 0) this.#restart(random.pick(down), !(scenario.amnesia && random.chance(0.3)))
+    } else {
+      const leader = nodes.find((n) => n.up && n.raft.status().role === 'leader')?.id
+      partition(kind as PartitionKind, random, this.#network, [...this.#nodes.keys()], leader)
     }
     this.#refreshViews()
   }
