@@ -10,6 +10,17 @@ const config: StorybookConfig = {
   framework: { name: '@storybook/react-vite', options: {} },
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
   typescript: { reactDocgen: false },
+  // The stories run live networks that touch the DOM many times a second; the DOM-watching
+  // toolbar addons (measure, outline, highlight …) would add their own cost to every change.
+  features: {
+    actions: false,
+    backgrounds: false,
+    highlight: false,
+    interactions: false,
+    measure: false,
+    outline: false,
+    viewport: false,
+  },
   async viteFinal(config) {
     return {
       ...config,

@@ -11,7 +11,7 @@
  * | `useDevtoolsStore()`  | the zustand store behind them, for your own views                 |
  *
  * The store is fed by `network.onTelemetry` only while a devtools component is mounted,
- * folds events in at most every 100 ms, and keeps bounded history, so a mounted panel
+ * folds events in at most every 250 ms, and keeps bounded history, so a mounted panel
  * costs little and an unmounted one nothing.
  *
  * ```tsx

@@ -1,7 +1,7 @@
 /**
  * The devtools store: a vanilla zustand store (no React) fed by `network.onTelemetry`.
  *
- * Events are queued and folded in at most once per `flushInterval` (default 100 ms), so a
+ * Events are queued and folded in at most once per `flushInterval` (default 250 ms), so a
  * busy app (hundreds of commits a second) costs one state update and one render pass per
  * interval, not one per event. A store listens to a network only while something is
  * attached (`attach` is ref-counted: mounted components attach, unmounting detaches), and
@@ -37,7 +37,7 @@ export interface FlushScheduler {
 }
 
 export interface DevtoolsStoreOptions extends Partial<HistoryLimits> {
-  /** Longest delay between an event and its appearance in the state, ms (default 100). 0 = synchronous. */
+  /** Longest delay between an event and its appearance in the state, ms (default 250). 0 = synchronous. */
   flushInterval?: number
   scheduler?: FlushScheduler
 }
@@ -53,8 +53,8 @@ export interface DevtoolsStore extends StoreApi<DevtoolsState> {
   sources(): TelemetrySource[]
   /** Drops all state and queued events (attachments stay). */
   reset(): void
-  /** Counters for tests and the cost measurement. */
-  stats(): { ingested: number; flushes: number; queued: number }
+  /** Counters for tests and the cost measurement (`flushMs`: time spent folding events and notifying subscribers, which includes synchronous re-renders). */
+  stats(): { ingested: number; flushes: number; queued: number; flushMs: number }
   readonly limits: Readonly<HistoryLimits>
 }
 
@@ -64,7 +64,7 @@ const defaultScheduler: FlushScheduler = {
 }
 
 export function createDevtoolsStore(options: DevtoolsStoreOptions = {}): DevtoolsStore {
-  const { flushInterval = 100, scheduler = defaultScheduler, ...limitOverrides } = options
+  const { flushInterval = 250, scheduler = defaultScheduler, ...limitOverrides } = options
   const limits: HistoryLimits = { ...DEFAULT_LIMITS }
   for (const [k, v] of Object.entries(limitOverrides)) {
     if (typeof v === 'number') limits[k as keyof HistoryLimits] = v
@@ -77,6 +77,7 @@ export function createDevtoolsStore(options: DevtoolsStoreOptions = {}): Devtool
   let seq = 0
   let ingested = 0
   let flushes = 0
+  let flushMs = 0
   const getNode = (peer: PeerId) => api.getState().nodes[peer] ?? queue.find((e) => e.peer === peer)
   const attachments = new Map<TelemetrySource, { count: number; off: () => void }>()
 
@@ -88,10 +89,12 @@ export function createDevtoolsStore(options: DevtoolsStoreOptions = {}): Devtool
     if (queue.length === 0) return
     const batch = queue
     queue = []
+    const t0 = performance.now()
     const next = reduceBatch(api.getState(), batch, limits, seq)
     seq = next.seq
     flushes += 1
     api.setState(next.state, true)
+    flushMs += performance.now() - t0
   }
 
   const ingest = (event: TelemetryEvent): void => {
@@ -143,7 +146,7 @@ export function createDevtoolsStore(options: DevtoolsStoreOptions = {}): Devtool
       timer = undefined
       api.setState(EMPTY_STATE, true)
     },
-    stats: () => ({ ingested, flushes, queued: queue.length }),
+    stats: () => ({ ingested, flushes, queued: queue.length, flushMs }),
     limits,
   }
 }

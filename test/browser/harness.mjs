@@ -104,7 +104,8 @@ export async function openStory(context, base, id, args = {}) {
     if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`)
   })
   const argString = Object.entries(args)
-    .map(([k, v]) => `${k}:${v}`)
+    // Storybook's URL arg syntax: booleans are `!true` / `!false`.
+    .map(([k, v]) => `${k}:${typeof v === 'boolean' ? `!${v}` : v}`)
     .join(';')
   const url = `${base}/iframe.html?id=${id}&viewMode=story${argString ? `&args=${encodeURIComponent(argString)}` : ''}`
   await page.goto(url, { waitUntil: 'load', timeout: 20_000 })
@@ -134,4 +135,57 @@ export async function screenshot(page, name) {
   const path = join(SCREENSHOTS, `${name}.png`)
   await page.screenshot({ path, fullPage: true })
   return path
+}
+
+/**
+ * Polls `check` (run in Node; it may call `page.evaluate`) until it returns a truthy
+ * value, at most `ms`; on timeout throws `what` with the last value and the page errors.
+ */
+export async function until(page, what, check, ms = 15_000) {
+  const end = Date.now() + ms
+  let last
+  while (Date.now() < end) {
+    try {
+      last = await check()
+      if (last) return last
+    } catch (e) {
+      last = `check failed: ${e.message}`
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(
+    `timed out after ${ms} ms waiting for ${what} (last: ${JSON.stringify(last)}; page errors: ${JSON.stringify(page.errors?.slice(-5) ?? [])})`,
+  )
+}
+
+/** Every cell card of a story: role, peer, version, value, status. */
+export function readCards(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid=cell-card]')].map((c) => ({
+      role: c.dataset.role,
+      peer: c.dataset.peer,
+      version: Number(c.dataset.version),
+      value: c.dataset.value,
+      status: c.querySelector('[data-testid=cell-status]')?.textContent,
+    })),
+  )
+}
+
+/** The devtools group-table rows: group, peer, role, version. */
+export function readRows(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid=mosaik-group-row]')].map((r) => ({
+      group: r.dataset.group,
+      peer: r.dataset.peer,
+      role: r.dataset.role,
+      version: Number(r.dataset.version),
+    })),
+  )
+}
+
+/** The leader named by the first devtools LeaderBadge, or undefined. */
+export function readLeader(page) {
+  return page.evaluate(
+    () => document.querySelector('[data-testid=mosaik-leader-badge]')?.getAttribute('data-leader') || undefined,
+  )
 }

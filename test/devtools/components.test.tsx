@@ -135,3 +135,47 @@ describe('production builds', () => {
     expect(screen.getByTestId('mosaik-devtools-panel')).toBeTruthy()
   })
 })
+
+describe('cost under load', () => {
+  afterEach(() => vi.useRealTimers())
+
+  it('renders each view at most 4 times a second, however fast replicas commit', () => {
+    vi.useFakeTimers()
+    const cluster = new SyntheticCluster({ writers: 3, readers: 2, now: () => performance.now() })
+    const store = createDevtoolsStore() // default flush interval (250 ms), on the faked timers
+    const renders: Record<string, number> = {}
+    const count = (id: string) => {
+      renders[id] = (renders[id] ?? 0) + 1
+    }
+    render(
+      <StrictMode>
+        {(['table', 'timeline', 'mesh', 'badge'] as const).map((id) => (
+          <Profiler key={id} id={id} onRender={() => count(id)}>
+            {id === 'table' && <GroupTable store={store} networks={cluster.nodes} />}
+            {id === 'timeline' && <VersionTimeline storeId="synthetic.cell" store={store} />}
+            {id === 'mesh' && <PeerMesh storeId="synthetic.cell" store={store} />}
+            {id === 'badge' && <LeaderBadge storeId="synthetic.cell" store={store} />}
+          </Profiler>
+        ))}
+      </StrictMode>,
+    )
+    act(() => {
+      cluster.start()
+      vi.advanceTimersByTime(300)
+    })
+    const before = { ...renders }
+    // 10 s at 50 writes/s, each seen by 5 replicas: 2,500 telemetry events.
+    for (let i = 0; i < 500; i++) {
+      act(() => {
+        cluster.write()
+        vi.advanceTimersByTime(20)
+      })
+    }
+    const during = (id: string) => (renders[id] ?? 0) - (before[id] ?? 0)
+    expect(during('table')).toBeLessThanOrEqual(41)
+    expect(during('timeline')).toBeLessThanOrEqual(41)
+    expect(during('table')).toBeGreaterThan(10) // it did follow the writes
+    expect(during('mesh')).toBe(0) // commits do not move the mesh
+    expect(during('badge')).toBe(0) // nor the leader
+  })
+})

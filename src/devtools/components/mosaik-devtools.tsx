@@ -87,7 +87,15 @@ function Panel({ dock, setDock, close }: { dock: DockSide; setDock: (d: DockSide
       data-testid="mosaik-devtools-panel"
       data-dock={dock}
       aria-label="mosaik devtools"
-      style={{ ...font, position: 'fixed', zIndex: 99999, background: colors.panel, overflow: 'auto', ...place }}
+      style={{
+        ...font,
+        position: 'fixed',
+        zIndex: 99999,
+        background: colors.panel,
+        overflow: 'auto',
+        contain: 'strict',
+        ...place,
+      }}
     >
       <header
         style={{

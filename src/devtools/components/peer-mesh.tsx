@@ -1,7 +1,19 @@
 import type { ReactNode } from 'react'
 import type { PeerId } from '../../core/id.js'
 import { useDevtoolsStore, withDevtoolsSource } from '../context.js'
-import { type GroupRef, leaderOf, selectGroup } from '../selectors.js'
+import { type GroupRef, leaderOf, selectGroup, shallowEqual } from '../selectors.js'
+import type { DevtoolsState, MeshEdge } from '../state.js'
+
+/** What the drawing needs; unchanged by commits, so the mesh does not re-render on writes. */
+function meshView(s: DevtoolsState, ref: GroupRef): [Readonly<Record<string, MeshEdge>> | undefined, string, string] {
+  const group = selectGroup(s, ref)
+  const members = Object.values(group?.replicas ?? {})
+    .map((r) => `${r.peer}:${r.role}:${r.preference}`)
+    .sort()
+    .join(',')
+  return [group?.mesh, members, leaderOf(group).leader ?? '']
+}
+
 import { box, colors, peerColor, roleColor, shortPeer } from './theme.js'
 
 export interface PeerMeshProps extends GroupRef {
@@ -10,11 +22,17 @@ export interface PeerMeshProps extends GroupRef {
 }
 
 function PeerMeshView({ storeId, groupId, size = 240 }: PeerMeshProps): ReactNode {
-  const group = useDevtoolsStore((s) => selectGroup(s, { storeId, groupId }))
-  const { leader } = leaderOf(group)
+  const [mesh, members, leaderId] = useDevtoolsStore((s) => meshView(s, { storeId, groupId }), shallowEqual)
+  const leader = leaderId || undefined
+  const replicas = new Map(
+    (members ? members.split(',') : []).map((m) => {
+      const [peer, role, preference] = m.split(':') as [PeerId, string, string]
+      return [peer, { role, preference }] as const
+    }),
+  )
   // Members: replicas reporting here, plus peers only known from others' bonds.
-  const peers = new Set<PeerId>(Object.keys(group?.replicas ?? {}))
-  for (const e of Object.values(group?.mesh ?? {})) {
+  const peers = new Set<PeerId>(replicas.keys())
+  for (const e of Object.values(mesh ?? {})) {
     peers.add(e.a)
     peers.add(e.b)
   }
@@ -27,7 +45,7 @@ function PeerMeshView({ storeId, groupId, size = 240 }: PeerMeshProps): ReactNod
       return [p, { x: c + radius * Math.cos(a), y: c + radius * Math.sin(a) }] as const
     }),
   )
-  const edges = Object.entries(group?.mesh ?? {})
+  const edges = Object.entries(mesh ?? {})
   return (
     <div style={{ ...box, display: 'inline-block' }} data-testid="mosaik-peer-mesh" data-leader={leader ?? ''}>
       <svg width={size} height={size} role="img" aria-label="bond mesh">
@@ -51,7 +69,7 @@ function PeerMeshView({ storeId, groupId, size = 240 }: PeerMeshProps): ReactNod
         })}
         {order.map((p) => {
           const { x, y } = pos.get(p)!
-          const r = group?.replicas[p]
+          const r = replicas.get(p)
           const observer = r?.preference === 'observer'
           const fill = r ? roleColor(r.role, observer) : colors.observer
           const isLeader = p === leader

@@ -29,6 +29,8 @@ export const box: CSSProperties = {
   border: `1px solid ${colors.border}`,
   borderRadius: 6,
   padding: 8,
+  // Updates inside a view never re-lay out the app around it.
+  contain: 'content',
 }
 
 export const cell: CSSProperties = { padding: '2px 8px', borderBottom: `1px solid ${colors.border}`, textAlign: 'left' }

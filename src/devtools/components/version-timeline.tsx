@@ -21,7 +21,12 @@ function VersionTimelineView({
 }: VersionTimelineProps): ReactNode {
   const [group, now] = useDevtoolsStore((s) => [selectGroup(s, { storeId, groupId }), s.now] as const, shallowEqual)
   const replicas = sortedReplicas(group)
-  const from = now - windowMs
+  // Until `windowMs` of history exists, span what there is (at least 5 s).
+  let first = now
+  for (const r of replicas) if (r.commits[0] && r.commits[0].at < first) first = r.commits[0].at
+  for (const l of group?.leaders ?? []) if (l.at < first) first = l.at
+  const span = Math.min(windowMs, Math.max(5000, now - first))
+  const from = now - span
   let lo = Number.POSITIVE_INFINITY
   let hi = 0
   for (const r of replicas) {
@@ -37,7 +42,7 @@ function VersionTimelineView({
   if (hi <= lo) hi = lo + 1
   const w = width - PAD.left - PAD.right
   const h = height - PAD.top - PAD.bottom
-  const x = (at: number) => PAD.left + (Math.max(at, from) - from) * (w / windowMs)
+  const x = (at: number) => PAD.left + (Math.max(at, from) - from) * (w / span)
   const y = (v: number) => PAD.top + h - ((v - lo) / (hi - lo)) * h
 
   const lines = replicas.map((r) => {
@@ -82,7 +87,7 @@ function VersionTimelineView({
           {lo}
         </text>
         <text x={PAD.left} y={height - 4} fill={colors.muted} fontSize={10}>
-          -{Math.round(windowMs / 1000)}s
+          -{Math.round(span / 1000)}s
         </text>
         <text x={width - PAD.right - 20} y={height - 4} fill={colors.muted} fontSize={10}>
           now
