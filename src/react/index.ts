@@ -17,8 +17,9 @@
  *   and role; it closes a grace period (provider prop `gracePeriod`, default 1 s) after the
  *   last of them unmounts, so StrictMode and fast remounts do not rejoin the group.
  * - Rendering: the state objects record which fields a component reads (as TanStack Query's
- *   tracked results do) and re-render it only when one of those changed; they keep their
- *   identity otherwise. Functions keep their identity for the component's lifetime.
+ *   tracked results do) and re-render it only when one of those changed; each render shows
+ *   the latest state, and the object keeps its identity while the state did not change.
+ *   Functions keep their identity for the component's lifetime.
  * - Errors: write functions return the handle's promise; handle its rejection (`CellError`).
  *   The last failed write also shows in `error` until the next success.
  * - Suspense: `useSuspenseCell` (or `{ suspense: true }`) suspends until the cell is first

@@ -8,8 +8,9 @@ import { READER_KEYS, useTrackedState } from './use-tracked-state.js'
  * handle (an observer member: it never votes or leads).
  *
  * Re-renders only when a field the component has read changed: a component that reads only
- * `value` ignores version, leader and status changes. The returned object keeps its identity
- * while nothing it read changed.
+ * `value` ignores version, leader and status changes. Every render shows the latest state,
+ * and a field first read in an event handler returns the live value. The returned object
+ * keeps its identity across renders while the cell's state did not change.
  *
  * With `{ suspense: true }` it suspends until the cell is first online and caught up (see
  * `useSuspenseCell`). Before the network is started and during server rendering it returns

@@ -1,13 +1,10 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { CellError } from '../core/errors.js'
 import type { Version } from '../core/id.js'
 import type { CellEntry } from './cell-entry.js'
 import type { CellInput, CellWriterState, UpdateOptions, UseCellOptions } from './types.js'
 import { suspendUntilOnline, useCellEntry } from './use-cell-entry.js'
-import { useTrackedState, WRITER_KEYS } from './use-tracked-state.js'
-
-// Layout effects do not run on the server; React 18 warns about them there.
-const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect
+import { useIsomorphicLayoutEffect, useTrackedState, WRITER_KEYS } from './use-tracked-state.js'
 
 type Actions<T> = Pick<CellWriterState<T>, 'write' | 'set' | 'compareExchange' | 'clear' | 'update'>
 

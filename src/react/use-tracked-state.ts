@@ -1,7 +1,6 @@
-import { useCallback, useMemo, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import type { CellEntry, CellEntryState } from './cell-entry.js'
 import { getConnecting, noSubscribe } from './use-cell-entry.js'
-import { useSelectedSnapshot } from './use-selected-snapshot.js'
 
 type StateKey = keyof CellEntryState<unknown>
 
@@ -10,13 +9,20 @@ export const READER_KEYS: readonly StateKey[] = ['value', 'version', 'online', '
 /** What `useCellWriter` exposes besides its functions. */
 export const WRITER_KEYS: readonly StateKey[] = [...READER_KEYS, 'pending', 'pendingValue']
 
-const identity = <V>(v: V): V => v
+// Layout effects do not run on the server; React 18 warns about them there.
+export const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect
 
 /**
  * The entry's state as an object whose fields record being read (TanStack Query's tracked
- * results): the component re-renders only when a field it has read changed. Reading a field
- * for the first time in a later render starts tracking it from then on. The object keeps its
- * identity while no tracked field changed; `extras` (functions) are copied on untracked.
+ * results): the component is told about a change only when a field it has read changed.
+ *
+ * - Every render shows the latest state; filtering happens in the subscription, so an
+ *   untracked change costs no render but is not hidden from the next one.
+ * - A field read for the first time (in a later render, or in an event handler holding an
+ *   older object) returns the live value and is tracked from then on: code like
+ *   `onClick={() => write(state.value + 1)}` never sees a value older than the store's.
+ * - The object keeps its identity across renders while the state did not change.
+ * - `extras` (functions) are copied on and not tracked.
  */
 export function useTrackedState<T, R>(
   entry: CellEntry<T> | undefined,
@@ -24,27 +30,39 @@ export function useTrackedState<T, R>(
   extras: object | undefined,
 ): R {
   const [tracked] = useState(() => new Set<StateKey>())
-  const isEqual = useCallback(
-    (a: CellEntryState<T>, b: CellEntryState<T>): boolean => {
-      // A closed entry is always news: the next render picks a fresh handle (or shows `closed`).
-      if (b.status === 'closed' && a.status !== 'closed') return false
-      for (const k of tracked) if (!Object.is(a[k], b[k])) return false
-      return true
+  const getState = entry?.getState ?? getConnecting
+  const shown = useRef<CellEntryState<T> | undefined>(undefined)
+  const subscribe = useCallback(
+    (listener: () => void): (() => void) => {
+      if (!entry) return noSubscribe()
+      return entry.subscribe(() => {
+        const before = shown.current
+        const next = entry.getState()
+        if (!before || changed(before, next, tracked)) listener()
+      })
     },
-    [tracked],
+    [entry, tracked],
   )
-  const state = useSelectedSnapshot<CellEntryState<T>, CellEntryState<T>>(
-    entry?.subscribe ?? noSubscribe,
-    entry?.getState ?? getConnecting,
-    getConnecting,
-    identity,
-    isEqual,
+  const state = useSyncExternalStore<CellEntryState<T>>(subscribe, getState, getConnecting)
+  useIsomorphicLayoutEffect(() => {
+    shown.current = state
+  })
+  return useMemo(
+    () => trackingView(state, getState, keys, tracked, extras) as R,
+    [state, getState, keys, tracked, extras],
   )
-  return useMemo(() => trackingView(state, keys, tracked, extras) as R, [state, keys, tracked, extras])
+}
+
+function changed<T>(a: CellEntryState<T>, b: CellEntryState<T>, tracked: ReadonlySet<StateKey>): boolean {
+  // A closed entry is always news: the next render picks a fresh handle (or shows `closed`).
+  if (b.status === 'closed' && a.status !== 'closed') return true
+  for (const k of tracked) if (!Object.is(a[k], b[k])) return true
+  return false
 }
 
 function trackingView<T>(
   state: CellEntryState<T>,
+  live: () => CellEntryState<T>,
   keys: readonly StateKey[],
   tracked: Set<StateKey>,
   extras: object | undefined,
@@ -54,8 +72,9 @@ function trackingView<T>(
     Object.defineProperty(view, key, {
       enumerable: true,
       get() {
+        if (tracked.has(key)) return state[key]
         tracked.add(key)
-        return state[key]
+        return live()[key]
       },
     })
   }

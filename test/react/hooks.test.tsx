@@ -143,6 +143,38 @@ describe('re-render discipline', () => {
     expect(screen.getByTestId('v').textContent).toBe('2')
   })
 
+  it('a field first read in an event handler is current, not the value of the last render', () => {
+    const net = fakeNetwork()
+    const cell = fakeCell<number>()
+    cell.group.value = 1
+    const commits = new Commits()
+    const sent: number[] = []
+    function Inc() {
+      const counter = useCellWriter(cell)
+      return (
+        <button type="button" data-testid="inc" onClick={() => sent.push((counter.value ?? 0) + 1)}>
+          +1
+        </button>
+      )
+    }
+    render(
+      <Providing net={net}>
+        <Counted id="inc" commits={commits}>
+          <Inc />
+        </Counted>
+      </Providing>,
+    )
+    commits.reset()
+    act(() => cell.group.remoteWrite(5))
+    expect(commits.get('inc')).toBe(0)
+    act(() => screen.getByTestId('inc').click())
+    act(() => cell.group.remoteWrite(7))
+    act(() => screen.getByTestId('inc').click())
+    expect(sent).toEqual([6, 8])
+    // Reading `value` in the handler tracked it: the second remote write re-rendered the button.
+    expect(commits.get('inc')).toBe(1)
+  })
+
   it('keeps function identity across renders and state identity while nothing visible changed', async () => {
     const net = fakeNetwork()
     const cell = fakeCell<number>()
