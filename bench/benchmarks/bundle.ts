@@ -16,7 +16,7 @@ const ROOT = new URL('../../', import.meta.url).pathname
 /** Package entry → source file. */
 export const ENTRIES: ReadonlyArray<{ name: string; file: string }> = [
   { name: 'mosaik-react', file: 'src/index.ts' },
-  { name: 'mosaik-react/core', file: 'src/core/index.ts' },
+  { name: 'mosaik-react/core', file: 'src/core.ts' },
   { name: 'mosaik-react/devtools', file: 'src/devtools.ts' },
 ]
 

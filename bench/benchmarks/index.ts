@@ -1,6 +1,23 @@
 /** Every benchmark, in the order `npm run bench` runs them. */
 import type { Benchmark } from '../lib/harness.js'
 import { bundle } from './bundle.js'
+import { catchUp } from './catch-up.js'
+import { commitLatency } from './commit-latency.js'
+import { failover } from './failover.js'
+import { memory } from './memory.js'
+import { online } from './online.js'
 import { rawRtt } from './raw-rtt.js'
+import { throughput } from './throughput.js'
+import { visible } from './visible.js'
 
-export const BENCHMARKS: readonly Benchmark[] = [rawRtt, bundle]
+export const BENCHMARKS: readonly Benchmark[] = [
+  rawRtt,
+  commitLatency,
+  throughput,
+  visible,
+  online,
+  failover,
+  catchUp,
+  memory,
+  bundle,
+]

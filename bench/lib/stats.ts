@@ -35,13 +35,22 @@ export function summarize(samples: readonly number[]): Summary {
 /** Milliseconds since an arbitrary origin, sub-millisecond resolution. */
 export const now = (): number => performance.now()
 
-/** Runs `fn` `n` times one after another and returns each duration in ms. */
+/**
+ * Lets the event loop run a full turn (timers, I/O). Load loops call it between writes:
+ * the memory transport delivers bytes by promise callbacks alone, so a loop that only
+ * awaits writes would keep the microtask queue busy forever and starve every timer
+ * (heartbeats, elections, write timeouts), which no real app does: writes come from events.
+ */
+export const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r))
+
+/** Runs `fn` `n` times one after another (a full event-loop turn between) and returns each duration in ms. */
 export async function timeEach(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
   const out: number[] = []
   for (let i = 0; i < n; i++) {
     const t0 = now()
     await fn(i)
     out.push(now() - t0)
+    await yieldToEventLoop()
   }
   return out
 }

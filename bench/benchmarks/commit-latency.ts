@@ -1,0 +1,72 @@
+/**
+ * Commit latency of `write`: from the call until it resolves with its version, one write at
+ * a time, from the writer on the leader's peer and from a writer on a follower. Beside it,
+ * the raw stream round trip between the leader and a follower over the same connection
+ * (for a group of one: between two bare nodes). Targets: p50 ≤ 2× raw; memory p50 ≤ 1 ms.
+ */
+import { bareRtt } from '../lib/baseline.js'
+import { Cluster, value } from '../lib/cluster.js'
+import { QUICK_START } from '../lib/config.js'
+import { type Benchmark, latencyRow, type Row } from '../lib/harness.js'
+import { type Summary, summarize, timeEach } from '../lib/stats.js'
+import type { BenchTransport } from '../lib/transports.js'
+
+export function commitTarget(transport: BenchTransport, p50: number, raw: Summary | undefined) {
+  const limits = [...(raw ? [2 * raw.median] : []), ...(transport === 'memory' ? [1] : [])]
+  const text = transport === 'memory' ? 'p50 ≤ 2× raw and ≤ 1 ms' : 'p50 ≤ 2× raw'
+  return { text, pass: limits.every((l) => p50 <= l) }
+}
+
+export const commitLatency: Benchmark = {
+  name: 'commit-latency',
+  title: 'commit latency of write (one at a time)',
+  async run(ctx) {
+    const p = ctx.pick({
+      full: { samples: 300, warmup: 50, rawSamples: 300 },
+      smoke: { samples: 10, warmup: 3, rawSamples: 10 },
+    })
+    const rows: Row[] = []
+    for (const transport of ctx.transports) {
+      for (const nodes of ctx.nodes) {
+        const cluster = await Cluster.start({ transport, writers: nodes, cell: { consensus: QUICK_START } })
+        try {
+          const leader = cluster.leaderWriter()
+          const cases: Array<[string, number]> = [['leader-local writer', leader]]
+          if (nodes > 1) cases.push(['follower writer', cluster.followerWriter()])
+          const raw =
+            nodes > 1
+              ? summarize(
+                  await cluster.rawRtt(
+                    cluster.peerOfWriter(leader),
+                    cluster.peerOfWriter(cluster.followerWriter()),
+                    p.rawSamples,
+                  ),
+                )
+              : await bareRtt(transport)
+          for (const [name, k] of cases) {
+            const w = cluster.writers[k]!
+            await timeEach(p.warmup, () => w.write(value()))
+            const stats = summarize(await timeEach(p.samples, () => w.write(value())))
+            rows.push(
+              latencyRow({
+                case: name,
+                transport,
+                nodes,
+                stats,
+                raw,
+                target: commitTarget(transport, stats.median, raw),
+                extra: { connectivity: cluster.connectivity(), rawFrom: nodes > 1 ? 'leader↔follower' : 'bare nodes' },
+              }),
+            )
+            ctx.log(
+              `commit-latency ${transport} n=${nodes} ${name}: p50 ${stats.median.toFixed(3)} ms (raw ${raw.median.toFixed(3)})`,
+            )
+          }
+        } finally {
+          await cluster.stop()
+        }
+      }
+    }
+    return { rows, params: { ...p, consensus: QUICK_START } }
+  },
+}

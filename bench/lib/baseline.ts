@@ -1,0 +1,55 @@
+/**
+ * Raw round trips between two bare libp2p nodes (no mosaik code), per transport. Used by
+ * the raw-rtt benchmark and, cached, as the limit beside single-node figures (a group of one
+ * has no peer connection of its own to measure).
+ */
+import type { Libp2p } from '@libp2p/interface'
+import { measureRtt, serveEcho } from './rtt.js'
+import { type Summary, summarize } from './stats.js'
+import { type BenchTransport, connectDirect, dialRelay, rawNode, rawRelay } from './transports.js'
+
+export interface BareRtt {
+  readonly remoteAddr: string
+  readonly bySize: ReadonlyMap<number, number[]>
+}
+
+export async function measureBareRtt(
+  transport: BenchTransport,
+  opts: { samples: number; warmup: number; sizes: readonly number[] },
+): Promise<BareRtt> {
+  const started: Libp2p[] = []
+  try {
+    let relay: Libp2p | undefined
+    if (transport === 'webrtc') {
+      relay = await rawRelay()
+      started.push(relay)
+    }
+    const a = await rawNode(transport)
+    const b = await rawNode(transport)
+    started.push(a, b)
+    if (relay) await Promise.all([dialRelay(a, relay), dialRelay(b, relay)])
+    await serveEcho(b)
+    const conn = await connectDirect(a, b, transport)
+    const bySize = new Map<number, number[]>()
+    for (const bytes of opts.sizes) {
+      bySize.set(bytes, await measureRtt(conn, { samples: opts.samples, warmup: opts.warmup, bytes }))
+    }
+    return { remoteAddr: conn.remoteAddr.toString(), bySize }
+  } finally {
+    await Promise.allSettled(started.map((n) => n.stop()))
+  }
+}
+
+const cache = new Map<BenchTransport, Promise<Summary>>()
+
+/** Median-ready summary of 64-byte round trips between bare nodes; measured once per process. */
+export function bareRtt(transport: BenchTransport): Promise<Summary> {
+  let p = cache.get(transport)
+  if (!p) {
+    p = measureBareRtt(transport, { samples: 200, warmup: 50, sizes: [64] }).then((r) =>
+      summarize(r.bySize.get(64) ?? []),
+    )
+    cache.set(transport, p)
+  }
+  return p
+}
