@@ -279,9 +279,29 @@ class Simulation {
   }
 
   #crash(node: SimNode): void {
+    // Crash between two turns of the driver loop: whatever the core produced is on disk by now.
+    this.#process(node)
+    this.#checkDisk(node)
     node.up = false
     node.view.clear()
     this.#network.setUp(node.id, false)
+  }
+
+  /** Ready's persistence contract: after each Ready, disk and core hold the same log and hard state. */
+  #checkDisk(node: SimNode): void {
+    const status = node.raft.status()
+    const onDisk = node.disk.entries.filter((e) => e.index >= status.firstIndex)
+    const inCore = node.raft.entries(status.firstIndex, status.lastIndex)
+    const key = (e: { index: number; term: number; command: string }) => `${e.index}/${e.term}/${e.command}`
+    if (onDisk.map(key).join() !== inCore.map(key).join()) {
+      throw new Violation(`${node.id}: persisted log ${onDisk.map(key)} differs from the core's ${inCore.map(key)}`)
+    }
+    const hard = node.disk.hardState
+    if (hard.term !== status.term || hard.commit !== status.commit) {
+      throw new Violation(
+        `${node.id}: persisted hard state ${JSON.stringify(hard)} lags the core (t=${status.term}, c=${status.commit})`,
+      )
+    }
   }
 
   #restart(node: SimNode, keep: boolean): void {
