@@ -159,7 +159,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#telemetry({ type: 'group.state', ...this.#stateBody(s) })
     this.#net.discovery.joinGroup(this.id)
     this.#bonds.start()
-    this.#tick()
+    this.#tick(true)
     // Storage keeps the log, not the state machine: a member restarted past a snapshot point
     // fetches the state again (entries after it are replayed by the core).
     if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
@@ -261,9 +261,15 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#drain()
   }
 
-  #tick(): void {
+  /**
+   * The core's clock. The first tick comes after a random part of a tick, so members that
+   * join in the same instant do not tick in phase (their election timers, drawn in whole
+   * ticks, would otherwise fire together and split the vote).
+   */
+  #tick(first = false): void {
     if (this.#closed) return
-    this.#timers.after(tickMs(this.consensus), () => {
+    const ms = tickMs(this.consensus)
+    this.#timers.after(first ? Math.random() * ms : ms, () => {
       this.#input(() => this.#core.tick())
       this.#tick()
     })
@@ -279,14 +285,19 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   /**
-   * The leader said `departure`: there is nothing to wait for, so a normal member stands
-   * after a random pause within the election jitter instead of the full election timeout
-   * (the pause spreads candidates; one that hears of an election first stays out).
+   * The leader said `departure`: there is nothing to wait for, so normal members stand at
+   * once, one after another in peer-id order (a fixed stagger rather than random pauses, so
+   * two never stand in the same instant and split the vote). A member that heard of an
+   * election in the meantime stays out; if the first cannot win, the election timeout
+   * remains the fallback.
    */
   #leaderDeparted(): void {
     if (this.preference !== 'normal') return
-    const term = this.#core.status().term
-    const pause = Math.random() * Math.max(tickMs(this.consensus), this.consensus.electionTimeout / 4)
+    const status = this.#core.status()
+    const term = status.term
+    const rivals = [...status.peers].filter(([, p]) => p === 'normal').map(([id]) => id)
+    const rank = [...rivals, this.peerId].sort().indexOf(this.peerId)
+    const pause = rank * Math.max(tickMs(this.consensus) * 2, this.consensus.electionTimeout / 10)
     this.#timers.after(pause, () => {
       const s = this.#core.status()
       if (this.#closed || s.leader !== undefined || s.term !== term || s.role !== 'follower') return

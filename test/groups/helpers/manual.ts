@@ -19,7 +19,7 @@ export async function advanceUntil(
   what: string,
   check: () => boolean,
   maxMs = 30_000,
-  step = 10,
+  step = 1,
 ): Promise<number> {
   const start = clock.now()
   await settle()

@@ -98,3 +98,27 @@ describe.each<Transport>(['memory', 'tcp'])('group lifecycle over %s', (transpor
     timers.clear()
   })
 })
+
+describe('a member that comes back', () => {
+  it('is bonded again and catches up when its peer id reappears', async () => {
+    const secretKey = crypto.getRandomValues(new Uint8Array(32))
+    const [a, b] = await networks(nets, 'memory', 2)
+    const c1 = await nets.create({ secretKey, bootstrap: (a as Network).addresses() })
+    const key = 'comes-back'
+    const ga = joinCounter(a as Network, key).group
+    const gb = joinCounter(b as Network, key).group
+    const gc1 = joinCounter(c1, key).group
+    await waitFor([ga, gb, gc1], 'three online', () => [ga, gb, gc1].every((g) => g.getSnapshot().online), 15_000)
+    await c1.stop()
+    await waitFor([ga, gb], 'c gone', () => [ga, gb].every((g) => g.getSnapshot().bonds.length === 1))
+    const v = await ga.execute({ k: 'while-away', by: 7 })
+    const c2 = await nets.create({ secretKey, bootstrap: (a as Network).addresses() })
+    expect(c2.peerId).toBe(c1.peerId)
+    const back = joinCounter(c2, key)
+    await back.group.when.reaches(v)
+    await waitFor([ga, gb, back.group], 'the mesh whole again', () =>
+      [ga, gb, back.group].every((g) => g.getSnapshot().bonds.length === 2),
+    )
+    expect(back.sm.query('total')).toBe(7)
+  })
+})
