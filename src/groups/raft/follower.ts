@@ -31,6 +31,8 @@ export function handleAppendEntries<C>(state: RaftState<C>, message: AppendEntri
   if (role.role !== 'follower') return
   role.leader = message.from
   state.resetElectionTimer()
+  // A need reported for another leader is stale: this leader will say what it lacks.
+  if (state.needsSnapshot && state.needsSnapshot.leader !== message.from) state.needsSnapshot = undefined
 
   let prev = message.prevIndex
   let prevTerm = message.prevTerm
@@ -89,17 +91,20 @@ export function handleNeedsSnapshot<C>(state: RaftState<C>, message: NeedsSnapsh
   role.leader = message.from
   state.resetElectionTimer()
   state.lagging = true
-  if (state.needsSnapshot && state.needsSnapshot.index >= message.index) return
-  state.needsSnapshot = { leader: message.from, index: message.index, term: message.snapshotTerm }
+  noteSnapshotNeed(state, message.from, message.index, message.snapshotTerm)
+}
+
+/** Report a need once per leader and point; a new leader or a later point is reported again. */
+function noteSnapshotNeed<C>(state: RaftState<C>, leader: NodeId, index: LogIndex, term: Term): void {
+  const known = state.needsSnapshot
+  if (known && known.leader === leader && known.index >= index) return
+  state.needsSnapshot = { leader, index, term }
   state.needsSnapshotReported = false
 }
 
 function needSnapshotFrom<C>(state: RaftState<C>, message: AppendEntries<C>, index: LogIndex, term: Term): void {
   state.lagging = true
-  if (!state.needsSnapshot || state.needsSnapshot.index < index) {
-    state.needsSnapshot = { leader: message.from, index, term }
-    state.needsSnapshotReported = false
-  }
+  noteSnapshotNeed(state, message.from, index, term)
   respond(state, message, false, state.log.snapshotIndex)
 }
 
