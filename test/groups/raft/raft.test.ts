@@ -1,4 +1,5 @@
 import { expect, it, describe as suite } from 'vitest'
+import { describe } from '../../../src/groups/raft/index.js'
 import { Cluster } from './cluster.js'
 
 function threeNodes(options: ConstructorParameters<typeof Cluster>[0] = {}): Cluster {
@@ -60,5 +61,95 @@ suite('raft core', () => {
     cluster.tickAll(3)
     cluster.stabilize()
     for (const m of cluster.members.values()) expect(m.applied).toEqual(['x', 'y'])
+  })
+})
+
+suite('raft core details', () => {
+  it('persists the vote in the same Ready that carries it (persist before send)', () => {
+    const cluster = threeNodes()
+    cluster.tick('a', 10)
+    cluster.processReadies()
+    const b = cluster.get('b').raft
+    const request = { type: 'requestVote' as const, term: 1, from: 'a', to: 'b', lastIndex: 0, lastTerm: 0 }
+    b.step(request)
+    const ready = b.ready()
+    expect(ready.hardState).toEqual({ term: 1, votedFor: 'a', commit: 0 })
+    expect(ready.messages.map(describe)).toEqual(['Vote[t=1/granted]'])
+  })
+
+  it('appends a forwarded command once when the network delivers it twice', () => {
+    const cluster = threeNodes()
+    cluster.campaign('a')
+    const forward = { type: 'forwardCommand' as const, term: 1, from: 'b', to: 'a', requestId: 7, commands: ['x'] }
+    const a = cluster.get('a').raft
+    a.step(forward)
+    a.step(forward)
+    const acks = a.ready().messages.filter((m) => m.type === 'forwardCommandAck')
+    expect(acks.map(describe)).toEqual(['ForwardCommandAck[t=1/id=7/ix=2]', 'ForwardCommandAck[t=1/id=7/ix=2]'])
+    expect(a.status().lastIndex).toBe(2)
+  })
+
+  it('stops committing in strict mode when the committee falls below floor(minVoters/2)+1', () => {
+    const cluster = threeNodes({ minVoters: 3 })
+    cluster.campaign('a')
+    cluster.crash('b')
+    cluster.crash('c')
+    cluster.get('a').raft.propose(['x'])
+    cluster.stabilize()
+    expect(cluster.get('a').raft.status().commit).toBe(1)
+    expect(cluster.get('a').applied).toEqual([])
+  })
+
+  it('commits alone in default mode when it is the only connected voter', () => {
+    const cluster = threeNodes()
+    cluster.campaign('a')
+    cluster.crash('b')
+    cluster.crash('c')
+    cluster.get('a').raft.propose(['x'])
+    cluster.stabilize()
+    expect(cluster.get('a').applied).toEqual(['x'])
+  })
+
+  it('refuses to compact past the applied index', () => {
+    const cluster = threeNodes()
+    cluster.campaign('a')
+    expect(() => cluster.get('a').raft.compact(5)).toThrow(/past applied/)
+  })
+
+  it('times out a forwarded proposal whose ack never comes, with an unknown outcome', () => {
+    const cluster = threeNodes()
+    cluster.campaign('a')
+    cluster.cutLink('b', 'a')
+    const id = cluster.get('b').raft.propose(['x'])
+    cluster.processReadies()
+    for (let i = 0; i < 40; i++) cluster.get('b').raft.tick()
+    cluster.processReadies()
+    expect(cluster.get('b').proposals.at(-1)).toEqual({ requestId: id, indices: undefined, reason: 'timeout' })
+  })
+
+  it('describes every message on one line', () => {
+    const base = { term: 3, from: 'a', to: 'b' }
+    const lines = [
+      describe({ ...base, type: 'appendEntries', prevIndex: 7, prevTerm: 2, entries: [], commit: 7 }),
+      describe({ ...base, type: 'appendEntriesResponse', success: false, lastIndex: 4, lagging: true }),
+      describe({ ...base, type: 'needsSnapshot', index: 40, snapshotTerm: 2 }),
+      describe({ ...base, type: 'requestVote', lastIndex: 7, lastTerm: 2 }),
+      describe({ ...base, type: 'vote', vote: 'abstained' }),
+      describe({ ...base, type: 'forwardCommand', requestId: 1, commands: ['x', 'y'] }),
+      describe({ ...base, type: 'forwardCommandAck', requestId: 1, indices: [8, 9] }),
+      describe({ ...base, type: 'readIndex', requestId: 2 }),
+      describe({ ...base, type: 'readIndexAck', requestId: 2, index: undefined }),
+    ]
+    expect(lines).toEqual([
+      'AppendEntries[t=3/pos=2:7/n=0/c=7]',
+      'AppendEntriesResponse[t=3/lagging/last=4]',
+      'NeedsSnapshot[t=3/at=2:40]',
+      'RequestVote[t=3/log=2:7]',
+      'Vote[t=3/abstained]',
+      'ForwardCommand[t=3/id=1/n=2]',
+      'ForwardCommandAck[t=3/id=1/ix=8..9]',
+      'ReadIndex[t=3/id=2]',
+      'ReadIndexAck[t=3/id=2/ix=none]',
+    ])
   })
 })
