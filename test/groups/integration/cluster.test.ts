@@ -51,6 +51,29 @@ describe.each<Transport>(['memory', 'tcp'])('a group of 3 normal and 2 observer 
     expect(states.at(-1)).toMatchObject({ role: 'leader', online: true, leader: leader.net.peerId })
   })
 
+  it('three members commit one write at a time, from the leader and from a follower', async () => {
+    const ns = await networks(nets, transport, 3)
+    const ms = ns.map((n) => joinCounter(n, `latency-${transport}`))
+    const gs = ms.map((m) => m.group)
+    await waitFor(gs, 'three members online', () => gs.every((g) => g.getSnapshot().online), 15_000)
+    const leader = gs.find((g) => g.isLeader()) as (typeof gs)[number]
+    const follower = gs.find((g) => !g.isLeader()) as (typeof gs)[number]
+    const measure = async (g: typeof leader) => {
+      const lat: number[] = []
+      for (let i = 0; i < 300; i++) {
+        const t0 = performance.now()
+        await g.execute({ k: 'lat', by: 1 })
+        lat.push(performance.now() - t0)
+      }
+      return `p50 ${percentile(lat, 50).toFixed(2)} ms, p99 ${percentile(lat, 99).toFixed(2)} ms`
+    }
+    const fromLeader = await measure(leader)
+    const fromFollower = await measure(follower)
+    console.log(`commit latency, 3 members (${transport}): leader ${fromLeader}; follower ${fromFollower}`)
+    await Promise.all(gs.map((g) => g.when.reaches(follower.committed())))
+    expect(ms.map((m) => m.sm.query('total'))).toEqual([600, 600, 600])
+  })
+
   it("a new leader takes over after the leader's network stops and writes succeed again", async () => {
     const ms = await fiveMembers(`failover-${transport}`)
     const old = ms.find((m) => m.group.isLeader()) as Member
