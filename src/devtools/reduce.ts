@@ -248,6 +248,12 @@ function reduceGroup(d: Draft, e: GroupTelemetry): void {
     case 'group.sync': {
       const r = d.replica(g, e.peer)
       r.sync = { at: e.at, phase: e.phase, position: e.position, items: e.items, sources: e.sources }
+      // An installed snapshot moves the replica to its position without `group.committed`.
+      if (e.phase === 'installed' && e.position !== undefined && e.position > r.commit) {
+        r.commit = e.position
+        r.applied = Math.max(r.applied, e.position)
+        d.commitPoint(r, { at: e.at, version: e.position })
+      }
       d.log(e, `sync ${e.phase}${e.position === undefined ? '' : ` @${e.position}`}`)
       return
     }

@@ -75,7 +75,9 @@ function WriterCard({ node, storeId, options, children, autoWrite = 0 }: CellCar
   }, [autoWrite, node.stopped])
   const increment = () => {
     setError(undefined)
-    cell.update((n) => (n ?? 0) + 1).catch((e: Error) => setError(e.message))
+    cell
+      .update((n) => (n ?? 0) + 1)
+      .catch((e: Error & { kind?: string }) => setError(e.kind ? `${e.kind}: ${e.message}` : e.message))
   }
   return (
     <div
@@ -94,7 +96,11 @@ function WriterCard({ node, storeId, options, children, autoWrite = 0 }: CellCar
         {cell.pending > 0 && <Label>{cell.pending} pending</Label>}
         {children}
       </Row>
-      {error && <div style={{ color: '#dc2626', fontSize: 11, maxWidth: 200 }}>{error}</div>}
+      {error && (
+        <div style={{ color: '#dc2626', fontSize: 11, maxWidth: 200 }} data-testid="write-error">
+          {error}
+        </div>
+      )}
     </div>
   )
 }

@@ -4,6 +4,8 @@
  * node as soon as it exists, so no telemetry is missed, and every node is stopped when
  * the story unmounts.
  */
+import type { PeerId as Libp2pPeerId } from '@libp2p/interface'
+import { memory } from '@libp2p/memory'
 import { useEffect, useState, useSyncExternalStore } from 'react'
 import { createDevtoolsStore, type DevtoolsStore } from '../../src/devtools/store.js'
 import { Network, type NetworkOptions } from '../../src/network/index.js'
@@ -21,6 +23,11 @@ export interface ClusterOptions {
   name: string
   transport?: NetworkOptions['transport']
   bootstrap?: string[]
+  /**
+   * Memory transport with a connection gater, so that `isolate`/`split`/`heal` can cut and
+   * restore links between in-page nodes (a network partition without real sockets).
+   */
+  partitionable?: boolean
 }
 
 export class DemoCluster {
@@ -32,6 +39,9 @@ export class DemoCluster {
   #nodes: readonly DemoNode[] = []
   #closed = false
   #counter = 0
+  /** Partition side per peer id; peers on different sides cannot connect. Absent = side 0. */
+  readonly #sides = new Map<string, number>()
+  #sideCounter = 0
 
   constructor(options: ClusterOptions) {
     this.#options = options
@@ -62,11 +72,13 @@ export class DemoCluster {
   async add(role: DemoNode['role'] = 'writer'): Promise<DemoNode | undefined> {
     const n = ++this.#counter
     const bootstrap = this.#options.bootstrap ?? this.running.slice(0, 2).flatMap((x) => x.net.addresses().slice(0, 1))
+    const self: { id?: string } = {}
     const net = await Network.create({
       network: this.network,
-      transport: this.#options.transport ?? 'memory',
+      transport: this.#options.partitionable ? this.#gatedMemory(self) : (this.#options.transport ?? 'memory'),
       bootstrap,
     })
+    self.id = net.peerId
     if (this.#closed) {
       await net.stop()
       return undefined
@@ -88,6 +100,64 @@ export class DemoCluster {
     await node.net.stop()
     // Keep listening a moment so the stop itself shows up in the devtools.
     setTimeout(() => this.#detach.get(node.net)?.(), 1000)
+  }
+
+  /** True when `a` and `b` are on different sides of the current partition. */
+  cut(a: string, b: string): boolean {
+    return (this.#sides.get(a) ?? 0) !== (this.#sides.get(b) ?? 0)
+  }
+
+  /** Side of the partition `node` is on (0 = the main one). */
+  side(node: DemoNode): number {
+    return this.#sides.get(node.net.peerId) ?? 0
+  }
+
+  /** `self.id` is filled in with the node's peer id once `Network.create` returns. */
+  #gatedMemory(self: { id?: string }): NonNullable<NetworkOptions['transport']> {
+    const deny = (peer: Libp2pPeerId) => self.id !== undefined && this.cut(self.id, peer.toString())
+    const listen = `/memory/${Math.random().toString(16).slice(2)}${Math.random().toString(16).slice(2)}`
+    return {
+      transports: [memory()],
+      addresses: { listen: [listen] },
+      connectionGater: {
+        denyDialPeer: deny,
+        denyInboundEncryptedConnection: deny,
+        denyOutboundEncryptedConnection: deny,
+      },
+    }
+  }
+
+  /** Moves `nodes` to a side of their own and drops their connections across the cut. */
+  async isolate(nodes: readonly DemoNode[]): Promise<void> {
+    const side = ++this.#sideCounter
+    for (const n of nodes) this.#sides.set(n.net.peerId, side)
+    await this.#dropCut()
+    this.#set([...this.#nodes])
+  }
+
+  /** Puts every node back on one side and reconnects them. */
+  async heal(): Promise<void> {
+    this.#sides.clear()
+    this.#set([...this.#nodes])
+    const running = this.running
+    await Promise.all(
+      running.flatMap((a) =>
+        running
+          .filter((b) => a.n < b.n && a.net.libp2p.getConnections(b.net.libp2p.peerId).length === 0)
+          .map((b) => a.net.dial(b.net.addresses()).catch(() => {})),
+      ),
+    )
+  }
+
+  async #dropCut(): Promise<void> {
+    await Promise.all(
+      this.running.flatMap((n) =>
+        n.net.libp2p
+          .getConnections()
+          .filter((c) => this.cut(n.net.peerId, c.remotePeer.toString()))
+          .map((c) => c.close().catch(() => c.abort(new Error('partitioned')))),
+      ),
+    )
   }
 
   /** Stops every node (story unmount). */
