@@ -31,6 +31,16 @@ function join(
   }
 }
 
+/** Three members online in virtual time; `old` is the leader. */
+async function threeOnline() {
+  const clock = new ManualClock()
+  const hub = new FakeHub()
+  const ms = ['peer-a', 'peer-b', 'peer-c'].map((p) => join(hub.node(p), clock))
+  await advanceUntil(clock, 'online', () => ms.every((m) => m.group.getSnapshot().online))
+  const old = ms.find((m) => m.group.isLeader()) as (typeof ms)[number]
+  return { clock, hub, old, rest: ms.filter((m) => m !== old) }
+}
+
 describe('the group driver (virtual time)', () => {
   it('a lone first member elects itself well within a second', async () => {
     const clock = new ManualClock()
@@ -186,6 +196,29 @@ describe('the group driver (virtual time)', () => {
     expect(await changed).not.toBe(leader.peerId)
   })
 
+  it('keeps the same state snapshot while nothing visible changes', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const a = join(hub.node('peer-a'), clock).group
+    const b = join(hub.node('peer-b'), clock).group
+    await advanceUntil(clock, 'online', () => a.getSnapshot().online && b.getSnapshot().online)
+    await advance(clock, 500)
+    const before = a.getSnapshot()
+    let notified = 0
+    const off = a.subscribe(() => notified++)
+    // Heartbeats, pings and ticks for 5 s change nothing a subscriber can see.
+    await advance(clock, 5_000, 50)
+    expect(a.getSnapshot()).toBe(before)
+    expect(notified).toBe(0)
+    expect(Object.isFrozen(before)).toBe(true)
+    const v = b.execute({ k: 'x', by: 1 })
+    await advanceUntil(clock, 'applied', () => a.committed() > before.applied)
+    await v
+    expect(a.getSnapshot()).not.toBe(before)
+    expect(notified).toBeGreaterThan(0)
+    off()
+  })
+
   it('joining a group twice on one network returns the same member', () => {
     const clock = new ManualClock()
     const net = new FakeHub().node('peer-a')
@@ -316,12 +349,7 @@ describe('the group driver (virtual time)', () => {
   })
 
   it('after a graceful leave of the leader a new one is elected within the election jitter', async () => {
-    const clock = new ManualClock()
-    const hub = new FakeHub()
-    const ms = ['peer-a', 'peer-b', 'peer-c'].map((p) => join(hub.node(p), clock))
-    await advanceUntil(clock, 'online', () => ms.every((m) => m.group.getSnapshot().online))
-    const old = ms.find((m) => m.group.isLeader()) as (typeof ms)[number]
-    const rest = ms.filter((m) => m !== old)
+    const { clock, hub, old, rest } = await threeOnline()
     await old.group.leave()
     const took = await advanceUntil(clock, 'a new leader', () =>
       rest.every((m) => m.group.getSnapshot().online && m.group.leader() !== old.group.peerId),
@@ -330,12 +358,7 @@ describe('the group driver (virtual time)', () => {
   })
 
   it('after the leader falls silent a new one is elected after the election timeout', async () => {
-    const clock = new ManualClock()
-    const hub = new FakeHub()
-    const ms = ['peer-a', 'peer-b', 'peer-c'].map((p) => join(hub.node(p), clock))
-    await advanceUntil(clock, 'online', () => ms.every((m) => m.group.getSnapshot().online))
-    const old = ms.find((m) => m.group.isLeader()) as (typeof ms)[number]
-    const rest = ms.filter((m) => m !== old)
+    const { clock, hub, old, rest } = await threeOnline()
     for (const m of rest) hub.cut(old.group.peerId, m.group.peerId)
     const took = await advanceUntil(clock, 'a new leader', () => rest.some((m) => m.group.isLeader()))
     expect(took).toBeGreaterThanOrEqual(DEFAULT_CONSENSUS.electionTimeout - DEFAULT_CONSENSUS.heartbeatInterval)

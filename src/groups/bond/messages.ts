@@ -2,7 +2,7 @@ import type { PeerId } from '../../core/id.js'
 import type { LogCommand } from '../log-command.js'
 import { isLogCommand } from '../log-command.js'
 import type { LeadershipPreference, Message } from '../raft/types.js'
-import { isSyncMessage, type SyncMessage } from '../sync/messages.js'
+import { describeSyncMessage, isSyncMessage, type SyncMessage } from '../sync/messages.js'
 
 /** The handshake frames (before both proofs verify nothing else may be sent). */
 export type HandshakeFrame =
@@ -31,7 +31,7 @@ export function describeBondMessage(m: BondMessage): string {
     case 'raft':
       return `Raft[${m.m.type}/t=${m.m.term}]`
     case 'sync':
-      return `Sync[${m.m.type}]`
+      return `Sync[${describeSyncMessage(m.m)}]`
     case 'bondFormed':
       return `BondFormed[${m.peer.slice(-6)}/${m.up ? 'up' : 'down'}]`
     case 'departure':

@@ -11,6 +11,20 @@ export type SyncMessage =
   | { readonly type: 'fetch'; readonly index: number; readonly start: number; readonly end: number }
   | { readonly type: 'data'; readonly index: number; readonly start: number; readonly items: unknown[] | undefined }
 
+/** One line for logs and transcripts. */
+export function describeSyncMessage(m: SyncMessage): string {
+  switch (m.type) {
+    case 'request':
+      return 'RequestSnapshot'
+    case 'offer':
+      return `SnapshotOffer[@${m.index}/t=${m.term}/n=${m.items}]`
+    case 'fetch':
+      return `FetchData[@${m.index}/${m.start}..${m.end}]`
+    case 'data':
+      return `FetchDataResponse[@${m.index}/${m.start}+${m.items ? m.items.length : 'gone'}]`
+  }
+}
+
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0
 
 /** Structural check of a sync message from a peer. */
