@@ -349,7 +349,7 @@ describe('the group driver (virtual time)', () => {
   })
 
   it('after a graceful leave of the leader a new one is elected within the election jitter', async () => {
-    const { clock, hub, old, rest } = await threeOnline()
+    const { clock, old, rest } = await threeOnline()
     await old.group.leave()
     const took = await advanceUntil(clock, 'a new leader', () =>
       rest.every((m) => m.group.getSnapshot().online && m.group.leader() !== old.group.peerId),
