@@ -30,6 +30,7 @@ for (const name of names) {
     ops += result.ops
     reverts += result.reverts
     if (verbose || one !== undefined) console.log(JSON.stringify(result))
+    if (seeds.length >= 5000 && (seed - from + 1) % 5000 === 0) console.log(`  ${name}: ${seed - from + 1} seeds done`)
     if (!result.ok) {
       failures++
       console.log(`FAIL ${result.error}\n  replay: ${result.replay}`)
