@@ -15,7 +15,7 @@ import { deriveGroupId } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { Pending } from './pending.js'
 import { createRaft } from './raft/index.js'
-import type { LeadershipPreference, Message, RaftCore, Ready } from './raft/types.js'
+import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
 import { sendSplitting } from './split-append.js'
 import { MemoryStorage, type Storage } from './storage.js'
@@ -30,7 +30,6 @@ import type {
   IndexRange,
   JoinOptions,
   QueryResultAt,
-  Snapshot,
   StateMachine,
 } from './types.js'
 import { When } from './when.js'
@@ -92,9 +91,12 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#labels = options.labels
     this.#onLeave = onLeave
     const restore = this.#storage.load()
-    this.#core = createRaft<LogCommand>(raftConfig(this.peerId, this.preference, this.consensus), restore as never, {
-      noop: NOOP,
-    })
+    // Storage holds what this driver wrote: entries whose commands are `LogCommand`s.
+    this.#core = createRaft<LogCommand>(
+      raftConfig(this.peerId, this.preference, this.consensus),
+      restore as RaftRestore<LogCommand> | undefined,
+      { noop: NOOP },
+    )
     this.#restoredAt = restore?.snapshot?.index ?? 0
     this.#applier = new Applier<C>(
       this.#sm as StateMachine<C, unknown, unknown, unknown>,
@@ -102,8 +104,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.#restoredAt,
       {
         snapshotAt: (index, term, by) => {
-          if (this.#canSnapshot())
-            this.#sync.hold(index, term, by, (this.#sm.createSnapshot as () => Snapshot<unknown>)())
+          const snapshot = this.#canSnapshot() ? this.#sm.createSnapshot?.() : undefined
+          if (snapshot) this.#sync.hold(index, term, by, snapshot)
         },
         tagged: (index, tag) => this.#pending.tagApplied(index, tag),
         committed: (version, count) => this.#telemetry({ type: 'group.committed', version, count }),
