@@ -26,6 +26,7 @@ function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTa
         data-peer={r.peer}
         data-role={r.role}
         data-version={r.commit}
+        data-sync={r.sync?.phase ?? ''}
         onClick={onSelect ? () => onSelect(group.id) : undefined}
         style={{
           cursor: onSelect ? 'pointer' : undefined,

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { launchBrowser, openStory, readCards, screenshot, serveStatic, until } from './harness.mjs'
+
+describe('Late joiner story in Chromium (memory transport)', { timeout: 120_000 }, () => {
+  let server
+  let browser
+  before(async () => {
+    server = await serveStatic()
+    browser = await launchBrowser()
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('a node added after 1,000 writes catches up by snapshot', async () => {
+    const page = await openStory(browser.context, server.url, 'cells-late-joiner--late-joiner', { auto: true })
+    await until(
+      page,
+      '1,000 writes committed on three writers',
+      async () => {
+        const cards = await readCards(page)
+        return cards.length >= 3 && cards.slice(0, 3).every((c) => c.value === '1000')
+      },
+      60_000,
+    )
+    const cards = await until(
+      page,
+      'the late fourth node at the same value and version',
+      async () => {
+        const c = await readCards(page)
+        return c.length === 4 && c.every((x) => x.value === '1000' && x.version === c[0].version) && c
+      },
+      30_000,
+    )
+    const late = cards[3].peer
+    const sync = await until(
+      page,
+      'the devtools to show the late node installed a snapshot',
+      () =>
+        page.evaluate(
+          (peer) => document.querySelector(`[data-testid=mosaik-group-row][data-peer="${peer}"]`)?.dataset.sync,
+          late,
+        ),
+      10_000,
+    )
+    assert.equal(sync, 'installed')
+    await screenshot(page, 'late-joiner')
+    assert.deepEqual(page.errors, [])
+  })
+})
