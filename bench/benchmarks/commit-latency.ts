@@ -28,43 +28,48 @@ export const commitLatency: Benchmark = {
     const rows: Row[] = []
     for (const transport of ctx.transports) {
       for (const nodes of ctx.nodes) {
-        const cluster = await Cluster.start({ transport, writers: nodes, cell: { consensus: QUICK_START } })
-        try {
-          const leader = cluster.leaderWriter()
-          const cases: Array<[string, number]> = [['leader-local writer', leader]]
-          if (nodes > 1) cases.push(['follower writer', cluster.followerWriter()])
-          const raw =
-            nodes > 1
-              ? summarize(
-                  await cluster.rawRtt(
-                    cluster.peerOfWriter(leader),
-                    cluster.peerOfWriter(cluster.followerWriter()),
-                    p.rawSamples,
-                  ),
-                )
-              : await bareRtt(transport)
-          for (const [name, k] of cases) {
-            const w = cluster.writers[k]!
-            await timeEach(p.warmup, () => w.write(value()))
-            const stats = summarize(await timeEach(p.samples, () => w.write(value())))
-            rows.push(
-              latencyRow({
-                case: name,
-                transport,
-                nodes,
-                stats,
-                raw,
-                target: commitTarget(transport, stats.median, raw),
-                extra: { connectivity: cluster.connectivity(), rawFrom: nodes > 1 ? 'leader↔follower' : 'bare nodes' },
-              }),
-            )
-            ctx.log(
-              `commit-latency ${transport} n=${nodes} ${name}: p50 ${stats.median.toFixed(3)} ms (raw ${raw.median.toFixed(3)})`,
-            )
+        await ctx.attempt(`commit-latency ${transport} n=${nodes}`, async () => {
+          const cluster = await Cluster.start({ transport, writers: nodes, cell: { consensus: QUICK_START } })
+          try {
+            const leader = cluster.leaderWriter()
+            const cases: Array<[string, number]> = [['leader-local writer', leader]]
+            if (nodes > 1) cases.push(['follower writer', cluster.followerWriter()])
+            const raw =
+              nodes > 1
+                ? summarize(
+                    await cluster.rawRtt(
+                      cluster.peerOfWriter(leader),
+                      cluster.peerOfWriter(cluster.followerWriter()),
+                      p.rawSamples,
+                    ),
+                  )
+                : await bareRtt(transport)
+            for (const [name, k] of cases) {
+              const w = cluster.writers[k]!
+              await timeEach(p.warmup, () => w.write(value()))
+              const stats = summarize(await timeEach(p.samples, () => w.write(value())))
+              rows.push(
+                latencyRow({
+                  case: name,
+                  transport,
+                  nodes,
+                  stats,
+                  raw,
+                  target: commitTarget(transport, stats.median, raw),
+                  extra: {
+                    connectivity: cluster.connectivity(),
+                    rawFrom: nodes > 1 ? 'leader↔follower' : 'bare nodes',
+                  },
+                }),
+              )
+              ctx.log(
+                `commit-latency ${transport} n=${nodes} ${name}: p50 ${stats.median.toFixed(3)} ms (raw ${raw.median.toFixed(3)})`,
+              )
+            }
+          } finally {
+            await cluster.stop()
           }
-        } finally {
-          await cluster.stop()
-        }
+        })
       }
     }
     return { rows, params: { ...p, consensus: QUICK_START } }

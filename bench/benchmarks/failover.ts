@@ -160,37 +160,39 @@ export const failover: Benchmark = {
       const modes = transport === 'memory' ? MODES : MODES.filter((m) => m.name.includes('strict'))
       for (const nodes of transport === 'memory' ? sizes : sizes.slice(0, 1)) {
         for (const mode of ctx.scale === 'smoke' ? MODES.slice(2) : modes) {
-          const runs: FailoverRun[] = []
-          const n = transport === 'memory' ? p.runs : p.otherTransportRuns
-          for (let i = 0; i < n; i++) runs.push(await failoverRun(transport, nodes, mode, p.loopsPerPeer, p.warmMs))
-          const stats = summarize(runs.map((r) => r.recoveryMs))
-          const lost = runs.reduce((a, r) => a + r.lost, 0)
-          const strict = mode.name.includes('strict')
-          rows.push({
-            case: `${mode.name}: recovery`,
-            transport,
-            nodes,
-            unit: 'ms',
-            stats,
-            ...(mode.target && { target: { text: '≤ 3 s', pass: stats.median <= mode.target } }),
-            extra: { runs },
+          await ctx.attempt(`failover ${transport} n=${nodes} ${mode.name}`, async () => {
+            const runs: FailoverRun[] = []
+            const n = transport === 'memory' ? p.runs : p.otherTransportRuns
+            for (let i = 0; i < n; i++) runs.push(await failoverRun(transport, nodes, mode, p.loopsPerPeer, p.warmMs))
+            const stats = summarize(runs.map((r) => r.recoveryMs))
+            const lost = runs.reduce((a, r) => a + r.lost, 0)
+            const strict = mode.name.includes('strict')
+            rows.push({
+              case: `${mode.name}: recovery`,
+              transport,
+              nodes,
+              unit: 'ms',
+              stats,
+              ...(mode.target && { target: { text: '≤ 3 s', pass: stats.median <= mode.target } }),
+              extra: { runs },
+            })
+            rows.push({
+              case: `${mode.name}: writes lost`,
+              transport,
+              nodes,
+              unit: 'writes',
+              stats: summarize(runs.map((r) => r.lost)),
+              ...(strict && {
+                target: { text: '0 lost, replicas agree', pass: lost === 0 && !runs.some((r) => r.diverged) },
+              }),
+              extra: {
+                acked: runs.map((r) => r.acked),
+                failed: runs.map((r) => r.failed),
+                diverged: runs.some((r) => r.diverged),
+              },
+            })
+            ctx.log(`failover ${transport} n=${nodes} ${mode.name}: ${stats.median.toFixed(0)} ms, lost ${lost}`)
           })
-          rows.push({
-            case: `${mode.name}: writes lost`,
-            transport,
-            nodes,
-            unit: 'writes',
-            stats: summarize(runs.map((r) => r.lost)),
-            ...(strict && {
-              target: { text: '0 lost, replicas agree', pass: lost === 0 && !runs.some((r) => r.diverged) },
-            }),
-            extra: {
-              acked: runs.map((r) => r.acked),
-              failed: runs.map((r) => r.failed),
-              diverged: runs.some((r) => r.diverged),
-            },
-          })
-          ctx.log(`failover ${transport} n=${nodes} ${mode.name}: ${stats.median.toFixed(0)} ms, lost ${lost}`)
         }
       }
     }

@@ -7,6 +7,7 @@ import { failover } from './failover.js'
 import { memory } from './memory.js'
 import { online } from './online.js'
 import { rawRtt } from './raw-rtt.js'
+import { reactRender } from './react-render.js'
 import { throughput } from './throughput.js'
 import { visible } from './visible.js'
 
@@ -15,6 +16,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   commitLatency,
   throughput,
   visible,
+  reactRender,
   online,
   failover,
   catchUp,

@@ -50,30 +50,32 @@ export const online: Benchmark = {
     const p = ctx.pick({ full: { runs: 5 }, smoke: { runs: 1 } })
     const rows: Row[] = []
     for (const transport of ctx.transports) {
-      const lone: Array<{ total: number; cell: number }> = []
-      for (let i = 0; i < p.runs; i++) {
-        const c = await Cluster.start({ transport, writers: 0 })
-        try {
-          lone.push(await timeToOnline(c))
-        } finally {
-          await c.stop()
-        }
-      }
-      rows.push(...rowsOf('lone writer', transport, 1, lone))
-      ctx.log(`online ${transport} lone: ${summarize(lone.map((r) => r.total)).median.toFixed(0)} ms`)
-
-      const group = await Cluster.start({ transport, writers: 3 })
-      try {
-        const joins: Array<{ total: number; cell: number }> = []
+      await ctx.attempt(`online ${transport}`, async () => {
+        const lone: Array<{ total: number; cell: number }> = []
         for (let i = 0; i < p.runs; i++) {
-          joins.push(await timeToOnline(group))
-          await group.removeLastPeer()
+          const c = await Cluster.start({ transport, writers: 0 })
+          try {
+            lone.push(await timeToOnline(c))
+          } finally {
+            await c.stop()
+          }
         }
-        rows.push(...rowsOf('join group of 3', transport, 4, joins))
-        ctx.log(`online ${transport} join 3: ${summarize(joins.map((r) => r.total)).median.toFixed(0)} ms`)
-      } finally {
-        await group.stop()
-      }
+        rows.push(...rowsOf('lone writer', transport, 1, lone))
+        ctx.log(`online ${transport} lone: ${summarize(lone.map((r) => r.total)).median.toFixed(0)} ms`)
+
+        const group = await Cluster.start({ transport, writers: 3 })
+        try {
+          const joins: Array<{ total: number; cell: number }> = []
+          for (let i = 0; i < p.runs; i++) {
+            joins.push(await timeToOnline(group))
+            await group.removeLastPeer()
+          }
+          rows.push(...rowsOf('join group of 3', transport, 4, joins))
+          ctx.log(`online ${transport} join 3: ${summarize(joins.map((r) => r.total)).median.toFixed(0)} ms`)
+        } finally {
+          await group.stop()
+        }
+      })
     }
     return { rows, params: { ...p, consensus: 'defaults' } }
   },

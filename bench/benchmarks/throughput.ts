@@ -55,52 +55,54 @@ export const throughput: Benchmark = {
     const notes: string[] = []
     for (const transport of ctx.transports) {
       for (const nodes of ctx.nodes) {
-        const cluster = await Cluster.start({ transport, writers: nodes, cell: { consensus: QUICK_START } })
-        try {
-          for (const writers of p.writerCounts) {
-            await round(cluster, writers, p.warmupMs)
-            const rates: number[] = []
-            const latencies: number[] = []
-            let failed = 0
-            for (let r = 0; r < p.rounds; r++) {
-              const res = await round(cluster, writers, p.roundMs)
-              rates.push(res.rate)
-              latencies.push(...res.latencies)
-              failed += res.failed
+        await ctx.attempt(`throughput ${transport} n=${nodes}`, async () => {
+          const cluster = await Cluster.start({ transport, writers: nodes, cell: { consensus: QUICK_START } })
+          try {
+            for (const writers of p.writerCounts) {
+              await round(cluster, writers, p.warmupMs)
+              const rates: number[] = []
+              const latencies: number[] = []
+              let failed = 0
+              for (let r = 0; r < p.rounds; r++) {
+                const res = await round(cluster, writers, p.roundMs)
+                rates.push(res.rate)
+                latencies.push(...res.latencies)
+                failed += res.failed
+              }
+              const stats = summarize(rates)
+              const isTarget = transport === 'memory' && nodes === 3 && writers === 100
+              rows.push({
+                case: `${writers} writer${writers > 1 ? 's' : ''}`,
+                transport,
+                nodes,
+                unit: 'commits/s',
+                stats,
+                ...(isTarget && { target: { text: '≥ 20,000 commits/s', pass: stats.median >= TARGET_COMMITS_PER_S } }),
+                extra: { writeLatencyMs: summarize(latencies), failed },
+              })
+              ctx.log(`throughput ${transport} n=${nodes} w=${writers}: ${stats.median.toFixed(0)} commits/s`)
             }
-            const stats = summarize(rates)
-            const isTarget = transport === 'memory' && nodes === 3 && writers === 100
-            rows.push({
-              case: `${writers} writer${writers > 1 ? 's' : ''}`,
-              transport,
-              nodes,
-              unit: 'commits/s',
-              stats,
-              ...(isTarget && { target: { text: '≥ 20,000 commits/s', pass: stats.median >= TARGET_COMMITS_PER_S } }),
-              extra: { writeLatencyMs: summarize(latencies), failed },
-            })
-            ctx.log(`throughput ${transport} n=${nodes} w=${writers}: ${stats.median.toFixed(0)} commits/s`)
+            const profileHere =
+              transport === 'memory' && nodes === 3 && (ctx.profile || (ctx.scale === 'full' && p.profileMs > 0))
+            if (profileHere) {
+              const file = join(ctx.resultsDir, 'throughput.cpuprofile')
+              const { result, profile } = await profiled(file, () => round(cluster, 100, p.profileMs))
+              const s = summarizeProfile(profile)
+              notes.push(
+                `CPU profile (memory, 3 peers, 100 writers, ${result.rate.toFixed(0)} commits/s while profiled): ${file}`,
+              )
+              notes.push(`busiest stages (self time): ${describeStages(s)}`)
+              notes.push(
+                `hottest functions: ${s.functions
+                  .slice(0, 5)
+                  .map((f) => `${f.fn} ${(f.share * 100).toFixed(1)}%`)
+                  .join('; ')}`,
+              )
+            }
+          } finally {
+            await cluster.stop()
           }
-          const profileHere =
-            transport === 'memory' && nodes === 3 && (ctx.profile || (ctx.scale === 'full' && p.profileMs > 0))
-          if (profileHere) {
-            const file = join(ctx.resultsDir, 'throughput.cpuprofile')
-            const { result, profile } = await profiled(file, () => round(cluster, 100, p.profileMs))
-            const s = summarizeProfile(profile)
-            notes.push(
-              `CPU profile (memory, 3 peers, 100 writers, ${result.rate.toFixed(0)} commits/s while profiled): ${file}`,
-            )
-            notes.push(`busiest stages (self time): ${describeStages(s)}`)
-            notes.push(
-              `hottest functions: ${s.functions
-                .slice(0, 5)
-                .map((f) => `${f.fn} ${(f.share * 100).toFixed(1)}%`)
-                .join('; ')}`,
-            )
-          }
-        } finally {
-          await cluster.stop()
-        }
+        })
       }
     }
     return { rows, notes, params: { ...p, consensus: QUICK_START } }

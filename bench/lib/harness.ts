@@ -23,6 +23,11 @@ export interface BenchContext {
   log(message: string): void
   /** Parameters by scale. */
   pick<T>(byScale: { full: T; smoke: T }): T
+  /**
+   * Runs one case (a transport × size setting); if it throws, the error is recorded under
+   * `label`, the benchmark is reported as failed, and the remaining cases still run.
+   */
+  attempt(label: string, fn: () => Promise<void>): Promise<void>
 }
 
 export interface Target {

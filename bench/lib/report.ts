@@ -119,6 +119,9 @@ export function printRecord(record: BenchRecord): void {
   const out = [head]
   if (record.rows.length > 0) out.push(table(record.rows))
   for (const n of record.notes) out.push(`  - ${n}`)
-  if (record.error) out.push(`  ERROR: ${record.error}`)
+  if (record.error) {
+    const lines = record.error.split('\n').filter((l) => !/^\s+at /.test(l))
+    out.push(...lines.map((l, i) => (i === 0 ? `  ERROR: ${l}` : `    ${l}`)))
+  }
   console.log(`${out.join('\n')}\n`)
 }

@@ -29,7 +29,17 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   if (unknown.length > 0) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; see --list`)
   const chosen = all.filter((b) => (!opts.only || opts.only.includes(b.name)) && !opts.skip?.includes(b.name))
   const print = opts.print ?? true
+  let caseErrors: string[] = []
   const ctx: BenchContext = {
+    attempt: async (label, fn) => {
+      try {
+        await fn()
+      } catch (err) {
+        const e = err as Error
+        caseErrors.push(`${label}: ${e.stack ?? e.message}`)
+        ctx.log(`${label}: FAILED ${e.message}`)
+      }
+    },
     scale: opts.scale,
     transports: opts.transports,
     nodes: opts.nodes,
@@ -51,12 +61,16 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
     const started = new Date()
     const b0 = now()
     ctx.log(`${bench.name}: start`)
+    caseErrors = []
     let record: BenchRecord
     try {
       const out = await bench.run(ctx)
       record = base(bench, opts.scale, started, now() - b0)
       record = { ...record, params: out.params, rows: out.rows, notes: out.notes ?? [] }
-      if (out.rows.length === 0) throw new Error('measured nothing')
+      if (caseErrors.length > 0) {
+        failed.push(bench.name)
+        record = { ...record, error: `${caseErrors.length} case(s) failed:\n${caseErrors.join('\n')}` }
+      } else if (out.rows.length === 0) throw new Error('measured nothing')
     } catch (err) {
       failed.push(bench.name)
       const e = err as Error & { partial?: BenchRecord['rows'] }
