@@ -24,11 +24,15 @@ for (const name of names) {
   let ticks = 0
   let ops = 0
   let reverts = 0
+  let rivals = 0
+  let faults = 0
   for (const seed of seeds) {
     const result = simulate(s, seed, process.argv.includes('--trace') ? { trace: (line) => console.log(line) } : {})
     ticks += result.ticks
     ops += result.ops
     reverts += result.reverts
+    rivals += result.rivals
+    faults += result.faults
     if (verbose || one !== undefined) console.log(JSON.stringify(result))
     if (seeds.length >= 5000 && (seed - from + 1) % 5000 === 0) console.log(`  ${name}: ${seed - from + 1} seeds done`)
     if (!result.ok) {
@@ -36,7 +40,9 @@ for (const name of names) {
       console.log(`FAIL ${result.error}\n  replay: ${result.replay}`)
     }
   }
-  console.log(`${name}: ${seeds.length} seeds, ${ticks} ticks simulated, ${ops} client ops, ${reverts} reverts`)
+  console.log(
+    `${name}: ${seeds.length} seeds, ${ticks} ticks, ${faults} faults, ${ops} client ops, ${reverts} reverts, ${rivals} rival-leader meetings`,
+  )
 }
 console.log(`${failures} failures in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 process.exitCode = failures > 0 ? 1 : 0

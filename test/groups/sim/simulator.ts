@@ -31,6 +31,8 @@ export interface SimResult {
   readonly terms: number
   readonly commit: number
   readonly reverts: number
+  /** Times two leaders of one term could reach each other (default mode) and the rival rule ran. */
+  readonly rivals: number
   readonly faults: number
   readonly ops: number
   readonly info: number
@@ -55,6 +57,9 @@ export function simulate(scenario: Scenario, seed: number, options: SimOptions =
   return { ...sim.stats(), ok: error === undefined, ...(error ? { error } : {}), linearizability: lin }
 }
 
+/** How long two bonded leaders of one term may coexist before the rival rule must have fired. */
+const RIVAL_TICKS = 40
+
 class Simulation {
   readonly #scenario: Scenario
   readonly #seed: number
@@ -69,6 +74,8 @@ class Simulation {
   #now = 0
   #faults = 0
   #maxTerm = 0
+  readonly #rivals = new Map<string, number>()
+  #rivalEpisodes = 0
   readonly #trace: ((line: string) => void) | undefined
 
   constructor(scenario: Scenario, seed: number, options: SimOptions) {
@@ -155,10 +162,35 @@ class Simulation {
       for (const message of this.#network.due(this.#tick)) this.#deliver(message)
       this.#workload.step(++this.#now, this.#tick, this.#nodes, this.#tick < this.#chaosTicks + this.#healTicks / 2)
       if (this.#tick % 10 === 0) this.#invariants.checkLogs(this.#rafts())
+      this.#checkRivals()
     }
     this.#workload.close(++this.#now)
     this.#invariants.checkLogs(this.#rafts())
     this.#checkConverged(finalProposed)
+  }
+
+  /**
+   * Default mode may elect two leaders in one term when their committees never overlapped
+   * (mosaik). Once they can reach each other, the rival rule must end that within a few heartbeats.
+   */
+  #checkRivals(): void {
+    const leaders = [...this.#nodes.values()].filter((n) => n.up && n.raft.status().role === 'leader')
+    const now = new Set<string>()
+    for (const a of leaders) {
+      for (const b of leaders) {
+        const term = a.raft.status().term
+        if (a.id >= b.id || term !== b.raft.status().term || !this.#network.bonded(a.id, b.id)) continue
+        const key = `${a.id}/${b.id}/${term}`
+        now.add(key)
+        const since = this.#rivals.get(key) ?? this.#tick
+        if (since === this.#tick) this.#rivalEpisodes++
+        this.#rivals.set(key, since)
+        if (this.#tick - since > RIVAL_TICKS) {
+          throw new Violation(`rival leaders ${a.id} and ${b.id} of term ${term} coexist since tick ${since}`)
+        }
+      }
+    }
+    for (const key of this.#rivals.keys()) if (!now.has(key)) this.#rivals.delete(key)
   }
 
   #rafts(): Map<NodeId, SimNode['raft']> {
@@ -390,6 +422,7 @@ class Simulation {
       terms: this.#maxTerm,
       commit: Math.max(0, ...nodes.map((n) => n.raft.status().commit)),
       reverts: this.#invariants.reverts,
+      rivals: this.#rivalEpisodes,
       faults: this.#faults,
       ops: this.#workload.history.length,
       info: this.#workload.history.filter((op) => op.ret === undefined).length,
