@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defineCell } from '../../src/collections/index.js'
 import type { Network } from '../../src/network/network.js'
 import { allOnline, allReach, FAST, freshStore, Scope, smoke, within } from './harness.js'
 
 // mosaik tests/collections/cell.rs: one writer and one reader on two networks.
-// The networks are shared; each scenario uses its own store id, so its own group.
+// The networks are shared; each scenario uses its own store id, so its own group, and
+// the scenarios run concurrently (cells are closed with the networks after the file).
 
 const scope = new Scope()
 let n0: Network
@@ -14,7 +15,6 @@ const t0 = performance.now()
 beforeAll(async () => {
   ;[n0, n1] = (await scope.networksKnowingEachOther(2)) as [Network, Network]
 })
-afterEach(() => scope.closeCells())
 afterAll(async () => {
   await scope.dispose()
   console.log(`cell-basics: ${(performance.now() - t0).toFixed(0)} ms`)
@@ -24,7 +24,7 @@ function pair<T>(store = freshStore()) {
   return { w: scope.writer<T>(n0, store), r: scope.reader<T>(n1, store) }
 }
 
-describe('Cell: one writer, one reader', () => {
+describe.concurrent('Cell: one writer, one reader', () => {
   it('smoke: reads, write, overwrite, set and clear reach a reader without catch-up', async () => {
     const { w, r } = pair<number>()
     await smoke(w, r)

@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CellReader } from '../../src/collections/index.js'
 import type { Network } from '../../src/network/network.js'
 import { allOnline, allReach, freshStore, Scope, within } from './harness.js'
 
 // mosaik tests/collections/cell.rs, the compare_exchange_* scenarios (catch-up is in
-// cell-catchup.test.ts). Shared networks, one store id per scenario.
+// cell-catchup.test.ts). Shared networks, one store id (so one group) per scenario, run
+// concurrently.
 
 const scope = new Scope()
 let nw: Network
@@ -15,7 +16,6 @@ const t0 = performance.now()
 beforeAll(async () => {
   ;[nw, nr1, nr2] = (await scope.networksKnowingEachOther(3)) as [Network, Network, Network]
 })
-afterEach(() => scope.closeCells())
 afterAll(async () => {
   await scope.dispose()
   console.log(`cell-cas: ${(performance.now() - t0).toFixed(0)} ms`)
@@ -36,7 +36,7 @@ async function step(r: CellReader<number>, what: string, op: Promise<number>): P
   return v
 }
 
-describe('Cell: compare-exchange', () => {
+describe.concurrent('Cell: compare-exchange', () => {
   it('swaps when the current value matches', async () => {
     const { w, r } = await pair()
     await step(r, 'write(42)', w.write(42))

@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { CellWriter } from '../../src/collections/index.js'
 import type { TelemetryEvent } from '../../src/core/telemetry.js'
-import { allOnline, allReach, freshStore, Scope, within } from './harness.js'
+import { allOnline, allReach, freshStore, type Scope, testScope, within } from './harness.js'
 
 // mosaik tests/collections/cell.rs, the catch-up scenarios: members that join late get
-// the current value by snapshot sync, from new networks that join late too.
-
-let scope = new Scope()
-afterEach(async () => {
-  await scope.dispose()
-  scope = new Scope()
-})
+// the current value by snapshot sync, from new networks that join late too. Each
+// scenario has its own networks, so they run concurrently.
 
 /** A writer on the first network of the scope, online. */
-async function firstWriter(store: string) {
+async function firstWriter(scope: Scope, store: string) {
   const [net] = await scope.networksKnowingEachOther(1)
   const w = scope.writer<number>(net!, store)
   await allOnline(w)
@@ -21,7 +16,7 @@ async function firstWriter(store: string) {
 }
 
 /** A member on a network that joins now, once it is online and has applied `version`. */
-async function lateMember(role: 'reader' | 'writer', store: string, version: number) {
+async function lateMember(scope: Scope, role: 'reader' | 'writer', store: string, version: number) {
   const [net] = await scope.networksKnowingEachOther(1)
   const events: TelemetryEvent[] = []
   net!.onTelemetry((e) => events.push(e))
@@ -31,24 +26,26 @@ async function lateMember(role: 'reader' | 'writer', store: string, version: num
   return { cell, events }
 }
 
-describe('Cell: catch-up of late members', () => {
-  it('a late reader catches up after 100 overwrites, then follows new writes', async () => {
+describe.concurrent('Cell: catch-up of late members', () => {
+  it('a late reader catches up after 100 overwrites, then follows new writes', async (ctx) => {
+    const scope = testScope(ctx)
     const store = freshStore()
-    const w = await firstWriter(store)
+    const w = await firstWriter(scope, store)
     for (let i = 0; i < 100; i++) await within(5, `write(${i})`, w.write(i))
     const v = await within(5, 'write(999)', w.write(999))
     await allReach(v, w)
 
-    const { cell: r } = await lateMember('reader', store, v)
+    const { cell: r } = await lateMember(scope, 'reader', store, v)
     expect(r.read()).toBe(999)
 
     await allReach(await within(5, 'write(1000)', w.write(1000)), r)
     expect(r.read()).toBe(1000)
   })
 
-  it('a reader later than the retained log installs a one-item snapshot instead of replaying', async () => {
+  it('a reader later than the retained log installs a one-item snapshot instead of replaying', async (ctx) => {
+    const scope = testScope(ctx)
     const store = freshStore()
-    const w = await firstWriter(store)
+    const w = await firstWriter(scope, store)
     // The group keeps a few hundred entries for slightly late followers; go well past them.
     let v = 0
     for (let round = 0; round < 10; round++) {
@@ -62,37 +59,39 @@ describe('Cell: catch-up of late members', () => {
     await allReach(v, w)
     const latest = w.read()
 
-    const { cell: r, events } = await lateMember('reader', store, v)
+    const { cell: r, events } = await lateMember(scope, 'reader', store, v)
     expect(r.read()).toBe(latest)
     const installed = events.find((e) => e.type === 'group.sync' && e.phase === 'installed')
     expect(installed).toMatchObject({ items: 1 })
   })
 
-  it('several late readers joining at different times all converge', async () => {
+  it('several late readers joining at different times all converge', async (ctx) => {
+    const scope = testScope(ctx)
     const store = freshStore()
-    const w = await firstWriter(store)
+    const w = await firstWriter(scope, store)
     for (let i = 0; i < 50; i++) await within(5, `write(${i})`, w.write(i))
     const mid = await within(5, 'write(999)', w.write(999))
 
-    const { cell: r1 } = await lateMember('reader', store, mid)
+    const { cell: r1 } = await lateMember(scope, 'reader', store, mid)
     expect(r1.read()).toBe(999)
 
     for (let i = 50; i < 80; i++) await within(5, `write(${i})`, w.write(i))
     const late = await within(5, 'write(1000)', w.write(1000))
 
-    const { cell: r2 } = await lateMember('reader', store, late)
+    const { cell: r2 } = await lateMember(scope, 'reader', store, late)
     await allReach(late, r1)
     expect(r1.read()).toBe(1000)
     expect(r2.read()).toBe(1000)
   })
 
-  it('a late writer catches up with the existing value, then writes', async () => {
+  it('a late writer catches up with the existing value, then writes', async (ctx) => {
+    const scope = testScope(ctx)
     const store = freshStore()
-    const w0 = await firstWriter(store)
+    const w0 = await firstWriter(scope, store)
     const v = await within(5, 'write(42)', w0.write(42))
     await allReach(v, w0)
 
-    const { cell: w1 } = await lateMember('writer', store, v)
+    const { cell: w1 } = await lateMember(scope, 'writer', store, v)
     expect(w1.read()).toBe(42)
 
     const v1 = await within(5, 'late write(99)', (w1 as CellWriter<number>).write(99))
@@ -101,15 +100,16 @@ describe('Cell: catch-up of late members', () => {
     expect(w1.read()).toBe(99)
   })
 
-  it('a late reader sees only the latest value after compare-exchanges', async () => {
+  it('a late reader sees only the latest value after compare-exchanges', async (ctx) => {
+    const scope = testScope(ctx)
     const store = freshStore()
-    const w = await firstWriter(store)
+    const w = await firstWriter(scope, store)
     let v = await within(5, 'cas(none, 1)', w.compareExchange(undefined, 1))
     v = await within(5, 'cas(1, 2)', w.compareExchange(1, 2))
     v = await within(5, 'cas(2, 3)', w.compareExchange(2, 3))
     await allReach(v, w)
 
-    const { cell: r } = await lateMember('reader', store, v)
+    const { cell: r } = await lateMember(scope, 'reader', store, v)
     expect(r.read()).toBe(3)
   })
 })

@@ -1,20 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type CellCommand, CellMachine } from '../../src/collections/cell-machine.js'
 import { Cell, type CellWriter } from '../../src/collections/index.js'
 import { joinCollectionGroup } from '../../src/collections/join.js'
 import { encode } from '../../src/core/codec.js'
 import { CellError } from '../../src/core/errors.js'
 import { UniqueId, type Version } from '../../src/core/id.js'
-import { allOnline, allReach, FAST, freshStore, Scope, within } from './harness.js'
+import { allOnline, allReach, FAST, freshStore, testScope, within } from './harness.js'
 import { nonNegative } from './schemas.js'
 
 // Beyond mosaik's suite: bad values, lifecycle, and failover in strict mode.
-
-let scope = new Scope()
-afterEach(async () => {
-  await scope.dispose()
-  scope = new Scope()
-})
 
 async function failure(p: Promise<unknown>): Promise<CellError<unknown>> {
   const err = await within(
@@ -29,8 +23,9 @@ async function failure(p: Promise<unknown>): Promise<CellError<unknown>> {
   return err as CellError<unknown>
 }
 
-describe('Cell: bad values', () => {
-  it('refuses a value that fails the schema before sending it', async () => {
+describe.concurrent('Cell: bad values', () => {
+  it('refuses a value that fails the schema before sending it', async (ctx) => {
+    const scope = testScope(ctx)
     const [n0] = await scope.networksKnowingEachOther(1)
     const w = scope.writer<number>(n0!, freshStore(), { typeName: 'Count', schema: nonNegative })
     await allOnline(w)
@@ -41,7 +36,8 @@ describe('Cell: bad values', () => {
     expect(w.version()).toBe(before)
   })
 
-  it('refuses a bad value from a peer on every replica, counted, state unchanged', async () => {
+  it('refuses a bad value from a peer on every replica, counted, state unchanged', async (ctx) => {
+    const scope = testScope(ctx)
     const [n0, n1, n2] = await scope.networksKnowingEachOther(3)
     const store = freshStore()
     const options = { typeName: 'Count', schema: nonNegative }
@@ -79,8 +75,9 @@ describe('Cell: bad values', () => {
   })
 })
 
-describe('Cell: lifecycle', () => {
-  it('close() is idempotent, leaves the group, and later writes fail network-down', async () => {
+describe.concurrent('Cell: lifecycle', () => {
+  it('close() is idempotent, leaves the group, and later writes fail network-down', async (ctx) => {
+    const scope = testScope(ctx)
     const [n0, n1] = await scope.networksKnowingEachOther(2)
     const store = freshStore()
     const w = scope.writer<number>(n0!, store)
@@ -96,7 +93,8 @@ describe('Cell: lifecycle', () => {
     expect([err.kind, err.value]).toEqual(['network-down', 2])
   })
 
-  it('network.stop() turns every cell of that network network-down, pending writes included', async () => {
+  it('network.stop() turns every cell of that network network-down, pending writes included', async (ctx) => {
+    const scope = testScope(ctx)
     const [n0] = await scope.networksKnowingEachOther(1)
     const a = scope.writer<number>(n0!, freshStore())
     const b = scope.reader<number>(n0!, freshStore())
@@ -110,7 +108,8 @@ describe('Cell: lifecycle', () => {
     expect(() => Cell.writer<number>(n0!, freshStore())).toThrow(CellError)
   })
 
-  it('a write with no quorum to commit it settles offline within writeTimeout, carrying the value', async () => {
+  it('a write with no quorum to commit it settles offline within writeTimeout, carrying the value', async (ctx) => {
+    const scope = testScope(ctx)
     const [n0] = await scope.networksKnowingEachOther(1)
     // Strict mode with three voters required: a lone writer can never elect a leader.
     const w = scope.writer<number>(n0!, freshStore(), { consensus: { minVoters: 3 }, writeTimeout: 600 })
@@ -126,7 +125,8 @@ describe('Cell: lifecycle', () => {
 })
 
 describe('Cell: failover', () => {
-  it('stopping the leader mid-stream loses no acknowledged write in strict mode; replicas end equal', async () => {
+  it('stopping the leader mid-stream loses no acknowledged write in strict mode; replicas end equal', async (ctx) => {
+    const scope = testScope(ctx)
     const nets = await scope.networksKnowingEachOther(4)
     const store = freshStore()
     const options = { typeName: 'Counter', consensus: { minVoters: 3 } }

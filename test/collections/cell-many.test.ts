@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Network } from '../../src/network/network.js'
 import { allOnline, allReach, freshStore, Scope, within } from './harness.js'
 
@@ -11,13 +11,12 @@ const t0 = performance.now()
 beforeAll(async () => {
   nets = (await scope.networksKnowingEachOther(4)) as typeof nets
 })
-afterEach(() => scope.closeCells())
 afterAll(async () => {
   await scope.dispose()
   console.log(`cell-many: ${(performance.now() - t0).toFixed(0)} ms`)
 })
 
-describe('Cell: many members', () => {
+describe.concurrent('Cell: many members', () => {
   it('multiple readers converge on every write, overwrite and clear', async () => {
     const store = freshStore()
     const w = scope.writer<number>(nets[0], store)

@@ -1,30 +1,24 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { afterEach, describe, expect, it } from 'vitest'
-import { type Relay, startRelay } from '../../src/node/relay.js'
+import { describe, expect, it } from 'vitest'
+import { startRelay } from '../../src/node/relay.js'
 import { allKnowEachOther, until } from '../network/helpers.js'
-import { freshStore, Scope, smoke } from './harness.js'
+import { freshStore, smoke, testScope } from './harness.js'
 
 // mosaik's smoke scenario over the transports that matter besides memory.
 
-let scope = new Scope()
-let relay: Relay | undefined
-afterEach(async () => {
-  await scope.dispose()
-  await relay?.stop()
-  relay = undefined
-  scope = new Scope()
-})
-
-describe('Cell smoke over real transports', () => {
-  it('works over TCP', async () => {
+describe.concurrent('Cell smoke over real transports', () => {
+  it('works over TCP', async (ctx) => {
+    const scope = testScope(ctx)
     const tcp = { transport: 'node' as const, listen: ['/ip4/127.0.0.1/tcp/0'] }
     const [n0, n1] = await scope.networksKnowingEachOther(2, tcp)
     const store = freshStore()
     await smoke(scope.writer<number>(n0!, store), scope.reader<number>(n1!, store))
   })
 
-  it('works over WebRTC between two Node peers introduced by a local relay', async () => {
-    relay = await startRelay({ network: scope.networkName })
+  it('works over WebRTC between two Node peers introduced by a local relay', async (ctx) => {
+    const scope = testScope(ctx)
+    const relay = await startRelay({ network: scope.networkName })
+    ctx.onTestFinished(() => relay.stop())
     const opts = {
       transport: 'node' as const,
       listen: ['/p2p-circuit', '/webrtc'],

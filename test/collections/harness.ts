@@ -3,7 +3,7 @@
  * default), short consensus timings, bounded waits that say what they waited for, and
  * the mosaik smoke scenario reused over every transport.
  */
-import { expect } from 'vitest'
+import { expect, type TestContext } from 'vitest'
 import { Cell, type CellOptions, type CellReader, type CellWriter } from '../../src/collections/index.js'
 import { withTimeout } from '../../src/core/async.js'
 import { UniqueId } from '../../src/core/id.js'
@@ -71,6 +71,17 @@ export class Scope {
     this.#cells.push(cell as CellReader<unknown>)
     return cell
   }
+}
+
+/**
+ * A scope for one test, disposed when that test finishes, so tests may run concurrently.
+ * Takes the test's own context: with concurrent tests the global hooks cannot tell which
+ * test is current.
+ */
+export function testScope(ctx: Pick<TestContext, 'onTestFinished'>): Scope {
+  const scope = new Scope()
+  ctx.onTestFinished(() => scope.dispose())
+  return scope
 }
 
 /** Waits until every cell is online. */
