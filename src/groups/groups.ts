@@ -34,6 +34,8 @@ export class Groups implements NetworkService {
    * signature and sync settings, announces membership through discovery and bonds with
    * every member found. Joining a group this network already is a member of returns that
    * member (as mosaik does); the state machine passed the second time is not used.
+   * Throws `ClosedError` when the network is stopped; everything later is reported through
+   * the returned `Group` (rejected promises, state, telemetry), never thrown.
    */
   join<C, Q = never, R = never, I = unknown>(options: JoinOptions<C, Q, R, I>): Group<C, Q, R> {
     if (this.#stopped || this.#net.stopped) throw new ClosedError('network')

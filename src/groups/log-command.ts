@@ -15,6 +15,7 @@ export type LogCommand =
   | { readonly t: 'snap'; readonly by: PeerId }
   | { readonly t: 'noop' }
 
+/** The command of a leader's term-opening entry (`RaftOptions.noop`); never applied. */
 export const NOOP: LogCommand = Object.freeze({ t: 'noop' })
 
 /** Structural check of a command received from a peer. */
