@@ -41,7 +41,9 @@ export interface Snapshot<I> {
  *
  * Implement `createSnapshot` and `installSnapshot` together to enable snapshot sync (late
  * joiners and laggards catch up from a snapshot instead of the full log, and the log is
- * compacted). Without them the log is kept whole and laggards replay it.
+ * compacted). Without them the log is kept whole and laggards replay it, and a replica
+ * whose committed state moved back after a partition (default mode, `when.reverted`)
+ * cannot rebuild its state: it keeps it and skips the re-delivered indices.
  */
 export interface StateMachine<C, Q = never, R = never, I = unknown> {
   /**
