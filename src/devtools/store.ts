@@ -24,6 +24,13 @@ import { DEFAULT_LIMITS, type DevtoolsState, EMPTY_STATE, type HistoryLimits } f
 export interface TelemetrySource {
   readonly peerId: PeerId
   onTelemetry(listener: (event: TelemetryEvent) => void): () => void
+  /**
+   * When present, called once on attach with the store's listener: it should emit, as
+   * telemetry, the current state of everything that already happened (`network.started`,
+   * `group.joined` + `group.state` + up bonds of each group …), so devtools mounted after
+   * the cells still know their store ids, roles and leaders.
+   */
+  replayTelemetry?(listener: (event: TelemetryEvent) => void): void
   /** When present, a node attached after it started is shown at once with these. */
   readonly id?: { toString(): string }
   addresses?(): string[]
@@ -109,6 +116,7 @@ export function createDevtoolsStore(options: DevtoolsStoreOptions = {}): Devtool
     if (existing) existing.count += 1
     else {
       attachments.set(source, { count: 1, off: source.onTelemetry(ingest) })
+      source.replayTelemetry?.(ingest)
       // `network.started` was emitted before anyone could listen: show the node now.
       if (!getNode(source.peerId) && source.stopped !== true && source.id !== undefined) {
         ingest({

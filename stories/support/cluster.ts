@@ -21,6 +21,8 @@ export interface DemoNode {
 export interface ClusterOptions {
   /** A network name; a random suffix keeps story remounts apart on the shared memory transport. */
   name: string
+  /** Use `name` as it is (peers in other tabs must share it). */
+  fixedName?: boolean
   transport?: NetworkOptions['transport']
   bootstrap?: string[]
   /**
@@ -45,7 +47,7 @@ export class DemoCluster {
 
   constructor(options: ClusterOptions) {
     this.#options = options
-    this.network = `${options.name}-${Math.random().toString(36).slice(2, 8)}`
+    this.network = options.fixedName ? options.name : `${options.name}-${Math.random().toString(36).slice(2, 8)}`
   }
 
   get nodes(): readonly DemoNode[] {

@@ -164,4 +164,26 @@ describe('devtools store', () => {
     expect(s.nodes[node.peerId]?.rejected).toBe(10)
     expect(s.rejected.map((r) => r.detail)).toEqual(['#7', '#8', '#9'])
   })
+
+  it('asks a source that can replay its past telemetry to do so on attach', () => {
+    const node = new SyntheticNode('12D3KooWLate')
+    const source = {
+      peerId: node.peerId,
+      onTelemetry: (l: (e: TelemetryEvent) => void) => node.onTelemetry(l),
+      replayTelemetry: (l: (e: TelemetryEvent) => void) => {
+        l({
+          type: 'group.joined',
+          at: 1,
+          peer: node.peerId,
+          group: 'aa'.repeat(32),
+          store: 'bb'.repeat(32),
+          preference: 'observer',
+        })
+      },
+    }
+    const store = createDevtoolsStore({ flushInterval: 0 })
+    store.attach(source)
+    const g = selectGroup(store.getState(), { storeId: 'bb'.repeat(32) })
+    expect(g?.replicas[node.peerId]?.preference).toBe('observer')
+  })
 })
