@@ -1,3 +1,4 @@
+import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SystemClock } from '../../../src/core/clock.js'
 import { UniqueId } from '../../../src/core/id.js'
@@ -96,6 +97,16 @@ describe.each<Transport>(['memory', 'tcp'])('group lifecycle over %s', (transpor
     await ga.when.reaches(v)
     expect(ga.getSnapshot().bonds).toEqual([b.peerId])
     timers.clear()
+
+    // A frame announcing more than the 4 MiB limit closes that stream only, counted.
+    const raw = await x.libp2p.dialProtocol(peerIdFromString(a.peerId), a.protocol(GROUPS_PROTOCOL))
+    const header = new Uint8Array(4)
+    new DataView(header.buffer).setUint32(0, 5 * 1024 * 1024)
+    raw.send(header)
+    await waitFor([ga], 'the oversized frame to be counted', () => a.rejected().oversized === 1, 5_000)
+    const v2 = await gb.execute({ k: 'after-oversized', by: 1 })
+    await ga.when.reaches(v2)
+    expect(ga.getSnapshot().bonds).toEqual([b.peerId])
   })
 })
 
