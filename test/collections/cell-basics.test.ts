@@ -94,6 +94,20 @@ describe.concurrent('Cell: one writer, one reader', () => {
     expect(r.getSnapshot().leader).toBe(w.getSnapshot().leader)
   })
 
+  it('a writer and a reader of one cell on one network share one replica', async () => {
+    const store = freshStore()
+    const w = scope.writer<number>(n0, store)
+    const r = scope.reader<number>(n0, store)
+    expect(r.groupId.equals(w.groupId)).toBe(true)
+    await allReach(await within(5, 'write', w.write(5)), w)
+    expect(r.read()).toBe(5)
+    expect(r.version()).toBe(w.version())
+    await r.close()
+    await allReach(await within(5, 'write after the reader closed', w.write(6)), w)
+    expect(w.read()).toBe(6)
+    expect(n0.groups.members.has(w.groupId.toString())).toBe(true)
+  })
+
   it('a writer reads its own writes', async () => {
     const w = scope.writer<string>(n0, freshStore())
     // A write issued before the cell is online waits for a leader instead of failing.

@@ -84,9 +84,29 @@ describe.concurrent('Cell: lifecycle', () => {
     const r = scope.reader<number>(n1!, store)
     await allOnline(w, r)
     await allReach(await within(5, 'write', w.write(1)), r)
+    const group = n0!.groups.members.get(w.groupId.toString())!
+    expect(group.getSnapshot().bonds).toContain(n1!.peerId)
     await Promise.all([r.close(), r.close()])
     await r.close()
     expect(r.getSnapshot().online).toBe(false)
+    expect(n1!.groups.members.has(w.groupId.toString())).toBe(false)
+    // The reader said goodbye: the writer drops the bond without waiting for missed heartbeats.
+    await within(
+      2,
+      "the writer to drop the reader's bond",
+      new Promise<void>((resolve) => {
+        const gone = () => !group.getSnapshot().bonds.includes(n1!.peerId)
+        const off = group.subscribe(() => {
+          if (!gone()) return
+          off()
+          resolve()
+        })
+        if (gone()) {
+          off()
+          resolve()
+        }
+      }),
+    )
     await expect(r.when.reaches(100)).rejects.toMatchObject({ kind: 'network-down' })
     await w.close()
     const err = await failure(w.write(2))
