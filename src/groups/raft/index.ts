@@ -6,16 +6,21 @@
  * timers, clocks, randomness (`config.rng`), promises or network: the group driver owns those,
  * and the simulator in test/groups/sim drives the same core deterministically.
  *
- * | mosaik behaviour kept          | where                                                   |
- * | ------------------------------ | ------------------------------------------------------- |
- * | granted / denied / abstained   | vote.ts; a lagging member (default mode) and observers abstain |
- * | lagging leaves the denominator | leader.ts `committee`, candidate.ts `maybeWin`         |
- * | normal / reluctant / observer  | state.ts timers, raft.ts `tick`                        |
- * | no nextIndex / matchIndex      | follower reports `lastIndex`; leader.ts `resumeAt`     |
- * | bootstrap delay                | state.ts `resetElectionTimer` (term 0 only)            |
- * | rival leader, same term        | raft.ts `step`: new election with a higher term        |
- * | forwarded commands and reads   | client.ts, reads.ts (Raft §8 ReadIndex)                |
- * | default vs strict consistency  | quorum.ts; `reverted` in state.ts `truncateLog`        |
+ * | mosaik behaviour kept          | where                                                     |
+ * | ------------------------------ | --------------------------------------------------------- |
+ * | granted / denied / abstained   | vote.ts: lagging members (default mode), observers abstain |
+ * | lagging leaves the denominator | state.ts `committee`, candidate.ts `maybeWin`             |
+ * | normal / reluctant / observer  | state.ts `resetElectionTimer`, raft.ts `tick`             |
+ * | no nextIndex / matchIndex      | follower reports `lastIndex`; leader.ts `resumeAt`        |
+ * | bootstrap delay                | state.ts `resetElectionTimer` (term 0 only)               |
+ * | rival leader, same term        | raft.ts `step`: new election with a higher term           |
+ * | forwarded commands and reads   | client.ts, reads.ts (Raft §8 ReadIndex)                   |
+ * | default vs strict consistency  | quorum.ts; `reverted` from state.ts `truncateLog`         |
+ * | snapshot sync hooks            | `needsSnapshot`, `installSnapshot`, `compact`             |
+ *
+ * Two additions keep default mode convergent: entries carry their leader's tag (`Entry.leader`),
+ * because two partitioned leaders, or a member that lost its disk, can lead the same term number;
+ * and a heartbeat drops a follower's tail that no current leader holds.
  *
  * Consistency. Default mode (mosaik) puts availability first: the quorum is a majority of the
  * voting members this member is connected to, so a partitioned minority can elect a leader and
