@@ -8,6 +8,9 @@ describe('simulator, default mode (mosaik: availability first)', () => {
     // The faults really happened: partitions made minorities commit and later roll back.
     expect(total(run.results, 'reverts')).toBeGreaterThan(0)
     expect(total(run.results, 'faults')).toBeGreaterThan(350 * 5)
+    expect(new Set(run.results.map((r) => r.nodes))).toEqual(new Set([3, 5, 7]))
+    expect(run.results.some((r) => r.preferences.includes('o') && r.preferences.includes('r'))).toBe(true)
+    expect(total(run.results, 'rivals')).toBeGreaterThan(0)
   })
 
   it('stays consistent across 250 seeds of crashes, loss and duplication without partitions', () => {

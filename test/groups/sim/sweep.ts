@@ -18,6 +18,9 @@ export function sweep(name: string, from: number, count: number): Sweep {
   return { results, failures, report }
 }
 
-export function total(results: readonly SimResult[], key: 'ticks' | 'ops' | 'reverts' | 'faults' | 'info'): number {
+export function total(
+  results: readonly SimResult[],
+  key: 'ticks' | 'ops' | 'reverts' | 'faults' | 'info' | 'rivals',
+): number {
   return results.reduce((sum, r) => sum + r[key], 0)
 }
