@@ -16,6 +16,7 @@
  * ```
  */
 export * from './catalog.js'
+export * from './config.js'
 export * from './dialer.js'
 export * from './discovery.js'
 export * from './entry.js'

@@ -23,6 +23,7 @@
  * ```
  */
 export * from './channel.js'
+export * from './libp2p.js'
 export * from './network.js'
 export * from './retry.js'
 export * from './transports.js'

@@ -1,33 +1,20 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import {
-  generateKeyPair,
-  generateKeyPairFromSeed,
-  privateKeyFromProtobuf,
-  privateKeyFromRaw,
-} from '@libp2p/crypto/keys'
-import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
-import { type Identify, identify } from '@libp2p/identify'
 import type { Libp2p, PeerId as Libp2pPeerId, PrivateKey, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p, type Libp2pOptions } from 'libp2p'
+import { createLibp2p } from 'libp2p'
 import { ClosedError, type RejectReason } from '../core/errors.js'
 import { type IdLike, type NetworkId, type PeerId, UniqueId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
 import { Emitter } from '../core/watch.js'
-import { createDiscovery, type DiscoveryConfig, type DiscoveryService } from '../discovery/discovery.js'
+import type { DiscoveryConfig, DiscoveryService } from '../discovery/config.js'
+import { createDiscovery } from '../discovery/discovery.js'
 import { StreamChannel } from './channel.js'
+import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
-import { defaultPreset, type TransportOption, transportConfig } from './transports.js'
+import type { TransportOption } from './transports.js'
 import type { Channel, ChannelOptions, NetworkService, NetworkServices } from './types.js'
 
-/** The libp2p services every mosaik network runs. */
-export interface MosaikServices {
-  identify: Identify
-  pubsub: GossipSub
-  [name: string]: unknown
-}
+export type { MosaikServices } from './libp2p.js'
 
 export interface NetworkOptions {
   /** Network name or id; peers of different networks never exchange entries or traffic. */
@@ -86,9 +73,14 @@ export class Network implements NetworkServices {
     const id = UniqueId.from(options.network)
     const privateKey = await loadKey(options.secretKey)
     const libp2p = await createLibp2p(await libp2pOptions(privateKey, options))
-    const net = new Network(id, libp2p, privateKey, options)
-    await net.#start(options.bootstrap ?? [])
-    return net
+    try {
+      const net = new Network(id, libp2p, privateKey, options)
+      await net.#start(options.bootstrap ?? [])
+      return net
+    } catch (err) {
+      await libp2p.stop()
+      throw err
+    }
   }
 
   get stopped(): boolean {
@@ -125,6 +117,7 @@ export class Network implements NetworkServices {
   handle(name: string, handler: (channel: Channel) => void, options: ChannelOptions = {}): void {
     this.#assertRunning()
     const protocol = this.protocol(name)
+    if (this.#handlers.has(protocol)) throw new Error(`${protocol} already has a handler; unhandle('${name}') first`)
     this.#handlers.add(protocol)
     const onStream = (stream: Stream, connection: { remotePeer: Libp2pPeerId }) => {
       if (this.#abort.signal.aborted) {
@@ -277,36 +270,4 @@ export class Network implements NetworkServices {
       remote: e.detail.toString(),
     })
   }
-}
-
-async function loadKey(secret: Uint8Array | undefined): Promise<PrivateKey> {
-  if (!secret) return generateKeyPair('Ed25519')
-  if (secret.length === 32) return generateKeyPairFromSeed('Ed25519', secret)
-  if (secret.length === 64) return privateKeyFromRaw(secret)
-  return privateKeyFromProtobuf(secret)
-}
-
-async function libp2pOptions(privateKey: PrivateKey, options: NetworkOptions): Promise<Libp2pOptions<MosaikServices>> {
-  const t = options.transport ?? defaultPreset()
-  const base = typeof t === 'string' ? await transportConfig(t, options.listen) : {}
-  const custom: Libp2pOptions = typeof t === 'string' ? {} : t
-  const listen = options.listen ?? custom.addresses?.listen ?? base.addresses?.listen ?? []
-  return {
-    ...base,
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    ...custom,
-    privateKey,
-    addresses: { ...base.addresses, ...custom.addresses, listen },
-    services: {
-      identify: identify(),
-      pubsub: gossipsub({
-        allowPublishToZeroTopicPeers: true,
-        emitSelf: false,
-        // Announce topics are small and chatty; peers join and leave all the time.
-        fallbackToFloodsub: false,
-      }),
-      ...custom.services,
-    },
-  } as Libp2pOptions<MosaikServices>
 }

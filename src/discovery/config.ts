@@ -1,0 +1,62 @@
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Libp2p } from '@libp2p/interface'
+import type { RejectReason } from '../core/errors.js'
+import type { IdLike, UniqueId } from '../core/id.js'
+import type { RetryOptions } from '../network/retry.js'
+import type { Discovery, NetworkServices } from '../network/types.js'
+import { DEFAULT_MAX_ENTRY_BYTES } from './entry.js'
+
+/** Tunables of discovery; defaults in `DEFAULT_DISCOVERY`. */
+export interface DiscoveryConfig {
+  /** Mean time between periodic announces. */
+  announceIntervalMs: number
+  /** Each period is drawn from `interval × (1 ± jitter)`. */
+  announceJitter: number
+  /** Entries not refreshed for this long are purged (`departed`) and refused as stale. */
+  purgeAfterMs: number
+  /** Entries dated further than this in the future are refused. */
+  maxDriftMs: number
+  maxEntryBytes: number
+  /** Most entries accepted from one catalog exchange. */
+  maxCatalogEntries: number
+  /** Bound of one catalog exchange. */
+  exchangeTimeoutMs: number
+  /** Dial peers found in the catalog (and redial them when dropped). */
+  dialPeers: boolean
+  tags: IdLike[]
+  /** Retry policy of catalog dials. */
+  dial: RetryOptions
+}
+
+export const DEFAULT_DISCOVERY: DiscoveryConfig = {
+  announceIntervalMs: 3_500,
+  announceJitter: 0.4,
+  purgeAfterMs: 6 * 3_500,
+  maxDriftMs: 50_000,
+  maxEntryBytes: DEFAULT_MAX_ENTRY_BYTES,
+  maxCatalogEntries: 1_024,
+  exchangeTimeoutMs: 5_000,
+  dialPeers: true,
+  tags: [],
+  dial: { attempts: 4 },
+}
+
+/** What discovery needs of its network. */
+export interface DiscoveryHost extends NetworkServices {
+  readonly id: UniqueId
+  readonly libp2p: Libp2p<{ pubsub: GossipSub }>
+  addresses(): string[]
+}
+
+/** Discovery plus its lifecycle and counters; `Network` owns one. */
+export interface DiscoveryService extends Discovery {
+  start(): Promise<void>
+  /** Announces departure (gossip and direct to connected peers), then stops. Idempotent. */
+  stop(): Promise<void>
+  /** Entries dropped so far, by reason (unsigned and forged count as `bad-signature`). */
+  rejected(): Readonly<Partial<Record<RejectReason, number>>>
+  /** Signs and publishes the local entry now. */
+  announce(): Promise<void>
+  /** The gossipsub topic of this network's announces. */
+  readonly topic: string
+}

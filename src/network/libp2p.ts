@@ -1,0 +1,66 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import {
+  generateKeyPair,
+  generateKeyPairFromSeed,
+  privateKeyFromProtobuf,
+  privateKeyFromRaw,
+} from '@libp2p/crypto/keys'
+import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
+import { type Identify, identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Libp2pOptions } from 'libp2p'
+import type { NetworkOptions } from './network.js'
+import { defaultPreset, transportConfig } from './transports.js'
+
+/** The libp2p services every mosaik network runs. */
+export interface MosaikServices {
+  identify: Identify
+  pubsub: GossipSub
+  [name: string]: unknown
+}
+
+/**
+ * The node's identity: a 32-byte Ed25519 seed, a 64-byte raw Ed25519 key, or a libp2p
+ * protobuf-encoded private key; a fresh Ed25519 key when absent.
+ */
+export async function loadKey(secret: Uint8Array | undefined): Promise<PrivateKey> {
+  if (!secret) return generateKeyPair('Ed25519')
+  if (secret.length === 32) return generateKeyPairFromSeed('Ed25519', secret)
+  if (secret.length === 64) return privateKeyFromRaw(secret)
+  return privateKeyFromProtobuf(secret)
+}
+
+/**
+ * The libp2p options of a network: the transport preset (or the caller's options, merged
+ * over ours), noise + yamux, identify and gossipsub. Caller services are added to ours.
+ */
+export async function libp2pOptions(
+  privateKey: PrivateKey,
+  options: NetworkOptions,
+): Promise<Libp2pOptions<MosaikServices>> {
+  const t = options.transport ?? defaultPreset()
+  const base = typeof t === 'string' ? await transportConfig(t, options.listen) : {}
+  const custom: Libp2pOptions = typeof t === 'string' ? {} : t
+  const listen = options.listen ?? custom.addresses?.listen ?? base.addresses?.listen ?? []
+  return {
+    ...base,
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    ...custom,
+    privateKey,
+    addresses: { ...base.addresses, ...custom.addresses, listen },
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        fallbackToFloodsub: false,
+        // Browsers behind one NAT, a LAN, or every test on 127.0.0.1 share an IP; gossipsub's
+        // IP-colocation penalty would graylist them once more than ten met a relay.
+        scoreParams: { IPColocationFactorWeight: 0 },
+      }),
+      ...custom.services,
+    },
+  } as Libp2pOptions<MosaikServices>
+}
