@@ -22,10 +22,20 @@ const config: StorybookConfig = {
     viewport: false,
   },
   async viteFinal(config) {
+    const alias = config.resolve?.alias
+    const aliases = Array.isArray(alias)
+      ? alias
+      : Object.entries(alias ?? {}).map(([find, replacement]) => ({ find, replacement: String(replacement) }))
     return {
       ...config,
       define: { ...config.define, 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'development') },
       server: { ...config.server, host: '127.0.0.1' },
+      resolve: {
+        ...config.resolve,
+        // React's profiling build, so the stories' <Profiler> can measure what the devtools
+        // cost to render even in the static (production) build the browser tests load.
+        alias: [...aliases, { find: /^react-dom\/client$/, replacement: 'react-dom/profiling' }],
+      },
     }
   },
 }

@@ -11,7 +11,7 @@ export interface DevtoolsCost {
   renderMs: number
   since: number
   /** Store flushes and ms spent in them (folding + notifying) since the last reset. */
-  sample(): { renders: number; renderMs: number; flushes: number; flushMs: number; seconds: number }
+  sample(): { renders: number; renderMs: number; flushes: number; flushMs: number; events: number; seconds: number }
   reset(): void
 }
 
@@ -36,6 +36,7 @@ export function CostProbe({ store, children }: { store: DevtoolsStore; children?
           renderMs: c.renderMs,
           flushes: s.flushes - base.flushes,
           flushMs: s.flushMs - base.flushMs,
+          events: s.ingested - base.ingested,
           seconds: (performance.now() - c.since) / 1000,
         }
       },
