@@ -9,6 +9,8 @@ import { PeerMesh } from '../../src/devtools/components/peer-mesh.js'
 import { VersionTimeline } from '../../src/devtools/components/version-timeline.js'
 import { createDevtoolsStore, devtoolsStoreFor } from '../../src/devtools/store.js'
 import { SyntheticCluster } from '../../src/devtools/synthetic.js'
+import type { Network } from '../../src/network/index.js'
+import { NetworkProvider } from '../../src/react/index.js'
 
 beforeEach(() => localStorage.clear())
 afterEach(cleanup)
@@ -98,6 +100,25 @@ describe('devtools components', () => {
     render(<MosaikDevtools networks={cluster.nodes} initialIsOpen />)
     expect(screen.queryByTestId('mosaik-devtools-panel')).toBeNull()
     expect(screen.getByTestId('mosaik-devtools-toggle')).toBeTruthy()
+  })
+
+  it("uses the NetworkProvider's network when given no source", () => {
+    const cluster = new SyntheticCluster({ writers: 2 })
+    const network = cluster.nodes[0]! as unknown as Network
+    const view = render(
+      <StrictMode>
+        <NetworkProvider network={network}>
+          <GroupTable />
+          <LeaderBadge storeId="synthetic.cell" />
+        </NetworkProvider>
+      </StrictMode>,
+    )
+    expect(cluster.nodes[0]!.listenerCount).toBe(1)
+    act(() => cluster.start())
+    flushAll(cluster)
+    expect(screen.getByTestId('mosaik-leader-badge').dataset.leader).toBe(cluster.nodes[0]!.peerId)
+    view.unmount()
+    expect(cluster.nodes[0]!.listenerCount).toBe(0)
   })
 
   it('throws a clear error when there is no network to show', () => {
