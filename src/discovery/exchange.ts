@@ -67,9 +67,10 @@ export class CatalogExchange {
       .finally(() => this.#running.delete(peer))
   }
 
-  /** Sends `bytes` (a departure notice) to every connected peer without waiting for replies. */
-  async pushToConnected(bytes: Uint8Array): Promise<void> {
-    const peers = this.#host.connectedPeers()
+  /** Sends `bytes` (a departure notice) to each connected peer of `peers`, without waiting for replies. */
+  async pushTo(peers: PeerId[], bytes: Uint8Array): Promise<void> {
+    const connected = new Set(this.#host.connectedPeers())
+    peers = peers.filter((p) => connected.has(p))
     await Promise.allSettled(peers.map((p) => this.#run(p, true, [bytes])))
   }
 

@@ -16,6 +16,9 @@ import type { Channel, ChannelOptions, NetworkService, NetworkServices } from '.
 
 export type { MosaikServices } from './libp2p.js'
 
+/** Streams of one protocol allowed per connection and direction. */
+const MAX_STREAMS_PER_PROTOCOL = 1_024
+
 export interface NetworkOptions {
   /** Network name or id; peers of different networks never exchange entries or traffic. */
   network: IdLike
@@ -127,7 +130,13 @@ export class Network implements NetworkServices {
       handler(this.#wrap(stream, connection.remotePeer.toString(), options))
     }
     this.libp2p
-      .handle(protocol, onStream, { runOnLimitedConnection: options.allowLimited ?? false })
+      .handle(protocol, onStream, {
+        runOnLimitedConnection: options.allowLimited ?? false,
+        // libp2p allows 32 inbound streams per protocol per connection; one bond per group
+        // per peer pair (many cells between two peers) needs more.
+        maxInboundStreams: MAX_STREAMS_PER_PROTOCOL,
+        maxOutboundStreams: MAX_STREAMS_PER_PROTOCOL,
+      })
       .catch((err: unknown) => console.error(`mosaik-react: cannot handle ${protocol}`, err))
   }
 

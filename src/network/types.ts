@@ -47,6 +47,10 @@ export interface Channel {
   reject(reason: RejectReason, detail: string): void
 }
 
+/**
+ * Options of `handle` and `openChannel`. Note that libp2p resets a stream that carries no
+ * data for 2 minutes (its inactivity timeout): long-lived channels should heartbeat.
+ */
 export interface ChannelOptions {
   /** Largest accepted frame; default 4 MiB (`DEFAULT_MAX_FRAME_SIZE`). */
   readonly maxFrameSize?: number

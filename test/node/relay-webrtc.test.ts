@@ -1,3 +1,7 @@
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import type { Transport } from '@libp2p/interface'
+import { webRTC } from '@libp2p/webrtc'
+import { webSockets } from '@libp2p/websockets'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Network } from '../../src/network/network.js'
 import { type Relay, startRelay } from '../../src/node/relay.js'
@@ -41,5 +45,49 @@ describe('two Node peers through startRelay()', () => {
     const conn = webrtcTo(a, b) ?? webrtcTo(b, a)
     expect(conn?.limits).toBeUndefined()
     expect(conn?.remoteAddr.toString()).toContain('/webrtc')
+  })
+})
+
+/** `webRTC()` whose first dial hangs until aborted, like the init channel that never opens. */
+function webRTCFirstDialHangs(dials: { count: number }) {
+  const factory = webRTC({ rtcConfiguration: { iceServers: [] } })
+  return (components: Parameters<typeof factory>[0]): Transport => {
+    const inner = factory(components)
+    const dial = inner.dial.bind(inner)
+    inner.dial = (ma, options) => {
+      if (++dials.count > 1) return dial(ma, options)
+      return new Promise((_, reject) => {
+        options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true })
+      })
+    }
+    return inner
+  }
+}
+
+describe('a WebRTC dial that hangs', () => {
+  it('is abandoned at its bound and the retry connects over WebRTC', async () => {
+    relay = await startRelay({ network: 'webrtc-hang' })
+    const base = { network: 'webrtc-hang', bootstrap: relay.addresses }
+    // a only listens; b does all the dialing, and its first WebRTC dial hangs.
+    const a = await nets.create({
+      ...base,
+      transport: 'node',
+      listen: ['/p2p-circuit', '/webrtc'],
+      discovery: { dialPeers: false },
+    })
+    const dials = { count: 0 }
+    const b = await nets.create({
+      ...base,
+      transport: {
+        transports: [webSockets(), webRTCFirstDialHangs(dials), circuitRelayTransport()],
+        addresses: { listen: ['/p2p-circuit', '/webrtc'] },
+        connectionGater: { denyDialMultiaddr: () => false },
+      },
+      discovery: { dial: { attemptTimeoutMs: 1_500, backoffMs: 100 } },
+    })
+    const t0 = performance.now()
+    await until([a, b], 'b to reach a over WebRTC after a hung first dial', () => !!webrtcTo(b, a), 15_000)
+    console.log(`WebRTC connected after a hung first dial in ${(performance.now() - t0).toFixed(0)} ms`)
+    expect(dials.count).toBeGreaterThanOrEqual(2)
   })
 })
