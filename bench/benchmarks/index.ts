@@ -1,9 +1,9 @@
 /** Every benchmark, in the order `npm run bench` runs them. */
 import type { Benchmark } from '../lib/harness.js'
 import { bundle } from './bundle.js'
-import { catchUp } from './catch-up.js'
 import { commitLatency } from './commit-latency.js'
 import { failover } from './failover.js'
+import { history } from './history.js'
 import { memory } from './memory.js'
 import { online } from './online.js'
 import { rawRtt } from './raw-rtt.js'
@@ -19,7 +19,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   reactRender,
   online,
   failover,
-  catchUp,
+  history,
   memory,
   bundle,
 ]

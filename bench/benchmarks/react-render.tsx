@@ -59,16 +59,17 @@ export const reactRender: Benchmark = {
     })
     const rows: Row[] = []
     {
-      // React picks its build from NODE_ENV when first loaded: load the production build.
+      // React picks its build from NODE_ENV when first loaded: load the production build,
+      // unless a test runner chose one (vitest compiles our JSX for the development build).
       const env = process.env.NODE_ENV
-      process.env.NODE_ENV = 'production'
+      if (env === undefined) process.env.NODE_ENV = 'production'
       const React = await import('react')
       const { createRoot } = await import('react-dom/client')
       hooks = await import('../../src/react/index.js')
       R = React
       const { NetworkProvider } = hooks
       await import('react/jsx-runtime')
-      process.env.NODE_ENV = env
+      if (env === undefined) delete process.env.NODE_ENV
       // Under vitest React may already be loaded in its development build; say which one ran.
       const reactBuild = (React as { act?: unknown }).act === undefined ? 'production' : 'development'
       for (const transport of ctx.transports) {

@@ -12,6 +12,8 @@ export interface BenchRecord {
   readonly durationMs: number
   readonly scale: string
   readonly machine: Machine
+  /** 1/5/15-minute load averages when the benchmark started: other work on the machine skews results. */
+  readonly loadAverage: number[]
   readonly params: BenchOutput['params']
   readonly rows: Row[]
   readonly notes: string[]
@@ -115,7 +117,8 @@ export function table(rows: readonly Row[]): string {
 }
 
 export function printRecord(record: BenchRecord): void {
-  const head = `## ${record.name}: ${record.title} (${(record.durationMs / 1000).toFixed(1)} s)`
+  const load = record.loadAverage.map((l) => l.toFixed(1)).join('/')
+  const head = `## ${record.name}: ${record.title} (${(record.durationMs / 1000).toFixed(1)} s, load ${load})`
   const out = [head]
   if (record.rows.length > 0) out.push(table(record.rows))
   for (const n of record.notes) out.push(`  - ${n}`)

@@ -1,4 +1,5 @@
 /** Runs benchmarks one after another in this process, isolating failures. */
+import os from 'node:os'
 import type { BenchContext, Benchmark, Scale } from './harness.js'
 import { type BenchRecord, describeMachine, fmt, printRecord, writeRecord } from './report.js'
 import { now } from './stats.js'
@@ -104,6 +105,7 @@ function base(bench: Benchmark, scale: Scale, started: Date, durationMs: number)
     durationMs,
     scale,
     machine: describeMachine(),
+    loadAverage: os.loadavg(),
     params: {},
     rows: [],
     notes: [],
