@@ -66,9 +66,17 @@ export class SnapshotSync {
     this.provider.hold(index, term, by, snapshot)
   }
 
-  /** Leader entries that arrive while syncing are kept and replayed after the install. */
+  /**
+   * Leader entries that arrive while syncing are kept and replayed after the install, with
+   * the latest heartbeat: stepping it at once confirms the new position to the leader and
+   * ends `lagging`, instead of waiting for the next heartbeat.
+   */
   buffer(m: AppendEntries): void {
-    if (this.#session && m.entries.length > 0 && this.#buffered.length < BUFFER_LIMIT) this.#buffered.push(m)
+    if (!this.#session) return
+    if (m.entries.length === 0) {
+      this.#buffered = this.#buffered.filter((b) => b.entries.length > 0)
+      this.#buffered.push(m)
+    } else if (this.#buffered.length < BUFFER_LIMIT) this.#buffered.push(m)
   }
 
   message(peer: PeerId, m: SyncMessage): void {

@@ -4,6 +4,8 @@ import { Nets } from '../../network/helpers.js'
 import { joinCounter, type Member, networks, type Transport } from '../helpers/cluster.js'
 import { waitFor } from '../helpers/wait.js'
 
+/** Election timing is not what this file measures: a shorter bootstrap delay saves time. */
+const QUICK = { bootstrapDelay: 500 }
 const nets = new Nets()
 afterEach(() => nets.stopAll())
 
@@ -13,7 +15,7 @@ describe.each<Transport>(['memory', 'tcp'])('catching up over %s', (transport) =
   it('a late joiner catches up by snapshot from more than one member after 10,000 commands', async () => {
     const ns = await networks(nets, transport, 4)
     const key = `catch-up-${transport}`
-    const ms = ns.slice(0, 3).map((n) => joinCounter(n, key))
+    const ms = ns.slice(0, 3).map((n) => joinCounter(n, key, 'normal', QUICK))
     const gs = ms.map((m) => m.group)
     await waitFor(gs, 'three members online', () => gs.every((g) => g.getSnapshot().online), 15_000)
     const writer = ms[0] as Member
@@ -29,7 +31,7 @@ describe.each<Transport>(['memory', 'tcp'])('catching up over %s', (transport) =
     expect(logLength).toBeLessThan(2_000)
 
     const t0 = performance.now()
-    const late = joinCounter(ns[3] as (typeof ns)[number], key)
+    const late = joinCounter(ns[3] as (typeof ns)[number], key, 'normal', QUICK)
     await late.group.when.reaches(last)
     await waitFor([late.group], 'the late joiner online', () => late.group.getSnapshot().online, 15_000)
     const took = performance.now() - t0

@@ -12,11 +12,13 @@ import { type CounterGroup, joinCounter, networks, type Transport } from '../hel
 import { Counter } from '../helpers/counter.js'
 import { waitFor } from '../helpers/wait.js'
 
+/** Where election timing is not what a test measures, a shorter bootstrap delay saves time. */
+const QUICK = { bootstrapDelay: 500 }
 const nets = new Nets()
 afterEach(() => nets.stopAll())
 
 function joinWithClock(net: Network, key: string, clock: SystemClock): CounterGroup {
-  return net.groups.join({ key, stateMachine: new Counter(), clock })
+  return net.groups.join({ key, stateMachine: new Counter(), clock, consensus: QUICK })
 }
 
 describe.each<Transport>(['memory', 'tcp'])('group lifecycle over %s', (transport) => {
@@ -75,8 +77,8 @@ describe.each<Transport>(['memory', 'tcp'])('group lifecycle over %s', (transpor
     const ns = await networks(nets, transport, 3)
     const key = `garbage-${transport}`
     const [a, b, x] = ns as [Network, Network, Network]
-    const ga = joinCounter(a, key).group
-    const gb = joinCounter(b, key).group
+    const ga = joinCounter(a, key, 'normal', QUICK).group
+    const gb = joinCounter(b, key, 'normal', QUICK).group
     await waitFor([ga, gb], 'two members online', () => [ga, gb].every((g) => g.getSnapshot().online), 15_000)
     // x knows the key, bonds with a, then sends garbage.
     const ch = await x.openChannel(a.peerId, GROUPS_PROTOCOL)
@@ -116,16 +118,16 @@ describe('a member that comes back', () => {
     const [a, b] = await networks(nets, 'memory', 2)
     const c1 = await nets.create({ secretKey, bootstrap: (a as Network).addresses() })
     const key = 'comes-back'
-    const ga = joinCounter(a as Network, key).group
-    const gb = joinCounter(b as Network, key).group
-    const gc1 = joinCounter(c1, key).group
+    const ga = joinCounter(a as Network, key, 'normal', QUICK).group
+    const gb = joinCounter(b as Network, key, 'normal', QUICK).group
+    const gc1 = joinCounter(c1, key, 'normal', QUICK).group
     await waitFor([ga, gb, gc1], 'three online', () => [ga, gb, gc1].every((g) => g.getSnapshot().online), 15_000)
     await c1.stop()
     await waitFor([ga, gb], 'c gone', () => [ga, gb].every((g) => g.getSnapshot().bonds.length === 1))
     const v = await ga.execute({ k: 'while-away', by: 7 })
     const c2 = await nets.create({ secretKey, bootstrap: (a as Network).addresses() })
     expect(c2.peerId).toBe(c1.peerId)
-    const back = joinCounter(c2, key)
+    const back = joinCounter(c2, key, 'normal', QUICK)
     await back.group.when.reaches(v)
     await waitFor([ga, gb, back.group], 'the mesh whole again', () =>
       [ga, gb, back.group].every((g) => g.getSnapshot().bonds.length === 2),
