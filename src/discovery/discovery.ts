@@ -148,7 +148,10 @@ class PeerDiscovery implements DiscoveryService {
     if (libp2p.status === 'started') {
       // Graceful departure (mosaik's departure window): tell everyone we can reach, bounded.
       const farewell = await signEntry(this.#key, this.#refreshSelf(), true)
-      await Promise.allSettled([this.#publish(farewell), this.#exchange.pushTo([...this.#catalog.snapshot().keys()], farewell)])
+      await Promise.allSettled([
+        this.#publish(farewell),
+        this.#exchange.pushTo([...this.#catalog.snapshot().keys()], farewell),
+      ])
       this.#exchange.stop()
       libp2p.services.pubsub.unsubscribe(this.topic)
     }
