@@ -237,6 +237,10 @@ function reduceGroup(d: Draft, e: GroupTelemetry): void {
       return
     }
     case 'group.mesh':
+      // A member's view of a bond between two others. The endpoints' own bond reports are
+      // better evidence (a departing member reports every pair down as it tears down), so
+      // a third party's report is used only for pairs with no endpoint in view.
+      if (e.peer !== e.a && e.peer !== e.b && (g.replicas[e.a] || g.replicas[e.b])) return
       setEdge(d, g, e.a, e.b, e.up, e.at)
       return
     case 'group.vote': {

@@ -186,4 +186,13 @@ describe('devtools store', () => {
     const g = selectGroup(store.getState(), { storeId: 'bb'.repeat(32) })
     expect(g?.replicas[node.peerId]?.preference).toBe('observer')
   })
+
+  it("ignores a departing member's teardown reports about bonds between others", () => {
+    const { cluster, store } = clusterWithStore(3)
+    const [a, b, c] = cluster.nodes.map((n) => n.peerId) as [string, string, string]
+    // c leaves: it reports the a–b bond down as it clears its view of the mesh.
+    cluster.nodes[2]!.emit({ type: 'group.mesh', at: 1e6, peer: c, group: cluster.group, a, b, up: false })
+    const g = store.getState().groups[cluster.group]!
+    expect(Object.values(g.mesh).find((e) => [e.a, e.b].sort().join() === [a, b].sort().join())?.up).toBe(true)
+  })
 })

@@ -93,7 +93,7 @@ function VersionTimelineView({
           now
         </text>
         <rect x={PAD.left} y={PAD.top} width={w} height={h} fill="none" stroke={colors.border} />
-        {leaders.map((l) => (
+        {leaders.map((l, i) => (
           <g key={`l${l.term}${l.leader}${l.at}`} data-mark="leader">
             <line
               x1={x(l.at)}
@@ -103,7 +103,13 @@ function VersionTimelineView({
               stroke={colors.leader}
               strokeDasharray="4 3"
             />
-            <text x={x(l.at) + 2} y={PAD.top + 10} fill={colors.leader} fontSize={10}>
+            {/* Labels step down so that elections close together stay readable. */}
+            <text
+              x={Math.min(x(l.at) + 2, width - PAD.right - 70)}
+              y={PAD.top + 10 + (i % 4) * 11}
+              fill={colors.leader}
+              fontSize={10}
+            >
               t{l.term} {shortPeer(l.leader)}
             </text>
           </g>
