@@ -9,25 +9,23 @@ import * as Devtools from './devtools/index.js'
 
 export * from './devtools/index.js'
 
-function isProduction(): boolean {
-  try {
-    // Bundlers replace `process.env.NODE_ENV` textually; without a bundler `process` may not exist.
-    return process.env.NODE_ENV === 'production'
-  } catch {
-    return false
-  }
-}
-
 type View<C extends (props: never) => ReactNode> = (props: Parameters<C>[0]) => ReactNode
 
 const off = (): ReactNode => null
-const prod = isProduction()
+// `process.env.NODE_ENV` is read directly in each export, as React itself does, so that
+// bundlers inline it, fold each ternary to `off` and drop the panel code from production
+// bundles.
 
 /** The floating panel (see `MosaikDevtoolsPanel`); `null` in production builds. */
-export const MosaikDevtools: View<typeof Devtools.MosaikDevtoolsPanel> = prod ? off : Devtools.MosaikDevtoolsPanel
-export const GroupTable: View<typeof Devtools.GroupTable> = prod ? off : Devtools.GroupTable
-export const LeaderBadge: View<typeof Devtools.LeaderBadge> = prod ? off : Devtools.LeaderBadge
-export const VersionTimeline: View<typeof Devtools.VersionTimeline> = prod ? off : Devtools.VersionTimeline
-export const PeerMesh: View<typeof Devtools.PeerMesh> = prod ? off : Devtools.PeerMesh
-export const PeerTable: View<typeof Devtools.PeerTable> = prod ? off : Devtools.PeerTable
-export const EventLog: View<typeof Devtools.EventLog> = prod ? off : Devtools.EventLog
+export const MosaikDevtools: View<typeof Devtools.MosaikDevtoolsPanel> =
+  process.env.NODE_ENV === 'production' ? off : Devtools.MosaikDevtoolsPanel
+export const GroupTable: View<typeof Devtools.GroupTable> =
+  process.env.NODE_ENV === 'production' ? off : Devtools.GroupTable
+export const LeaderBadge: View<typeof Devtools.LeaderBadge> =
+  process.env.NODE_ENV === 'production' ? off : Devtools.LeaderBadge
+export const VersionTimeline: View<typeof Devtools.VersionTimeline> =
+  process.env.NODE_ENV === 'production' ? off : Devtools.VersionTimeline
+export const PeerMesh: View<typeof Devtools.PeerMesh> = process.env.NODE_ENV === 'production' ? off : Devtools.PeerMesh
+export const PeerTable: View<typeof Devtools.PeerTable> =
+  process.env.NODE_ENV === 'production' ? off : Devtools.PeerTable
+export const EventLog: View<typeof Devtools.EventLog> = process.env.NODE_ENV === 'production' ? off : Devtools.EventLog
