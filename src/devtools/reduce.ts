@@ -178,6 +178,15 @@ function setEdge(d: Draft, g: Mutable<GroupInfo>, a: PeerId, b: PeerId, up: bool
   const mesh = d.own(g.mesh)
   g.mesh = mesh
   mesh[key] = a < b ? { a, b, up, at } : { a: b, b: a, up, at }
+  if (!up) forgetOldest(mesh, d.limits().downBonds)
+}
+
+/** Keeps at most `keep` bonds that are down (peers come and go for hours), dropping the oldest. */
+function forgetOldest<T extends { up: boolean; at?: number }>(map: Record<string, T>, keep: number): void {
+  const down = Object.entries(map).filter(([, v]) => !v.up)
+  if (down.length <= keep) return
+  down.sort(([, x], [, y]) => (x.at ?? 0) - (y.at ?? 0))
+  for (const [k] of down.slice(0, down.length - keep)) delete map[k]
 }
 
 function reduceGroup(d: Draft, e: GroupTelemetry): void {
@@ -230,8 +239,10 @@ function reduceGroup(d: Draft, e: GroupTelemetry): void {
     }
     case 'group.bond': {
       const r = d.replica(g, e.peer)
-      const bond = e.remotePreference ? { up: e.up, preference: e.remotePreference } : { up: e.up }
-      r.bonds = { ...r.bonds, [e.remote]: bond }
+      const bond = e.remotePreference ? { up: e.up, at: e.at, preference: e.remotePreference } : { up: e.up, at: e.at }
+      const bonds = { ...r.bonds, [e.remote]: bond }
+      if (!e.up) forgetOldest(bonds, d.limits().downBonds)
+      r.bonds = bonds
       setEdge(d, g, e.peer, e.remote, e.up, e.at)
       d.log(e, `bond ${short(e.remote)} ${e.up ? 'up' : 'down'}`)
       return

@@ -33,6 +33,7 @@ export interface RevertMark {
 
 export interface Bond {
   readonly up: boolean
+  readonly at?: number
   readonly preference?: Preference
 }
 
@@ -161,6 +162,8 @@ export interface HistoryLimits {
   rejectedSize: number
   /** Stopped nodes kept for display (default 16); older ones are forgotten. */
   stoppedNodes: number
+  /** Bonds that are down kept per replica and per group mesh (default 32); older ones are forgotten. */
+  downBonds: number
 }
 
 export const DEFAULT_LIMITS: Readonly<HistoryLimits> = Object.freeze({
@@ -170,6 +173,7 @@ export const DEFAULT_LIMITS: Readonly<HistoryLimits> = Object.freeze({
   eventLogSize: 200,
   rejectedSize: 50,
   stoppedNodes: 16,
+  downBonds: 32,
 })
 
 export function edgeKey(a: PeerId, b: PeerId): string {

@@ -195,4 +195,19 @@ describe('devtools store', () => {
     const g = store.getState().groups[cluster.group]!
     expect(Object.values(g.mesh).find((e) => [e.a, e.b].sort().join() === [a, b].sort().join())?.up).toBe(true)
   })
+
+  it('forgets the oldest down bonds when peers keep coming and going', () => {
+    const node = new SyntheticNode('12D3KooWSteady')
+    const store = createDevtoolsStore({ flushInterval: 0, downBonds: 4 })
+    store.attach(node)
+    const group = 'cc'.repeat(32)
+    for (let i = 0; i < 100; i++) {
+      for (const up of [true, false]) {
+        node.emit({ type: 'group.bond', at: i * 2 + (up ? 0 : 1), peer: node.peerId, group, remote: `churn-${i}`, up })
+      }
+    }
+    const g = store.getState().groups[group]!
+    expect(Object.keys(g.replicas[node.peerId]!.bonds)).toEqual(['churn-96', 'churn-97', 'churn-98', 'churn-99'])
+    expect(Object.keys(g.mesh)).toHaveLength(4)
+  })
 })
