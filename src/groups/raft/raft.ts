@@ -142,6 +142,14 @@ class Raft<C> implements RaftCore<C> {
     }
   }
 
+  setPreference(preference: LeadershipPreference): void {
+    const state = this.#state
+    if (state.config.preference === preference) return
+    state.config = { ...state.config, preference }
+    // mosaik: observers never lead or stand; the next election timeout elects someone else.
+    if (preference === 'observer' && state.role.role !== 'follower') becomeFollower(state, state.term, undefined)
+  }
+
   installSnapshot(index: LogIndex, term: Term, leader?: string): void {
     const state = this.#state
     const log = state.log

@@ -30,7 +30,8 @@ export interface Outstanding {
  * `Raft` in raft.ts.
  */
 export class RaftState<C> {
-  readonly config: RaftConfig
+  /** Replaced (never mutated) by `Raft.setPreference`; every other field is fixed at creation. */
+  config: RaftConfig
   readonly options: RaftOptions<C>
   readonly log: RaftLog<C>
   term: Term

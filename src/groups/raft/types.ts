@@ -233,9 +233,17 @@ export interface RaftCore<C> {
   propose(commands: C[]): RequestId
   /** Ask for a linearizable read point (forwarded to the leader when this member follows). */
   readIndex(): RequestId
-  /** The driver reports membership; the core never assumes a fixed cluster. */
+  /** The driver reports membership (again for a peer whose preference changed); the core never assumes a fixed cluster. */
   peerUp(id: NodeId, preference: LeadershipPreference): void
   peerDown(id: NodeId): void
+  /**
+   * Change this member's own leadership preference at runtime (a collection replica that
+   * gains its first writer handle goes from `observer` to `normal`). From now on the member
+   * stands, votes and takes election timeouts as `preference` says; a leader or candidate that
+   * becomes an `observer` steps down to follower at once (mosaik: observers never lead). The
+   * driver must tell its peers, which report it here with `peerUp(id, preference)`.
+   */
+  setPreference(preference: LeadershipPreference): void
   /**
    * The driver installed a state-machine snapshot up to `index` (term `term`, entry leader
    * `leader`, as `snapshotPoint(index)` reports on the source); the log restarts after it.
