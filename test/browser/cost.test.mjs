@@ -106,6 +106,34 @@ describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
     assert.ok(s.devtools.renderMs + s.devtools.flushMs < 100, describeCost(s.devtools))
   })
 
+  it('keeps memory flat under a steady stream of telemetry (synthetic, 500 events/s)', async () => {
+    const page = await openStory(browser.context, server.url, 'devtools-synthetic-cluster--views', {
+      writesPerSecond: 100,
+      mounted: true,
+    })
+    await page.getByTestId('synthetic-write').waitFor({ timeout: 10_000 })
+    const cdp = await browser.context.newCDPSession(page)
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage')
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize
+    }
+    // Let every bounded buffer fill up first (300 points per replica at 10 points/s = 30 s
+    // would be the worst case; the event log and leader marks fill at once).
+    await new Promise((r) => setTimeout(r, 4000))
+    const samples = []
+    for (let i = 0; i < 4; i++) {
+      samples.push(await heap())
+      await new Promise((r) => setTimeout(r, 3000))
+    }
+    samples.push(await heap())
+    const mb = samples.map((b) => (b / 1e6).toFixed(2))
+    console.log(`# JS heap after GC every 3 s at 500 telemetry events/s: ${mb.join(' → ')} MB`)
+    const growth = samples.at(-1) - samples[1]
+    assert.ok(growth < 1.5e6, `heap grew ${(growth / 1e6).toFixed(2)} MB in 9 s (${mb.join(', ')})`)
+    assert.deepEqual(page.errors, [])
+    await page.close()
+  })
+
   // Whole-page busy time with and without devtools; noisy on a loaded machine, so opt-in.
   it('main-thread time with and without devtools (MOSAIK_COST=1)', { skip: !process.env.MOSAIK_COST }, async () => {
     const id = 'cells-shared-cell--shared-cell'
