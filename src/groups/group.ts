@@ -54,7 +54,6 @@ const shared = new SystemClock()
 export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly id: UniqueId
   readonly peerId: PeerId
-  readonly preference: LeadershipPreference
   readonly when: When
   readonly consensus: Readonly<ConsensusConfig>
   readonly syncConfig: Readonly<SyncConfig>
@@ -72,6 +71,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #reverted = new Emitter<Version>()
   readonly #labels: JoinOptions<C, Q, R, I>['labels']
   readonly #onLeave: (member: GroupMember<C, Q, R, I>) => void
+  #preference: LeadershipPreference
   #draining = false
   #closed = false
   #revertedTo: Version[] = []
@@ -85,7 +85,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.syncConfig = Object.freeze({ ...DEFAULT_SYNC, ...options.sync })
     this.id = deriveGroupId(options.key, this.consensus, this.#sm.signature(), this.syncConfig)
     this.peerId = net.peerId
-    this.preference = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
+    this.#preference = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
     this.#storage = options.storage ?? new MemoryStorage()
     this.#timers = new Timers(options.clock ?? shared)
     this.#labels = options.labels
@@ -152,12 +152,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   /** Announces membership, starts bonding and ticking. Called once by `Groups.join`. */
   start(): void {
     const s = this.#state.get()
-    this.#telemetry({
-      type: 'group.joined',
-      preference: this.preference,
-      ...(this.#labels?.store ? { store: this.#labels.store } : {}),
-      ...(this.#labels?.kind ? { kind: this.#labels.kind } : {}),
-    })
+    this.#telemetry({ type: 'group.joined', preference: this.preference, ...this.#labelFields() })
     this.#telemetry({ type: 'group.state', ...this.#stateBody(s) })
     this.#net.discovery.joinGroup(this.id)
     this.#bonds.start()
@@ -165,9 +160,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     // Storage keeps the log, not the state machine: a member restarted past a snapshot point
     // fetches the state again (entries after it are replayed by the core).
     if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
-    if (this.#net.discovery.peersInGroup(this.id).length === 0 && this.preference !== 'observer') {
-      this.#timers.after(Math.min(LONE_GRACE_MS, this.consensus.bootstrapDelay), () => this.#electIfAlone())
-    }
+    this.#maybeAlone()
   }
 
   /** An incoming bond for this group (its `hello` was already read). */
@@ -179,6 +172,19 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
 
   get closed(): boolean {
     return this.#closed
+  }
+
+  get preference(): LeadershipPreference {
+    return this.#preference
+  }
+
+  setPreference(preference: LeadershipPreference): void {
+    if (this.#closed || preference === this.#preference) return
+    this.#preference = preference
+    this.#bonds.setPreference(preference)
+    this.#telemetry({ type: 'group.joined', preference, ...this.#labelFields() })
+    this.#input(() => this.#core.setPreference(preference))
+    this.#maybeAlone()
   }
 
   execute(command: C, options?: CallOptions): Promise<Version> {
@@ -275,6 +281,13 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.#input(() => this.#core.tick())
       this.#tick()
     })
+  }
+
+  /** A member that may stand and sees no other member checks again after a short grace (`#electIfAlone`). */
+  #maybeAlone(): void {
+    if (this.#net.discovery.peersInGroup(this.id).length === 0 && this.preference !== 'observer') {
+      this.#timers.after(Math.min(LONE_GRACE_MS, this.consensus.bootstrapDelay), () => this.#electIfAlone())
+    }
   }
 
   /** DESIGN.md: a lone first member need not wait out the bootstrap delay and election timeout. */
@@ -469,6 +482,13 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#state.set(Object.freeze(next))
     if (visible) this.#telemetry({ type: 'group.state', ...this.#stateBody(next) })
     for (const v of this.#revertedTo.splice(0)) this.#reverted.emit(v)
+  }
+
+  #labelFields(): { store?: string; kind?: string } {
+    return {
+      ...(this.#labels?.store ? { store: this.#labels.store } : {}),
+      ...(this.#labels?.kind ? { kind: this.#labels.kind } : {}),
+    }
   }
 
   #stateBody(s: GroupState) {

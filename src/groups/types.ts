@@ -156,6 +156,7 @@ export interface GroupWhen {
 export interface Group<C, Q = never, R = never> {
   readonly id: GroupId
   readonly peerId: PeerId
+  /** How eager this member is to lead; `setPreference` changes it. */
   readonly preference: LeadershipPreference
   readonly when: GroupWhen
   /**
@@ -180,6 +181,13 @@ export interface Group<C, Q = never, R = never> {
   getSnapshot(): GroupState
   /** Bonds between members as far as this member knows (including other pairs), `a < b`. */
   mesh(): ReadonlyArray<readonly [PeerId, PeerId]>
+  /**
+   * Changes this member's leadership preference while it stays in the group (an `observer`
+   * that must now be able to lead becomes `normal`, and back). The member's bonded peers
+   * are told at once, so their quorums count it (or stop counting it) as a voter; a leader
+   * that becomes an `observer` steps down and the others elect a new one. No-op after leave.
+   */
+  setPreference(preference: LeadershipPreference): void
   /** Leaves gracefully (sends `departure`, closes bonds and timers). Idempotent. */
   leave(): Promise<void>
   readonly closed: boolean

@@ -8,7 +8,14 @@ import { UniqueId } from '../../src/core/id.js'
 import type { TelemetryEvent } from '../../src/core/telemetry.js'
 import { Emitter, Watch } from '../../src/core/watch.js'
 import { GroupError } from '../../src/groups/errors.js'
-import type { CallOptions, Group, GroupState, JoinOptions, StateMachine } from '../../src/groups/types.js'
+import type {
+  CallOptions,
+  Group,
+  GroupState,
+  JoinOptions,
+  LeadershipPreference,
+  StateMachine,
+} from '../../src/groups/types.js'
 import { When } from '../../src/groups/when.js'
 import type { Network } from '../../src/network/network.js'
 
@@ -52,7 +59,7 @@ export class FakeBus {
 export class FakeGroup implements Group<unknown> {
   readonly id: UniqueId
   readonly peerId: PeerId
-  readonly preference
+  preference: LeadershipPreference
   readonly when: When
   readonly state: Watch<GroupState>
   readonly #bus: FakeBus
@@ -128,6 +135,9 @@ export class FakeGroup implements Group<unknown> {
   }
   isLeader(): boolean {
     return false
+  }
+  setPreference(preference: LeadershipPreference): void {
+    this.preference = preference
   }
   leader(): PeerId | undefined {
     return this.state.get().leader

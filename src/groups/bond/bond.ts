@@ -58,9 +58,14 @@ export class Bond {
     if (!this.#down) this.#heartbeat.start()
   }
 
-  /** The peer's preference, known once it is up. */
+  /** The peer's preference, known once it is up; follows its later `preference` frames. */
   get preference(): LeadershipPreference | undefined {
     return this.#preference
+  }
+
+  /** The peer announced a new preference in a `preference` frame (its `welcome` set the first). */
+  preferenceChanged(preference: LeadershipPreference): void {
+    if (this.#preference !== undefined) this.#preference = preference
   }
 
   get isUp(): boolean {

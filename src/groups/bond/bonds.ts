@@ -18,6 +18,7 @@ export interface BondsHost {
   readonly network: NetworkServices
   readonly groupId: UniqueId
   readonly keyHash: UniqueId
+  /** Our preference at start; later changes come through `Bonds.setPreference`. */
   readonly preference: LeadershipPreference
   readonly timers: Timers
   readonly heartbeat: HeartbeatConfig
@@ -51,6 +52,7 @@ export class Bonds {
   /** Peers that said `departure`: not redialed until discovery shows them (again) in the group. */
   readonly #departed = new Set<PeerId>()
   readonly #mesh: Mesh
+  #preference: LeadershipPreference
   #unsubDiscovery: (() => void) | undefined
   #reconcileTimer: TimerHandle | undefined
   #closed = false
@@ -58,6 +60,7 @@ export class Bonds {
   constructor(host: BondsHost) {
     this.#host = host
     this.#local = host.network.peerId
+    this.#preference = host.preference
     this.#mesh = new Mesh(this.#local, (a, b, up) => host.telemetry({ type: 'group.mesh', a, b, up }))
   }
 
@@ -96,6 +99,17 @@ export class Bonds {
 
   mesh(): ReadonlyArray<readonly [PeerId, PeerId]> {
     return this.#mesh.edges()
+  }
+
+  /**
+   * Our preference changed: every bond that already sent its `welcome` tells its peer with a
+   * `preference` frame (their quorums count voters by it); bonds still in their handshake
+   * carry the new one in their `welcome`.
+   */
+  setPreference(preference: LeadershipPreference): void {
+    if (this.#closed || preference === this.#preference) return
+    this.#preference = preference
+    for (const b of this.#bonds.values()) b.send({ type: 'preference', preference })
   }
 
   /** An incoming channel whose `hello` named this group. */
@@ -224,7 +238,7 @@ export class Bonds {
       down: (b, info) => this.#down(b, info.departed),
     })
     this.#bonds.set(peer, bond)
-    bond.start({ type: 'welcome', preference: this.#host.preference, bonds: this.peers() }, pending)
+    bond.start({ type: 'welcome', preference: this.#preference, bonds: this.peers() }, pending)
   }
 
   #failed(channel: Channel, inbox: Inbox, err: unknown): void {
@@ -253,8 +267,16 @@ export class Bonds {
   #message(bond: Bond, m: BondMessage): void {
     if (this.#bonds.get(bond.peer) !== bond) return
     if (m.type === 'welcome') this.#mesh.learn(bond.peer, m.bonds)
+    else if (m.type === 'preference') this.#preferenceChanged(bond, m.preference)
     else if (m.type === 'bondFormed') this.#mesh.remote(bond.peer, m.peer, m.up)
     else this.#host.message(bond.peer, m)
+  }
+
+  #preferenceChanged(bond: Bond, preference: LeadershipPreference): void {
+    if (bond.preference === preference) return
+    bond.preferenceChanged(preference)
+    this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: true, remotePreference: preference })
+    this.#host.peerUp(bond.peer, preference)
   }
 
   #down(bond: Bond, departed: boolean): void {

@@ -13,6 +13,8 @@ export type HandshakeFrame =
 /** Frames of an established bond (mosaik `BondMessage`). */
 export type BondMessage =
   | { readonly type: 'welcome'; readonly preference: LeadershipPreference; readonly bonds: PeerId[] }
+  /** The sender's leadership preference changed since its `welcome` (a reader replica gained a writer). */
+  | { readonly type: 'preference'; readonly preference: LeadershipPreference }
   | { readonly type: 'ping'; readonly seq: number }
   | { readonly type: 'pong'; readonly seq: number }
   | { readonly type: 'raft'; readonly m: Message<LogCommand> }
@@ -25,6 +27,8 @@ export function describeBondMessage(m: BondMessage): string {
   switch (m.type) {
     case 'welcome':
       return `Welcome[${m.preference}/bonds=${m.bonds.length}]`
+    case 'preference':
+      return `Preference[${m.preference}]`
     case 'ping':
     case 'pong':
       return `${m.type === 'ping' ? 'Ping' : 'Pong'}[${m.seq}]`
@@ -112,6 +116,8 @@ export function parseBondMessage(x: unknown, remote: PeerId, local: PeerId): Bon
       return PREFS.has(x.preference as string) && Array.isArray(x.bonds) && x.bonds.every(isStr)
         ? (x as BondMessage)
         : undefined
+    case 'preference':
+      return PREFS.has(x.preference as string) ? (x as BondMessage) : undefined
     case 'ping':
     case 'pong':
       return isNum(x.seq) ? (x as BondMessage) : undefined
