@@ -60,6 +60,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
       }),
       {
         key: this.storeId,
+        preference: writer ? 'normal' : 'observer',
         consensus: options.consensus,
         sync: options.sync,
         labels: { store: this.storeId.toString(), kind: 'cell' },

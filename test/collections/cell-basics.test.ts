@@ -108,6 +108,22 @@ describe.concurrent('Cell: one writer, one reader', () => {
     expect(n0.groups.members.has(w.groupId.toString())).toBe(true)
   })
 
+  it('a writer opened after a reader on the same network upgrades the shared replica and commits alone', async () => {
+    const store = freshStore()
+    const r = scope.reader<number>(n0, store)
+    const member = n0.groups.members.get(r.groupId.toString())
+    expect(member?.preference).toBe('observer')
+    const w = scope.writer<number>(n0, store)
+    expect(member?.preference).toBe('normal')
+    await allReach(await within(5, 'the lone writer commits', w.write(7)), w, r)
+    expect(r.read()).toBe(7)
+    // The last writer handle closes: the replica observes again and leads no more.
+    await w.close()
+    expect(member?.preference).toBe('observer')
+    await within(5, 'the reader goes offline', r.when.offline())
+    expect(r.getSnapshot().role).toBe('follower')
+  })
+
   it('a writer reads its own writes', async () => {
     const w = scope.writer<string>(n0, freshStore())
     // A write issued before the cell is online waits for a leader instead of failing.

@@ -167,6 +167,21 @@ describe('Cell handle (stand-in group)', () => {
     expect(bus.members.size).toBe(0)
   })
 
+  it('a shared replica is normal while a writer handle is open and observes otherwise', async () => {
+    const { a } = setup()
+    const r = Cell.reader<number>(a.network, 'store')
+    const group = a.groups[0]
+    expect(group?.preference).toBe('observer')
+    const w1 = Cell.writer<number>(a.network, 'store')
+    const w2 = Cell.writer<number>(a.network, 'store')
+    expect(group?.preference).toBe('normal')
+    await w1.close()
+    expect(group?.preference).toBe('normal')
+    await w2.close()
+    expect(group?.preference).toBe('observer')
+    await r.close()
+  })
+
   it('goes network-down when its network stops', async () => {
     const { a } = setup()
     const w = Cell.writer<number>(a.network, 'store')

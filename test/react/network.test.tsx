@@ -311,11 +311,10 @@ describe('two providers on the memory transport', () => {
     view.unmount()
   })
 
-  // KNOWN BUG (collections, src/collections/join.ts): handles of one cell on one network share
-  // one replica whose role is the FIRST handle's. A reader rendered before a writer makes the
-  // peer an observer, so a lone writer can never lead and every write fails `offline`.
-  // `it.fails` documents it; when collections upgrades the shared replica, flip this to `it`.
-  it.fails('a reader rendered before a writer on the same peer does not stop the writer from committing', async () => {
+  // Handles of one cell on one network share one replica: a reader rendered first makes the
+  // peer an observer, and the writer that follows must upgrade it (Group.setPreference), or a
+  // lone writer could never lead and every write would fail `offline`.
+  it('a reader rendered before a writer on the same peer does not stop the writer from committing', async () => {
     const cell = defineCell<number>(UniqueId.random().toString(), { consensus: FAST, writeTimeout: 1500 })
     const net = await Network.create({ network: `react-order-${UniqueId.random().short()}`, transport: 'memory' })
     let writer: CellWriterState<number> | undefined
