@@ -145,11 +145,18 @@ export async function until(page, what, check, ms = 15_000) {
   const end = Date.now() + ms
   let last
   while (Date.now() < end) {
+    let timer
     try {
-      last = await check()
+      // A page whose main thread is stuck never answers `evaluate`: bound each check too.
+      const stuck = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the page did not answer (main thread blocked?)')), end - Date.now())
+      })
+      last = await Promise.race([check(), stuck])
       if (last) return last
     } catch (e) {
       last = `check failed: ${e.message}`
+    } finally {
+      clearTimeout(timer)
     }
     await new Promise((r) => setTimeout(r, 100))
   }
