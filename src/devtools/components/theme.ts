@@ -46,9 +46,10 @@ export const roleColor = (role: string, observer = false): string =>
 
 /** A stable colour per peer (hue from a hash of the id). */
 export function peerColor(peer: PeerId): string {
-  let h = 0
-  for (let i = 0; i < peer.length; i++) h = (h * 31 + peer.charCodeAt(i)) >>> 0
-  return `hsl(${h % 360}, 70%, 60%)`
+  // FNV-1a, then the golden angle: ids that differ in one character get distant hues.
+  let h = 0x811c9dc5
+  for (let i = 0; i < peer.length; i++) h = Math.imul(h ^ peer.charCodeAt(i), 0x01000193) >>> 0
+  return `hsl(${Math.round((h * 137.508) % 360)}, 70%, 60%)`
 }
 
 /** The last 6 characters of a peer id: distinct enough in a demo, short enough for a table. */
