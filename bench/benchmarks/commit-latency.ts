@@ -4,10 +4,12 @@
  * the raw stream round trip between the leader and a follower over the same connection
  * (for a group of one: between two bare nodes). Targets: p50 ≤ 2× raw; memory p50 ≤ 1 ms.
  */
+import { join } from 'node:path'
 import { bareRtt } from '../lib/baseline.js'
 import { Cluster, value } from '../lib/cluster.js'
 import { QUICK_START } from '../lib/config.js'
 import { type Benchmark, latencyRow, type Row } from '../lib/harness.js'
+import { describeStages, hottest, profiled, summarizeProfile } from '../lib/profile.js'
 import { type Summary, summarize, timeEach } from '../lib/stats.js'
 import type { BenchTransport } from '../lib/transports.js'
 
@@ -26,6 +28,7 @@ export const commitLatency: Benchmark = {
       smoke: { samples: 10, warmup: 3, rawSamples: 10 },
     })
     const rows: Row[] = []
+    const notes: string[] = []
     for (const transport of ctx.transports) {
       for (const nodes of ctx.nodes) {
         await ctx.attempt(`commit-latency ${transport} n=${nodes}`, async () => {
@@ -62,6 +65,20 @@ export const commitLatency: Benchmark = {
                   },
                 }),
               )
+              if (
+                transport === 'memory' &&
+                nodes === 3 &&
+                name.startsWith('leader') &&
+                (ctx.profile || ctx.scale === 'full')
+              ) {
+                // Where a commit's time goes: one write at a time under the CPU profiler.
+                const file = join(ctx.resultsDir, 'commit-latency.cpuprofile')
+                const { profile } = await profiled(file, () => timeEach(p.samples, () => w.write(value())))
+                const s = summarizeProfile(profile)
+                notes.push(`CPU profile of ${p.samples} sequential leader-local commits (memory, 3 peers): ${file}`)
+                notes.push(`busiest stages (self time): ${describeStages(s)}`)
+                notes.push(`hottest functions: ${hottest(s)}`)
+              }
               ctx.log(
                 `commit-latency ${transport} n=${nodes} ${name}: p50 ${stats.median.toFixed(3)} ms (raw ${raw.median.toFixed(3)})`,
               )
@@ -72,6 +89,6 @@ export const commitLatency: Benchmark = {
         })
       }
     }
-    return { rows, params: { ...p, consensus: QUICK_START } }
+    return { rows, notes, params: { ...p, consensus: QUICK_START } }
   },
 }

@@ -15,8 +15,8 @@ export const memory: Benchmark = {
   title: 'heap per cell handle',
   async run(ctx) {
     const p = ctx.pick({
-      full: { small: 1000, large: 100_000, cells: 1000 },
-      smoke: { small: 100, large: 1000, cells: 20 },
+      full: { cells: 1000 },
+      smoke: { cells: 200 },
     })
     const rows: Row[] = []
     const transport = 'memory' as const

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { Cluster, value } from '../lib/cluster.js'
 import { QUICK_START } from '../lib/config.js'
 import type { BenchContext, Benchmark, Row } from '../lib/harness.js'
-import { describeStages, profiled, summarizeProfile } from '../lib/profile.js'
+import { describeStages, hottest, profiled, summarizeProfile } from '../lib/profile.js'
 import { now, summarize, yieldToEventLoop } from '../lib/stats.js'
 
 export const TARGET_COMMITS_PER_S = 20_000
@@ -48,7 +48,7 @@ export const throughput: Benchmark = {
   title: 'committed writes per second, concurrent writers',
   async run(ctx: BenchContext) {
     const p = ctx.pick({
-      full: { writerCounts: [1, 10, 100], rounds: 5, roundMs: 1000, warmupMs: 500, profileMs: 2000 },
+      full: { writerCounts: [1, 10, 100], rounds: 3, roundMs: 700, warmupMs: 300, profileMs: 2000 },
       smoke: { writerCounts: [1, 10], rounds: 2, roundMs: 100, warmupMs: 50, profileMs: 0 },
     })
     const rows: Row[] = []
@@ -92,12 +92,7 @@ export const throughput: Benchmark = {
                 `CPU profile (memory, 3 peers, 100 writers, ${result.rate.toFixed(0)} commits/s while profiled): ${file}`,
               )
               notes.push(`busiest stages (self time): ${describeStages(s)}`)
-              notes.push(
-                `hottest functions: ${s.functions
-                  .slice(0, 5)
-                  .map((f) => `${f.fn} ${(f.share * 100).toFixed(1)}%`)
-                  .join('; ')}`,
-              )
+              notes.push(`hottest functions: ${hottest(s)}`)
             }
           } finally {
             await cluster.stop()

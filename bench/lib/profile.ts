@@ -125,3 +125,12 @@ export function describeStages(s: ProfileSummary, n = 6): string {
     .map((x) => `${x.stage} ${((x.ms / busyMs) * 100).toFixed(0)}%`)
     .join(', ')
 }
+
+/** The top functions by self time, without the profiler's own frames, as one line. */
+export function hottest(s: ProfileSummary, n = 6): string {
+  return s.functions
+    .filter((f) => !f.fn.startsWith('post node:inspector'))
+    .slice(0, n)
+    .map((f) => `${f.fn} ${(f.share * 100).toFixed(1)}%`)
+    .join('; ')
+}

@@ -19,7 +19,7 @@ describe('benchmark smoke run', () => {
       const { records, failed } = await runSuite({
         benchmarks: [bench],
         transports: ['memory'],
-        nodes: [1, 3],
+        nodes: [3],
         scale: 'smoke',
         profile: false,
         resultsDir: dir,
