@@ -104,13 +104,17 @@ export async function failoverRun(
     let tStop = Number.POSITIVE_INFINITY
     let recovered: number | undefined
     let running = true
+    // Once the leader is gone nothing it acknowledges counts: a crashed process answers no one
+    // (its group object lives on here, isolated, and in default mode would go on committing alone).
+    let dead: (typeof members)[number] | undefined
     const loop = async (m: (typeof members)[number], l: number) => {
       let s = 0
-      while (running && !m.group.closed) {
+      while (running && !m.group.closed && m !== dead) {
         const cmd: LogCommand = { p: m.peer * 1000 + l, s: ++s }
         const submitted = now()
         try {
           await m.group.execute(cmd, { timeout: mode.writeTimeout })
+          if (m === dead) return
           acked.add(keyOf(cmd))
           if (submitted > tStop && recovered === undefined) recovered = now()
           await yieldToEventLoop()
@@ -128,6 +132,7 @@ export async function failoverRun(
     const leader = members.find((m) => cluster.peers[m.peer]!.network.peerId === leaderId)
     if (!leader) throw new Error(`leader ${leaderId} is not a member`)
     trace(`stopping leader after ${acked.size} acked`)
+    dead = leader
     tStop = now()
     const victim = cluster.peers[leader.peer]!.network
     const stopping = mode.kill === 'stop' ? victim.stop() : victim.libp2p.stop()
