@@ -6,7 +6,7 @@ export interface ConsensusConfig {
   heartbeatInterval: number
   /** Follower election timeout, ms (default 2000; up to 500 ms jitter is added). */
   electionTimeout: number
-  /** Wait before the first election, ms (default 3000, shortened when discovery shows no other member). */
+  /** Wait before the first election, ms (default 3000; skipped when every other member found is a bonded observer). */
   bootstrapDelay: number
   /** Missed heartbeats before a bond is considered down (default 10). */
   maxMissedHeartbeats: number

@@ -41,7 +41,7 @@ type TelemetryBody = DistributiveOmit<GroupTelemetry, 'at' | 'peer' | 'group'>
 const RETAIN_ENTRIES = 512
 /** Compact once this many entries could go. */
 const COMPACT_STEP = 256
-/** A lone first member waits this long for discovery before it elects itself. */
+/** A member waits this long for discovery before it may elect itself as the only possible leader. */
 const LONE_GRACE_MS = 150
 
 const shared = new SystemClock()
@@ -72,6 +72,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #labels: JoinOptions<C, Q, R, I>['labels']
   readonly #onLeave: (member: GroupMember<C, Q, R, I>) => void
   #preference: LeadershipPreference
+  /** The start grace passed: `#electIfAlone` may act (see there). */
+  #graceOver = false
   #draining = false
   #closed = false
   #revertedTo: Version[] = []
@@ -137,12 +139,16 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         maxMissed: this.consensus.maxMissedHeartbeats,
       },
       handshakeTimeoutMs: Math.max(2_000, this.consensus.electionTimeout),
-      peerUp: (peer, pref) => this.#input(() => this.#core.peerUp(peer, pref)),
+      peerUp: (peer, pref) => {
+        this.#input(() => this.#core.peerUp(peer, pref))
+        this.#electIfAlone()
+      },
       peerDown: (peer, departed) => {
         this.#sync.peerDown(peer)
         const wasLeader = this.#core.status().leader === peer
         this.#input(() => this.#core.peerDown(peer))
         if (departed && wasLeader) this.#leaderDeparted()
+        else this.#electIfAlone()
       },
       message: (peer, m) => this.#onBondMessage(peer, m),
       telemetry: (e) => this.#telemetry(e),
@@ -160,7 +166,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     // Storage keeps the log, not the state machine: a member restarted past a snapshot point
     // fetches the state again (entries after it are replayed by the core).
     if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
-    this.#maybeAlone()
+    this.#timers.after(Math.min(LONE_GRACE_MS, this.consensus.bootstrapDelay), () => {
+      this.#graceOver = true
+      this.#electIfAlone()
+    })
   }
 
   /** An incoming bond for this group (its `hello` was already read). */
@@ -184,7 +193,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#bonds.setPreference(preference)
     this.#telemetry({ type: 'group.joined', preference, ...this.#labelFields() })
     this.#input(() => this.#core.setPreference(preference))
-    this.#maybeAlone()
+    this.#electIfAlone()
   }
 
   execute(command: C, options?: CallOptions): Promise<Version> {
@@ -283,19 +292,20 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     })
   }
 
-  /** A member that may stand and sees no other member checks again after a short grace (`#electIfAlone`). */
-  #maybeAlone(): void {
-    if (this.#net.discovery.peersInGroup(this.id).length === 0 && this.preference !== 'observer') {
-      this.#timers.after(Math.min(LONE_GRACE_MS, this.consensus.bootstrapDelay), () => this.#electIfAlone())
-    }
-  }
-
-  /** DESIGN.md: a lone first member need not wait out the bootstrap delay and election timeout. */
+  /**
+   * DESIGN.md: a member that is the only possible leader need not wait out the bootstrap delay
+   * and an election timeout. That holds when no leader is known and every other member
+   * discovery lists is bonded and an observer (observers never stand or vote, so a writer
+   * whose only fellow members are readers is alone). A member listed but not bonded yet may be
+   * a rival: wait for its bond (this runs again on every bond up or down) or for the
+   * election timeout. Acts only after the start grace, so discovery has had a moment.
+   */
   #electIfAlone(): void {
-    if (this.#closed) return
+    if (this.#closed || !this.#graceOver || this.#preference === 'observer') return
     const s = this.#core.status()
-    if (s.term > 0 || s.leader || s.peers.size > 0) return
-    if (this.#net.discovery.peersInGroup(this.id).length > 0) return
+    if (s.role !== 'follower' || s.leader !== undefined) return
+    for (const preference of s.peers.values()) if (preference !== 'observer') return
+    for (const peer of this.#net.discovery.peersInGroup(this.id)) if (!s.peers.has(peer)) return
     this.#input(() => standNow(this.#core, raftConfig(this.peerId, this.preference, this.consensus)))
   }
 
@@ -479,6 +489,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       prev.bonds.some((b, i) => b !== next.bonds[i])
     if (!changed) return
     if (prev.leader !== next.leader) this.#sync.leaderChanged()
+    // An observer's newer term (say, from a writer that left) deposed a lone writer that just
+    // stood: it may stand again at once, past that term.
+    if (prev.term !== next.term && next.role === 'follower' && next.leader === undefined)
+      this.#timers.after(0, () => this.#electIfAlone())
     this.#state.set(Object.freeze(next))
     if (visible) this.#telemetry({ type: 'group.state', ...this.#stateBody(next) })
     for (const v of this.#revertedTo.splice(0)) this.#reverted.emit(v)
