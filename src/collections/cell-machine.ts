@@ -75,6 +75,8 @@ interface Register<T> {
  * refused command.
  */
 export class CellMachine<T> implements StateMachine<CellCommand, never, never, Uint8Array> {
+  /** mosaik's collections use `SnapshotSync`: a late member gets the value, not the history. */
+  readonly catchUp = 'snapshot'
   readonly #options: CellMachineOptions<T>
   readonly #signature: UniqueId
   #register: Register<T> | undefined

@@ -37,9 +37,9 @@ import { When } from './when.js'
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 type TelemetryBody = DistributiveOmit<GroupTelemetry, 'at' | 'peer' | 'group'>
 
-/** Entries kept behind the applied point so slightly late followers catch up from the log. */
+/** `catchUp: 'replay'`: entries kept behind the applied point so slightly late followers catch up from the log. */
 const RETAIN_ENTRIES = 512
-/** Compact once this many entries could go. */
+/** `catchUp: 'replay'`: compact once this many entries could go. */
 const COMPACT_STEP = 256
 /** A member waits this long for discovery before it may elect itself as the only possible leader. */
 const LONE_GRACE_MS = 150
@@ -390,14 +390,19 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     }
   }
 
-  /** The log keeps `RETAIN_ENTRIES` behind the applied point and everything a held snapshot still needs. */
+  /**
+   * The log keeps everything a held snapshot still needs, and behind the applied point
+   * `RETAIN_ENTRIES` (`catchUp: 'replay'`) or nothing (`catchUp: 'snapshot'`: a member
+   * missing an applied entry then gets a snapshot from the leader's `needsSnapshot`).
+   */
   #compact(): void {
     if (!this.#canSnapshot() || this.#sync.syncing || this.#closed) return
+    const bySnapshot = this.#sm.catchUp === 'snapshot'
     const s = this.#core.status()
-    let upTo = Math.min(s.applied, this.#applier.applied) - RETAIN_ENTRIES
+    let upTo = Math.min(s.applied, this.#applier.applied) - (bySnapshot ? 0 : RETAIN_ENTRIES)
     const floor = this.#sync.provider.floor()
     if (floor !== undefined) upTo = Math.min(upTo, floor)
-    if (upTo - s.firstIndex + 1 < COMPACT_STEP) return
+    if (upTo - s.firstIndex + 1 < (bySnapshot ? 1 : COMPACT_STEP)) return
     this.#core.compact(upTo)
     this.#storage.compact(upTo)
   }

@@ -18,7 +18,9 @@
  * opened by a nonce + keyed-blake3 proof handshake). Writes go to the leader (followers
  * forward them); `execute` resolves once the local replica applied the command. A late
  * joiner or laggard whose missing entries were compacted catches up by snapshot from
- * several members in parallel.
+ * several members in parallel. `StateMachine.catchUp` sets how soon that is: `replay`
+ * (default) keeps a tail of recent entries to replay, `snapshot` (collections) keeps
+ * none behind the applied point, so a late member gets the state, not the history.
  *
  * Consistency: by default availability comes first (mosaik): a partitioned minority may
  * elect its own leader and commit; after heal the higher term wins and a replica whose

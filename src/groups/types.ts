@@ -43,7 +43,8 @@ export interface Snapshot<I> {
  * joiners and laggards catch up from a snapshot instead of the full log, and the log is
  * compacted). Without them the log is kept whole and laggards replay it, and a replica
  * whose committed state moved back after a partition (default mode, `when.reverted`)
- * cannot rebuild its state: it keeps it and skips the re-delivered indices.
+ * cannot rebuild its state: it keeps it and skips the re-delivered indices. `catchUp`
+ * chooses how far behind a member must be before it gets a snapshot.
  */
 export interface StateMachine<C, Q = never, R = never, I = unknown> {
   /**
@@ -62,11 +63,28 @@ export interface StateMachine<C, Q = never, R = never, I = unknown> {
   query(query: Q): R
   /** How eager this member is to lead; default `normal`. Observers never vote or lead. */
   leadershipPreference?(): LeadershipPreference
+  /**
+   * How a member that joins late or falls behind catches up (mosaik: the state machine's
+   * `StateSync`); only with `createSnapshot`/`installSnapshot`, else always `replay`. Every
+   * member of a group should declare the same (the `signature()` should cover it).
+   *
+   * - `replay` (default): the log keeps a tail of recent entries behind the applied point;
+   *   a member fewer than that many entries behind replays them, one further behind
+   *   installs a snapshot. Cheap for large states whose laggards are usually close.
+   * - `snapshot` (mosaik's collections, `SnapshotSync`): the log is compacted up to the
+   *   applied point (and what a held snapshot still needs), so a member that lacks any
+   *   applied entry installs the current state by snapshot sync instead of replaying
+   *   history. Suits small states (a cell's is one item); the log stays minimal.
+   */
+  readonly catchUp?: CatchUp
   /** A point-in-time snapshot of the current state (see `Snapshot`). */
   createSnapshot?(): Snapshot<I>
   /** Replaces the whole state with the items of a snapshot fetched from peers. */
   installSnapshot?(items: readonly I[]): void
 }
+
+/** How a late or lagging member catches up: see `StateMachine.catchUp`. */
+export type CatchUp = 'snapshot' | 'replay'
 
 /** `weak`: local state, possibly stale; `strong`: linearizable (Raft §8 read index through the leader). */
 export type Consistency = 'weak' | 'strong'

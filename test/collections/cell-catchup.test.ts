@@ -35,8 +35,15 @@ describe.concurrent('Cell: catch-up of late members', () => {
     const v = await within(5, 'write(999)', w.write(999))
     await allReach(v, w)
 
-    const { cell: r } = await lateMember(scope, 'reader', store, v)
+    const { cell: r, events } = await lateMember(scope, 'reader', store, v)
     expect(r.read()).toBe(999)
+    // By snapshot (Cell's catchUp), not by replaying history: one item installed at or past
+    // `v`, and not one of the 101 writes applied here.
+    const installed = events.find((e) => e.type === 'group.sync' && e.phase === 'installed')
+    expect(installed).toMatchObject({ items: 1 })
+    expect((installed as { position: number }).position).toBeGreaterThanOrEqual(v)
+    const applied = events.filter((e) => e.type === 'group.committed' && e.version <= v)
+    expect(applied).toEqual([])
 
     await allReach(await within(5, 'write(1000)', w.write(1000)), r)
     expect(r.read()).toBe(1000)
