@@ -1,6 +1,7 @@
-/** `mosaik-react/core`: everything without React (ids, codec, network, discovery). */
+/** `mosaik-react/core`: everything without React (ids, codec, network, discovery, groups, collections). */
 
 export * from './collections/index.js'
 export * from './core/index.js'
 export * from './discovery/index.js'
+export * from './groups/index.js'
 export * from './network/index.js'
