@@ -3,7 +3,7 @@
  * process: the physical limit every other latency is compared to. (Benchmarks on a cluster
  * also measure it on their own connections; this one needs nothing of ours.)
  */
-import { measureBareRtt } from '../lib/baseline.js'
+import { type BareRtt, measureBareRtt } from '../lib/baseline.js'
 import type { Benchmark, Row } from '../lib/harness.js'
 import { summarize } from '../lib/stats.js'
 
@@ -17,19 +17,30 @@ export const rawRtt: Benchmark = {
     })
     const rows: Row[] = []
     for (const transport of ctx.transports) {
-      const r = await measureBareRtt(transport, p)
-      for (const [bytes, samples] of r.bySize) {
-        const stats = summarize(samples)
-        rows.push({
-          case: `echo ${bytes} B`,
-          transport,
-          nodes: 2,
-          unit: 'ms',
-          stats,
-          extra: { remoteAddr: r.remoteAddr },
-        })
-        ctx.log(`raw-rtt ${transport} ${bytes} B: median ${stats.median.toFixed(3)} ms`)
-      }
+      await ctx.attempt(`raw-rtt ${transport}`, async () => {
+        // A WebRTC dial through the relay now and then times out; the baseline is worth a retry.
+        let r: BareRtt | undefined
+        for (let attempt = 1; !r; attempt++) {
+          try {
+            r = await measureBareRtt(transport, p)
+          } catch (err) {
+            if (attempt >= 3) throw err
+            ctx.log(`raw-rtt ${transport}: attempt ${attempt} failed (${(err as Error).message}); retrying`)
+          }
+        }
+        for (const [bytes, samples] of r.bySize) {
+          const stats = summarize(samples)
+          rows.push({
+            case: `echo ${bytes} B`,
+            transport,
+            nodes: 2,
+            unit: 'ms',
+            stats,
+            extra: { remoteAddr: r.remoteAddr },
+          })
+          ctx.log(`raw-rtt ${transport} ${bytes} B: median ${stats.median.toFixed(3)} ms`)
+        }
+      })
     }
     return { rows, params: p }
   },
