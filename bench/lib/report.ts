@@ -33,12 +33,15 @@ export interface Machine {
 let machine: Machine | undefined
 export function describeMachine(): Machine {
   if (machine) return machine
-  let commit = 'unknown'
-  try {
-    commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim()
-  } catch {}
+  // A run on an exported tree (no .git) can name its source commit in MOSAIK_BENCH_COMMIT.
+  let commit = process.env.MOSAIK_BENCH_COMMIT ?? 'unknown'
+  if (!process.env.MOSAIK_BENCH_COMMIT) {
+    try {
+      commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim()
+    } catch {}
+  }
   machine = {
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
