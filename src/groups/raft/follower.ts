@@ -90,6 +90,9 @@ export function handleNeedsSnapshot<C>(state: RaftState<C>, message: NeedsSnapsh
   if (role.role !== 'follower') return
   role.leader = message.from
   state.resetElectionTimer()
+  // Sent before we installed a snapshot at or past that point: stale, the leader's next append
+  // says what is still missing.
+  if (message.index <= state.log.snapshotIndex) return
   state.lagging = true
   noteSnapshotNeed(state, message.from, message.index, message.snapshotTerm)
 }
