@@ -82,7 +82,11 @@ export class SnapshotSync {
   message(peer: PeerId, m: SyncMessage): void {
     switch (m.type) {
       case 'request':
-        if (this.#driver.isLeader() && this.provider.shouldReplicate(peer)) this.#driver.replicate(peer)
+        if (!this.#driver.isLeader()) return
+        // A second request within the TTL (the laggard fell behind again, or lost the offer)
+        // gets the snapshot already held instead of waiting out its request timeout.
+        if (this.provider.shouldReplicate(peer)) this.#driver.replicate(peer)
+        else this.provider.reoffer(peer)
         return
       case 'offer':
         this.#session?.offer(peer, m)

@@ -47,6 +47,15 @@ export class SnapshotProvider {
     if (by !== this.#host.local) this.#host.send(by, { type: 'offer', index, term, items: snapshot.length })
   }
 
+  /** Offers `to` the latest snapshot still held, if any (a repeated request within the TTL). */
+  reoffer(to: PeerId): void {
+    let latest: number | undefined
+    for (const i of this.#held.keys()) if (latest === undefined || i > latest) latest = i
+    const held = latest === undefined ? undefined : this.#held.get(latest)
+    if (latest === undefined || !held) return
+    this.#host.send(to, { type: 'offer', index: latest, term: held.term, items: held.snapshot.length })
+  }
+
   /** A laggard asks for items of a snapshot we hold. */
   fetch(from: PeerId, m: Extract<SyncMessage, { type: 'fetch' }>): void {
     const held = this.#held.get(m.index)

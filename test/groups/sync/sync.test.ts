@@ -160,6 +160,18 @@ describe('the snapshot provider', () => {
     clock.advance(CONFIG.snapshotTtl)
     expect(p.shouldReplicate('late')).toBe(true)
   })
+
+  it('offers the latest held snapshot again to a laggard that asks again within the TTL', () => {
+    const { h, sent } = host('leader', ['late'])
+    const p = new SnapshotProvider(h)
+    p.reoffer('late')
+    expect(sent).toEqual([])
+    p.hold(3, 1, 'other', snapshot)
+    p.hold(7, 2, 'late', snapshot)
+    sent.splice(0)
+    p.reoffer('late')
+    expect(sent).toEqual([{ to: 'late', m: { type: 'offer', index: 7, term: 2, items: 45 } }])
+  })
 })
 
 describe('snapshot batches that do not fit in one frame', () => {
