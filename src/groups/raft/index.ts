@@ -16,6 +16,7 @@
  * | rival leader, same term        | raft.ts `step`: new election with a higher term           |
  * | forwarded commands and reads   | client.ts, reads.ts (Raft §8 ReadIndex)                   |
  * | default vs strict consistency  | quorum.ts; `reverted` from state.ts `truncateLog`         |
+ * | check-quorum (strict only)     | leader.ts `leaderTick`/`quorumActive` (Raft §6.2)         |
  * | snapshot sync hooks            | `needsSnapshot`, `installSnapshot`, `compact`             |
  *
  * Two additions keep default mode convergent: entries carry their leader's tag (`Entry.leader`),
@@ -29,6 +30,10 @@
  * back to). Strict mode (`minVoters: n`) needs floor(n/2)+1 granted votes for every election and
  * commit, whatever the committee: a minority stalls, commits never move back, and reads through
  * `readIndex` are linearizable (Raft §8). Strict mode assumes votes and logs survive restarts.
+ * A strict leader that has not heard from a quorum within one election timeout (`electionTicks`)
+ * steps down (check-quorum, Raft §6.2): it stops claiming leadership, so the driver reports it
+ * offline, and its pending reads fail `steppedDown`. Default mode needs no such check: the
+ * driver's `peerDown` shrinks the committee instead, and a minority leader is allowed.
  *
  * Each `Ready` is handled in order: persist `truncateFrom`/`entries`/`hardState`, then send
  * `messages`, then roll back if `reverted`, apply `committed`, answer `proposals`/`readStates`,

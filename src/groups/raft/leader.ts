@@ -1,5 +1,6 @@
 import { quorumIndex } from './quorum.js'
 import { completeReads } from './reads.js'
+import type { Leader } from './roles.js'
 import type { RaftState } from './state.js'
 import type { Entry, LogIndex, Message, NodeId } from './types.js'
 
@@ -16,6 +17,8 @@ export function becomeLeader<C>(state: RaftState<C>): void {
     catchingUp: new Set(),
     broadcastIndex: state.log.lastIndex,
     heartbeatElapsed: 0,
+    recentActive: new Set(),
+    checkElapsed: 0,
     heartbeatDue: true,
     probe: 0,
     probeAcks: new Map(),
@@ -67,6 +70,8 @@ export function handleAppendResponse<C>(state: RaftState<C>, message: AppendEntr
   if (role.role !== 'leader') return
   const preference = state.peers.get(message.from)
   if (preference === undefined) return
+  // Any answer of this term, even `lagging`, shows the member still takes us as its leader.
+  role.recentActive.add(message.from)
   if (message.probe !== undefined) {
     role.probeAcks.set(message.from, Math.max(role.probeAcks.get(message.from) ?? 0, message.probe))
   }
@@ -106,12 +111,51 @@ function resumeAt<C>(state: RaftState<C>, to: NodeId, index: LogIndex): void {
   })
 }
 
-/** Leader's clock: heartbeats every `heartbeatTicks` (Raft §5.2). */
-export function leaderTick<C>(state: RaftState<C>): void {
+/**
+ * Leader's clock: heartbeats every `heartbeatTicks` (Raft §5.2), and check-quorum every
+ * `electionTicks` in strict mode. Returns false when this leader must step down: it has not heard
+ * from a quorum within the last election timeout (`quorumActive`).
+ */
+export function leaderTick<C>(state: RaftState<C>): boolean {
   const role = state.role
-  if (role.role !== 'leader') return
+  if (role.role !== 'leader') return true
   role.heartbeatElapsed++
   if (role.heartbeatElapsed >= state.config.heartbeatTicks) role.heartbeatDue = true
+  if (!state.strict) return true
+  role.checkElapsed++
+  if (role.checkElapsed < state.config.electionTicks) return true
+  role.checkElapsed = 0
+  const active = quorumActive(state, role)
+  role.recentActive.clear()
+  return active
+}
+
+/**
+ * Check-quorum (Raft thesis §6.2, etcd's CheckQuorum), strict mode only. A leader cut off from a
+ * quorum could never commit or confirm a read again, yet would keep its role and look online until
+ * each call timed out, while the majority elects someone else. So once per election timeout it
+ * counts the voting members that answered it since the last check; with itself, they must reach
+ * the commit quorum of its committee (at least floor(minVoters/2)+1), or it steps down.
+ *
+ * Default mode has no check. Its quorum is a majority of the members the driver reports bonded,
+ * and the bond heartbeats report an unreachable member down (`peerDown`), which shrinks the
+ * committee: a leader of a partitioned minority legitimately keeps leading it (mosaik:
+ * availability first), and would pass the check anyway. The check could fire only for a member
+ * still bonded whose answers are lost, until its bond fails; and a leader that stepped down would
+ * stand again and win from the same committee. Safety never depends on the check in either mode:
+ * stepping down early only gives up leadership.
+ *
+ * Followers do not deny votes while they hear from a leader (etcd's lease guard): no read here
+ * relies on a lease (strong reads confirm leadership with a probe quorum, reads.ts), so the check
+ * needs it for no safety property. A stepped-down leader then stands in its minority and raises
+ * its term, as a cut-off follower already did, which may depose the majority's leader once the
+ * partition heals; pre-vote (Raft thesis §9.6) would be the cure for that, not a lease.
+ */
+function quorumActive<C>(state: RaftState<C>, role: Leader): boolean {
+  const members = state.committee(role.abstaining)
+  // Abstainers are out of the denominator but still count as heard from when they answered.
+  const heard = 1 + state.votingPeers().filter((id) => role.recentActive.has(id)).length
+  return heard >= state.quorum(members.length)
 }
 
 /** Whether `flush` has something to send. */

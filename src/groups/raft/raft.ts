@@ -44,8 +44,11 @@ class Raft<C> implements RaftCore<C> {
     const state = this.#state
     expireOutstanding(state)
     if (state.role.role === 'leader') {
-      leaderTick(state)
+      const heard = leaderTick(state)
       expireReads(state)
+      // Check-quorum (strict mode, Raft §6.2): a leader cut off from a quorum steps down, so it
+      // stops looking online and its pending reads fail `steppedDown` at once.
+      if (!heard) becomeFollower(state, state.term, undefined)
       return
     }
     state.electionElapsed++

@@ -41,6 +41,12 @@ export interface Leader {
   /** Entries up to here went out in a broadcast; later ones ride the next batch. */
   broadcastIndex: LogIndex
   heartbeatElapsed: number
+  /**
+   * Check-quorum (strict mode, Raft §6.2): members that answered an AppendEntries of this term
+   * since the last check, and the ticks since that check (`leader.ts` `quorumActive`).
+   */
+  readonly recentActive: Set<NodeId>
+  checkElapsed: number
   /** Send a heartbeat at the next flush (commit moved, or a read needs a probe). */
   heartbeatDue: boolean
   /** Current probe round; followers echo it. */

@@ -38,7 +38,7 @@ export interface Entry<C> {
 export interface RaftConfig {
   readonly id: NodeId
   readonly preference: LeadershipPreference
-  /** Base election timeout in ticks; each reset picks base + rng()*jitter. */
+  /** Base election timeout in ticks; each reset picks base + rng()*jitter. Also the strict check-quorum period. */
   readonly electionTicks: number
   readonly electionJitterTicks: number
   /** Leader heartbeat (empty AppendEntries) every this many ticks. */
@@ -47,7 +47,10 @@ export interface RaftConfig {
   readonly bootstrapTicks: number
   /** Extra election-timeout ticks for `reluctant` members. */
   readonly reluctantExtraTicks: number
-  /** Strict mode: elections and commits need floor(minVoters/2)+1 granted votes. 0/undefined = default mode. */
+  /**
+   * Strict mode: elections and commits need floor(minVoters/2)+1 granted votes, and a leader that
+   * hears from no quorum for `electionTicks` steps down (check-quorum). 0/undefined = default mode.
+   */
   readonly minVoters?: number
   /** Max entries carried by one AppendEntries. */
   readonly maxEntriesPerAppend: number

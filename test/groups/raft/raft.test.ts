@@ -153,3 +153,105 @@ suite('raft core details', () => {
     ])
   })
 })
+
+suite('check-quorum (strict mode, Raft §6.2)', () => {
+  /** Tick every live member once and deliver everything, `ticks` times: a healthy, prompt network. */
+  function run(cluster: Cluster, ticks: number): void {
+    for (let i = 0; i < ticks; i++) {
+      cluster.tickAll(1)
+      cluster.stabilize()
+    }
+  }
+
+  function fiveNodes(options: ConstructorParameters<typeof Cluster>[0] = {}): Cluster {
+    const cluster = new Cluster({ noop: true, ...options })
+    for (const id of ['a', 'b', 'c', 'd', 'e']) cluster.add(id)
+    return cluster
+  }
+
+  it('steps a leader that keeps only a minority down within one election timeout, failing pending reads', () => {
+    const cluster = fiveNodes({ minVoters: 5 })
+    cluster.campaign('a')
+    cluster.partition(['a', 'b'], ['c', 'd', 'e'])
+    const a = cluster.get('a')
+    const b = cluster.get('b')
+    const own = a.raft.readIndex()
+    const forwarded = b.raft.readIndex()
+    cluster.stabilize()
+    // b still answers every heartbeat, but a and b are two of the three votes strict mode needs.
+    for (let i = 0; i < 9; i++) {
+      cluster.tick('a')
+      cluster.stabilize()
+    }
+    expect(a.raft.status().role).toBe('leader')
+    cluster.tick('a')
+    cluster.stabilize()
+    expect(a.raft.status()).toMatchObject({ role: 'follower', leader: undefined, term: 1 })
+    expect(a.reads).toEqual([{ requestId: own, index: undefined, reason: 'steppedDown' }])
+    // The refusal reaches the follower that forwarded the read: an unknown outcome for its caller.
+    expect(b.reads).toEqual([{ requestId: forwarded, index: undefined, reason: 'timeout' }])
+    const refused = a.raft.propose(['x'])
+    cluster.processReadies()
+    expect(a.proposals.at(-1)).toEqual({ requestId: refused, indices: undefined, reason: 'noLeader' })
+  })
+
+  it('steps down when bonded voters stop answering, even though the driver still reports them up', () => {
+    const cluster = threeNodes({ minVoters: 3 })
+    cluster.campaign('a')
+    const a = cluster.get('a')
+    // Ticks without delivery: heartbeats go out, no answer comes back, no peerDown is reported.
+    // The answers to a's first heartbeat came in this window, so it survives the first check…
+    cluster.tick('a', 10)
+    cluster.processReadies()
+    expect(a.raft.status().role).toBe('leader')
+    // …but not the second: nobody answered since.
+    cluster.tick('a', 10)
+    cluster.processReadies()
+    expect(a.raft.status().peers.size).toBe(2)
+    expect(a.raft.status()).toMatchObject({ role: 'follower', leader: undefined })
+  })
+
+  it('keeps a leader that hears from a quorum in office through many election timeouts', () => {
+    const cluster = fiveNodes({ minVoters: 5 })
+    cluster.campaign('a')
+    // Two followers crash: a, b and c are still the three votes strict mode needs.
+    cluster.crash('d')
+    cluster.crash('e')
+    run(cluster, 100)
+    expect(cluster.get('a').raft.status()).toMatchObject({ role: 'leader', term: 1 })
+    cluster.get('a').raft.propose(['x'])
+    run(cluster, 1)
+    expect(cluster.get('c').applied).toEqual(['x'])
+  })
+
+  it('does not apply in default mode: a leader alone in its partition keeps leading it (mosaik)', () => {
+    const cluster = threeNodes()
+    cluster.campaign('a')
+    cluster.partition(['a'], ['b', 'c'])
+    for (let i = 0; i < 50; i++) {
+      cluster.tick('a')
+      cluster.stabilize()
+    }
+    expect(cluster.get('a').raft.status()).toMatchObject({ role: 'leader', term: 1 })
+  })
+
+  it('brings the stepped-down leader back under the majority leader after the heal, dropping its uncommitted entry', () => {
+    const cluster = threeNodes({ minVoters: 3 })
+    cluster.campaign('a')
+    cluster.partition(['a'], ['b', 'c'])
+    cluster.get('a').raft.propose(['lost'])
+    cluster.stabilize()
+    cluster.tick('a', 10)
+    cluster.processReadies()
+    expect(cluster.get('a').raft.status().role).toBe('follower')
+    cluster.campaign('b')
+    cluster.get('b').raft.propose(['kept'])
+    cluster.stabilize()
+    cluster.heal()
+    run(cluster, 30)
+    for (const m of cluster.members.values()) {
+      expect(m.raft.status()).toMatchObject({ leader: 'b', commit: 3 })
+      expect(m.applied).toEqual(['kept'])
+    }
+  })
+})

@@ -41,8 +41,9 @@ export interface SimResult {
 
 /**
  * Run one seeded simulation: a cluster under the scenario's faults, invariants checked on every
- * Ready, log matching every few ticks, convergence after the heal, and (strict scenarios) a
- * linearizability check of the client history. Deterministic: the seed is the whole input.
+ * Ready, log matching every few ticks, convergence after the heal, and (strict scenarios) leaders
+ * cut off from a quorum stepping down (check-quorum) and a linearizability check of the client
+ * history. Deterministic: the seed is the whole input.
  */
 export function simulate(scenario: Scenario, seed: number, options: SimOptions = {}): SimResult {
   const sim = new Simulation(scenario, seed, options)
@@ -59,6 +60,13 @@ export function simulate(scenario: Scenario, seed: number, options: SimOptions =
 
 /** How long two bonded leaders of one term may coexist before the rival rule must have fired. */
 const RIVAL_TICKS = 40
+/** Election timeout base of every simulated member (`RaftConfig.electionTicks`). */
+const ELECTION_TICKS = 10
+/**
+ * Strict mode check-quorum: a leader cut off from a quorum steps down within two election
+ * timeouts (answers from before the cut may still count at the next check, never at the one after).
+ */
+const CUT_OFF_TICKS = 2 * ELECTION_TICKS
 
 class Simulation {
   readonly #scenario: Scenario
@@ -76,6 +84,9 @@ class Simulation {
   #maxTerm = 0
   readonly #rivals = new Map<string, number>()
   #rivalEpisodes = 0
+  /** Strict mode: leaders bonded with fewer than a quorum of voters, and since when. */
+  readonly #cutOff = new Map<string, number>()
+  readonly #voters: number
   readonly #trace: ((line: string) => void) | undefined
 
   constructor(scenario: Scenario, seed: number, options: SimOptions) {
@@ -90,6 +101,7 @@ class Simulation {
     const observers = random.int(0, Math.floor((size - 1) / 2) - (size === 3 ? 1 : 0))
     const ids = Array.from({ length: size }, (_, i) => String.fromCharCode(97 + i))
     const voters = size - observers
+    this.#voters = voters
     const config = this.#configFactory(voters)
     for (const [i, id] of ids.entries()) {
       const preference: LeadershipPreference = i >= voters ? 'observer' : random.chance(0.3) ? 'reluctant' : 'normal'
@@ -128,7 +140,7 @@ class Simulation {
     return (id, preference) => ({
       id,
       preference,
-      electionTicks: 10,
+      electionTicks: ELECTION_TICKS,
       electionJitterTicks: 10,
       heartbeatTicks,
       bootstrapTicks,
@@ -163,6 +175,7 @@ class Simulation {
       this.#workload.step(++this.#now, this.#tick, this.#nodes, this.#tick < this.#chaosTicks + this.#healTicks / 2)
       if (this.#tick % 10 === 0) this.#invariants.checkLogs(this.#rafts())
       this.#checkRivals()
+      if (this.#scenario.strict) this.#checkCutOffLeaders()
     }
     this.#workload.close(++this.#now)
     this.#invariants.checkLogs(this.#rafts())
@@ -191,6 +204,34 @@ class Simulation {
       }
     }
     for (const key of this.#rivals.keys()) if (!now.has(key)) this.#rivals.delete(key)
+  }
+
+  /**
+   * Strict mode check-quorum (Raft §6.2): a leader bonded with fewer than floor(voters/2)+1
+   * voters (itself included) can neither commit nor confirm a read, so it must not keep claiming
+   * leadership past `CUT_OFF_TICKS`.
+   */
+  #checkCutOffLeaders(): void {
+    const quorum = Math.floor(this.#voters / 2) + 1
+    const now = new Set<string>()
+    for (const leader of this.#nodes.values()) {
+      const status = leader.raft.status()
+      if (!leader.up || status.role !== 'leader') continue
+      let reachable = 1
+      for (const other of this.#nodes.values()) {
+        if (other.id !== leader.id && other.preference !== 'observer' && this.#network.bonded(leader.id, other.id))
+          reachable++
+      }
+      if (reachable >= quorum) continue
+      const key = `${leader.id}/${status.term}`
+      now.add(key)
+      const since = this.#cutOff.get(key) ?? this.#tick
+      this.#cutOff.set(key, since)
+      if (this.#tick - since > CUT_OFF_TICKS) {
+        throw new Violation(`check-quorum: ${leader.id} still leads term ${status.term}, cut off since tick ${since}`)
+      }
+    }
+    for (const key of this.#cutOff.keys()) if (!now.has(key)) this.#cutOff.delete(key)
   }
 
   #rafts(): Map<NodeId, SimNode['raft']> {
