@@ -140,8 +140,11 @@ export const reactRender: Benchmark = {
             ctx.log(`react-render ${transport}: p50 ${stats.median.toFixed(3)} ms, ${r.median} renders/write`)
           } finally {
             root.unmount()
-            uninstall()
             await cluster.stop()
+            // React's scheduler finishes the unmount's passive effects on later macrotask
+            // turns (setImmediate); the DOM must still be there when they run.
+            for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve))
+            uninstall()
           }
         })
       }
