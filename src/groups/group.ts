@@ -43,6 +43,10 @@ const RETAIN_ENTRIES = 512
 const COMPACT_STEP = 256
 /** A member waits this long for discovery before it may elect itself as the only possible leader. */
 const LONE_GRACE_MS = 150
+/** Failed catch-up pulls in a row after which a member stands without the state (availability first). */
+const CATCH_UP_ATTEMPTS = 3
+/** Pause before a failed catch-up pull is tried again, ms. */
+const CATCH_UP_RETRY_MS = 1_000
 
 const shared = new SystemClock()
 
@@ -77,6 +81,15 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #draining = false
   #closed = false
   #revertedTo: Version[] = []
+  /**
+   * Default mode: this member pulls the state of a bonded member that applied more than its
+   * log holds before it stands or serves as leader (see `#catchUpFirst`). Its core is an
+   * `observer` meanwhile, so it neither stands nor leads.
+   */
+  #catchingUp = false
+  #catchUpFailures = 0
+  /** The last log index when this member last took office (its no-op): "newly elected" while commit stays there. */
+  #termStart: Version | undefined
   /** A restart from storage that holds a snapshot point: the state itself must be fetched again. */
   readonly #restoredAt: Version
 
@@ -140,9 +153,13 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       },
       handshakeTimeoutMs: Math.max(2_000, this.consensus.electionTimeout),
       peerUp: (peer, pref) => {
+        // A new leader that meets a member ahead of it steps down before it replicates to it.
+        this.#catchUpIfNewLeader()
         this.#input(() => this.#core.peerUp(peer, pref))
         this.#electIfAlone()
       },
+      position: () => this.#applier.applied,
+      positionChanged: () => this.#catchUpIfNewLeader(),
       peerDown: (peer, departed) => {
         this.#sync.peerDown(peer)
         const wasLeader = this.#core.status().leader === peer
@@ -192,7 +209,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#preference = preference
     this.#bonds.setPreference(preference)
     this.#telemetry({ type: 'group.joined', preference, ...this.#labelFields() })
-    this.#input(() => this.#core.setPreference(preference))
+    // While catching up the core stays an observer; the end of the catch-up applies this.
+    if (!this.#catchingUp) this.#input(() => this.#core.setPreference(preference))
     this.#electIfAlone()
   }
 
@@ -301,12 +319,72 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
    * election timeout. Acts only after the start grace, so discovery has had a moment.
    */
   #electIfAlone(): void {
-    if (this.#closed || !this.#graceOver || this.#preference === 'observer') return
+    if (this.#closed || !this.#graceOver || this.#preference === 'observer' || this.#catchingUp) return
     const s = this.#core.status()
     if (s.role !== 'follower' || s.leader !== undefined) return
     for (const preference of s.peers.values()) if (preference !== 'observer') return
     for (const peer of this.#net.discovery.peersInGroup(this.id)) if (!s.peers.has(peer)) return
+    if (this.#catchUpFirst()) return
     this.#input(() => standNow(this.#core, raftConfig(this.peerId, this.preference, this.consensus)))
+  }
+
+  /**
+   * Bonded members that applied more than this member's log holds, the most advanced ones
+   * (default mode only, and only when the state can be pulled by snapshot). Observers keep the
+   * full state (mosaik: any member holding the state can serve it), so a writer that finds
+   * only readers ahead of it must take their state before it leads: observers abstain, so
+   * nothing else stops a member with a shorter log from winning and overwriting them.
+   */
+  #aheadOfUs(): { peers: PeerId[]; applied: Version } | undefined {
+    if (this.consensus.minVoters > 0 || !this.#canSnapshot() || this.#sync.syncing) return undefined
+    if (this.#preference === 'observer' || this.#catchUpFailures >= CATCH_UP_ATTEMPTS) return undefined
+    const s = this.#core.status()
+    const mine = Math.max(s.lastIndex, this.#applier.applied)
+    let best = mine
+    let peers: PeerId[] = []
+    for (const peer of this.#bonds.peers()) {
+      const at = this.#bonds.positionOf(peer) ?? 0
+      if (at > best) {
+        best = at
+        peers = [peer]
+      } else if (at === best && best > mine) peers.push(peer)
+    }
+    return peers.length > 0 ? { peers, applied: best } : undefined
+  }
+
+  /**
+   * Before this member stands (or while it is a new leader that committed nothing of its own):
+   * when a bonded member applied more than our log holds, step out of the running (the core
+   * becomes an observer), pull that member's state, install it, and only then stand. True when
+   * a catch-up started (or runs).
+   */
+  #catchUpFirst(): boolean {
+    if (this.#closed) return false
+    if (this.#catchingUp) return true
+    const ahead = this.#aheadOfUs()
+    if (!ahead) return false
+    this.#catchingUp = true
+    this.#input(() => this.#core.setPreference('observer'))
+    this.#sync.pull(ahead.peers, ahead.applied)
+    return true
+  }
+
+  /** A leader newly in office (nothing of its own term committed but the no-op) catches up if a member is ahead. */
+  #catchUpIfNewLeader(): void {
+    if (this.#closed || this.#catchingUp) return
+    const s = this.#core.status()
+    if (s.role !== 'leader' || this.#termStart === undefined || s.commit > this.#termStart) return
+    this.#catchUpFirst()
+  }
+
+  /** The catch-up ended (installed, or failed): take part in elections again, and stand if alone. */
+  #catchUpDone(ok: boolean): void {
+    if (!this.#catchingUp || this.#closed) return
+    this.#catchingUp = false
+    this.#catchUpFailures = ok ? 0 : this.#catchUpFailures + 1
+    this.#input(() => this.#core.setPreference(this.#preference))
+    if (ok) this.#electIfAlone()
+    else this.#timers.after(CATCH_UP_RETRY_MS, () => this.#electIfAlone())
   }
 
   /**
@@ -326,6 +404,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#timers.after(pause, () => {
       const s = this.#core.status()
       if (this.#closed || s.leader !== undefined || s.term !== term || s.role !== 'follower') return
+      if (this.#catchingUp || this.#catchUpFirst()) return
       this.#input(() => standNow(this.#core, raftConfig(this.peerId, this.preference, this.consensus)))
     })
   }
@@ -364,6 +443,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         this.#telemetry({ type: 'group.vote', term: m.term, candidate: m.to, vote: m.vote })
       }
       this.#sendRaft(m)
+    }
+    if (rd.softState?.role === 'leader') {
+      this.#termStart = this.#core.status().lastIndex
+      this.#timers.after(0, () => this.#catchUpIfNewLeader())
     }
     // 3. Roll back, 4. apply.
     if (rd.reverted !== undefined) this.#onReverted(rd.reverted)
@@ -438,6 +521,13 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       install: (snapshot, buffered) => this.#install(snapshot, buffered),
       retryFrom: () => this.#core.status().needsSnapshot?.index ?? this.#applier.applied,
       changed: () => this.#publish(),
+      current: () => {
+        const index = this.#applier.applied
+        const point = index > 0 && this.#canSnapshot() ? this.#core.snapshotPoint(index) : undefined
+        const snapshot = point ? this.#sm.createSnapshot?.() : undefined
+        return point && snapshot ? { index, term: point.term, snapshot } : undefined
+      },
+      pullFailed: () => this.#catchUpDone(false),
     }
   }
 
@@ -455,6 +545,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.#core.installSnapshot(snapshot.index, snapshot.term)
       for (const m of buffered) this.#core.step(m)
     })
+    this.#catchUpDone(true)
   }
 
   // ---- state, telemetry --------------------------------------------------------------

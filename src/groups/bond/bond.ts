@@ -13,6 +13,10 @@ export interface BondEvents {
   message(bond: Bond, message: BondMessage): void
   /** The bond ended; `departed` when the peer left gracefully. Called once. */
   down(bond: Bond, info: { departed: boolean; reason: string }): void
+  /** Our own applied index, stamped on pings and pongs. */
+  position?(): number
+  /** The peer reported a new applied index in a ping or pong (its `welcome` sets the first). */
+  positionChanged?(bond: Bond): void
 }
 
 /**
@@ -28,6 +32,7 @@ export class Bond {
   readonly #events: BondEvents
   readonly #heartbeat: Heartbeat
   #preference: LeadershipPreference | undefined
+  #applied: number | undefined
   #seq = 0
   #down = false
   #departed = false
@@ -42,7 +47,7 @@ export class Bond {
     this.#heartbeat = new Heartbeat(
       timers,
       heartbeat,
-      () => this.send({ type: 'ping', seq: ++this.#seq }),
+      () => this.send({ type: 'ping', seq: ++this.#seq, ...this.#position() }),
       () => this.close('heartbeat', `missed ${heartbeat.maxMissed} heartbeats`),
     )
   }
@@ -66,6 +71,11 @@ export class Bond {
   /** The peer announced a new preference in a `preference` frame (its `welcome` set the first). */
   preferenceChanged(preference: LeadershipPreference): void {
     if (this.#preference !== undefined) this.#preference = preference
+  }
+
+  /** The peer's applied index as it last reported it (welcome, ping or pong); undefined if it never did. */
+  get applied(): number | undefined {
+    return this.#applied
   }
 
   get isUp(): boolean {
@@ -105,6 +115,7 @@ export class Bond {
         return
       }
       this.#preference = m.preference
+      this.#applied = m.applied
       this.#dispatch(() => {
         this.#events.up(this)
         this.#events.message(this, m)
@@ -113,9 +124,11 @@ export class Bond {
     }
     switch (m.type) {
       case 'ping':
-        this.send({ type: 'pong', seq: m.seq })
+        this.send({ type: 'pong', seq: m.seq, ...this.#position() })
+        this.#learn(m.applied)
         return
       case 'pong':
+        this.#learn(m.applied)
         return
       case 'departure':
         this.#departed = true
@@ -124,6 +137,17 @@ export class Bond {
       default:
         this.#dispatch(() => this.#events.message(this, m))
     }
+  }
+
+  #position(): { applied?: number } {
+    const applied = this.#events.position?.()
+    return applied === undefined ? {} : { applied }
+  }
+
+  #learn(applied: number | undefined): void {
+    if (applied === undefined || applied === this.#applied) return
+    this.#applied = applied
+    this.#dispatch(() => this.#events.positionChanged?.(this))
   }
 
   /** A bug above must not escape into the network layer's stream handling. */

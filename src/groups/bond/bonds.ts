@@ -28,6 +28,10 @@ export interface BondsHost {
   /** `departed`: the peer said `departure` (a graceful leave), rather than going silent. */
   peerDown(peer: PeerId, departed: boolean): void
   message(peer: PeerId, message: BondMessage): void
+  /** Our applied index, sent in `welcome`, pings and pongs. */
+  position?(): number
+  /** A bonded peer reported a new applied index (after its `peerUp`). */
+  positionChanged?(peer: PeerId, applied: number): void
   telemetry(event: DistributiveOmit<GroupTelemetry, 'at' | 'peer' | 'group'>): void
 }
 
@@ -90,6 +94,12 @@ export class Bonds {
 
   preferenceOf(peer: PeerId): LeadershipPreference | undefined {
     return this.#bonds.get(peer)?.preference
+  }
+
+  /** The applied index a bonded peer last reported; undefined when not bonded or never reported. */
+  positionOf(peer: PeerId): number | undefined {
+    const b = this.#bonds.get(peer)
+    return b?.isUp ? b.applied : undefined
   }
 
   send(peer: PeerId, message: BondMessage): boolean {
@@ -236,9 +246,23 @@ export class Bonds {
       up: (b) => this.#up(b),
       message: (b, m) => this.#message(b, m),
       down: (b, info) => this.#down(b, info.departed),
+      position: () => this.#host.position?.() ?? 0,
+      positionChanged: (b) => {
+        if (this.#bonds.get(b.peer) === b && b.isUp && b.applied !== undefined)
+          this.#host.positionChanged?.(b.peer, b.applied)
+      },
     })
     this.#bonds.set(peer, bond)
-    bond.start({ type: 'welcome', preference: this.#preference, bonds: this.peers() }, pending)
+    const applied = this.#host.position?.()
+    bond.start(
+      {
+        type: 'welcome',
+        preference: this.#preference,
+        bonds: this.peers(),
+        ...(applied === undefined ? {} : { applied }),
+      },
+      pending,
+    )
   }
 
   #failed(channel: Channel, inbox: Inbox, err: unknown): void {

@@ -12,11 +12,18 @@ export type HandshakeFrame =
 
 /** Frames of an established bond (mosaik `BondMessage`). */
 export type BondMessage =
-  | { readonly type: 'welcome'; readonly preference: LeadershipPreference; readonly bonds: PeerId[] }
+  /** `applied`: the sender's applied index (its replica's version), so a member about to lead knows who is ahead. */
+  | {
+      readonly type: 'welcome'
+      readonly preference: LeadershipPreference
+      readonly bonds: PeerId[]
+      readonly applied?: number
+    }
   /** The sender's leadership preference changed since its `welcome` (a reader replica gained a writer). */
   | { readonly type: 'preference'; readonly preference: LeadershipPreference }
-  | { readonly type: 'ping'; readonly seq: number }
-  | { readonly type: 'pong'; readonly seq: number }
+  /** Heartbeats; `applied` keeps the peer's view of the sender's applied index fresh. */
+  | { readonly type: 'ping'; readonly seq: number; readonly applied?: number }
+  | { readonly type: 'pong'; readonly seq: number; readonly applied?: number }
   | { readonly type: 'raft'; readonly m: Message<LogCommand> }
   | { readonly type: 'sync'; readonly m: SyncMessage }
   | { readonly type: 'bondFormed'; readonly peer: PeerId; readonly up: boolean }
@@ -113,14 +120,17 @@ export function parseBondMessage(x: unknown, remote: PeerId, local: PeerId): Bon
   if (!isObj(x)) return undefined
   switch (x.type) {
     case 'welcome':
-      return PREFS.has(x.preference as string) && Array.isArray(x.bonds) && x.bonds.every(isStr)
+      return PREFS.has(x.preference as string) &&
+        Array.isArray(x.bonds) &&
+        x.bonds.every(isStr) &&
+        (x.applied === undefined || isNum(x.applied))
         ? (x as BondMessage)
         : undefined
     case 'preference':
       return PREFS.has(x.preference as string) ? (x as BondMessage) : undefined
     case 'ping':
     case 'pong':
-      return isNum(x.seq) ? (x as BondMessage) : undefined
+      return isNum(x.seq) && (x.applied === undefined || isNum(x.applied)) ? (x as BondMessage) : undefined
     case 'raft':
       return isRaftMessage(x.m, remote, local) ? (x as BondMessage) : undefined
     case 'sync':

@@ -21,6 +21,13 @@ export interface SyncDriver {
   retryFrom(): Version
   /** Syncing started or stopped (the member's state changed). */
   changed(): void
+  /**
+   * A member asked for our current state (`pull`): a snapshot of the state machine at the
+   * applied index and that index's term, or undefined when we cannot serve it now.
+   */
+  current?(): { index: Version; term: Term; snapshot: Snapshot<unknown> } | undefined
+  /** A pull session failed (no offer, or no source could serve); it is not retried here. */
+  pullFailed?(): void
 }
 
 const RETRY_MS = 1_000
@@ -61,6 +68,21 @@ export class SnapshotSync {
     this.#driver.changed()
   }
 
+  /**
+   * Pulls the current state from `sources` (members that applied more than our log holds),
+   * without a leader: each holds a snapshot at its applied index and offers it; the highest
+   * offer at or past `minIndex` is fetched and installed as usual. No-op while a session runs.
+   */
+  pull(sources: readonly PeerId[], minIndex: Version): void {
+    if (this.#session) return
+    this.#retrying = false
+    this.#buffered = []
+    this.#session = new SyncSession(this.#driver.host, minIndex, (r) => this.#done(r), sources)
+    this.#driver.host.telemetry({ phase: 'started', position: minIndex, sources: [...sources] })
+    this.#session.request()
+    this.#driver.changed()
+  }
+
   /** A `snap` entry committed here. */
   hold(index: Version, term: Term, by: PeerId, snapshot: Snapshot<unknown>): void {
     this.provider.hold(index, term, by, snapshot)
@@ -88,6 +110,12 @@ export class SnapshotSync {
         if (this.provider.shouldReplicate(peer)) this.#driver.replicate(peer)
         else this.provider.reoffer(peer)
         return
+      case 'pull': {
+        if (this.#session) return
+        const current = this.#driver.current?.()
+        if (current) this.provider.hold(current.index, current.term, peer, current.snapshot)
+        return
+      }
       case 'offer':
         this.#session?.offer(peer, m)
         return
@@ -106,7 +134,7 @@ export class SnapshotSync {
 
   /** A new leader: ask it, unless the snapshot is already being fetched. */
   leaderChanged(): void {
-    if (this.#session && !this.#session.fetching) this.#session.request()
+    if (this.#session && !this.#session.fetching && !this.#session.pulling) this.#session.request()
   }
 
   close(): void {
@@ -117,8 +145,15 @@ export class SnapshotSync {
   }
 
   #done(result: FetchedSnapshot | Error): void {
+    const pulling = this.#session?.pulling === true
     this.#session = undefined
     const host = this.#driver.host
+    if (result instanceof Error && pulling) {
+      host.telemetry({ phase: 'failed' })
+      this.#driver.changed()
+      this.#driver.pullFailed?.()
+      return
+    }
     if (result instanceof Error) {
       host.telemetry({ phase: 'failed' })
       this.#retrying = true

@@ -1,12 +1,15 @@
 /**
  * mosaik's `SnapshotSyncMessage`, carried in bond `sync` frames:
  * - `request`: a laggard asks the leader for a snapshot;
+ * - `pull`: a member about to lead asks a member that applied more for its current state
+ *   (no leader needed: it holds a snapshot at its applied index and offers it);
  * - `offer`: a member that committed the `snap` entry holds a snapshot at `index`;
  * - `fetch`: items `[start, end)` of the snapshot at `index`;
  * - `data`: the answer (`items` undefined: that snapshot is gone).
  */
 export type SyncMessage =
   | { readonly type: 'request' }
+  | { readonly type: 'pull' }
   | { readonly type: 'offer'; readonly index: number; readonly term: number; readonly items: number }
   | { readonly type: 'fetch'; readonly index: number; readonly start: number; readonly end: number }
   | { readonly type: 'data'; readonly index: number; readonly start: number; readonly items: unknown[] | undefined }
@@ -16,6 +19,8 @@ export function describeSyncMessage(m: SyncMessage): string {
   switch (m.type) {
     case 'request':
       return 'RequestSnapshot'
+    case 'pull':
+      return 'PullSnapshot'
     case 'offer':
       return `SnapshotOffer[@${m.index}/t=${m.term}/n=${m.items}]`
     case 'fetch':
@@ -33,6 +38,7 @@ export function isSyncMessage(x: unknown): x is SyncMessage {
   const m = x as Record<string, unknown>
   switch (m.type) {
     case 'request':
+    case 'pull':
       return true
     case 'offer':
       return isNum(m.index) && isNum(m.term) && isNum(m.items)

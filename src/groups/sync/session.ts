@@ -35,15 +35,40 @@ export class SyncSession {
   readonly #sources = new Set<PeerId>()
   #timer: TimerHandle | undefined
   #finished = false
+  /** A pull session: these members are asked for their current state directly, not the leader. */
+  readonly #pullFrom: readonly PeerId[] | undefined
+  #pulled = false
 
-  constructor(host: SyncHost, minIndex: number, done: (result: FetchedSnapshot | Error) => void) {
+  constructor(
+    host: SyncHost,
+    minIndex: number,
+    done: (result: FetchedSnapshot | Error) => void,
+    sources?: readonly PeerId[],
+  ) {
     this.#host = host
     this.#minIndex = minIndex
     this.#done = done
+    this.#pullFrom = sources
   }
 
-  /** Asks the current leader (again, if a leader change lost the first request). */
+  /** True for a session that pulls from chosen members rather than asking the leader. */
+  get pulling(): boolean {
+    return this.#pullFrom !== undefined
+  }
+
+  /** Asks the current leader (again, if a leader change lost the first request); a pull session asks its sources once. */
   request(): boolean {
+    if (this.#pullFrom) {
+      if (this.#pulled || this.#finished) return false
+      this.#pulled = true
+      this.#timer ??= this.#host.timers.after(this.#host.config.snapshotRequestTimeout, () =>
+        this.#fail(new Error(`no snapshot offered within ${this.#host.config.snapshotRequestTimeout} ms`)),
+      )
+      let sent = false
+      for (const p of this.#pullFrom) sent = this.#host.send(p, { type: 'pull' }) || sent
+      if (!sent) this.#fail(new Error('no source to pull the state from'))
+      return sent
+    }
     const leader = this.#host.leader()
     if (this.#anchor || !leader || leader === this.#host.local) return false
     this.#timer ??= this.#host.timers.after(this.#host.config.snapshotRequestTimeout, () =>
@@ -72,7 +97,7 @@ export class SyncSession {
       return
     }
     // Start at once when every bonded member offered; otherwise after a short window.
-    const everyone = this.#host.bonded().every((p) => o.peers.has(p))
+    const everyone = (this.#pullFrom ?? this.#host.bonded()).every((p) => o.peers.has(p))
     if (everyone) this.#choose()
     else if (this.#offers.size === 1 && o.peers.size === 1) {
       this.#host.timers.cancel(this.#timer)
