@@ -10,7 +10,10 @@ export interface ApplierHooks {
   snapshotAt(index: Version, term: Term, by: PeerId): void
   /** The command at `index` was proposed under `tag` (to detect entries lost to a leader change). */
   tagged(index: Version, tag: string | undefined): void
-  /** One call per `apply`: the last index and how many commands. */
+  /**
+   * One call per `apply` that moved the applied index (also for `noop`/`snap` entries only):
+   * the new applied index and how many commands it applied.
+   */
   committed(version: Version, count: number): void
 }
 
@@ -35,6 +38,7 @@ export class Applier<C> {
   }
 
   apply(entries: readonly Entry<LogCommand>[]): void {
+    const from = this.applied
     let batch: C[] = []
     let first = 0
     let term = 0
@@ -73,7 +77,7 @@ export class Applier<C> {
       if (c.t === 'snap') this.#hooks.snapshotAt(e.index, e.term, c.by)
     }
     flush()
-    if (count > 0) this.#hooks.committed(this.applied, count)
+    if (this.applied > from) this.#hooks.committed(this.applied, count)
   }
 
   #run(batch: C[], ctx: ApplyContext): void {

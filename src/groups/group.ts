@@ -189,6 +189,25 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     })
   }
 
+  /**
+   * Replays, to `listener` only, what this member reported so far and still holds: its
+   * `group.joined` (current preference and labels), its current `group.state`, its bonds
+   * that are up (`group.bond`) and the other members' bonds it knows (`group.mesh`). For
+   * devtools attached after the member started.
+   */
+  replayTelemetry(listener: (event: GroupTelemetry) => void): void {
+    if (this.#closed) return
+    const base = { at: performance.now(), peer: this.peerId, group: this.id.toString() }
+    listener({ ...base, type: 'group.joined', preference: this.preference, ...this.#labelFields() })
+    listener({ ...base, type: 'group.state', ...this.#stateBody(this.#state.get()) })
+    for (const remote of this.#bonds.peers()) {
+      const remotePreference = this.#bonds.preferenceOf(remote)
+      listener({ ...base, type: 'group.bond', remote, up: true, ...(remotePreference ? { remotePreference } : {}) })
+    }
+    for (const [a, b] of this.#bonds.mesh())
+      if (a !== this.peerId && b !== this.peerId) listener({ ...base, type: 'group.mesh', a, b, up: true })
+  }
+
   /** An incoming bond for this group (its `hello` was already read). */
   acceptBond(channel: Channel, inbox: Inbox, nonce: Uint8Array): void {
     this.#bonds.accept(channel, inbox, nonce)
@@ -539,8 +558,11 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     } catch (err) {
       console.error(`mosaik-react: the state machine of group ${this.id.short()} threw in installSnapshot`, err)
     }
+    const moved = snapshot.index !== this.#applier.applied
     this.#applier.applied = snapshot.index
     this.#storage.saveSnapshot(snapshot.index, snapshot.term)
+    // Devtools follow versions by `group.committed`: an install moves the version too.
+    if (moved) this.#telemetry({ type: 'group.committed', version: snapshot.index, count: 0 })
     this.#input(() => {
       this.#core.installSnapshot(snapshot.index, snapshot.term)
       for (const m of buffered) this.#core.step(m)

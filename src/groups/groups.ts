@@ -1,6 +1,7 @@
 import { SystemClock } from '../core/clock.js'
 import { ClosedError } from '../core/errors.js'
 import { UniqueId } from '../core/id.js'
+import type { TelemetryEvent } from '../core/telemetry.js'
 import type { Channel, NetworkService, NetworkServices } from '../network/types.js'
 import { GROUPS_PROTOCOL } from './bond/bonds.js'
 import { BondFailure, Inbox } from './bond/inbox.js'
@@ -57,6 +58,17 @@ export class Groups implements NetworkService {
     }
     member.start()
     return member
+  }
+
+  /** `NetworkService.replayTelemetry`: every member's joined, state and live bonds, to `listener` only. */
+  replayTelemetry(listener: (event: TelemetryEvent) => void): void {
+    for (const m of this.#members.values()) {
+      try {
+        m.replayTelemetry(listener)
+      } catch (err) {
+        console.error('mosaik-react: replaying group telemetry failed', err)
+      }
+    }
   }
 
   /** Members of this network, by group id hex. */

@@ -171,6 +171,30 @@ export class Network implements NetworkServices {
     return this.#telemetry.on(listener)
   }
 
+  /**
+   * Replays to `listener` alone (not to other telemetry listeners) the current state of what
+   * happened before it attached: `network.started`, then what each service contributes (the
+   * groups: `group.joined`, the current `group.state` and the bonds that are up). The devtools
+   * store calls it on attach. Nothing after `stop()`.
+   */
+  replayTelemetry(listener: (event: TelemetryEvent) => void): void {
+    if (this.stopped) return
+    listener({
+      type: 'network.started',
+      at: performance.now(),
+      network: this.id.toString(),
+      peer: this.peerId,
+      addresses: this.addresses(),
+    })
+    for (const s of this.#services.values()) {
+      try {
+        s.replayTelemetry?.(listener)
+      } catch (err) {
+        console.error('mosaik-react: a network service failed to replay its telemetry', err)
+      }
+    }
+  }
+
   emitTelemetry(event: TelemetryEvent): void {
     if (event.type === 'input.rejected') this.#rejected.set(event.reason, (this.#rejected.get(event.reason) ?? 0) + 1)
     this.#telemetry.emit(event)

@@ -101,6 +101,11 @@ export interface Discovery {
 /** Something owned by a network and stopped with it (groups registry, devtools feeds …). */
 export interface NetworkService {
   stop(): Promise<void> | void
+  /**
+   * Optional: emit to `listener` alone, as telemetry, the current state of what this service
+   * reported so far (devtools attached late call it through `Network.replayTelemetry`).
+   */
+  replayTelemetry?(listener: (event: TelemetryEvent) => void): void
 }
 
 /** What higher layers may use of a `Network`. */

@@ -52,6 +52,13 @@ describe('a new normal member next to observers that applied more than its log h
     expect(d.group.committed()).toBeGreaterThanOrEqual(version)
     expect(d.sm.query('total')).toBe(15)
     expect(d.sm.installs).toBe(1)
+    // The install moved the version: devtools hear it as a `group.committed` at that position.
+    const installed = d.telemetry.find((e) => e.type === 'group.sync' && e.phase === 'installed') as {
+      position: number
+    }
+    expect(d.telemetry).toContainEqual(
+      expect.objectContaining({ type: 'group.committed', version: installed.position, count: 0 }),
+    )
     const next = await d.group.execute({ k: 'k9', by: 100 })
     expect(next).toBeGreaterThan(version)
     await Promise.all(observers.map((o) => o.group.when.reaches(next)))
