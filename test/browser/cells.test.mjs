@@ -1,30 +1,12 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import {
-  launchBrowser,
-  openStory,
-  readCards,
-  readLeader,
-  readRows,
-  screenshot,
-  serveStatic,
-  until,
-} from './harness.mjs'
+import { describe, it } from 'node:test'
+import { openStory, readCards, readLeader, readRows, screenshot, until, useStorybookBrowser } from './harness.mjs'
 
 describe('cell stories in Chromium (memory transport)', { timeout: 120_000 }, () => {
-  let server
-  let browser
-  before(async () => {
-    server = await serveStatic()
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const env = useStorybookBrowser()
 
   it('Shared cell: a leader is shown and every replica advances after a click', async () => {
-    const page = await openStory(browser.context, server.url, 'cells-shared-cell--shared-cell')
+    const page = await openStory(env.browser.context, env.server.url, 'cells-shared-cell--shared-cell')
     await until(page, 'a leader on the devtools badge', () => readLeader(page), 20_000)
     await until(
       page,
@@ -60,7 +42,9 @@ describe('cell stories in Chromium (memory transport)', { timeout: 120_000 }, ()
   })
 
   it('Failover: stopping the leader shows a new leader, and writes continue', async () => {
-    const page = await openStory(browser.context, server.url, 'cells-failover--failover', { writesPerSecond: 0 })
+    const page = await openStory(env.browser.context, env.server.url, 'cells-failover--failover', {
+      writesPerSecond: 0,
+    })
     const first = await until(page, 'a first leader', () => readLeader(page), 20_000)
     await until(
       page,

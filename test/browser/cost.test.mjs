@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { launchBrowser, openStory, readCards, screenshot, serveStatic, until } from './harness.mjs'
+import { describe, it } from 'node:test'
+import { openStory, readCards, screenshot, until, useStorybookBrowser } from './harness.mjs'
 
 const SECONDS = 4
 const f = (x) => x.toFixed(1)
@@ -67,21 +67,12 @@ const cardsOnline = (n) => async (page) =>
   )
 
 describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
-  let server
-  let browser
-  before(async () => {
-    server = await serveStatic()
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const env = useStorybookBrowser()
 
   it('an open panel on a real cell at 50 writes/s costs a few ms per second', async () => {
     const s = await sample(
-      browser.context,
-      server.url,
+      env.browser.context,
+      env.server.url,
       'cells-shared-cell--shared-cell',
       { writers: 1, readers: 1, writesPerSecond: 50, devtools: true, inlineViews: false },
       { ready: cardsOnline(2), openPanel: true, shot: 'shared-cell-50-writes-panel' },
@@ -96,8 +87,8 @@ describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
   it('five replicas reporting 50 commits/s each (synthetic, views + panel) stay cheap', async () => {
     const ready = async (page) => page.getByTestId('synthetic-write').waitFor({ timeout: 10_000 })
     const s = await sample(
-      browser.context,
-      server.url,
+      env.browser.context,
+      env.server.url,
       'devtools-synthetic-cluster--views',
       { writesPerSecond: 50, mounted: true },
       { ready, openPanel: true, shot: 'synthetic-50-writes-panel' },
@@ -108,12 +99,12 @@ describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
   })
 
   it('keeps memory flat under a steady stream of telemetry (synthetic, 500 events/s)', async () => {
-    const page = await openStory(browser.context, server.url, 'devtools-synthetic-cluster--views', {
+    const page = await openStory(env.browser.context, env.server.url, 'devtools-synthetic-cluster--views', {
       writesPerSecond: 100,
       mounted: true,
     })
     await page.getByTestId('synthetic-write').waitFor({ timeout: 10_000 })
-    const cdp = await browser.context.newCDPSession(page)
+    const cdp = await env.browser.context.newCDPSession(page)
     const heap = async () => {
       await cdp.send('HeapProfiler.collectGarbage')
       return (await cdp.send('Runtime.getHeapUsage')).usedSize
@@ -143,8 +134,10 @@ describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
     const offs = []
     const ons = []
     for (let round = 0; round < 3; round++) {
-      offs.push(await sample(browser.context, server.url, id, args(false), { ready: cardsOnline(2) }))
-      ons.push(await sample(browser.context, server.url, id, args(true), { ready: cardsOnline(2), openPanel: true }))
+      offs.push(await sample(env.browser.context, env.server.url, id, args(false), { ready: cardsOnline(2) }))
+      ons.push(
+        await sample(env.browser.context, env.server.url, id, args(true), { ready: cardsOnline(2), openPanel: true }),
+      )
     }
     const off = median(offs.map((s) => s.taskMs))
     const on = median(ons.map((s) => s.taskMs))

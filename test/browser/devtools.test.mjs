@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { launchBrowser, openStory, screenshot, serveStatic, waitFor } from './harness.mjs'
+import { describe, it } from 'node:test'
+import { openStory, screenshot, useStorybookBrowser, waitFor } from './harness.mjs'
 
 describe('devtools views in Chromium (synthetic telemetry)', { timeout: 60_000 }, () => {
-  let server
-  let browser
-  before(async () => {
-    server = await serveStatic()
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const env = useStorybookBrowser()
 
   it('shows a leader, advances versions after a click and a new leader after failover', async () => {
-    const page = await openStory(browser.context, server.url, 'devtools-synthetic-cluster--views', {
+    const page = await openStory(env.browser.context, env.server.url, 'devtools-synthetic-cluster--views', {
       writesPerSecond: 0,
     })
     const leader = await waitFor(page, 'a leader in the LeaderBadge', () =>

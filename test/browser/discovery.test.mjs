@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { launchBrowser, openStory, screenshot, serveStatic, waitFor } from './harness.mjs'
+import { describe, it } from 'node:test'
+import { openStory, screenshot, useStorybookBrowser, waitFor } from './harness.mjs'
 
 describe('Discovery story in Chromium (memory transport)', { timeout: 90_000 }, () => {
-  let server
-  let browser
-  before(async () => {
-    server = await serveStatic()
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const env = useStorybookBrowser()
 
   it('five in-page peers discover each other, and see a stopped one depart', async () => {
-    const page = await openStory(browser.context, server.url, 'network-discovery--discovery', { nodes: 5 })
+    const page = await openStory(env.browser.context, env.server.url, 'network-discovery--discovery', { nodes: 5 })
     const started = Date.now()
     await waitFor(
       page,

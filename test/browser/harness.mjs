@@ -3,10 +3,12 @@
  * Chromium with playwright-core (never a downloaded browser), bounded waits that say what
  * they waited for, and screenshots under test/browser/__screenshots__/.
  */
+
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { extname, join, normalize } from 'node:path'
+import { after, before } from 'node:test'
 import { chromium } from 'playwright-core'
 import { ROOT, STATIC_DIR } from '../../scripts/storybook.mjs'
 
@@ -195,4 +197,21 @@ export function readLeader(page) {
   return page.evaluate(
     () => document.querySelector('[data-testid=mosaik-leader-badge]')?.getAttribute('data-leader') || undefined,
   )
+}
+
+/**
+ * For a `describe` block: serves the built Storybook and launches Chromium before its tests,
+ * closes both after. Returns an object whose `server` and `browser` are set once started.
+ */
+export function useStorybookBrowser(options) {
+  const env = { server: undefined, browser: undefined }
+  before(async () => {
+    env.server = await serveStatic(options)
+    env.browser = await launchBrowser()
+  })
+  after(async () => {
+    await env.browser?.close()
+    await env.server?.close()
+  })
+  return env
 }

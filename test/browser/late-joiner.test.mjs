@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { launchBrowser, openStory, readCards, screenshot, serveStatic, until } from './harness.mjs'
+import { describe, it } from 'node:test'
+import { openStory, readCards, screenshot, until, useStorybookBrowser } from './harness.mjs'
 
 describe('Late joiner story in Chromium (memory transport)', { timeout: 120_000 }, () => {
-  let server
-  let browser
-  before(async () => {
-    server = await serveStatic()
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const env = useStorybookBrowser()
 
   it('a node added after 1,000 writes catches up by snapshot', async () => {
-    const page = await openStory(browser.context, server.url, 'cells-late-joiner--late-joiner', { auto: true })
+    const page = await openStory(env.browser.context, env.server.url, 'cells-late-joiner--late-joiner', { auto: true })
     await until(
       page,
       '1,000 writes committed on three writers',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { launchBrowser, openStory, readCards, screenshot, serveStatic, until } from './harness.mjs'
+import { describe, it } from 'node:test'
+import { openStory, readCards, screenshot, until, useStorybookBrowser } from './harness.mjs'
 
 const allOnline = (page, n) => async () => {
   const cards = await readCards(page)
@@ -14,19 +14,10 @@ const converged = (page) => async () => {
 }
 
 describe('Partition story in Chromium (memory transport with a gater)', { timeout: 120_000 }, () => {
-  let server
-  let browser
-  before(async () => {
-    server = await serveStatic()
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const env = useStorybookBrowser()
 
   it('default mode: the minority commits on its own, is reverted on heal, and all converge', async () => {
-    const page = await openStory(browser.context, server.url, 'cells-partition--default-mode')
+    const page = await openStory(env.browser.context, env.server.url, 'cells-partition--default-mode')
     await until(page, 'five cards online', allOnline(page, 5), 20_000)
     await page.getByTestId('split').click()
     const plus = page.locator('[data-testid=cell-card] [data-testid=increment]')
@@ -63,7 +54,7 @@ describe('Partition story in Chromium (memory transport with a gater)', { timeou
   })
 
   it('strict mode: the minority stalls while the majority commits, then catches up', async () => {
-    const page = await openStory(browser.context, server.url, 'cells-partition--strict-mode')
+    const page = await openStory(env.browser.context, env.server.url, 'cells-partition--strict-mode')
     await until(page, 'five cards online', allOnline(page, 5), 20_000)
     await page.getByTestId('split').click()
     const plus = page.locator('[data-testid=cell-card] [data-testid=increment]')
