@@ -12,4 +12,18 @@ describe('bond frames', () => {
     expect(parseBondMessage({ type: 'preference', preference: 'boss' }, 'peer-b', 'peer-a')).toBeUndefined()
     expect(parseBondMessage({ type: 'preference' }, 'peer-b', 'peer-a')).toBeUndefined()
   })
+
+  it('carries an optional applied index on welcome, ping and pong, and refuses a bad one', () => {
+    const welcome = { type: 'welcome', preference: 'observer', bonds: [], applied: 7 }
+    expect(parseBondMessage(welcome, 'peer-b', 'peer-a')).toEqual(welcome)
+    expect(parseBondMessage({ type: 'welcome', preference: 'normal', bonds: [] }, 'peer-b', 'peer-a')).toBeDefined()
+    expect(parseBondMessage({ type: 'ping', seq: 1, applied: 3 }, 'peer-b', 'peer-a')).toEqual({
+      type: 'ping',
+      seq: 1,
+      applied: 3,
+    })
+    expect(parseBondMessage({ type: 'pong', seq: 1 }, 'peer-b', 'peer-a')).toBeDefined()
+    expect(parseBondMessage({ ...welcome, applied: -1 }, 'peer-b', 'peer-a')).toBeUndefined()
+    expect(parseBondMessage({ type: 'pong', seq: 1, applied: 'x' }, 'peer-b', 'peer-a')).toBeUndefined()
+  })
 })
