@@ -39,6 +39,12 @@ type TelemetryBody = DistributiveOmit<GroupTelemetry, 'at' | 'peer' | 'group'>
 
 /** `catchUp: 'replay'`: entries kept behind the applied point so slightly late followers catch up from the log. */
 const RETAIN_ENTRIES = 512
+/**
+ * `catchUp: 'snapshot'`: entries kept behind the applied point. A member whose log diverged
+ * (a healed partition in default mode) meets the conflict by log matching and reports
+ * `reverted`; a new member, or one missing older entries, still gets a snapshot.
+ */
+const DIVERGENCE_TAIL = 64
 /** `catchUp: 'replay'`: compact once this many entries could go. */
 const COMPACT_STEP = 256
 /** A member waits this long for discovery before it may elect itself as the only possible leader. */
@@ -494,14 +500,14 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
 
   /**
    * The log keeps everything a held snapshot still needs, and behind the applied point
-   * `RETAIN_ENTRIES` (`catchUp: 'replay'`) or nothing (`catchUp: 'snapshot'`: a member
-   * missing an applied entry then gets a snapshot from the leader's `needsSnapshot`).
+   * `RETAIN_ENTRIES` (`catchUp: 'replay'`) or `DIVERGENCE_TAIL` (`catchUp: 'snapshot'`: a
+   * member missing an older entry then gets a snapshot from the leader's `needsSnapshot`).
    */
   #compact(): void {
     if (!this.#canSnapshot() || this.#sync.syncing || this.#closed) return
     const bySnapshot = this.#sm.catchUp === 'snapshot'
     const s = this.#core.status()
-    let upTo = Math.min(s.applied, this.#applier.applied) - (bySnapshot ? 0 : RETAIN_ENTRIES)
+    let upTo = Math.min(s.applied, this.#applier.applied) - (bySnapshot ? DIVERGENCE_TAIL : RETAIN_ENTRIES)
     const floor = this.#sync.provider.floor()
     if (floor !== undefined) upTo = Math.min(upTo, floor)
     if (upTo - s.firstIndex + 1 < (bySnapshot ? 1 : COMPACT_STEP)) return
