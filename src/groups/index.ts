@@ -19,8 +19,9 @@
  * forward them); `execute` resolves once the local replica applied the command. A late
  * joiner or laggard whose missing entries were compacted catches up by snapshot from
  * several members in parallel. `StateMachine.catchUp` sets how soon that is: `replay`
- * (default) keeps a tail of recent entries to replay, `snapshot` (collections) keeps
- * none behind the applied point, so a late member gets the state, not the history.
+ * (default) keeps a tail of recent entries to replay, `snapshot` (collections) keeps only
+ * a 64-entry tail (so a diverged member still meets the conflict and reports `reverted`),
+ * so a late member gets the state, not the history.
  *
  * Consistency: by default availability comes first (mosaik): a partitioned minority may
  * elect its own leader and commit; after heal the higher term wins and a replica whose
