@@ -2,8 +2,9 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import type { ReactNode } from 'react'
 import { CellCard } from './support/cell-card.js'
 import { useCluster } from './support/cluster.js'
+import { ClusterViews } from './support/cluster-views.js'
 import { argsKey, cellOptions, TIMING_DEFAULTS, type TimingArgs, timingArgTypes } from './support/consensus.js'
-import { EventLog, LeaderBadge, MosaikDevtools, PeerMesh, shortPeer, VersionTimeline } from './support/devtools.js'
+import { LeaderBadge, shortPeer } from './support/devtools.js'
 import { useLeaderNode } from './support/leader.js'
 import { Button, Row } from './support/ui.js'
 
@@ -53,14 +54,13 @@ function FailoverDemo(args: FailoverArgs): ReactNode {
         ))}
       </Row>
       {cluster && (
-        <>
-          <Row>
-            <PeerMesh storeId={STORE} store={cluster.store} />
-            <VersionTimeline storeId={STORE} store={cluster.store} width={520} />
-            <EventLog store={cluster.store} limit={30} />
-          </Row>
-          <MosaikDevtools store={cluster.store} storageKey="mosaik-devtools.failover" />
-        </>
+        <ClusterViews
+          store={cluster.store}
+          storeId={STORE}
+          storageKey="mosaik-devtools.failover"
+          table={false}
+          logLimit={30}
+        />
       )}
     </div>
   )

@@ -4,8 +4,8 @@ import type { CellOptions } from '../src/collections/types.js'
 import { useCellWriter } from '../src/react/index.js'
 import { CellCard } from './support/cell-card.js'
 import { useCluster } from './support/cluster.js'
+import { ClusterViews } from './support/cluster-views.js'
 import { argsKey, cellOptions, TIMING_DEFAULTS, type TimingArgs, timingArgTypes } from './support/consensus.js'
-import { EventLog, GroupTable, MosaikDevtools, PeerMesh, VersionTimeline } from './support/devtools.js'
 import { Button, Label, Row } from './support/ui.js'
 
 const STORE = 'story.late-joiner-counter'
@@ -91,17 +91,7 @@ function LateJoinerDemo(args: LateJoinerArgs): ReactNode {
           </div>
         ))}
       </Row>
-      {cluster && (
-        <>
-          <GroupTable store={cluster.store} />
-          <Row>
-            <PeerMesh storeId={STORE} store={cluster.store} />
-            <VersionTimeline storeId={STORE} store={cluster.store} width={520} />
-            <EventLog store={cluster.store} limit={40} />
-          </Row>
-          <MosaikDevtools store={cluster.store} storageKey="mosaik-devtools.late-joiner" />
-        </>
-      )}
+      {cluster && <ClusterViews store={cluster.store} storeId={STORE} storageKey="mosaik-devtools.late-joiner" />}
     </div>
   )
 }

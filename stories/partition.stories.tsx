@@ -2,8 +2,8 @@ import type { Meta, StoryObj } from '@storybook/react-vite'
 import type { ReactNode } from 'react'
 import { CellCard } from './support/cell-card.js'
 import { useCluster } from './support/cluster.js'
+import { ClusterViews } from './support/cluster-views.js'
 import { argsKey, cellOptions, TIMING_DEFAULTS, type TimingArgs, timingArgTypes } from './support/consensus.js'
-import { EventLog, GroupTable, MosaikDevtools, PeerMesh, VersionTimeline } from './support/devtools.js'
 import { Button, Label, Row } from './support/ui.js'
 
 const STORE = 'story.partition-counter'
@@ -56,17 +56,7 @@ function PartitionDemo(args: PartitionArgs): ReactNode {
           )
         })}
       </Row>
-      {cluster && (
-        <>
-          <GroupTable store={cluster.store} />
-          <Row>
-            <PeerMesh storeId={STORE} store={cluster.store} />
-            <VersionTimeline storeId={STORE} store={cluster.store} width={520} />
-            <EventLog store={cluster.store} limit={40} />
-          </Row>
-          <MosaikDevtools store={cluster.store} storageKey="mosaik-devtools.partition" />
-        </>
-      )}
+      {cluster && <ClusterViews store={cluster.store} storeId={STORE} storageKey="mosaik-devtools.partition" />}
     </div>
   )
 }
