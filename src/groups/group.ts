@@ -13,6 +13,7 @@ import { type ConsensusConfig, DEFAULT_CONSENSUS, DEFAULT_SYNC, type SyncConfig 
 import { GroupError } from './errors.js'
 import { deriveGroupId } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
+import { nextTurn } from './next-turn.js'
 import { Pending } from './pending.js'
 import { createRaft } from './raft/index.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
@@ -44,11 +45,11 @@ const COMPACT_STEP = 256
 /** A member waits this long for discovery before it may elect itself as the only possible leader. */
 const LONE_GRACE_MS = 150
 /**
- * Inputs coalesce into one drain per microtask turn (so N writes in flight leave as one
+ * Inputs coalesce into one drain per event-loop turn (so N writes in flight leave as one
  * AppendEntries of N entries); past this many undrained inputs the driver drains at once,
  * which bounds the batch and the work any one turn holds back.
  */
-const MAX_UNDRAINED_INPUTS = 256
+const MAX_UNDRAINED_INPUTS = 512
 
 const shared = new SystemClock()
 
@@ -174,6 +175,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     // Storage keeps the log, not the state machine: a member restarted past a snapshot point
     // fetches the state again (entries after it are replayed by the core).
     if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
+    // A restart applies the committed entries it restored at once, not on the first input.
+    this.#drain()
     this.#timers.after(Math.min(LONE_GRACE_MS, this.consensus.bootstrapDelay), () => {
       this.#graceOver = true
       this.#electIfAlone()
@@ -289,10 +292,11 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   /**
-   * Batching: the Ready loop runs once per microtask turn, after every input of that turn, not
-   * after each one. A microtask (not a timer) keeps the added delay near zero and is not held
-   * back by fake timers; it never waits for the event loop, so it adds no timer starvation of
-   * its own (findings §4: the memory transport already runs entirely on promise callbacks).
+   * Batching: the Ready loop runs once per event-loop turn, after every input of that turn (the
+   * writers' callbacks, the messages that arrived), not after each one. `nextTurn` is not a
+   * timer, so a lone write waits only for the loop to come round; and because the loop does
+   * come round, timers keep firing under a write loop on the memory transport, whose bytes
+   * otherwise travel on promise callbacks alone.
    */
   #scheduleDrain(): void {
     if (this.#draining || this.#closed) return
@@ -300,7 +304,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.#drain()
       return
     }
-    if (this.#undrained === 1) queueMicrotask(() => this.#drain())
+    if (this.#undrained === 1) nextTurn(() => this.#drain())
   }
 
   /**
@@ -368,6 +372,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
 
   #drain(): void {
     if (this.#draining || this.#closed) return
+    this.#client.flush()
     this.#undrained = 0
     this.#draining = true
     try {
