@@ -45,9 +45,9 @@ const COMPACT_STEP = 256
 /** A member waits this long for discovery before it may elect itself as the only possible leader. */
 const LONE_GRACE_MS = 150
 /**
- * Inputs coalesce into one drain per event-loop turn (so N writes in flight leave as one
- * AppendEntries of N entries); past this many undrained inputs the driver drains at once,
- * which bounds the batch and the work any one turn holds back.
+ * Inputs coalesce into one drain per microtask turn, proposals into one per event-loop turn;
+ * past this many undrained inputs the driver drains at once, which bounds the batch and the
+ * work any one turn holds back.
  */
 const MAX_UNDRAINED_INPUTS = 512
 
@@ -84,6 +84,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #draining = false
   /** Inputs stepped into the core since the last drain; > 0 means a drain is scheduled. */
   #undrained = 0
+  #microtaskDrain = false
+  #turnDrain = false
   #closed = false
   #revertedTo: Version[] = []
   /** A restart from storage that holds a snapshot point: the state itself must be fetched again. */
@@ -132,7 +134,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       state: this.#state,
       clock: this.#timers.clock,
       retryMs: Math.max(10, tickMs(this.consensus) * 2),
-      drain: () => this.#scheduleDrain(),
+      drain: () => this.#scheduleDrain(true),
       closed: () => this.#closed,
     })
     this.#sync = new SnapshotSync(this.#syncDriver())
@@ -270,7 +272,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   async leave(): Promise<void> {
     if (this.#closed) return
     // What the core still has to say goes out before the bonds close.
-    this.#drain()
+    this.#drain(true)
     this.#closed = true
     this.#sync.close()
     this.#bonds.leave()
@@ -292,19 +294,36 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   /**
-   * Batching: the Ready loop runs once per event-loop turn, after every input of that turn (the
-   * writers' callbacks, the messages that arrived), not after each one. `nextTurn` is not a
-   * timer, so a lone write waits only for the loop to come round; and because the loop does
-   * come round, timers keep firing under a write loop on the memory transport, whose bytes
-   * otherwise travel on promise callbacks alone.
+   * Batching. Inputs (messages, ticks) run the Ready loop once per microtask turn, after all
+   * inputs of that turn: this costs a message no real delay. Callers' proposals (`nextTurn`)
+   * wait for the event loop to come round, so every write started in this turn (each writer's
+   * own callback) leaves in one proposal, one forward and one AppendEntries. `nextTurn` is not
+   * a timer, so a lone write waits only for the loop; and as the loop does come round, timers
+   * keep firing under a write loop on the memory transport (findings §4).
    */
-  #scheduleDrain(): void {
-    if (this.#draining || this.#closed) return
+  #scheduleDrain(nextTurnOnly = false): void {
+    if (this.#closed) return
+    if (nextTurnOnly) {
+      // Even while draining: the loop under way does not propose what the client queued.
+      if (this.#turnDrain) return
+      this.#turnDrain = true
+      nextTurn(() => {
+        this.#turnDrain = false
+        this.#drain(true)
+      })
+      return
+    }
+    if (this.#draining) return
     if (++this.#undrained > MAX_UNDRAINED_INPUTS) {
       this.#drain()
       return
     }
-    if (this.#undrained === 1) nextTurn(() => this.#drain())
+    if (this.#microtaskDrain) return
+    this.#microtaskDrain = true
+    queueMicrotask(() => {
+      this.#microtaskDrain = false
+      this.#drain()
+    })
   }
 
   /**
@@ -370,9 +389,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
 
   // ---- the Ready loop ----------------------------------------------------------------
 
-  #drain(): void {
+  /** `proposals`: also propose the calls queued for this turn (see `#scheduleDrain`). */
+  #drain(proposals = false): void {
     if (this.#draining || this.#closed) return
-    this.#client.flush()
+    if (proposals) this.#client.flush()
     this.#undrained = 0
     this.#draining = true
     try {
