@@ -58,6 +58,8 @@ export interface CellMachineOptions<T> {
 
 /** The group-key prefix of every cell; part of the signature, as in mosaik. */
 export const CELL_SIGNATURE_PREFIX = 'mosaik_collections_cell'
+/** Compare-exchange outcomes a replica remembers (`swapped`). */
+const SWAPS_KEPT = 4096
 
 /** The register: committed value plus its encodings. Replaced on every change; only the canonical cache fills in later. */
 interface Register<T> {
@@ -83,6 +85,8 @@ export class CellMachine<T> implements StateMachine<CellCommand, never, never, U
   #rejected = 0
   readonly applied = new Emitter<number | undefined>()
   readonly rejected = new Emitter<CellRejection>()
+  /** Whether each recent compare-exchange swapped, by log index (bounded, oldest dropped first). */
+  readonly #swaps = new Map<number, boolean>()
 
   constructor(options: CellMachineOptions<T>) {
     this.#options = options
@@ -119,8 +123,25 @@ export class CellMachine<T> implements StateMachine<CellCommand, never, never, U
 
   /** Applies committed commands in log order, then tells listeners once. */
   applyBatch(commands: Iterable<CellCommand>, ctx?: ApplyContext): void {
-    for (const command of commands) this.#applyOne(command)
+    let index = ctx?.firstIndex
+    for (const command of commands) {
+      const swapped = this.#applyOne(command)
+      if (index === undefined) continue
+      if (swapped !== undefined) {
+        this.#swaps.set(index, swapped)
+        if (this.#swaps.size > SWAPS_KEPT) this.#swaps.delete(this.#swaps.keys().next().value as number)
+      }
+      index++
+    }
     this.applied.emit(ctx?.lastIndex)
+  }
+
+  /**
+   * Did the compare-exchange committed at log index `version` swap? `undefined` when this
+   * replica did not apply it entry by entry (a snapshot covered it) or it is too old.
+   */
+  swapped(version: number): boolean | undefined {
+    return this.#swaps.get(version)
   }
 
   /** The state as snapshot items: no item when empty, else one item, the value's bytes. */
@@ -150,7 +171,8 @@ export class CellMachine<T> implements StateMachine<CellCommand, never, never, U
     this.applied.emit(undefined)
   }
 
-  #applyOne(command: unknown): void {
+  /** Applies one command; for a compare-exchange, returns whether it swapped. */
+  #applyOne(command: unknown): boolean | undefined {
     // Typed as a CellCommand by the group, but decoded from a peer's bytes: check the shape.
     if (!isCellCommand(command)) {
       this.#reject(describeUnknown(command), 'malformed', 'not a cell command')
@@ -169,12 +191,13 @@ export class CellMachine<T> implements StateMachine<CellCommand, never, never, U
           const checked = decodeValue(this.#options.schema, command.next)
           if (!checked.ok) {
             this.#reject(describeCellCommand(command), checked.kind, checked.detail)
-            return
+            return false
           }
           next = { value: checked.value, bytes: command.next }
         }
-        if (this.#matches(command.current)) this.#register = next
-        return
+        if (!this.#matches(command.current)) return false
+        this.#register = next
+        return true
       }
       case 'clear':
         this.#register = undefined

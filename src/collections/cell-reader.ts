@@ -117,6 +117,10 @@ export class CellReaderHandle<T> implements CellReader<T> {
     return Math.max(this.group.committed(), this.#batchVersion)
   }
 
+  compareExchangeWon(version: Version): boolean | undefined {
+    return this.#machine.swapped(version)
+  }
+
   /** Values refused by `apply` on this replica (bad bytes, schema failures); also reported as telemetry. */
   get rejected(): number {
     return this.#machine.rejectedCount

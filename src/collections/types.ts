@@ -52,6 +52,11 @@ export interface CellReader<T> {
   isSome(): boolean
   /** Committed version of the local replica. */
   version(): Version
+  /**
+   * Whether the compare-exchange committed at `version` swapped, as this replica applied it;
+   * `undefined` when unknown (it came within a snapshot, or is thousands of versions old).
+   */
+  compareExchangeWon?(version: Version): boolean | undefined
   readonly groupId: GroupId
   readonly storeId: StoreId
   readonly when: When

@@ -5,7 +5,7 @@ import type { PeerId } from '../core/id.js'
 import type { Watch } from '../core/watch.js'
 import { GroupError } from './errors.js'
 import type { LogCommand } from './log-command.js'
-import type { Pending } from './pending.js'
+import type { Answer, Pending } from './pending.js'
 import type { RaftCore } from './raft/types.js'
 import type { CallOptions, GroupState, IndexRange } from './types.js'
 
@@ -13,6 +13,16 @@ import type { CallOptions, GroupState, IndexRange } from './types.js'
 export const MAX_COMMAND_BYTES = DEFAULT_MAX_FRAME_SIZE - 4096
 /** Default bound of one call, ms. */
 export const DEFAULT_CALL_TIMEOUT_MS = 10_000
+/** Per-command envelope allowance when calls share one proposal (tag, CBOR framing). */
+const ENVELOPE_BYTES = 128
+
+/** A call waiting for the next `flush` to propose its commands with the others of the turn. */
+interface Queued {
+  readonly envelopes: LogCommand[]
+  /** A local id (negative, so it never meets a core request id) its answer is settled under. */
+  readonly id: number
+  readonly ms: number
+}
 
 /** What the client half of a member needs. */
 export interface ClientHost {
@@ -23,7 +33,7 @@ export interface ClientHost {
   readonly clock: Clock
   /** Pause between retries of a refused proposal, ms. */
   readonly retryMs: number
-  /** Handle the core's output after an input. */
+  /** Handle the core's output after an input (soon: the driver batches a turn's inputs). */
   drain(): void
   closed(): boolean
 }
@@ -37,6 +47,9 @@ export class Client {
   readonly #host: ClientHost
   readonly #instance = Math.random().toString(36).slice(2, 10)
   #seq = 0
+  #queue: Queued[] = []
+  #queuedBytes = 0
+  #localId = 0
 
   constructor(host: ClientHost) {
     this.#host = host
@@ -73,9 +86,7 @@ export class Client {
     }
     for (;;) {
       await this.#waitLeader(deadline, options.signal)
-      const outcome = h.pending.outcome(h.core.propose(envelopes), this.remaining(deadline), options.signal)
-      h.drain()
-      const result = await outcome
+      const result = await this.#enqueue(envelopes, this.remaining(deadline), options.signal)
       if (result.indices && result.indices.length > 0) {
         const first = result.indices[0] as number
         return { range: { first, last: result.indices[result.indices.length - 1] as number }, tag }
@@ -85,6 +96,50 @@ export class Client {
         throw new GroupError('offline', `the leader did not answer (${result.reason}); the commands may still commit`)
       await h.pending.sleep(Math.min(this.remaining(deadline), h.retryMs))
     }
+  }
+
+  /**
+   * Proposes every call queued since the last flush as one proposal (one `forwardCommand` from a
+   * follower, one append on the leader) and hands each call its slice of the answer. The driver
+   * calls it at the start of each drain.
+   */
+  flush(): void {
+    const batch = this.#queue
+    if (batch.length === 0) return
+    this.#queue = []
+    this.#queuedBytes = 0
+    const h = this.#host
+    const id = h.core.propose(batch.flatMap((q) => q.envelopes))
+    const ms = Math.max(...batch.map((q) => q.ms))
+    h.pending.outcome(id, ms).then(
+      (answer) => {
+        let at = 0
+        for (const q of batch) {
+          const n = q.envelopes.length
+          const part: Answer = answer.indices
+            ? { indices: answer.indices.slice(at, at + n) }
+            : { indices: undefined, ...(answer.reason ? { reason: answer.reason } : {}) }
+          at += n
+          h.pending.settle(q.id, part)
+        }
+      },
+      // Timeout or close: every call's own bound (no longer than this one) answers it.
+      () => {},
+    )
+  }
+
+  /** Queue `envelopes` for this turn's proposal; resolves with their answer. */
+  #enqueue(envelopes: LogCommand[], ms: number, signal?: AbortSignal): Promise<Answer> {
+    const h = this.#host
+    const bytes = envelopes.reduce((sum, e) => sum + (e.t === 'cmd' ? e.b.length : 0) + ENVELOPE_BYTES, 0)
+    // One forwardCommand must fit in a frame: a call that would overflow the batch sends it first.
+    if (this.#queue.length > 0 && this.#queuedBytes + bytes > MAX_COMMAND_BYTES) this.flush()
+    const id = -++this.#localId
+    const outcome = h.pending.outcome(id, ms, signal)
+    this.#queue.push({ envelopes, id, ms })
+    this.#queuedBytes += bytes
+    h.drain()
+    return outcome
   }
 
   /** Raft §8 ReadIndex: resolves once the local replica applied the leader's commit point. */

@@ -13,6 +13,7 @@ import { type ConsensusConfig, DEFAULT_CONSENSUS, DEFAULT_SYNC, type SyncConfig 
 import { GroupError } from './errors.js'
 import { deriveGroupId } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
+import { nextTurn } from './next-turn.js'
 import { Pending } from './pending.js'
 import { createRaft } from './raft/index.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
@@ -53,6 +54,12 @@ const LONE_GRACE_MS = 150
 const CATCH_UP_ATTEMPTS = 3
 /** Pause before a failed catch-up pull is tried again, ms. */
 const CATCH_UP_RETRY_MS = 1_000
+/**
+ * Inputs coalesce into one drain per microtask turn, proposals into one per event-loop turn;
+ * past this many undrained inputs the driver drains at once, which bounds the batch and the
+ * work any one turn holds back.
+ */
+const MAX_UNDRAINED_INPUTS = 512
 
 const shared = new SystemClock()
 
@@ -85,6 +92,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   /** The start grace passed: `#electIfAlone` may act (see there). */
   #graceOver = false
   #draining = false
+  /** Inputs stepped into the core since the last drain; > 0 means a drain is scheduled. */
+  #undrained = 0
+  #microtaskDrain = false
+  #turnDrain = false
   #closed = false
   #revertedTo: Version[] = []
   /**
@@ -142,7 +153,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       state: this.#state,
       clock: this.#timers.clock,
       retryMs: Math.max(10, tickMs(this.consensus) * 2),
-      drain: () => this.#drain(),
+      drain: () => this.#scheduleDrain(true),
       closed: () => this.#closed,
     })
     this.#sync = new SnapshotSync(this.#syncDriver())
@@ -189,6 +200,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     // Storage keeps the log, not the state machine: a member restarted past a snapshot point
     // fetches the state again (entries after it are replayed by the core).
     if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
+    // A restart applies the committed entries it restored at once, not on the first input.
+    this.#drain()
     this.#timers.after(Math.min(LONE_GRACE_MS, this.consensus.bootstrapDelay), () => {
       this.#graceOver = true
       this.#electIfAlone()
@@ -301,6 +314,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
 
   async leave(): Promise<void> {
     if (this.#closed) return
+    // What the core still has to say goes out before the bonds close.
+    this.#drain(true)
     this.#closed = true
     this.#sync.close()
     this.#bonds.leave()
@@ -318,7 +333,40 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #input(fn: () => void): void {
     if (this.#closed) return
     fn()
-    this.#drain()
+    this.#scheduleDrain()
+  }
+
+  /**
+   * Batching. Inputs (messages, ticks) run the Ready loop once per microtask turn, after all
+   * inputs of that turn: this costs a message no real delay. Callers' proposals (`nextTurn`)
+   * wait for the event loop to come round, so every write started in this turn (each writer's
+   * own callback) leaves in one proposal, one forward and one AppendEntries. `nextTurn` is not
+   * a timer, so a lone write waits only for the loop; and as the loop does come round, timers
+   * keep firing under a write loop on the memory transport (findings §4).
+   */
+  #scheduleDrain(nextTurnOnly = false): void {
+    if (this.#closed) return
+    if (nextTurnOnly) {
+      // Even while draining: the loop under way does not propose what the client queued.
+      if (this.#turnDrain) return
+      this.#turnDrain = true
+      nextTurn(() => {
+        this.#turnDrain = false
+        this.#drain(true)
+      })
+      return
+    }
+    if (this.#draining) return
+    if (++this.#undrained > MAX_UNDRAINED_INPUTS) {
+      this.#drain()
+      return
+    }
+    if (this.#microtaskDrain) return
+    this.#microtaskDrain = true
+    queueMicrotask(() => {
+      this.#microtaskDrain = false
+      this.#drain()
+    })
   }
 
   /**
@@ -445,8 +493,11 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
 
   // ---- the Ready loop ----------------------------------------------------------------
 
-  #drain(): void {
+  /** `proposals`: also propose the calls queued for this turn (see `#scheduleDrain`). */
+  #drain(proposals = false): void {
     if (this.#draining || this.#closed) return
+    if (proposals) this.#client.flush()
+    this.#undrained = 0
     this.#draining = true
     try {
       while (this.#core.hasReady()) this.#handle(this.#core.ready())

@@ -40,6 +40,17 @@ export class MemoryStorage implements Storage {
   }
 
   truncateFrom(index: LogIndex): void {
+    // Kept entries have consecutive indices, so the cut is found by arithmetic (O(1), not O(log));
+    // the scan stays as the fallback should they ever not.
+    const head = this.#entries[0]
+    if (head === undefined) return
+    const guess = Math.max(0, index - head.index)
+    if (guess >= this.#entries.length) {
+      if ((this.#entries[this.#entries.length - 1] as Entry<unknown>).index < index) return
+    } else if (this.#entries[guess]?.index === Math.max(index, head.index)) {
+      this.#entries.length = guess
+      return
+    }
     const at = this.#entries.findIndex((e) => e.index >= index)
     if (at >= 0) this.#entries.length = at
   }
@@ -47,7 +58,8 @@ export class MemoryStorage implements Storage {
   append(entries: readonly Entry<unknown>[]): void {
     if (entries.length === 0) return
     const first = entries[0] as Entry<unknown>
-    this.truncateFrom(first.index)
+    const last = this.#entries[this.#entries.length - 1]
+    if (last !== undefined && last.index >= first.index) this.truncateFrom(first.index)
     for (const e of entries) this.#entries.push(e)
   }
 

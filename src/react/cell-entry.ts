@@ -338,13 +338,17 @@ export class CellEntry<T> {
   }
 
   /**
-   * Did the compare-exchange committed at `version` swap? The cell reports batches, not
-   * per-command outcomes, so this reads the recorded history: exact when the replica was seen
+   * Did the compare-exchange committed at `version` swap? The replica's record says, when it
+   * has one; otherwise this reads the recorded history: exact when the replica was seen
    * at `version - 1` (won iff that value equals `current`); otherwise it falls back to the
    * first value seen at or after `version` (won iff it equals `next`), which can be wrong when
    * two writers race to the same result inside one committed batch.
    */
   #casWon(version: Version, current: T | undefined, next: T | undefined): boolean {
+    // Exact when the replica applied that entry itself (the usual case); batches of several
+    // writers' commands commit together, which the history below cannot always tell apart.
+    const won = this.#handle?.compareExchangeWon?.(version)
+    if (won !== undefined) return won
     this.#remember()
     const before = this.#history.find((h) => h.version === version - 1)
     if (before) return sameValue(before.value, current)
