@@ -58,7 +58,15 @@ describe('Partition story in Chromium (memory transport with a gater)', { timeou
     await until(page, 'five cards online', allOnline(page, 5), 20_000)
     await page.getByTestId('split').click()
     const plus = page.locator('[data-testid=cell-card] [data-testid=increment]')
-    await new Promise((r) => setTimeout(r, 1000))
+    await until(
+      page,
+      'the cut-off minority (nodes 1 and 2) to go offline',
+      async () => {
+        const cards = await readCards(page)
+        return cards[0].status !== 'online' && cards[1].status !== 'online'
+      },
+      15_000,
+    )
     await plus.nth(0).click() // on the minority: must not commit
     await plus.nth(4).click()
     await until(page, 'a majority write', async () => (await readCards(page))[4].value === '1', 15_000)
