@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import { useDevtoolsStore, withDevtoolsSource } from '../context.js'
 import { leaderOf, sortedReplicas } from '../selectors.js'
 import type { GroupInfo } from '../state.js'
+import { TableHead } from './table-head.js'
 import { box, cell, colors, peerColor, roleColor, shortPeer } from './theme.js'
 
 export interface GroupTableProps {
@@ -65,15 +66,7 @@ function GroupTableView(props: GroupTableProps): ReactNode {
         <div style={{ color: colors.muted }}>no groups yet</div>
       ) : (
         <table style={{ borderCollapse: 'collapse', width: '100%' }}>
-          <thead>
-            <tr>
-              {HEAD.map((h) => (
-                <th key={h} style={{ ...cell, color: colors.muted, fontWeight: 'normal' }}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={HEAD} />
           <tbody>
             {list.map((g) => (
               <GroupRows key={g.id} group={g} {...props} />

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import { useDevtoolsStore, withDevtoolsSource } from '../context.js'
+import { TableHead } from './table-head.js'
 import { box, cell, colors, peerColor, shortPeer } from './theme.js'
 
 function PeerTableView(): ReactNode {
@@ -8,15 +9,7 @@ function PeerTableView(): ReactNode {
   return (
     <div style={{ ...box, overflowX: 'auto' }} data-testid="mosaik-peer-table">
       <table style={{ borderCollapse: 'collapse', width: '100%' }}>
-        <thead>
-          <tr>
-            {['node', 'state', 'discovered', 'connected', 'rejected'].map((h) => (
-              <th key={h} style={{ ...cell, color: colors.muted, fontWeight: 'normal' }}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={['node', 'state', 'discovered', 'connected', 'rejected']} />
         <tbody>
           {list.map((n) => (
             <tr key={n.peer} data-testid="mosaik-peer-row" data-peer={n.peer}>
