@@ -1,6 +1,6 @@
 import '../../../src/groups/index.js'
 import type { TelemetryEvent } from '../../../src/core/telemetry.js'
-import type { ConsensusConfig } from '../../../src/groups/config.js'
+import type { ConsensusConfig, SyncConfig } from '../../../src/groups/config.js'
 import type { Group } from '../../../src/groups/types.js'
 import type { Network, NetworkOptions } from '../../../src/network/network.js'
 import { allKnowEachOther, type Nets, until } from '../../network/helpers.js'
@@ -40,12 +40,18 @@ export function joinCounter(
   key: string,
   preference: 'normal' | 'observer' = 'normal',
   consensus?: Partial<ConsensusConfig>,
+  sync?: Partial<SyncConfig>,
 ): Member {
   const telemetry: TelemetryEvent[] = []
   net.onTelemetry((e) => {
     if (e.type.startsWith('group.') || e.type === 'input.rejected') telemetry.push(e)
   })
   const sm = new Counter(preference)
-  const group = net.groups.join({ key, stateMachine: sm, ...(consensus ? { consensus } : {}) })
+  const group = net.groups.join({
+    key,
+    stateMachine: sm,
+    ...(consensus ? { consensus } : {}),
+    ...(sync ? { sync } : {}),
+  })
   return { net, sm, group, telemetry }
 }

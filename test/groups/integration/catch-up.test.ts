@@ -6,6 +6,9 @@ import { waitFor } from '../helpers/wait.js'
 
 /** Election timing is not what this file measures: a shorter bootstrap delay saves time. */
 const QUICK = { bootstrapDelay: 500 }
+// Small batches (40 of them) keep the fetch going long enough for every member's offer to
+// join it, even when a loaded machine delays the others' snapshots past the offer window.
+const SYNC = { fetchBatchSize: 250 }
 const nets = new Nets()
 afterEach(() => nets.stopAll())
 
@@ -15,7 +18,7 @@ describe.each<Transport>(['memory', 'tcp'])('catching up over %s', (transport) =
   it('a late joiner catches up by snapshot from more than one member after 10,000 commands', async () => {
     const ns = await networks(nets, transport, 4)
     const key = `catch-up-${transport}`
-    const ms = ns.slice(0, 3).map((n) => joinCounter(n, key, 'normal', QUICK))
+    const ms = ns.slice(0, 3).map((n) => joinCounter(n, key, 'normal', QUICK, SYNC))
     const gs = ms.map((m) => m.group)
     await waitFor(gs, 'three members online', () => gs.every((g) => g.getSnapshot().online), 15_000)
     const writer = ms[0] as Member
@@ -31,7 +34,7 @@ describe.each<Transport>(['memory', 'tcp'])('catching up over %s', (transport) =
     expect(logLength).toBeLessThan(2_000)
 
     const t0 = performance.now()
-    const late = joinCounter(ns[3] as (typeof ns)[number], key, 'normal', QUICK)
+    const late = joinCounter(ns[3] as (typeof ns)[number], key, 'normal', QUICK, SYNC)
     await late.group.when.reaches(last)
     await waitFor([late.group], 'the late joiner online', () => late.group.getSnapshot().online, 15_000)
     const took = performance.now() - t0
