@@ -173,6 +173,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         // A new leader that meets a member ahead of it steps down before it replicates to it.
         this.#catchUpIfNewLeader()
         this.#input(() => this.#core.peerUp(peer, pref))
+        this.#sync.peerUp(peer)
         this.#electIfAlone()
       },
       position: () => this.#applier.applied,

@@ -6,6 +6,8 @@ import type { SyncMessage } from './messages.js'
 
 interface Held {
   readonly term: number
+  /** The laggard whose request made us take it. */
+  readonly by: PeerId
   readonly snapshot: Snapshot<unknown>
   expiry: TimerHandle
 }
@@ -42,9 +44,19 @@ export class SnapshotProvider {
   hold(index: number, term: number, by: PeerId, snapshot: Snapshot<unknown>): void {
     const existing = this.#held.get(index)
     if (existing) this.#host.timers.cancel(existing.expiry)
-    const held: Held = { term, snapshot, expiry: this.#expire(index) }
+    const held: Held = { term, by, snapshot, expiry: this.#expire(index) }
     this.#held.set(index, held)
     if (by !== this.#host.local) this.#host.send(by, { type: 'offer', index, term, items: snapshot.length })
+  }
+
+  /**
+   * A bond to `peer` came up or replaced an older one: snapshots held for it are offered
+   * again, since an offer sent before (on no bond, or on the bond just replaced) is lost.
+   */
+  peerUp(peer: PeerId): void {
+    for (const [index, held] of this.#held)
+      if (held.by === peer && peer !== this.#host.local)
+        this.#host.send(peer, { type: 'offer', index, term: held.term, items: held.snapshot.length })
   }
 
   /** Offers `to` the latest snapshot still held, if any (a repeated request within the TTL). */
