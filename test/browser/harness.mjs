@@ -11,9 +11,10 @@ import { extname, join, normalize } from 'node:path'
 import { after, before } from 'node:test'
 import { chromium } from 'playwright-core'
 import { ROOT, STATIC_DIR } from '../../scripts/storybook.mjs'
+import { chromiumPath } from './chromium.mjs'
 
 export const SCREENSHOTS = join(ROOT, 'test', 'browser', '__screenshots__')
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const CHROMIUM = chromiumPath()
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -67,7 +68,7 @@ export async function serveStatic({ relay = () => ({}) } = {}) {
 /** Launches headless Chromium with a fresh profile; `close()` removes the profile. */
 export async function launchBrowser() {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`)
+    throw new Error(`${CHROMIUM} is missing: run "node test/browser/chromium.mjs" (installs it as root)`)
   }
   const profile = mkdtempSync(join(tmpdir(), 'mosaik-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
