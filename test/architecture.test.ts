@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
-// DESIGN.md "Layers": imports only point down. Each layer lists the layers it may import.
+// docs/ARCHITECTURE.md "Layers": imports only point down. Each layer lists the layers it may import.
 const ALLOWED: Record<string, string[]> = {
   core: [],
   network: ['core'],
@@ -16,7 +16,7 @@ const ALLOWED: Record<string, string[]> = {
 }
 // Composition roots, with the reason each may import upward.
 const EXCEPTIONS: Record<string, string[]> = {
-  // DESIGN.md: "Network owns the libp2p node and every subsystem"; it builds its Discovery,
+  // docs/ARCHITECTURE.md "Network": the Network owns the libp2p node and every service; it builds its Discovery,
   // which otherwise only sees the network through network/types.ts.
   'network/network.ts': ['discovery'],
 }
@@ -56,7 +56,7 @@ function importsOf(file: string): string[] {
 }
 
 describe('architecture', () => {
-  it('imports only point down the layers of DESIGN.md', () => {
+  it('imports only point down the layers of docs/ARCHITECTURE.md', () => {
     const violations: string[] = []
     for (const file of files(SRC)) {
       const layer = layerOf(file)

@@ -64,7 +64,7 @@ const MAX_UNDRAINED_INPUTS = 512
 const shared = new SystemClock()
 
 /**
- * One member of one group: the driver of DESIGN.md "Groups". It owns the timers (through a
+ * One member of one group: the driver of docs/ARCHITECTURE.md "Groups". It owns the timers (through a
  * `Clock`), feeds ticks, bond messages and proposals to the pure Raft core, and handles each
  * `Ready` in the order the core asks: persist, send, roll back, apply, answer, sync.
  */
@@ -385,7 +385,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   /**
-   * DESIGN.md: a member that is the only possible leader need not wait out the bootstrap delay
+   * docs/ARCHITECTURE.md: a member that is the only possible leader need not wait out the bootstrap delay
    * and an election timeout. That holds when no leader is known and every other member
    * discovery lists is bonded and an observer (observers never stand or vote, so a writer
    * whose only fellow members are readers is alone). A member listed but not bonded yet may be

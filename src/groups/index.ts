@@ -1,7 +1,7 @@
 /**
  * # Groups
  *
- * A group is a set of peers that replicate one state machine by Raft (DESIGN.md
+ * A group is a set of peers that replicate one state machine by Raft (docs/ARCHITECTURE.md
  * "Groups"). Its id is derived from the group key, the consensus settings, the state
  * machine's `signature()` and the sync settings: peers that differ in any of them land
  * in different groups and never see each other.
