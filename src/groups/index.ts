@@ -51,9 +51,6 @@
  * await group.leave()
  * ```
  */
-import { Network } from '../network/network.js'
-import { Groups } from './groups.js'
-
 export type { ConsensusConfig, SyncConfig } from './config.js'
 export { DEFAULT_CONSENSUS, DEFAULT_SYNC } from './config.js'
 export { GroupError, type GroupErrorKind } from './errors.js'
@@ -61,19 +58,3 @@ export { consensusDigest, deriveGroupId, syncSignature } from './group-id.js'
 export { Groups } from './groups.js'
 export { MemoryStorage, type Storage } from './storage.js'
 export type * from './types.js'
-
-declare module '../network/network.js' {
-  interface Network {
-    /** The groups of this network (created on first use, stopped with the network). */
-    readonly groups: Groups
-  }
-}
-
-if (!Object.getOwnPropertyDescriptor(Network.prototype, 'groups')) {
-  Object.defineProperty(Network.prototype, 'groups', {
-    configurable: true,
-    get(this: Network): Groups {
-      return this.service('groups', () => new Groups(this))
-    },
-  })
-}

@@ -22,7 +22,7 @@ describe('the mosaik-react/core entry point', () => {
     expectTypeOf<StateMachine<unknown>['catchUp']>().toEqualTypeOf<core.CatchUp | undefined>()
   })
 
-  it('gives every network its groups once the entry point is imported', async () => {
+  it('gives every network its groups (wired in Network, no prototype patching)', async () => {
     const net = await core.Network.create({ network: `entry-${core.UniqueId.random().short()}`, transport: 'memory' })
     try {
       expect(net.groups).toBeInstanceOf(core.Groups)
