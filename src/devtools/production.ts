@@ -6,6 +6,7 @@
  * const Devtools = lazy(() => import('mosaik-react/devtools/production').then((m) => ({ default: m.MosaikDevtools })))
  * ```
  */
+'use client'
 
 export { MosaikDevtoolsPanel as MosaikDevtools } from './components/mosaik-devtools.js'
 export * from './index.js'
