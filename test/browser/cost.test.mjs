@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { openStory, readCards, screenshot, until, useStorybookBrowser } from './harness.mjs'
+import { LOAD_TOLERANCE, openStory, readCards, screenshot, until, useStorybookBrowser } from './harness.mjs'
 
 const SECONDS = 4
 /**
@@ -73,7 +73,7 @@ const cardsOnline = (n) => async (page) =>
     20_000,
   )
 
-describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
+describe('cost of mounted devtools in Chromium', { timeout: 180_000 * LOAD_TOLERANCE }, () => {
   const env = useStorybookBrowser()
 
   it('an open panel on a real cell at 50 writes/s costs a few ms per second', async () => {
@@ -94,7 +94,7 @@ describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
   })
 
   it('five replicas reporting 50 commits/s each (synthetic, views + panel) stay cheap', async () => {
-    const ready = async (page) => page.getByTestId('synthetic-write').waitFor({ timeout: 10_000 })
+    const ready = async (page) => page.getByTestId('synthetic-write').waitFor({ timeout: 10_000 * LOAD_TOLERANCE })
     const s = await sample(
       env.browser.context,
       env.server.url,
@@ -113,7 +113,7 @@ describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
       writesPerSecond: 100,
       mounted: true,
     })
-    await page.getByTestId('synthetic-write').waitFor({ timeout: 10_000 })
+    await page.getByTestId('synthetic-write').waitFor({ timeout: 10_000 * LOAD_TOLERANCE })
     const cdp = await env.browser.context.newCDPSession(page)
     const heap = async () => {
       await cdp.send('HeapProfiler.collectGarbage')

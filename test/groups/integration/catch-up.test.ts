@@ -65,5 +65,5 @@ describe.each<Transport>(['memory', 'tcp'])('catching up over %s', (transport) =
     const v = await late.group.execute({ k: 'from-late', by: 1 })
     await Promise.all([...gs, late.group].map((g) => g.when.reaches(v)))
     expect([...ms, late].map((m) => m.sm.query('total'))).toEqual([10_001, 10_001, 10_001, 10_001])
-  }, 120_000) // 10,000 commands and a snapshot of them: a bound for a loaded machine, not a speed check
+  }, 300_000) // 10,000 commands and a snapshot of them: a bound for a loaded machine, not a speed check
 })
