@@ -1,7 +1,96 @@
-/** `mosaik-react/core`: everything without React (ids, codec, network, discovery, groups, collections). */
+/**
+ * `mosaik-react/core`: everything without React: ids, the codec, networks, discovery,
+ * groups and collections. Each name is listed: what is not exported here is internal
+ * (docs/API.md lists the public API).
+ */
 
-export * from './collections/index.js'
-export * from './core/index.js'
-export * from './discovery/index.js'
-export * from './groups/index.js'
-export * from './network/index.js'
+export {
+  Cell,
+  type CellCommand,
+  type CellDef,
+  type CellOptions,
+  type CellReader,
+  type CellSnapshot,
+  type CellWriter,
+  defineCell,
+  type When,
+} from './collections/index.js'
+export {
+  CellError,
+  type CellErrorKind,
+  type Clock,
+  ClosedError,
+  DEFAULT_MAX_FRAME_SIZE,
+  decode,
+  EncodingError,
+  encode,
+  encodeCanonical,
+  type GroupId,
+  type GroupTelemetry,
+  type IdLike,
+  ManualClock,
+  MosaikError,
+  type NetworkId,
+  type PeerId,
+  ProtocolError,
+  type RejectReason,
+  type StoreId,
+  SystemClock,
+  type Tag,
+  type TelemetryEvent,
+  type TelemetryType,
+  TimeoutError,
+  toId,
+  UniqueId,
+  type Version,
+  Watch,
+} from './core/index.js'
+export { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryService } from './discovery/index.js'
+export {
+  type ApplyContext,
+  type CallOptions,
+  type CatchUp,
+  type ConsensusConfig,
+  type Consistency,
+  consensusDigest,
+  DEFAULT_CONSENSUS,
+  DEFAULT_SYNC,
+  deriveGroupId,
+  type Group,
+  GroupError,
+  type GroupErrorKind,
+  type GroupState,
+  Groups,
+  type GroupWhen,
+  type IndexRange,
+  type JoinOptions,
+  type LeadershipPreference,
+  type LogIndex,
+  MemoryStorage,
+  type QueryResultAt,
+  type Role,
+  type Snapshot,
+  type StateMachine,
+  type Storage,
+  type SyncConfig,
+  syncSignature,
+  type Term,
+} from './groups/index.js'
+export {
+  type Channel,
+  type ChannelOptions,
+  type CloseInfo,
+  DEFAULT_RETRY,
+  type Discovery,
+  type DiscoveryEvent,
+  type MosaikServices,
+  Network,
+  type NetworkOptions,
+  type NetworkService,
+  type NetworkServices,
+  type PeerEntry,
+  type RetryOptions,
+  type TransportConfig,
+  type TransportOption,
+  type TransportPreset,
+} from './network/index.js'
