@@ -26,6 +26,7 @@ import {
 import { bound } from '../helpers/bounds.js'
 import { allKnowEachOther, until } from '../network/helpers.js'
 import { Commits, Counted, Strict } from './helpers/render.js'
+import { afterPendingTimers } from './helpers/timers.js'
 
 /** Short consensus timings: a leader in well under a second. */
 const FAST = { heartbeatInterval: 100, electionTimeout: 400, bootstrapDelay: 150, maxMissedHeartbeats: 5 }
@@ -45,6 +46,7 @@ beforeAll(async () => {
 afterEach(() => cleanup())
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()])
+  await afterPendingTimers()
   console.log(`react/network.test: ${(performance.now() - t0).toFixed(0)} ms`)
 })
 

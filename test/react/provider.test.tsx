@@ -12,6 +12,7 @@ import { Network, type NetworkOptions } from '../../src/network/network.js'
 import { NetworkProvider, NetworkStartError, useCellReader, useNetwork } from '../../src/react/index.js'
 import { bound } from '../helpers/bounds.js'
 import { Boundary, Strict } from './helpers/render.js'
+import { afterPendingTimers } from './helpers/timers.js'
 
 const created: Network[] = []
 const realCreate = Network.create.bind(Network)
@@ -24,6 +25,7 @@ afterEach(async () => {
 afterAll(async () => {
   createSpy.mockRestore()
   await Promise.all(created.map((n) => n.stop()))
+  await afterPendingTimers()
 })
 
 /** The networks the spied `Network.create` calls resolved with, in call order. */
