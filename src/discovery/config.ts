@@ -59,4 +59,6 @@ export interface DiscoveryService extends Discovery {
   announce(): Promise<void>
   /** The gossipsub topic of this network's announces. */
   readonly topic: string
+  /** Counts `dial` as a bootstrap dial in flight (`surroundings().dialing`) until it settles. */
+  trackDial(dial: Promise<unknown>): void
 }

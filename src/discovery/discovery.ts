@@ -5,12 +5,13 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { RejectReason } from '../core/errors.js'
 import { type IdLike, type PeerId, UniqueId } from '../core/id.js'
 import { Emitter } from '../core/watch.js'
-import type { DiscoveryEvent, PeerEntry } from '../network/types.js'
+import type { DiscoveryEvent, PeerEntry, Surroundings } from '../network/types.js'
 import { Catalog } from './catalog.js'
 import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type DiscoveryService } from './config.js'
 import { PeerDialer } from './dialer.js'
 import { signEntry, verifyEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
+import { SurroundingsTracker } from './surroundings.js'
 
 export function createDiscovery(
   host: DiscoveryHost,
@@ -39,6 +40,8 @@ class PeerDiscovery implements DiscoveryService {
   readonly #exchange: CatalogExchange
   readonly #tags = new Set<string>()
   readonly #groups = new Set<string>()
+  readonly #around = new SurroundingsTracker()
+  #recheckQueued = false
   readonly #startedAt = Date.now()
   #self: PeerEntry
   #timer: ReturnType<typeof setTimeout> | undefined
@@ -89,10 +92,25 @@ class PeerDiscovery implements DiscoveryService {
 
   joinGroup(groupId: IdLike): void {
     this.#change(() => this.#groups.add(UniqueId.from(groupId).toString()))
+    this.#around.joined(groupId)
+    this.#recheck()
   }
 
   leaveGroup(groupId: IdLike): void {
     this.#change(() => this.#groups.delete(UniqueId.from(groupId).toString()))
+    this.#around.left(groupId)
+  }
+
+  surroundings(groupId: IdLike): Surroundings {
+    return this.#around.surroundings(groupId)
+  }
+
+  onSurroundingsChange(listener: () => void): () => void {
+    return this.#around.onChange(listener)
+  }
+
+  trackDial(dial: Promise<unknown>): void {
+    this.#around.dialing(dial)
   }
 
   peersInGroup(groupId: IdLike): PeerId[] {
@@ -111,9 +129,11 @@ class PeerDiscovery implements DiscoveryService {
     libp2p.services.pubsub.subscribe(this.topic)
     libp2p.services.pubsub.addEventListener('message', this.#onGossip)
     libp2p.services.pubsub.addEventListener('subscription-change', this.#onSubscription)
+    libp2p.addEventListener('peer:connect', this.#onConnect)
     libp2p.addEventListener('peer:identify', this.#onIdentify)
     libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     libp2p.addEventListener('self:peer:update', this.#onSelfUpdate)
+    for (const peer of libp2p.getPeers()) this.#around.connected(peer.toString())
     this.#exchange.start()
     this.#schedule()
     await this.announce()
@@ -141,6 +161,7 @@ class PeerDiscovery implements DiscoveryService {
     const { libp2p } = this.#host
     libp2p.services.pubsub.removeEventListener('message', this.#onGossip)
     libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
+    libp2p.removeEventListener('peer:connect', this.#onConnect)
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
     libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     libp2p.removeEventListener('self:peer:update', this.#onSelfUpdate)
@@ -156,6 +177,7 @@ class PeerDiscovery implements DiscoveryService {
       libp2p.services.pubsub.unsubscribe(this.topic)
     }
     this.#catalog.clear()
+    this.#around.clear()
     this.#events.clear()
     this.#state = 'stopped'
   }
@@ -191,6 +213,27 @@ class PeerDiscovery implements DiscoveryService {
       this.#announceQueued = false
       void this.announce()
     })
+  }
+
+  /**
+   * A group was joined: swap catalogs again with every connected peer that speaks the protocol
+   * (what we heard before the join may predate the peer's own join, and the peer must see ours).
+   * Once per task, however many groups were joined in it.
+   */
+  #recheck(): void {
+    if (this.#state !== 'running' || this.#recheckQueued) return
+    this.#recheckQueued = true
+    queueMicrotask(() => {
+      this.#recheckQueued = false
+      if (this.#state !== 'running') return
+      for (const peer of this.#around.catalogPeers()) this.#exchangeWith(peer)
+    })
+  }
+
+  /** An exchange of ours, tracked for `surroundings`. */
+  #exchangeWith(peer: PeerId): void {
+    const ended = this.#around.exchangeStarted(peer)
+    void this.#exchange.exchangeWith(peer).then(ended)
   }
 
   #refreshSelf(): PeerEntry {
@@ -287,13 +330,23 @@ class PeerDiscovery implements DiscoveryService {
     if (e.detail.subscriptions.some((s) => s.subscribe && s.topic === this.topic)) this.#change(() => {})
   }
 
+  readonly #onConnect = (e: CustomEvent<Libp2pPeerId>): void => {
+    this.#around.connected(e.detail.toString())
+  }
+
+  // The dialing side starts the exchange; so does the other side when one of its group members
+  // may be waiting to hear from every peer it can see (groups/standing.ts).
   readonly #onIdentify = (e: CustomEvent<IdentifyResult>): void => {
     const { protocols, connection, peerId } = e.detail
-    if (connection.direction !== 'outbound' || !protocols.includes(this.#exchange.protocol)) return
-    this.#exchange.exchangeWith(peerId.toString())
+    const peer = peerId.toString()
+    const speaks = protocols.includes(this.#exchange.protocol)
+    this.#around.connected(peer)
+    this.#around.identified(peer, speaks)
+    if (speaks && (connection.direction === 'outbound' || this.#around.inGroups)) this.#exchangeWith(peer)
   }
 
   readonly #onDisconnect = (e: CustomEvent<Libp2pPeerId>): void => {
+    this.#around.disconnected(e.detail.toString())
     const known = this.#catalog.get(e.detail.toString())
     if (known) this.#considerDial(known.entry)
   }

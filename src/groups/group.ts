@@ -19,10 +19,11 @@ import { createRaft } from './raft/index.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
 import { sendSplitting } from './split-append.js'
+import { standing } from './standing.js'
 import { MemoryStorage, type Storage } from './storage.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
 import type { FetchedSnapshot } from './sync/session.js'
-import { Timers } from './timers.js'
+import { type TimerHandle, Timers } from './timers.js'
 import type {
   CallOptions,
   Consistency,
@@ -48,8 +49,11 @@ const RETAIN_ENTRIES = 512
 const DIVERGENCE_TAIL = 64
 /** `catchUp: 'replay'`: compact once this many entries could go. */
 const COMPACT_STEP = 256
-/** A member waits this long for discovery before it may elect itself as the only possible leader. */
-const LONE_GRACE_MS = 150
+/**
+ * A connected peer that has not identified within this long is taken for one that is not a
+ * mosaik peer, so it cannot hold off a lone member's election (see `standing`).
+ */
+const IDENTIFY_BOUND_MS = 1_000
 /** Failed catch-up pulls in a row after which a member stands without the state (availability first). */
 const CATCH_UP_ATTEMPTS = 3
 /** Pause before a failed catch-up pull is tried again, ms. */
@@ -89,8 +93,12 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #labels: JoinOptions<C, Q, R, I>['labels']
   readonly #onLeave: (member: GroupMember<C, Q, R, I>) => void
   #preference: LeadershipPreference
-  /** The start grace passed: `#electIfAlone` may act (see there). */
-  #graceOver = false
+  /** `#electIfAlone` is queued for the end of this task. */
+  #reconsidering = false
+  /** A timer that asks `#electIfAlone` again once an unidentified peer's bound runs out. */
+  #recheck: TimerHandle | undefined
+  /** Unsubscribes from discovery. */
+  readonly #off: Array<() => void> = []
   #draining = false
   /** Inputs stepped into the core since the last drain; > 0 means a drain is scheduled. */
   #undrained = 0
@@ -202,10 +210,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
     // A restart applies the committed entries it restored at once, not on the first input.
     this.#drain()
-    this.#timers.after(Math.min(LONE_GRACE_MS, this.consensus.bootstrapDelay), () => {
-      this.#graceOver = true
-      this.#electIfAlone()
-    })
+    // Whether this member is alone changes with every discovery and connection event.
+    const reconsider = () => this.#reconsider()
+    this.#off.push(this.#net.discovery.onEvent(reconsider), this.#net.discovery.onSurroundingsChange(reconsider))
+    this.#reconsider()
   }
 
   /**
@@ -318,6 +326,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#drain(true)
     this.#closed = true
     this.#sync.close()
+    for (const off of this.#off.splice(0)) off()
     this.#bonds.leave()
     this.#timers.clear()
     this.#pending.close(new GroupError('closed', 'the group was left'))
@@ -383,21 +392,41 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     })
   }
 
+  /** `#electIfAlone` at the end of this task (events come in bursts). */
+  #reconsider(): void {
+    if (this.#reconsidering || this.#closed) return
+    this.#reconsidering = true
+    queueMicrotask(() => {
+      this.#reconsidering = false
+      this.#electIfAlone()
+    })
+  }
+
   /**
    * DESIGN.md: a member that is the only possible leader need not wait out the bootstrap delay
-   * and an election timeout. That holds when no leader is known and every other member
-   * discovery lists is bonded and an observer (observers never stand or vote, so a writer
-   * whose only fellow members are readers is alone). A member listed but not bonded yet may be
-   * a rival: wait for its bond (this runs again on every bond up or down) or for the
-   * election timeout. Acts only after the start grace, so discovery has had a moment.
+   * and an election timeout. `standing` decides whether it is (it has heard from every peer it
+   * can see and every other member is a bonded observer); this runs again on every discovery,
+   * connection and bond event. Otherwise the election timer elects.
    */
   #electIfAlone(): void {
-    if (this.#closed || !this.#graceOver || this.#preference === 'observer' || this.#catchingUp) return
+    if (this.#closed || this.#catchingUp) return
     const s = this.#core.status()
-    if (s.role !== 'follower' || s.leader !== undefined) return
-    for (const preference of s.peers.values()) if (preference !== 'observer') return
-    for (const peer of this.#net.discovery.peersInGroup(this.id)) if (!s.peers.has(peer)) return
-    if (this.#catchUpFirst()) return
+    const verdict = standing({
+      preference: this.#preference,
+      role: s.role,
+      leader: s.leader,
+      bonded: s.peers,
+      members: this.#net.discovery.peersInGroup(this.id),
+      surroundings: this.#net.discovery.surroundings(this.id),
+      identifyBoundMs: IDENTIFY_BOUND_MS,
+    })
+    if (verdict.decision === 'wait' && verdict.recheckInMs !== undefined && !this.#recheck) {
+      this.#recheck = this.#timers.after(verdict.recheckInMs, () => {
+        this.#recheck = undefined
+        this.#electIfAlone()
+      })
+    }
+    if (verdict.decision !== 'stand' || this.#catchUpFirst()) return
     this.#input(() => standNow(this.#core, raftConfig(this.peerId, this.preference, this.consensus)))
   }
 

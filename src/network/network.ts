@@ -240,9 +240,11 @@ export class Network implements NetworkServices {
       addresses: this.addresses(),
     })
     for (const addr of bootstrap) {
-      this.dial(addr).catch((err: unknown) => {
+      const dial = this.dial(addr).catch((err: unknown) => {
         if (!this.stopped) console.warn(`mosaik-react: bootstrap ${addr} unreachable`, (err as Error).message)
       })
+      // A group member does not count itself alone while a bootstrap dial may still bring peers.
+      this.discovery.trackDial(dial)
     }
   }
 

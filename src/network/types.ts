@@ -83,6 +83,25 @@ export type DiscoveryEvent =
   | { readonly type: 'updated'; readonly entry: PeerEntry; readonly previous: PeerEntry }
   | { readonly type: 'departed'; readonly entry: PeerEntry }
 
+/**
+ * How far discovery got with one connected peer, as seen by one group member:
+ * - `identifying`: connected, protocols not known yet;
+ * - `foreign`: does not speak the catalog protocol (not a mosaik peer of this network);
+ * - `exchanging`: speaks it; no catalog exchange started by us since the member joined has
+ *   ended yet;
+ * - `heard`: such an exchange completed (its entry, if any, is in the catalog);
+ * - `unheard`: such an exchange failed (the peer may be a member we cannot hear from).
+ */
+export type PeerStage = 'identifying' | 'foreign' | 'exchanging' | 'heard' | 'unheard'
+
+/** What a peer can see around it, for one group: see `Discovery.surroundings`. */
+export interface Surroundings {
+  /** Bootstrap dials not settled yet. */
+  readonly dialing: number
+  /** Connected peers, with how long they have been connected (ms) and their stage. */
+  readonly peers: ReadonlyArray<{ readonly peer: PeerId; readonly waitedMs: number; readonly stage: PeerStage }>
+}
+
 export interface Discovery {
   /** The local peer's own current entry. */
   self(): PeerEntry
@@ -96,6 +115,14 @@ export interface Discovery {
   leaveGroup(groupId: IdLike): void
   /** Peers in the catalog that announce membership of `groupId`. */
   peersInGroup(groupId: IdLike): PeerId[]
+  /**
+   * The connected peers and bootstrap dials, with stages relative to the last `joinGroup(groupId)`
+   * (joining re-runs the catalog exchange with every connected peer). Groups use it to tell a
+   * member that is alone from one that has not heard from everyone yet.
+   */
+  surroundings(groupId: IdLike): Surroundings
+  /** Called (synchronously, with no arguments) whenever `surroundings` may have changed. */
+  onSurroundingsChange(listener: () => void): () => void
 }
 
 /** Something owned by a network and stopped with it (groups registry, devtools feeds …). */

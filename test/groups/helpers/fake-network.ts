@@ -168,6 +168,12 @@ export class FakeNetwork implements NetworkServices {
       },
       peersInGroup: (g) =>
         [...hub.nodes.values()].filter((n) => n !== this && n.groups.has(hexOf(g))).map((n) => n.peerId),
+      // The registry is instant: every other node is connected and heard from.
+      surroundings: () => ({
+        dialing: 0,
+        peers: this.connectedPeers().map((peer) => ({ peer, waitedMs: 0, stage: 'heard' as const })),
+      }),
+      onSurroundingsChange: () => () => {},
     }
   }
 
