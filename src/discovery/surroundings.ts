@@ -91,14 +91,22 @@ export class SurroundingsTracker {
     }
   }
 
-  /** Tracks one bootstrap dial until it settles. */
-  dialing(dial: Promise<unknown>): void {
+  /** A bootstrap dial started; call the returned function once when it settles. */
+  dialStarted(): () => void {
     this.#dialing++
     this.#changed()
-    const done = () => {
+    let settled = false
+    return () => {
+      if (settled) return
+      settled = true
       this.#dialing--
       this.#changed()
     }
+  }
+
+  /** Tracks one bootstrap dial until it settles. */
+  dialing(dial: Promise<unknown>): void {
+    const done = this.dialStarted()
     dial.then(done, done)
   }
 

@@ -16,8 +16,23 @@ export interface Scenario {
   /** Record a client history and check it for linearizability. */
   readonly linearizability: boolean
   /** Planted bug, for proving the checkers catch one. */
-  readonly plant?: 'forgedAcks' | 'localReads'
+  readonly plant?: 'forgedAcks' | 'localReads' | 'emptyCatalogAlone'
+  /** A startup scenario (`startup.ts`): members start together; the flags above do not apply. */
+  readonly startup?: boolean
+  /** Startup: after each join the thread stalls: the whole process, or only the joining peer. */
+  readonly stall?: 'process' | 'peer'
 }
+
+const startup = {
+  strict: false,
+  partitions: false,
+  crashes: false,
+  amnesia: false,
+  lossy: false,
+  compaction: false,
+  linearizability: false,
+  startup: true,
+} as const
 
 export const scenarios: Record<string, Scenario> = {
   default: {
@@ -71,6 +86,15 @@ export const scenarios: Record<string, Scenario> = {
     compaction: false,
     linearizability: true,
     plant: 'localReads',
+  },
+  'simultaneous-start': { name: 'simultaneous-start', ...startup },
+  'start-stalled-process': { name: 'start-stalled-process', ...startup, stall: 'process' },
+  'start-stalled-peer': { name: 'start-stalled-peer', ...startup, stall: 'peer' },
+  'start-empty-catalog-alone': {
+    name: 'start-empty-catalog-alone',
+    ...startup,
+    stall: 'process',
+    plant: 'emptyCatalogAlone',
   },
 }
 

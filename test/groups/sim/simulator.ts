@@ -8,6 +8,7 @@ import { Network } from './network.js'
 import { SimNode } from './node.js'
 import { Random, seededRng } from './rng.js'
 import { replayCommand, type Scenario } from './scenarios.js'
+import { simulateStartup } from './startup.js'
 
 export interface SimOptions {
   /** Ticks of faults, then ticks of calm in which the cluster must heal and converge. */
@@ -46,6 +47,7 @@ export interface SimResult {
  * history. Deterministic: the seed is the whole input.
  */
 export function simulate(scenario: Scenario, seed: number, options: SimOptions = {}): SimResult {
+  if (scenario.startup) return simulateStartup(scenario, seed, options.trace)
   const sim = new Simulation(scenario, seed, options)
   let error: string | undefined
   try {
