@@ -21,7 +21,10 @@ export interface StartupSetup {
   /** Consensus timings; default: the library's defaults. */
   readonly consensus?: CellOptions<string>['consensus']
   /** Network options of peer `i` (transport, listen …); default: memory transport. */
-  readonly network?: (i: number) => Partial<NetworkOptions>
+  readonly network?: (
+    i: number,
+    started: readonly Network[],
+  ) => Partial<NetworkOptions> | Promise<Partial<NetworkOptions>>
   /** Bootstrap addresses of peer `i`; default: the first address of each of the first two peers. */
   readonly bootstrap?: (i: number, started: readonly Network[]) => string[]
   /**
@@ -30,10 +33,12 @@ export interface StartupSetup {
    * connected before its components mounted.
    */
   readonly openAfterConnect?: boolean
-  /** Pause between two starts, ms (after the stall); default 0. */
+  /** Pause between two starts (after the stall), ms; default 0. */
   readonly gapMs?: number
   /** Bound of the whole trial, s. */
   readonly boundS?: number
+  /** Network name (a relay serves one); default: a fresh one per trial. */
+  readonly name?: string
   /** Receives every telemetry event of every peer (for tracing a trial). */
   readonly trace?: (e: TelemetryEvent) => void
 }
@@ -92,14 +97,16 @@ export async function startupTrial(setup: StartupSetup): Promise<StartupOutcome>
         ? setup.bootstrap(i, nets)
         : nets.slice(0, 2).flatMap((n) => n.addresses().slice(0, 1))
       lastStart = performance.now()
-      const net = await Network.create({ network: name, transport: 'memory', bootstrap, ...setup.network?.(i) })
+      const extra = await setup.network?.(i, nets)
+      const net = await Network.create({ network: setup.name ?? name, transport: 'memory', bootstrap, ...extra })
       nets.push(net)
       net.onTelemetry((e) => {
         events.push(e)
         setup.trace?.(e)
       })
       if (!setup.openAfterConnect) open(i, net)
-      if (setup.gapMs) await new Promise((r) => setTimeout(r, setup.gapMs))
+      // The gap is the scenario (pages opened one after another), not a wait for an event.
+      if (setup.gapMs && i < total - 1) await new Promise((r) => setTimeout(r, setup.gapMs))
     }
     if (setup.openAfterConnect) {
       await until(nets, 'every network to know every other', () => allKnowEachOther(nets), bound)
