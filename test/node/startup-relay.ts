@@ -42,8 +42,14 @@ export async function relayTrial(gapMs = 1_000, trace?: StartupSetup['trace']): 
       ...(trace && { trace }),
       bootstrap: () => relay.addresses,
       network: async (i: number, started: readonly Network[]) => {
-        if (i === 0) return { transport: 'node', listen: ['/p2p-circuit', '/webrtc'] }
+        // As the hung-dial test in relay-webrtc.test.ts: a hung WebRTC attempt (discovery's or a
+        // bond's) is abandoned after 1.5 s; the default bound, 6 s, is longer than an election timeout.
+        const dial = { attemptTimeoutMs: 1_500, backoffMs: 100 }
+        const discovery = { dial }
+        if (i === 0) return { transport: 'node', listen: ['/p2p-circuit', '/webrtc'], discovery, dial }
         return {
+          discovery,
+          dial,
           secretKey: await seedBelow((started[0] as Network).peerId),
           transport: {
             transports: [webSockets(), webRTCFirstDialHangs(dials), circuitRelayTransport()],
