@@ -275,9 +275,10 @@ function reduceGroup(d: Draft, e: GroupTelemetry): void {
     case 'group.reverted': {
       const r = d.replica(g, e.peer)
       r.reverted += 1
+      const dropped = Math.max(0, r.commit - e.version)
       r.commit = e.version
       d.commitPoint(r, { at: e.at, version: e.version, reverted: true })
-      g.reverts = d.push(g.reverts, { at: e.at, peer: e.peer, version: e.version }, d.limits().markSize)
+      g.reverts = d.push(g.reverts, { at: e.at, peer: e.peer, version: e.version, dropped }, d.limits().markSize)
       d.root.totals = { ...d.root.totals, reverts: d.root.totals.reverts + 1 }
       d.log(e, `reverted to ${e.version}`)
       return

@@ -28,7 +28,10 @@ export interface LeaderChange {
 export interface RevertMark {
   readonly at: number
   readonly peer: PeerId
+  /** The version the replica moved back to. */
   readonly version: number
+  /** Committed entries (writes and no-ops) the replica rolled back: its commit before, minus `version`. */
+  readonly dropped: number
 }
 
 export interface Bond {

@@ -1,7 +1,8 @@
-import type { ReactNode } from 'react'
+import { Fragment, type ReactNode } from 'react'
 import { useDevtoolsStore, withDevtoolsSource } from '../context.js'
 import { leaderOf, sortedReplicas } from '../selectors.js'
 import type { GroupInfo } from '../state.js'
+import { dataLossOf, dataLossText } from './data-loss.js'
 import { TableHead } from './table-head.js'
 import { box, cell, colors, peerColor, roleColor, shortPeer } from './theme.js'
 
@@ -68,9 +69,24 @@ function GroupTableView(props: GroupTableProps): ReactNode {
         <table style={{ borderCollapse: 'collapse', width: '100%' }}>
           <TableHead columns={HEAD} />
           <tbody>
-            {list.map((g) => (
-              <GroupRows key={g.id} group={g} {...props} />
-            ))}
+            {list.map((g) => {
+              const loss = dataLossOf(g)
+              return (
+                <Fragment key={g.id}>
+                  {loss && (
+                    <tr data-testid="mosaik-data-loss-row" data-group={g.id} data-dropped={loss.dropped}>
+                      <td
+                        colSpan={HEAD.length}
+                        style={{ ...cell, background: colors.bad, color: '#fff', fontWeight: 700 }}
+                      >
+                        {dataLossText(loss)}
+                      </td>
+                    </tr>
+                  )}
+                  <GroupRows group={g} {...props} />
+                </Fragment>
+              )
+            })}
           </tbody>
         </table>
       )}
@@ -78,5 +94,8 @@ function GroupTableView(props: GroupTableProps): ReactNode {
   )
 }
 
-/** Every group with one row per member: role, term, leader it follows, committed version, log, bonds. */
+/**
+ * Every group with one row per member: role, term, leader it follows, committed version, log,
+ * bonds; above a group whose replicas rolled back committed entries, a red "data loss" row.
+ */
 export const GroupTable = withDevtoolsSource(GroupTableView, 'GroupTable')
