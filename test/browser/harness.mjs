@@ -187,9 +187,33 @@ export function readRows(page) {
       group: r.dataset.group,
       peer: r.dataset.peer,
       role: r.dataset.role,
+      term: Number(r.dataset.term),
       version: Number(r.dataset.version),
+      reverted: Number(r.dataset.reverted),
     })),
   )
+}
+
+/**
+ * Issue #16: members that open together form one group at once: exactly one leader, of term 1,
+ * every member in term 1, no revert and no data-loss banner. Throws naming what differs.
+ */
+export async function assertOneTermOneLeader(page, members) {
+  const rows = await until(
+    page,
+    `${members} devtools rows, each in a term`,
+    async () => {
+      const r = await readRows(page)
+      return r.length === members && r.every((x) => x.term > 0) && r
+    },
+    10_000,
+  )
+  const leaders = rows.filter((r) => r.role === 'leader')
+  const shown = JSON.stringify(rows.map((r) => `${r.role}@${r.term}/reverted ${r.reverted}`))
+  if (leaders.length !== 1 || leaders[0].term !== 1) throw new Error(`not one term-1 leader: ${shown}`)
+  if (rows.some((r) => r.term !== 1 || r.reverted !== 0)) throw new Error(`a member past term 1 or reverted: ${shown}`)
+  const banners = await page.evaluate(() => document.querySelectorAll('[data-testid=mosaik-data-loss]').length)
+  if (banners !== 0) throw new Error('a data-loss banner is shown')
 }
 
 /** The leader named by the first devtools LeaderBadge, or undefined. */

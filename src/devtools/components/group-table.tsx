@@ -27,7 +27,9 @@ function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTa
         data-group={group.id}
         data-peer={r.peer}
         data-role={r.role}
+        data-term={r.term}
         data-version={r.commit}
+        data-reverted={r.reverted}
         data-sync={r.sync?.phase ?? ''}
         onClick={onSelect ? () => onSelect(group.id) : undefined}
         style={{
