@@ -19,7 +19,7 @@ import { createRaft } from './raft/index.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
 import { sendSplitting } from './split-append.js'
-import { standing } from './standing.js'
+import { holdsBack, standing } from './standing.js'
 import { MemoryStorage, type Storage } from './storage.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
 import type { FetchedSnapshot } from './sync/session.js'
@@ -99,6 +99,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #recheck: TimerHandle | undefined
   /** Unsubscribes from discovery. */
   readonly #off: Array<() => void> = []
+  /** When `start` ran (the clock's ms), and whether the core is held out of elections (`holdsBack`). */
+  #joinedAt = 0
+  #held = false
   #draining = false
   /** Inputs stepped into the core since the last drain; > 0 means a drain is scheduled. */
   #undrained = 0
@@ -210,6 +213,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
     // A restart applies the committed entries it restored at once, not on the first input.
     this.#drain()
+    this.#joinedAt = this.#timers.clock.now()
+    // Hold-back ends at its bound even if no event comes.
+    this.#timers.after(this.#holdMs(), () => this.#electIfAlone())
     // Whether this member is alone changes with every discovery and connection event.
     const reconsider = () => this.#reconsider()
     this.#off.push(this.#net.discovery.onEvent(reconsider), this.#net.discovery.onSurroundingsChange(reconsider))
@@ -255,8 +261,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#preference = preference
     this.#bonds.setPreference(preference)
     this.#telemetry({ type: 'group.joined', preference, ...this.#labelFields() })
-    // While catching up the core stays an observer; the end of the catch-up applies this.
-    if (!this.#catchingUp) this.#input(() => this.#core.setPreference(preference))
+    // While catching up or held back (`holdsBack`) the core stays an observer; their end applies this.
+    if (!this.#catchingUp && !this.#held) this.#input(() => this.#core.setPreference(preference))
     this.#electIfAlone()
   }
 
@@ -411,12 +417,26 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #electIfAlone(): void {
     if (this.#closed || this.#catchingUp) return
     const s = this.#core.status()
+    const members = this.#net.discovery.peersInGroup(this.id)
+    const hold = holdsBack({
+      preference: this.#preference,
+      term: s.term,
+      joinedForMs: this.#timers.clock.now() - this.#joinedAt,
+      holdMs: this.#holdMs(),
+      bonded: s.peers,
+      members,
+    })
+    if (hold !== this.#held) {
+      this.#held = hold
+      // As during a catch-up: the core becomes an observer, so it neither stands nor votes.
+      this.#input(() => this.#core.setPreference(hold ? 'observer' : this.#preference))
+    }
     const verdict = standing({
       preference: this.#preference,
       role: s.role,
       leader: s.leader,
       bonded: s.peers,
-      members: this.#net.discovery.peersInGroup(this.id),
+      members,
       surroundings: this.#net.discovery.surroundings(this.id),
       identifyBoundMs: IDENTIFY_BOUND_MS,
     })
@@ -428,6 +448,11 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     }
     if (verdict.decision !== 'stand' || this.#catchUpFirst()) return
     this.#input(() => standNow(this.#core, raftConfig(this.peerId, this.preference, this.consensus)))
+  }
+
+  /** How long a fresh member holds back from elections at most (see `holdsBack`). */
+  #holdMs(): number {
+    return this.consensus.bootstrapDelay + 2 * this.consensus.electionTimeout
   }
 
   /**
@@ -484,7 +509,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (!this.#catchingUp || this.#closed) return
     this.#catchingUp = false
     this.#catchUpFailures = ok ? 0 : this.#catchUpFailures + 1
-    this.#input(() => this.#core.setPreference(this.#preference))
+    this.#input(() => this.#core.setPreference(this.#held ? 'observer' : this.#preference))
     if (ok) this.#electIfAlone()
     else this.#timers.after(CATCH_UP_RETRY_MS, () => this.#electIfAlone())
   }

@@ -89,3 +89,28 @@ function peerVerdict(stage: PeerStage, waitedMs: number, boundMs: number): 'igno
       return 'timer'
   }
 }
+
+/** What `holdsBack` needs: the member's term, how long ago it joined, discovery and bonds. */
+export interface HoldInput {
+  readonly preference: LeadershipPreference
+  /** 0 until the member heard of any term: it never followed, voted or led. */
+  readonly term: number
+  readonly joinedForMs: number
+  /** How long a fresh member may hold back at most (the driver: bootstrap delay + 2 election timeouts). */
+  readonly holdMs: number
+  readonly bonded: ReadonlyMap<PeerId, LeadershipPreference>
+  readonly members: readonly PeerId[]
+}
+
+/**
+ * Whether a fresh member (term 0) keeps out of elections for now: discovery lists a member it
+ * has no bond with yet, and it joined less than `holdMs` ago. Its election timer would otherwise
+ * elect it alone (default mode counts only the members it can reach) beside a leader it can
+ * see but not reach yet, say while a WebRTC connection takes seconds, and the merge would
+ * revert it. Once bonded it hears the leader's term and follows; past `holdMs` it takes part
+ * anyway (availability first: the member may really be cut off).
+ */
+export function holdsBack(input: HoldInput): boolean {
+  if (input.preference === 'observer' || input.term > 0 || input.joinedForMs >= input.holdMs) return false
+  return input.members.some((peer) => !input.bonded.has(peer))
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type StandingInput, standing } from '../../src/groups/standing.js'
+import { holdsBack, type StandingInput, standing } from '../../src/groups/standing.js'
 import type { PeerStage } from '../../src/network/types.js'
 
 const base: StandingInput = {
@@ -73,5 +73,28 @@ describe('standing: may a member stand alone now?', () => {
     expect(standing({ ...base, role: 'leader' }).decision).toBe('timer')
     expect(standing({ ...base, role: 'candidate' }).decision).toBe('timer')
     expect(standing({ ...base, leader: 'b' }).decision).toBe('timer')
+  })
+})
+
+describe('holdsBack: a fresh member keeps out of elections while a listed member is not bonded', () => {
+  const hold = {
+    preference: 'normal' as const,
+    term: 0,
+    joinedForMs: 100,
+    holdMs: 7000,
+    bonded: new Map(),
+    members: ['b'],
+  }
+
+  it('holds back a fresh member that sees a member it has no bond with', () => {
+    expect(holdsBack(hold)).toBe(true)
+  })
+
+  it('stops holding once bonded, once it heard of a term, past its bound, or as an observer', () => {
+    expect(holdsBack({ ...hold, bonded: new Map([['b', 'normal']]) })).toBe(false)
+    expect(holdsBack({ ...hold, term: 1 })).toBe(false)
+    expect(holdsBack({ ...hold, joinedForMs: 7000 })).toBe(false)
+    expect(holdsBack({ ...hold, preference: 'observer' })).toBe(false)
+    expect(holdsBack({ ...hold, members: [] })).toBe(false)
   })
 })

@@ -16,11 +16,13 @@ export interface Scenario {
   /** Record a client history and check it for linearizability. */
   readonly linearizability: boolean
   /** Planted bug, for proving the checkers catch one. */
-  readonly plant?: 'forgedAcks' | 'localReads' | 'emptyCatalogAlone'
+  readonly plant?: 'forgedAcks' | 'localReads' | 'emptyCatalogAlone' | 'noHold'
   /** A startup scenario (`startup.ts`): members start together; the flags above do not apply. */
   readonly startup?: boolean
   /** Startup: after each join the thread stalls: the whole process, or only the joining peer. */
   readonly stall?: 'process' | 'peer'
+  /** Startup: some bonds take longer than an election timeout (a WebRTC dial that hangs). */
+  readonly slowBonds?: boolean
 }
 
 const startup = {
@@ -90,6 +92,8 @@ export const scenarios: Record<string, Scenario> = {
   'simultaneous-start': { name: 'simultaneous-start', ...startup },
   'start-stalled-process': { name: 'start-stalled-process', ...startup, stall: 'process' },
   'start-stalled-peer': { name: 'start-stalled-peer', ...startup, stall: 'peer' },
+  'start-slow-bonds': { name: 'start-slow-bonds', ...startup, slowBonds: true },
+  'start-slow-bonds-no-hold': { name: 'start-slow-bonds-no-hold', ...startup, slowBonds: true, plant: 'noHold' },
   'start-empty-catalog-alone': {
     name: 'start-empty-catalog-alone',
     ...startup,

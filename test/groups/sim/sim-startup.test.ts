@@ -20,4 +20,9 @@ describe('simulator, startup (default mode)', () => {
     const run = sweep('start-stalled-peer', 1, 100)
     expect(run.failures, run.report).toEqual([])
   })
+
+  it('the same when half the bonds take longer than an election timeout: fresh members hold back (100 seeds)', () => {
+    const run = sweep('start-slow-bonds', 1, 100)
+    expect(run.failures, run.report).toEqual([])
+  })
 })

@@ -3,7 +3,7 @@ import type { LeadershipPreference, Message, NodeId, RaftConfig } from '../../..
 import type { Invariants } from './invariants.js'
 import type { SimNode } from './node.js'
 import type { Random } from './rng.js'
-import { decide, GROUP } from './startup.js'
+import { decide, GROUP, HOLD_TICKS } from './startup.js'
 
 /** What a peer needs of the simulation around it. */
 export interface StartupWorld {
@@ -11,6 +11,8 @@ export interface StartupWorld {
   readonly peers: ReadonlyMap<NodeId, StartupPeer>
   readonly invariants: Invariants
   readonly planted: boolean
+  readonly holds: boolean
+  bondTicks(): number
   tick: number
   maxTerm: number
   at(at: number, peer: NodeId | undefined, run: () => void): void
@@ -104,8 +106,8 @@ export class StartupPeer {
     this.node.raft.tick()
     this.#client()
     this.#process()
-    // The planted rule acts on its grace timer; the policy only on events (as the driver).
-    if (this.#world.planted) this.#reconsider()
+    // The planted rule acts on its grace timer; the policy on events and at the hold bound (as the driver).
+    if (this.#world.planted || this.joinedFor() === HOLD_TICKS) this.#reconsider()
   }
 
   #delay(): number {
@@ -179,7 +181,7 @@ export class StartupPeer {
     if (this.node.view.has(peer) || this.#bonding.has(peer)) return
     this.#bonding.add(peer)
     other.#bonding.add(this.id)
-    const ticks = this.#delay()
+    const ticks = this.#world.bondTicks()
     this.#send(peer, ticks, (p) => p.#bondUp(this))
     this.#send(this.id, ticks, (p) => p.#bondUp(other))
   }
@@ -195,7 +197,7 @@ export class StartupPeer {
 
   #reconsider(): void {
     if (!this.joined || this.frozenUntil > this.#world.tick) return
-    decide(this, this.#world.planted)
+    decide(this, this.#world.planted, this.#world.holds)
     this.#process()
   }
 

@@ -15,7 +15,7 @@
 import { SurroundingsTracker } from '../../../src/discovery/surroundings.js'
 import type { LeadershipPreference, NodeId, RaftConfig } from '../../../src/groups/raft/index.js'
 import { standNow } from '../../../src/groups/raft-config.js'
-import { standing } from '../../../src/groups/standing.js'
+import { holdsBack, standing } from '../../../src/groups/standing.js'
 import { Invariants } from './invariants.js'
 import { SimNode } from './node.js'
 import { Random, seededRng } from './rng.js'
@@ -122,6 +122,17 @@ export class StartupSimulation implements StartupWorld {
     return this.#scenario.plant === 'emptyCatalogAlone'
   }
 
+  /** Whether fresh members hold back while a listed member is not bonded (planted: they do not). */
+  get holds(): boolean {
+    return !this.planted && this.#scenario.plant !== 'noHold'
+  }
+
+  /** Ticks a bond takes to form: a few, or (slow bonds, one in two) longer than an election timeout. */
+  bondTicks(): number {
+    if (this.#scenario.slowBonds && this.random.chance(0.5)) return this.random.int(40, 65)
+    return this.random.int(1, 4)
+  }
+
   #join(peer: StartupPeer): void {
     peer.join()
     const stall = this.#scenario.stall
@@ -225,11 +236,26 @@ export function simulateStartup(scenario: Scenario, seed: number, trace?: (line:
   }
 }
 
+/** Ticks a fresh member holds back at most (the driver: bootstrap delay + 2 election timeouts). */
+export const HOLD_TICKS = 70
+
 /** The decision a peer takes on every event: the policy, or (planted) the old empty-catalog rule. */
-export function decide(peer: StartupPeer, planted: boolean): void {
+export function decide(peer: StartupPeer, planted: boolean, holds: boolean): void {
   const { node } = peer
   const s = node.raft.status()
   const members = peer.members()
+  if (holds) {
+    // As the driver: a fresh member's core is an observer while a listed member is not bonded.
+    const hold = holdsBack({
+      preference: node.preference,
+      term: s.term,
+      joinedForMs: peer.joinedFor() * TICK_MS,
+      holdMs: HOLD_TICKS * TICK_MS,
+      bonded: s.peers,
+      members,
+    })
+    node.raft.setPreference(hold ? 'observer' : node.preference)
+  }
   const alone = planted
     ? peer.joinedFor() >= 15 && // the old 150 ms grace
       node.preference !== 'observer' &&
