@@ -6,6 +6,14 @@ import type { RejectReason } from '../core/errors.js'
 import { type IdLike, type PeerId, UniqueId } from '../core/id.js'
 import { Emitter } from '../core/watch.js'
 import type { DiscoveryEvent, PeerEntry } from '../network/types.js'
+import {
+  encodeTicket,
+  MAX_TICKET_BYTES,
+  MAX_TICKETS_PER_ENTRY,
+  type Ticket,
+  type TicketClass,
+  ticketId,
+} from '../tickets/ticket.js'
 import { Catalog } from './catalog.js'
 import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type DiscoveryService } from './config.js'
 import { PeerDialer } from './dialer.js'
@@ -39,6 +47,8 @@ class PeerDiscovery implements DiscoveryService {
   readonly #exchange: CatalogExchange
   readonly #tags = new Set<string>()
   readonly #groups = new Set<string>()
+  /** Our tickets by id hex, with their wire bytes. */
+  readonly #tickets = new Map<string, { ticket: Ticket; bytes: Uint8Array }>()
   readonly #startedAt = Date.now()
   #self: PeerEntry
   #timer: ReturnType<typeof setTimeout> | undefined
@@ -98,6 +108,35 @@ class PeerDiscovery implements DiscoveryService {
   peersInGroup(groupId: IdLike): PeerId[] {
     const g = UniqueId.from(groupId).toString()
     return [...this.#catalog.snapshot().values()].filter((e) => e.groups.includes(g)).map((e) => e.peerId)
+  }
+
+  addTicket(ticket: Ticket): void {
+    const id = ticketId(ticket).toString()
+    if (this.#tickets.has(id)) return
+    const bytes = encodeTicket(ticket)
+    if (bytes.length > MAX_TICKET_BYTES)
+      throw new RangeError(`a ticket of ${bytes.length} bytes is larger than ${MAX_TICKET_BYTES}`)
+    if (this.#tickets.size >= MAX_TICKETS_PER_ENTRY)
+      throw new RangeError(`an entry carries at most ${MAX_TICKETS_PER_ENTRY} tickets`)
+    this.#change(() => this.#tickets.set(id, { ticket, bytes }))
+  }
+
+  removeTicket(id: IdLike): void {
+    const key = UniqueId.from(id).toString()
+    if (this.#tickets.has(key)) this.#change(() => this.#tickets.delete(key))
+  }
+
+  removeTicketsOf(ticketClass: TicketClass | IdLike): void {
+    const c = UniqueId.from(ticketClass)
+    const gone = [...this.#tickets].filter(([, t]) => t.ticket.class.equals(c)).map(([id]) => id)
+    if (gone.length === 0) return
+    this.#change(() => {
+      for (const id of gone) this.#tickets.delete(id)
+    })
+  }
+
+  tickets(): Ticket[] {
+    return [...this.#tickets.values()].map((t) => t.ticket)
   }
 
   rejected(): Readonly<Partial<Record<RejectReason, number>>> {
@@ -205,7 +244,7 @@ class PeerDiscovery implements DiscoveryService {
       addresses: this.#host.addresses(),
       tags: [...this.#tags].sort(),
       groups: [...this.#groups].sort(),
-      tickets: [],
+      tickets: [...this.#tickets.keys()].sort().map((id) => (this.#tickets.get(id) as { bytes: Uint8Array }).bytes),
       startedAt: this.#startedAt,
       updatedAt,
     }

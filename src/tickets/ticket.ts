@@ -14,10 +14,10 @@ export interface Ticket {
   readonly data: Uint8Array
 }
 
-/** Largest encoded ticket discovery carries (bytes); a larger one is refused. */
-export const MAX_TICKET_BYTES = 4 * 1024
+/** Largest encoded ticket discovery carries (bytes); a larger one is refused. With `MAX_TICKETS_PER_ENTRY` it keeps tickets within half of discovery's 16 KiB entry cap. */
+export const MAX_TICKET_BYTES = 2 * 1024
 /** Most tickets one discovery entry may carry. */
-export const MAX_TICKETS_PER_ENTRY = 8
+export const MAX_TICKETS_PER_ENTRY = 4
 
 /** Makes a ticket; `data` may be bytes or a string (its UTF-8 bytes, as a JWT travels). */
 export function createTicket(ticketClass: IdLike, data: Uint8Array | string): Ticket {
