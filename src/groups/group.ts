@@ -22,6 +22,7 @@ import { sendSplitting } from './split-append.js'
 import { MemoryStorage, type Storage } from './storage.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
 import type { FetchedSnapshot } from './sync/session.js'
+import { TicketGate } from './ticket-gate.js'
 import { Timers } from './timers.js'
 import type {
   CallOptions,
@@ -88,6 +89,11 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #reverted = new Emitter<Version>()
   readonly #labels: JoinOptions<C, Q, R, I>['labels']
   readonly #onLeave: (member: GroupMember<C, Q, R, I>) => void
+  readonly #gate: TicketGate
+  /** What the app asked for; `#preference` is what this member's own tickets grant of it. */
+  #declared: LeadershipPreference
+  /** This member's own entry holds valid `writeAuth` tickets (true without `writeAuth`). */
+  #selfVoter: boolean
   #preference: LeadershipPreference
   /** The start grace passed: `#electIfAlone` may act (see there). */
   #graceOver = false
@@ -115,9 +121,20 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#sm = options.stateMachine
     this.consensus = Object.freeze({ ...DEFAULT_CONSENSUS, ...options.consensus })
     this.syncConfig = Object.freeze({ ...DEFAULT_SYNC, ...options.sync })
-    this.id = deriveGroupId(options.key, this.consensus, this.#sm.signature(), this.syncConfig)
+    this.#gate = new TicketGate(net.discovery, options.requireTicket, options.writeAuth)
+    this.id = deriveGroupId(
+      options.key,
+      this.consensus,
+      this.#sm.signature(),
+      this.syncConfig,
+      this.#gate.auth,
+      this.#gate.writeAuth,
+    )
     this.peerId = net.peerId
-    this.#preference = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
+    this.#declared = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
+    // With `writeAuth`, a member is an observer until its own tickets are checked.
+    this.#selfVoter = this.#gate.writeAuth.length === 0
+    this.#preference = this.#selfVoter ? this.#declared : 'observer'
     this.#storage = options.storage ?? new MemoryStorage()
     this.#timers = new Timers(options.clock ?? shared)
     this.#labels = options.labels
@@ -186,6 +203,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       },
       message: (peer, m) => this.#onBondMessage(peer, m),
       telemetry: (e) => this.#telemetry(e),
+      gate: this.#gate,
     })
   }
 
@@ -206,6 +224,35 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.#graceOver = true
       this.#electIfAlone()
     })
+    if (this.#gate.writeAuth.length > 0) this.#checkSelf()
+  }
+
+  /**
+   * `writeAuth`: this member stands, votes and leads only while its own entry holds valid
+   * write tickets (peers would refuse it anyway); re-checked every election timeout, so a
+   * ticket added or removed later takes effect within one.
+   */
+  #checkSelf(): void {
+    if (this.#closed) return
+    void this.#gate.checkSelf().then((g) => this.#setSelfVoter(g.ok && g.voter))
+    this.#timers.after(Math.max(1_000, this.consensus.electionTimeout), () => this.#checkSelf())
+  }
+
+  #setSelfVoter(voter: boolean): void {
+    if (this.#closed || voter === this.#selfVoter) return
+    this.#selfVoter = voter
+    this.#applyPreference(voter ? this.#declared : 'observer')
+  }
+
+  /** Rejects `unauthorized` when this member is an observer or its own tickets do not grant writes. */
+  async #authorizeWrite(): Promise<void> {
+    if (this.#preference === 'observer' && this.#selfVoter)
+      throw new GroupError('unauthorized', 'an observer member cannot write (its peers refuse its forwards)')
+    if (!this.#gate.enabled) return
+    const g = await this.#gate.checkSelf()
+    if (!g.ok) throw new GroupError('unauthorized', `this peer holds no valid ticket for the group (${g.reason})`)
+    this.#setSelfVoter(g.voter)
+    if (!g.voter) throw new GroupError('unauthorized', 'this peer holds no valid write ticket for the group')
   }
 
   /**
@@ -243,6 +290,12 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   setPreference(preference: LeadershipPreference): void {
+    if (this.#closed) return
+    this.#declared = preference
+    this.#applyPreference(this.#selfVoter ? preference : 'observer')
+  }
+
+  #applyPreference(preference: LeadershipPreference): void {
     if (this.#closed || preference === this.#preference) return
     this.#preference = preference
     this.#bonds.setPreference(preference)
@@ -257,6 +310,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async executeMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
+    if (this.#gate.enabled || this.#preference === 'observer') await this.#authorizeWrite()
     const deadline = this.#client.deadline(options)
     const { range, tag } = await this.#client.feed(commands, options, deadline)
     await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
@@ -268,6 +322,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async feedMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
+    if (this.#gate.enabled || this.#preference === 'observer') await this.#authorizeWrite()
     return (await this.#client.feed(commands, options, this.#client.deadline(options))).range
   }
 

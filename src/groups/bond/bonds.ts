@@ -1,8 +1,11 @@
 import type { PeerId, UniqueId } from '../../core/id.js'
 import type { GroupTelemetry } from '../../core/telemetry.js'
 import type { Channel, DiscoveryEvent, NetworkServices } from '../../network/types.js'
+import { Expiration } from '../../tickets/expiration.js'
 import type { LeadershipPreference } from '../raft/types.js'
+import type { Grant, TicketGate } from '../ticket-gate.js'
 import type { TimerHandle, Timers } from '../timers.js'
+import { grantedPreference, refusedFromObserver } from './admission.js'
 import { Bond } from './bond.js'
 import { acceptHandshake, initiateHandshake } from './handshake.js'
 import type { HeartbeatConfig } from './heartbeat.js'
@@ -33,12 +36,16 @@ export interface BondsHost {
   /** A bonded peer reported a new applied index (after its `peerUp`). */
   positionChanged?(peer: PeerId, applied: number): void
   telemetry(event: DistributiveOmit<GroupTelemetry, 'at' | 'peer' | 'group'>): void
+  /** Checks peers' tickets (`requireTicket` / `writeAuth`); none: every peer is granted what it declares. */
+  readonly gate?: TicketGate
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 const RETRY_MIN_MS = 250
 const RETRY_MAX_MS = 8_000
+/** Longest single timer (setTimeout's limit); a later expiry is re-checked when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 /**
  * The full mesh of bonds of one group member (mosaik `Bonds` + the bonding half of the
@@ -56,6 +63,10 @@ export class Bonds {
   /** Peers that said `departure`: not redialed until discovery shows them (again) in the group. */
   readonly #departed = new Set<PeerId>()
   readonly #mesh: Mesh
+  /** What each bonded peer's tickets grant, and the timer re-checking them at expiry. */
+  readonly #grants = new Map<PeerId, { voter: boolean; timer: TimerHandle | undefined }>()
+  /** Grants checked during a handshake, handed to the bond it establishes. */
+  readonly #checked = new WeakMap<Channel, Grant & { ok: true }>()
   #preference: LeadershipPreference
   #unsubDiscovery: (() => void) | undefined
   #reconcileTimer: TimerHandle | undefined
@@ -73,6 +84,9 @@ export class Bonds {
     const group = this.#host.groupId.toString()
     this.#unsubDiscovery = this.#host.network.discovery.onEvent((e: DiscoveryEvent) => {
       if (e.type === 'departed') return
+      // A bonded peer's entry changed: its tickets may have been removed or added.
+      if (e.type === 'updated' && this.#host.gate?.enabled && this.#bonds.has(e.entry.peerId))
+        this.#recheck(e.entry.peerId)
       if (!e.entry.groups.includes(group)) return
       this.#departed.delete(e.entry.peerId)
       this.#dialSoon(e.entry.peerId)
@@ -92,14 +106,19 @@ export class Bonds {
     return this.#bonds.get(peer)?.isUp === true
   }
 
+  /** The preference a bonded peer is granted: what it declared, or `observer` when it may not vote. */
   preferenceOf(peer: PeerId): LeadershipPreference | undefined {
-    return this.#bonds.get(peer)?.preference
+    const b = this.#bonds.get(peer)
+    return b ? this.#granted(b) : undefined
   }
 
-  /** The applied index a bonded peer last reported; undefined when not bonded or never reported. */
+  /**
+   * The applied index a bonded voter last reported; undefined when not bonded, never
+   * reported, or an observer (an observer's progress claim is never believed).
+   */
   positionOf(peer: PeerId): number | undefined {
     const b = this.#bonds.get(peer)
-    return b?.isUp ? b.applied : undefined
+    return b?.isUp && this.#granted(b) !== 'observer' ? b.applied : undefined
   }
 
   send(peer: PeerId, message: BondMessage): boolean {
@@ -130,7 +149,10 @@ export class Bonds {
       return
     }
     this.#handshaking.add(channel)
-    acceptHandshake(channel, inbox, nonceI, this.#params(), () => this.#admit(channel))
+    acceptHandshake(channel, inbox, nonceI, this.#params(), async () => {
+      await this.#authorize(channel)
+      this.#admit(channel)
+    })
       .then(() => this.#established(channel, inbox))
       .catch((err: unknown) => this.#failed(channel, inbox, err))
       .finally(() => this.#handshaking.delete(channel))
@@ -144,6 +166,8 @@ export class Bonds {
     this.#host.timers.cancel(this.#reconcileTimer)
     for (const r of this.#retry.values()) this.#host.timers.cancel(r.at)
     this.#retry.clear()
+    for (const g of this.#grants.values()) this.#host.timers.cancel(g.timer)
+    this.#grants.clear()
     for (const b of [...this.#bonds.values()]) b.depart()
     this.#bonds.clear()
     for (const ch of this.#handshaking) ch.close('shutdown')
@@ -201,6 +225,7 @@ export class Bonds {
         this.#handshaking.add(channel)
         const inbox = new Inbox(channel)
         return initiateHandshake(channel, inbox, this.#params())
+          .then(() => this.#authorize(channel))
           .then(() => {
             this.#admit(channel)
             this.#established(channel, inbox)
@@ -253,6 +278,8 @@ export class Bonds {
       },
     })
     this.#bonds.set(peer, bond)
+    const grant = this.#checked.get(channel)
+    this.#setGrant(peer, grant?.voter ?? true, grant?.recheck ?? Expiration.never())
     const applied = this.#host.position?.()
     bond.start(
       {
@@ -276,7 +303,7 @@ export class Bonds {
 
   #up(bond: Bond): void {
     if (this.#bonds.get(bond.peer) !== bond) return
-    const pref = bond.preference as LeadershipPreference
+    const pref = this.#granted(bond)
     this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: true, remotePreference: pref })
     this.#mesh.local(bond.peer, true)
     for (const other of this.#bonds.values()) {
@@ -293,19 +320,101 @@ export class Bonds {
     if (m.type === 'welcome') this.#mesh.learn(bond.peer, m.bonds)
     else if (m.type === 'preference') this.#preferenceChanged(bond, m.preference)
     else if (m.type === 'bondFormed') this.#mesh.remote(bond.peer, m.peer, m.up)
-    else this.#host.message(bond.peer, m)
+    else {
+      const refused = this.#granted(bond) === 'observer' ? refusedFromObserver(m) : undefined
+      if (refused) this.#refuseFrame(bond.peer, refused)
+      else this.#host.message(bond.peer, m)
+    }
   }
 
   #preferenceChanged(bond: Bond, preference: LeadershipPreference): void {
     if (bond.preference === preference) return
+    const before = this.#granted(bond)
     bond.preferenceChanged(preference)
-    this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: true, remotePreference: preference })
-    this.#host.peerUp(bond.peer, preference)
+    this.#regranted(bond, before)
+  }
+
+  /** What the bond's peer is granted: its declared preference unless its tickets make it an observer. */
+  #granted(bond: Bond): LeadershipPreference {
+    return grantedPreference(bond.preference ?? 'observer', this.#grants.get(bond.peer)?.voter ?? true)
+  }
+
+  /** The granted preference may have changed: tell the core (its quorums count voters by it) and devtools. */
+  #regranted(bond: Bond, before: LeadershipPreference): void {
+    const after = this.#granted(bond)
+    if (after === before || !bond.isUp) return
+    this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: true, remotePreference: after })
+    this.#host.peerUp(bond.peer, after)
+  }
+
+  /**
+   * Handshake step after both proofs verified: the peer's discovery entry must hold a valid
+   * ticket for every validator, else the bond is refused before anything of the group is
+   * sent (the acceptor refuses before its own proof; the initiator before its `welcome`).
+   */
+  async #authorize(channel: Channel): Promise<void> {
+    const gate = this.#host.gate
+    if (!gate?.enabled) return
+    const grant = await gate.check(channel.remotePeer)
+    if (!grant.ok) {
+      this.#refused(channel.remotePeer, grant.reason, grant.detail)
+      throw new BondFailure('unauthorized', `${grant.reason}: ${grant.detail}`)
+    }
+    this.#checked.set(channel, grant)
+  }
+
+  /** Re-checks a bonded peer (its entry changed, or a ticket reached its expiry). */
+  #recheck(peer: PeerId): void {
+    const gate = this.#host.gate
+    const bond = this.#bonds.get(peer)
+    if (!gate || !bond) return
+    void gate.check(peer).then((grant) => {
+      if (this.#closed || this.#bonds.get(peer) !== bond) return
+      if (!grant.ok) {
+        this.#refused(peer, grant.reason, grant.detail)
+        bond.close('unauthorized', `${grant.reason}: ${grant.detail}`)
+        return
+      }
+      const before = this.#granted(bond)
+      this.#setGrant(peer, grant.voter, grant.recheck)
+      this.#regranted(bond, before)
+    })
+  }
+
+  #setGrant(peer: PeerId, voter: boolean, recheck: Expiration): void {
+    const old = this.#grants.get(peer)
+    this.#host.timers.cancel(old?.timer)
+    const ms = Expiration.remaining(recheck)
+    // Past the expiry by a millisecond, so the re-check sees the ticket expired.
+    const timer =
+      ms === undefined ? undefined : this.#host.timers.after(Math.min(ms + 1, MAX_TIMER_MS), () => this.#recheck(peer))
+    this.#grants.set(peer, { voter, timer })
+  }
+
+  #refused(remote: PeerId, reason: string, detail: string): void {
+    this.#host.telemetry({ type: 'group.refused', remote, reason, detail })
+  }
+
+  /** A frame the peer's granted role may not send: dropped and counted, the bond stays. */
+  #refuseFrame(remote: PeerId, detail: string): void {
+    this.#refused(remote, 'role', detail)
+    const net = this.#host.network
+    net.emitTelemetry({
+      type: 'input.rejected',
+      at: performance.now(),
+      peer: this.#local,
+      remote,
+      protocol: net.protocol(GROUPS_PROTOCOL),
+      reason: 'unauthorized',
+      detail,
+    })
   }
 
   #down(bond: Bond, departed: boolean): void {
     if (this.#bonds.get(bond.peer) !== bond) return
     this.#bonds.delete(bond.peer)
+    this.#host.timers.cancel(this.#grants.get(bond.peer)?.timer)
+    this.#grants.delete(bond.peer)
     const wasUp = bond.preference !== undefined
     if (wasUp) {
       this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: false })
