@@ -43,6 +43,8 @@ export class Jwt implements TicketValidator {
   /** The ticket class of JWT tickets (mosaik `Jwt::CLASS`). */
   static readonly CLASS: UniqueId = UniqueId.from('mosaik.tickets.jwt.v1')
   readonly #c: JwtConfig
+  /** Computed once: the configuration never changes. */
+  #signature: UniqueId | undefined
 
   private constructor(config: JwtConfig) {
     this.#c = Object.freeze(config)
@@ -114,6 +116,11 @@ export class Jwt implements TicketValidator {
 
   /** Deterministic from the configuration: class, key algorithms and fingerprints, every rule. */
   signature(): UniqueId {
+    this.#signature ??= this.#computeSignature()
+    return this.#signature
+  }
+
+  #computeSignature(): UniqueId {
     const c = this.#c
     let sig = Jwt.CLASS
     for (const k of c.keys) sig = sig.derive(k.alg).derive(k.fingerprint)
