@@ -12,4 +12,4 @@ export {
   type SigningKey,
   type VerifyingKey,
 } from './keys.js'
-export { Jwt } from './validator.js'
+export { Jwt, jwtExpiration } from './validator.js'

@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose'
+import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose'
 import { type PeerId, UniqueId } from '../../core/id.js'
 import { Expiration } from '../expiration.js'
 import { InvalidTicket, type InvalidTicketReason, type TicketValidator } from '../validator.js'
@@ -216,4 +216,18 @@ function fromJose(err: unknown): InvalidTicket {
   if (err instanceof errors.JWSSignatureVerificationFailed)
     return invalid('bad-signature', 'signature does not verify', err)
   return invalid('malformed', `not a valid JWT: ${(err as Error)?.message ?? String(err)}`, err)
+}
+
+/**
+ * The `exp` of a JWT read without verifying it (for scheduling a refresh of one's own
+ * ticket, never for trusting someone else's): `never` without `exp`, undefined when the
+ * string is not a JWT.
+ */
+export function jwtExpiration(token: string): Expiration | undefined {
+  try {
+    const { exp } = decodeJwt(token)
+    return exp === undefined ? Expiration.never() : Expiration.at(exp * 1000)
+  } catch {
+    return undefined
+  }
 }
