@@ -204,6 +204,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       message: (peer, m) => this.#onBondMessage(peer, m),
       telemetry: (e) => this.#telemetry(e),
       gate: this.#gate,
+      peerRefused: () => this.#electIfAlone(),
     })
   }
 
@@ -451,7 +452,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const s = this.#core.status()
     if (s.role !== 'follower' || s.leader !== undefined) return
     for (const preference of s.peers.values()) if (preference !== 'observer') return
-    for (const peer of this.#net.discovery.peersInGroup(this.id)) if (!s.peers.has(peer)) return
+    // A peer whose tickets we refused cannot bond, so it is no rival while that holds.
+    for (const peer of this.#net.discovery.peersInGroup(this.id))
+      if (!s.peers.has(peer) && !this.#bonds.isRefused(peer)) return
     if (this.#catchUpFirst()) return
     this.#input(() => standNow(this.#core, raftConfig(this.peerId, this.preference, this.consensus)))
   }

@@ -38,6 +38,8 @@ export interface BondsHost {
   telemetry(event: DistributiveOmit<GroupTelemetry, 'at' | 'peer' | 'group'>): void
   /** Checks peers' tickets (`requireTicket` / `writeAuth`); none: every peer is granted what it declares. */
   readonly gate?: TicketGate
+  /** A peer's tickets were refused (it cannot bond while that holds). */
+  peerRefused?(peer: PeerId): void
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -65,6 +67,8 @@ export class Bonds {
   readonly #mesh: Mesh
   /** What each bonded peer's tickets grant, and the timer re-checking them at expiry. */
   readonly #grants = new Map<PeerId, { voter: boolean; timer: TimerHandle | undefined }>()
+  /** Peers whose last ticket check failed: not rivals for leadership while it holds. */
+  readonly #refusedPeers = new Set<PeerId>()
   /** Grants checked during a handshake, handed to the bond it establishes. */
   readonly #checked = new WeakMap<Channel, Grant & { ok: true }>()
   #preference: LeadershipPreference
@@ -89,6 +93,8 @@ export class Bonds {
         this.#recheck(e.entry.peerId)
       if (!e.entry.groups.includes(group)) return
       this.#departed.delete(e.entry.peerId)
+      // A refused peer's entry changed (it may hold a ticket now): try again soon, not after the backoff.
+      if (this.#host.gate?.enabled) this.#resetRetry(e.entry.peerId)
       this.#dialSoon(e.entry.peerId)
     })
     this.#reconcile()
@@ -100,6 +106,11 @@ export class Bonds {
       .filter((b) => b.isUp)
       .map((b) => b.peer)
       .sort()
+  }
+
+  /** True while `peer`'s last ticket check failed (it cannot bond, so it cannot lead or vote). */
+  isRefused(peer: PeerId): boolean {
+    return this.#refusedPeers.has(peer)
   }
 
   has(peer: PeerId): boolean {
@@ -197,6 +208,13 @@ export class Bonds {
   #dialSoon(peer: PeerId): void {
     if (this.#local < peer) this.#dial(peer)
     else this.#scheduleRetry(peer, RETRY_MIN_MS)
+  }
+
+  #resetRetry(peer: PeerId): void {
+    const pending = this.#retry.get(peer)
+    if (!pending || pending.delay <= RETRY_MIN_MS) return
+    this.#host.timers.cancel(pending.at)
+    this.#retry.delete(peer)
   }
 
   #scheduleRetry(peer: PeerId, delay: number): void {
@@ -358,8 +376,12 @@ export class Bonds {
     const grant = await gate.check(channel.remotePeer)
     if (!grant.ok) {
       this.#refused(channel.remotePeer, grant.reason, grant.detail)
+      this.#refusedPeers.add(channel.remotePeer)
+      if (this.#refusedPeers.size > 4_096) this.#refusedPeers.delete(this.#refusedPeers.values().next().value as PeerId)
+      queueMicrotask(() => this.#host.peerRefused?.(channel.remotePeer))
       throw new BondFailure('unauthorized', `${grant.reason}: ${grant.detail}`)
     }
+    this.#refusedPeers.delete(channel.remotePeer)
     this.#checked.set(channel, grant)
   }
 
@@ -372,6 +394,7 @@ export class Bonds {
       if (this.#closed || this.#bonds.get(peer) !== bond) return
       if (!grant.ok) {
         this.#refused(peer, grant.reason, grant.detail)
+        this.#refusedPeers.add(peer)
         bond.close('unauthorized', `${grant.reason}: ${grant.detail}`)
         return
       }
