@@ -205,6 +205,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       telemetry: (e) => this.#telemetry(e),
       gate: this.#gate,
       peerRefused: () => this.#electIfAlone(),
+      pullingFrom: (peer) => this.#sync.pullingFrom(peer),
     })
   }
 

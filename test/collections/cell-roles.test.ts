@@ -114,36 +114,65 @@ describe('a peer that bonded as an observer (open cell, no tickets)', () => {
     observer.close()
   })
 
-  it('never has a snapshot offer, snapshot data or progress claim installed', async (ctx) => {
+  it('never has an unsolicited snapshot offer or snapshot data installed', async (ctx) => {
     const scope = testScope(ctx)
     const [n0, n2] = await scope.networksKnowingEachOther(2)
     const store = freshStore()
     const w = scope.writer<number>(n0!, store)
+    await allOnline(w)
+    const v0 = await w.write(3)
+    const syncs = syncEvents(n0!)
+    const observer = await rawBond(n2!, n0!.peerId, w.groupId, store, 'observer')
+    await bondUp(n0!, n2!.peerId)
+    await offerAndData(n0!, n2!.peerId, observer)
+    const v = await w.write(4)
+    expect(v).toBe(v0 + 1)
+    expect(w.read()).toBe(4)
+    expect(syncs).toEqual([])
+    observer.close()
+  })
+})
+
+/** Records `group.sync` telemetry of `net` from now on. */
+function syncEvents(net: Network): TelemetryEvent[] {
+  const events: TelemetryEvent[] = []
+  net.onTelemetry((e) => e.type === 'group.sync' && events.push(e))
+  return events
+}
+
+/** Sends a snapshot offer and snapshot data far ahead; waits until `by` refused both. */
+async function offerAndData(by: Network, remote: string, bond: { send(f: Record<string, unknown>): boolean }) {
+  const offerRefused = refusal(by, remote, 'role')
+  bond.send({ type: 'sync', m: { type: 'offer', index: 1_000_000, term: 1, items: 1 } })
+  expect((await within(10, 'the offer to be refused', offerRefused)).detail).toMatch(/offer/)
+  const dataRefused = refusal(by, remote, 'role')
+  bond.send({ type: 'sync', m: { type: 'data', index: 1_000_000, start: 0, items: [encode(666)] } })
+  expect((await within(10, 'the data to be refused', dataRefused)).detail).toMatch(/data/)
+}
+
+describe('a reader-ticket holder (writeAuth)', () => {
+  it('never has a progress claim, snapshot offer or data installed, even by a writer new in office', async (ctx) => {
+    const scope = testScope(ctx)
+    const [n0, n2] = await scope.networksKnowingEachOther(2)
+    await grant([n0!, n2!])
+    n0!.discovery.addTicket(await writeBuilder.build(n0!.peerId))
+    await ticketsSeen([n0!, n2!])
+    const store = freshStore()
+    const w = scope.writer<number>(n0!, store, { auth: [validator], writeAuth: [writeValidator] })
+    const syncs = syncEvents(n0!)
     // Bonds while the writer is new in office, claiming far more progress: a progress claim
     // believed here would make the writer step aside and pull the claimant's state.
-    const observer = await rawBond(n2!, n0!.peerId, w.groupId, store, 'observer', 1_000_000)
-    await bondUp(n0!, n2!.peerId)
+    const reader = await rawBond(n2!, n0!.peerId, w.groupId, store, 'normal', 1_000_000)
+    expect((await bondUp(n0!, n2!.peerId)).remotePreference).toBe('observer')
     await allOnline(w)
-    const syncs = () => {
-      const events: TelemetryEvent[] = []
-      n0!.onTelemetry((e) => e.type === 'group.sync' && events.push(e))
-      return events
-    }
-    const seenSyncs = syncs()
-    observer.send({ type: 'ping', seq: 1, applied: 2_000_000 })
-    const offerRefused = refusal(n0!, n2!.peerId, 'role')
-    observer.send({ type: 'sync', m: { type: 'offer', index: 1_000_000, term: 1, items: 1 } })
-    expect((await within(10, 'the offer to be refused', offerRefused)).detail).toMatch(/offer/)
-    const dataRefused = refusal(n0!, n2!.peerId, 'role')
-    observer.send({ type: 'sync', m: { type: 'data', index: 1_000_000, start: 0, items: [encode(666)] } })
-    expect((await within(10, 'the data to be refused', dataRefused)).detail).toMatch(/data/)
+    reader.send({ type: 'ping', seq: 1, applied: 2_000_000 })
+    await offerAndData(n0!, n2!.peerId, reader)
     const v = await w.write(4)
     expect(w.read()).toBe(4)
-    expect(w.version()).toBe(v)
     expect(v).toBeLessThan(10)
-    expect(seenSyncs).toEqual([])
+    expect(syncs).toEqual([])
     expect(groupOf(w).isLeader()).toBe(true)
-    observer.close()
+    reader.close()
   })
 })
 

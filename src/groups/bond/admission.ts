@@ -13,11 +13,11 @@ export function grantedPreference(declared: LeadershipPreference, voter: boolean
 /**
  * Frames only a voter may send. Observers never vote, stand, lead (so never send what a
  * leader sends: entries, snapshot demands, answers to forwards and reads), never have a
- * forwarded write applied, and never serve snapshot data (an offer or data from one is not
- * installed). They may still follow (answer entries), ask for reads and snapshots, and
- * fetch snapshot items.
+ * forwarded write applied, and never serve snapshot offers or data, unless `pulledFrom`:
+ * this member itself asked the observer for its state (see `Bonds.positionOf`). They may
+ * still follow (answer entries), ask for reads and snapshots, and fetch snapshot items.
  */
-export function refusedFromObserver(m: BondMessage): string | undefined {
+export function refusedFromObserver(m: BondMessage, pulledFrom = false): string | undefined {
   if (m.type === 'raft') {
     switch (m.m.type) {
       case 'requestVote':
@@ -32,7 +32,7 @@ export function refusedFromObserver(m: BondMessage): string | undefined {
         return undefined
     }
   }
-  if (m.type === 'sync' && (m.m.type === 'offer' || m.m.type === 'data'))
+  if (m.type === 'sync' && (m.m.type === 'offer' || m.m.type === 'data') && !pulledFrom)
     return `an observer may not serve a snapshot (${m.m.type})`
   return undefined
 }

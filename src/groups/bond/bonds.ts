@@ -40,6 +40,8 @@ export interface BondsHost {
   readonly gate?: TicketGate
   /** A peer's tickets were refused (it cannot bond while that holds). */
   peerRefused?(peer: PeerId): void
+  /** True while this member pulls its state from `peer` (a session it started). */
+  pullingFrom?(peer: PeerId): boolean
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -124,12 +126,21 @@ export class Bonds {
   }
 
   /**
-   * The applied index a bonded voter last reported; undefined when not bonded, never
-   * reported, or an observer (an observer's progress claim is never believed).
+   * The applied index a bonded peer last reported; undefined when not bonded or never
+   * reported. An observer's claim counts only where roles are declared (no `writeAuth`):
+   * there any peer may bond as a voter and claim the same, and believing readers is what
+   * lets a writer that reloads take their state instead of erasing it. With `writeAuth`
+   * an observer's progress claim is never believed (nor its state installed).
    */
   positionOf(peer: PeerId): number | undefined {
     const b = this.#bonds.get(peer)
-    return b?.isUp && this.#granted(b) !== 'observer' ? b.applied : undefined
+    if (!b?.isUp) return undefined
+    return this.#granted(b) !== 'observer' || this.#rolesDeclared ? b.applied : undefined
+  }
+
+  /** No `writeAuth`: a peer's role is what it declares, so readers are as trusted as writers. */
+  get #rolesDeclared(): boolean {
+    return !this.#host.gate?.writeAuth.length
   }
 
   send(peer: PeerId, message: BondMessage): boolean {
@@ -339,7 +350,8 @@ export class Bonds {
     else if (m.type === 'preference') this.#preferenceChanged(bond, m.preference)
     else if (m.type === 'bondFormed') this.#mesh.remote(bond.peer, m.peer, m.up)
     else {
-      const refused = this.#granted(bond) === 'observer' ? refusedFromObserver(m) : undefined
+      const pulled = this.#rolesDeclared && this.#host.pullingFrom?.(bond.peer) === true
+      const refused = this.#granted(bond) === 'observer' ? refusedFromObserver(m, pulled) : undefined
       if (refused) this.#refuseFrame(bond.peer, refused)
       else this.#host.message(bond.peer, m)
     }

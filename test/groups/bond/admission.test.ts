@@ -29,6 +29,12 @@ describe('what a granted role may send', () => {
     expect(refusedFromObserver(sync('data'))).toMatch(/data/)
   })
 
+  it('takes snapshot offers and data from an observer only when this member pulls from it', () => {
+    expect(refusedFromObserver(sync('offer'), true)).toBeUndefined()
+    expect(refusedFromObserver(sync('data'), true)).toBeUndefined()
+    expect(refusedFromObserver(raft('forwardCommand'), true)).toMatch(/forwardCommand/)
+  })
+
   it('lets an observer follow, read and fetch', () => {
     for (const t of ['appendEntriesResponse', 'readIndex']) expect(refusedFromObserver(raft(t)), t).toBeUndefined()
     for (const t of ['request', 'pull', 'fetch']) expect(refusedFromObserver(sync(t)), t).toBeUndefined()

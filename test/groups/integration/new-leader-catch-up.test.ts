@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Version } from '../../../src/core/id.js'
-import { Nets } from '../../network/helpers.js'
+import { Nets, until } from '../../network/helpers.js'
 import { joinCounter, type Member, netOptions, networks } from '../helpers/cluster.js'
 import { waitFor } from '../helpers/wait.js'
 
 // Default mode. Observers abstain, so a normal member with a shorter log wins any election
-// among them. It used to pull the observers' state first; since roles are granted rather
-// than declared, an observer's state is never installed on its word (a reader could inject
-// any state), so the observers resync to the new leader's log instead.
+// among them; it must first take the state of the most advanced bonded member (observers
+// keep the full state), or the observers would resync to its shorter log and lose
+// committed entries.
 
 const nets = new Nets()
 afterEach(() => nets.stopAll())
@@ -37,26 +37,61 @@ async function seeded(key: string): Promise<{ observers: Member[]; version: Vers
 }
 
 describe('a new normal member next to observers that applied more than its log holds', () => {
-  // Roles are granted, not declared (issue #11): an observer's progress claim and snapshot
-  // are never installed on its word, so a writer never pulls state from readers. Readers
-  // follow the writer's log instead (default mode: their newer state is reported reverted).
-  it('does not take their state on their word: it leads from its own log and they follow it', async () => {
+  it('pulls their state before it stands (the early-election path)', async () => {
     const { observers, version } = await seeded('catch-up-early')
     const reverted = watchReverted(observers)
     const [nd] = [await nets.create(netOptions('memory', observers[0]!.net.addresses()))]
+    const t0 = performance.now()
     const d = joinCounter(nd!, 'catch-up-early')
-    await waitFor([d.group], 'the new member to lead', () => d.group.isLeader() && d.group.getSnapshot().online)
-    expect(d.sm.installs).toBe(0)
-    expect(d.telemetry.filter((e) => e.type === 'group.sync' && e.peer === nd!.peerId)).toEqual([])
-    const next = await d.group.execute({ k: 'k9', by: 100 })
-    await Promise.all(observers.map((o) => o.group.when.reaches(next)))
     await waitFor(
-      observers.map((o) => o.group),
-      'the observers to hold the leader state',
-      () => observers.every((o) => o.sm.query('total') === 100),
+      [d.group],
+      'the new member to lead with the state',
+      () => d.group.isLeader() && d.group.getSnapshot().online,
     )
-    expect(d.sm.query('total')).toBe(100)
-    expect(reverted.length).toBeGreaterThan(0)
-    expect(Math.min(...reverted)).toBeLessThan(version)
+    console.log(`new member next to observers: leads with their state in ${(performance.now() - t0).toFixed(0)} ms`)
+    expect(d.group.committed()).toBeGreaterThanOrEqual(version)
+    expect(d.sm.query('total')).toBe(15)
+    expect(d.sm.installs).toBe(1)
+    // The install moved the version: devtools hear it as a `group.committed` at that position.
+    const installed = d.telemetry.find((e) => e.type === 'group.sync' && e.phase === 'installed') as {
+      position: number
+    }
+    expect(d.telemetry).toContainEqual(
+      expect.objectContaining({ type: 'group.committed', version: installed.position, count: 0 }),
+    )
+    const next = await d.group.execute({ k: 'k9', by: 100 })
+    expect(next).toBeGreaterThan(version)
+    await Promise.all(observers.map((o) => o.group.when.reaches(next)))
+    for (const m of [d, ...observers]) expect(m.sm.query('total')).toBe(115)
+    expect(reverted).toEqual([])
+    for (const o of observers) expect(o.sm.installs).toBe(0)
+  })
+
+  it('a leader elected alone steps down, pulls the state and leads again when it meets them', async () => {
+    const { observers, version } = await seeded('catch-up-new-leader')
+    const reverted = watchReverted(observers)
+    // On a network that knows nobody yet: it is alone and leads at once with an empty log.
+    const nd = await nets.create(netOptions('memory'))
+    const d = joinCounter(nd, 'catch-up-new-leader')
+    await waitFor([d.group], 'the isolated member to lead', () => d.group.isLeader())
+    expect(d.sm.query('total')).toBe(0)
+
+    const t0 = performance.now()
+    await nd.dial(observers[0]!.net.addresses())
+    const all = [nd, ...observers.map((o) => o.net)]
+    await until(all, 'the new network to find the observers', () =>
+      observers.every((o) => nd.discovery.catalog().has(o.net.peerId)),
+    )
+    await waitFor(
+      [d.group, ...observers.map((o) => o.group)],
+      'the new member to lead the observers with their state',
+      () => d.sm.query('total') === 15 && d.group.isLeader() && observers.every((o) => o.group.leader() === nd.peerId),
+    )
+    console.log(`leader elected alone meets observers ahead: leads them in ${(performance.now() - t0).toFixed(0)} ms`)
+    const next = await d.group.execute({ k: 'k9', by: 100 })
+    expect(next).toBeGreaterThan(version)
+    await Promise.all(observers.map((o) => o.group.when.reaches(next)))
+    for (const m of [d, ...observers]) expect(m.sm.query('total')).toBe(115)
+    expect(reverted).toEqual([])
   })
 })
