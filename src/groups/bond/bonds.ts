@@ -1,12 +1,12 @@
 import type { PeerId, UniqueId } from '../../core/id.js'
 import type { GroupTelemetry } from '../../core/telemetry.js'
 import type { Channel, DiscoveryEvent, NetworkServices } from '../../network/types.js'
-import { Expiration } from '../../tickets/expiration.js'
 import type { LeadershipPreference } from '../raft/types.js'
-import type { Grant, TicketGate } from '../ticket-gate.js'
+import type { TicketGate } from '../ticket-gate.js'
 import type { TimerHandle, Timers } from '../timers.js'
 import { grantedPreference, refusedFromObserver } from './admission.js'
 import { Bond } from './bond.js'
+import { Grants } from './grants.js'
 import { acceptHandshake, initiateHandshake } from './handshake.js'
 import type { HeartbeatConfig } from './heartbeat.js'
 import { BondFailure, Inbox } from './inbox.js'
@@ -48,8 +48,6 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 const RETRY_MIN_MS = 250
 const RETRY_MAX_MS = 8_000
-/** Longest single timer (setTimeout's limit); a later expiry is re-checked when it fires. */
-const MAX_TIMER_MS = 2 ** 31 - 1
 
 /**
  * The full mesh of bonds of one group member (mosaik `Bonds` + the bonding half of the
@@ -67,12 +65,8 @@ export class Bonds {
   /** Peers that said `departure`: not redialed until discovery shows them (again) in the group. */
   readonly #departed = new Set<PeerId>()
   readonly #mesh: Mesh
-  /** What each bonded peer's tickets grant, and the timer re-checking them at expiry. */
-  readonly #grants = new Map<PeerId, { voter: boolean; timer: TimerHandle | undefined }>()
-  /** Peers whose last ticket check failed: not rivals for leadership while it holds. */
-  readonly #refusedPeers = new Set<PeerId>()
-  /** Grants checked during a handshake, handed to the bond it establishes. */
-  readonly #checked = new WeakMap<Channel, Grant & { ok: true }>()
+  /** What each bonded peer's tickets grant; peers refused at their last check. */
+  readonly #grants: Grants
   #preference: LeadershipPreference
   #unsubDiscovery: (() => void) | undefined
   #reconcileTimer: TimerHandle | undefined
@@ -83,6 +77,25 @@ export class Bonds {
     this.#local = host.network.peerId
     this.#preference = host.preference
     this.#mesh = new Mesh(this.#local, (a, b, up) => host.telemetry({ type: 'group.mesh', a, b, up }))
+    this.#grants = new Grants({
+      ...(host.gate && { gate: host.gate }),
+      timers: host.timers,
+      refused: (peer, reason, detail) => {
+        this.#refused(peer, reason, detail)
+        queueMicrotask(() => host.peerRefused?.(peer))
+      },
+      rechecked: (peer, grant) => {
+        const bond = this.#bonds.get(peer)
+        if (this.#closed || !bond) return
+        if (!grant.ok) {
+          bond.close('unauthorized', `${grant.reason}: ${grant.detail}`)
+          return
+        }
+        const before = this.#granted(bond)
+        this.#grants.set(peer, grant.voter, grant.recheck)
+        this.#regranted(bond, before)
+      },
+    })
   }
 
   /** Starts following discovery and dials every member it already knows. */
@@ -91,12 +104,12 @@ export class Bonds {
     this.#unsubDiscovery = this.#host.network.discovery.onEvent((e: DiscoveryEvent) => {
       if (e.type === 'departed') return
       // A bonded peer's entry changed: its tickets may have been removed or added.
-      if (e.type === 'updated' && this.#host.gate?.enabled && this.#bonds.has(e.entry.peerId))
-        this.#recheck(e.entry.peerId)
+      if (e.type === 'updated' && this.#grants.enabled && this.#bonds.has(e.entry.peerId))
+        this.#grants.recheck(e.entry.peerId)
       if (!e.entry.groups.includes(group)) return
       this.#departed.delete(e.entry.peerId)
       // A refused peer's entry changed (it may hold a ticket now): try again soon, not after the backoff.
-      if (this.#host.gate?.enabled) this.#resetRetry(e.entry.peerId)
+      if (this.#grants.enabled) this.#resetRetry(e.entry.peerId)
       this.#dialSoon(e.entry.peerId)
     })
     this.#reconcile()
@@ -112,7 +125,7 @@ export class Bonds {
 
   /** True while `peer`'s last ticket check failed (it cannot bond, so it cannot lead or vote). */
   isRefused(peer: PeerId): boolean {
-    return this.#refusedPeers.has(peer)
+    return this.#grants.isRefused(peer)
   }
 
   has(peer: PeerId): boolean {
@@ -135,12 +148,7 @@ export class Bonds {
   positionOf(peer: PeerId): number | undefined {
     const b = this.#bonds.get(peer)
     if (!b?.isUp) return undefined
-    return this.#granted(b) !== 'observer' || this.#rolesDeclared ? b.applied : undefined
-  }
-
-  /** No `writeAuth`: a peer's role is what it declares, so readers are as trusted as writers. */
-  get #rolesDeclared(): boolean {
-    return !this.#host.gate?.writeAuth.length
+    return this.#granted(b) !== 'observer' || this.#grants.rolesDeclared ? b.applied : undefined
   }
 
   send(peer: PeerId, message: BondMessage): boolean {
@@ -172,7 +180,7 @@ export class Bonds {
     }
     this.#handshaking.add(channel)
     acceptHandshake(channel, inbox, nonceI, this.#params(), async () => {
-      await this.#authorize(channel)
+      await this.#grants.authorize(channel)
       this.#admit(channel)
     })
       .then(() => this.#established(channel, inbox))
@@ -188,7 +196,6 @@ export class Bonds {
     this.#host.timers.cancel(this.#reconcileTimer)
     for (const r of this.#retry.values()) this.#host.timers.cancel(r.at)
     this.#retry.clear()
-    for (const g of this.#grants.values()) this.#host.timers.cancel(g.timer)
     this.#grants.clear()
     for (const b of [...this.#bonds.values()]) b.depart()
     this.#bonds.clear()
@@ -254,7 +261,7 @@ export class Bonds {
         this.#handshaking.add(channel)
         const inbox = new Inbox(channel)
         return initiateHandshake(channel, inbox, this.#params())
-          .then(() => this.#authorize(channel))
+          .then(() => this.#grants.authorize(channel))
           .then(() => {
             this.#admit(channel)
             this.#established(channel, inbox)
@@ -307,8 +314,7 @@ export class Bonds {
       },
     })
     this.#bonds.set(peer, bond)
-    const grant = this.#checked.get(channel)
-    this.#setGrant(peer, grant?.voter ?? true, grant?.recheck ?? Expiration.never())
+    this.#grants.established(channel)
     const applied = this.#host.position?.()
     bond.start(
       {
@@ -350,7 +356,7 @@ export class Bonds {
     else if (m.type === 'preference') this.#preferenceChanged(bond, m.preference)
     else if (m.type === 'bondFormed') this.#mesh.remote(bond.peer, m.peer, m.up)
     else {
-      const pulled = this.#rolesDeclared && this.#host.pullingFrom?.(bond.peer) === true
+      const pulled = this.#grants.rolesDeclared && this.#host.pullingFrom?.(bond.peer) === true
       const refused = this.#granted(bond) === 'observer' ? refusedFromObserver(m, pulled) : undefined
       if (refused) this.#refuseFrame(bond.peer, refused)
       else this.#host.message(bond.peer, m)
@@ -366,7 +372,7 @@ export class Bonds {
 
   /** What the bond's peer is granted: its declared preference unless its tickets make it an observer. */
   #granted(bond: Bond): LeadershipPreference {
-    return grantedPreference(bond.preference ?? 'observer', this.#grants.get(bond.peer)?.voter ?? true)
+    return grantedPreference(bond.preference ?? 'observer', this.#grants.voter(bond.peer))
   }
 
   /** The granted preference may have changed: tell the core (its quorums count voters by it) and devtools. */
@@ -375,55 +381,6 @@ export class Bonds {
     if (after === before || !bond.isUp) return
     this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: true, remotePreference: after })
     this.#host.peerUp(bond.peer, after)
-  }
-
-  /**
-   * Handshake step after both proofs verified: the peer's discovery entry must hold a valid
-   * ticket for every validator, else the bond is refused before anything of the group is
-   * sent (the acceptor refuses before its own proof; the initiator before its `welcome`).
-   */
-  async #authorize(channel: Channel): Promise<void> {
-    const gate = this.#host.gate
-    if (!gate?.enabled) return
-    const grant = await gate.check(channel.remotePeer)
-    if (!grant.ok) {
-      this.#refused(channel.remotePeer, grant.reason, grant.detail)
-      this.#refusedPeers.add(channel.remotePeer)
-      if (this.#refusedPeers.size > 4_096) this.#refusedPeers.delete(this.#refusedPeers.values().next().value as PeerId)
-      queueMicrotask(() => this.#host.peerRefused?.(channel.remotePeer))
-      throw new BondFailure('unauthorized', `${grant.reason}: ${grant.detail}`)
-    }
-    this.#refusedPeers.delete(channel.remotePeer)
-    this.#checked.set(channel, grant)
-  }
-
-  /** Re-checks a bonded peer (its entry changed, or a ticket reached its expiry). */
-  #recheck(peer: PeerId): void {
-    const gate = this.#host.gate
-    const bond = this.#bonds.get(peer)
-    if (!gate || !bond) return
-    void gate.check(peer).then((grant) => {
-      if (this.#closed || this.#bonds.get(peer) !== bond) return
-      if (!grant.ok) {
-        this.#refused(peer, grant.reason, grant.detail)
-        this.#refusedPeers.add(peer)
-        bond.close('unauthorized', `${grant.reason}: ${grant.detail}`)
-        return
-      }
-      const before = this.#granted(bond)
-      this.#setGrant(peer, grant.voter, grant.recheck)
-      this.#regranted(bond, before)
-    })
-  }
-
-  #setGrant(peer: PeerId, voter: boolean, recheck: Expiration): void {
-    const old = this.#grants.get(peer)
-    this.#host.timers.cancel(old?.timer)
-    const ms = Expiration.remaining(recheck)
-    // Past the expiry by a millisecond, so the re-check sees the ticket expired.
-    const timer =
-      ms === undefined ? undefined : this.#host.timers.after(Math.min(ms + 1, MAX_TIMER_MS), () => this.#recheck(peer))
-    this.#grants.set(peer, { voter, timer })
   }
 
   #refused(remote: PeerId, reason: string, detail: string): void {
@@ -448,8 +405,7 @@ export class Bonds {
   #down(bond: Bond, departed: boolean): void {
     if (this.#bonds.get(bond.peer) !== bond) return
     this.#bonds.delete(bond.peer)
-    this.#host.timers.cancel(this.#grants.get(bond.peer)?.timer)
-    this.#grants.delete(bond.peer)
+    this.#grants.forget(bond.peer)
     const wasUp = bond.preference !== undefined
     if (wasUp) {
       this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: false })
