@@ -24,7 +24,11 @@ describe('a group that requires tickets', () => {
     const refusedExpired = refusal(n0!, n2!.peerId, 'expired')
     const refusedNone = refusal(n0!, n3!.peerId, 'missing')
     const [g0, g1, g2, g3] = [n0!, n1!, n2!, n3!].map(join)
-    await waitFor([g0!, g1!], 'g0 and g1 to bond', () => g0!.getSnapshot().bonds.includes(n1!.peerId))
+    await waitFor(
+      [g0!, g1!],
+      'g0 and g1 to bond',
+      () => g0!.getSnapshot().bonds.includes(n1!.peerId) && g1!.getSnapshot().bonds.includes(n0!.peerId),
+    )
     await Promise.all([refusedExpired, refusedNone])
     expect(g0!.getSnapshot().bonds).toEqual([n1!.peerId])
     expect(g1!.getSnapshot().bonds).toEqual([n0!.peerId])
