@@ -48,8 +48,9 @@ describe('Cell with auth tickets', () => {
     const scope = testScope(ctx)
     const [n0, n1] = await scope.networksKnowingEachOther(2)
     await grant([n0!])
-    // JWT expiry has whole seconds: this ticket lives between 3 and 4 seconds.
-    await grant([n1!], Expiration.in(4_000))
+    // JWT expiry has whole seconds: this ticket lives between 5 and 6 seconds, time enough to
+    // bond and replicate on a loaded machine before it expires.
+    await grant([n1!], Expiration.in(6_000))
     await ticketsSeen([n0!, n1!])
     const store = freshStore()
     const w = scope.writer<number>(n0!, store, { auth: [validator] })
