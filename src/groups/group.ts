@@ -14,6 +14,7 @@ import { GroupError } from './errors.js'
 import { deriveGroupId } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { nextTurn } from './next-turn.js'
+import { OwnGrant } from './own-grant.js'
 import { Pending } from './pending.js'
 import { createRaft } from './raft/index.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
@@ -90,10 +91,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #labels: JoinOptions<C, Q, R, I>['labels']
   readonly #onLeave: (member: GroupMember<C, Q, R, I>) => void
   readonly #gate: TicketGate
+  readonly #own: OwnGrant
   /** What the app asked for; `#preference` is what this member's own tickets grant of it. */
   #declared: LeadershipPreference
-  /** This member's own entry holds valid `writeAuth` tickets (true without `writeAuth`). */
-  #selfVoter: boolean
   #preference: LeadershipPreference
   /** The start grace passed: `#electIfAlone` may act (see there). */
   #graceOver = false
@@ -132,11 +132,12 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     )
     this.peerId = net.peerId
     this.#declared = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
-    // With `writeAuth`, a member is an observer until its own tickets are checked.
-    this.#selfVoter = this.#gate.writeAuth.length === 0
-    this.#preference = this.#selfVoter ? this.#declared : 'observer'
     this.#storage = options.storage ?? new MemoryStorage()
     this.#timers = new Timers(options.clock ?? shared)
+    this.#own = new OwnGrant(this.#gate, this.#timers, Math.max(1_000, this.consensus.electionTimeout), () =>
+      this.#applyPreference(this.#own.granted(this.#declared)),
+    )
+    this.#preference = this.#own.granted(this.#declared)
     this.#labels = options.labels
     this.#onLeave = onLeave
     const restore = this.#storage.load()
@@ -226,35 +227,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.#graceOver = true
       this.#electIfAlone()
     })
-    if (this.#gate.writeAuth.length > 0) this.#checkSelf()
-  }
-
-  /**
-   * `writeAuth`: this member stands, votes and leads only while its own entry holds valid
-   * write tickets (peers would refuse it anyway); re-checked every election timeout, so a
-   * ticket added or removed later takes effect within one.
-   */
-  #checkSelf(): void {
-    if (this.#closed) return
-    void this.#gate.checkSelf().then((g) => this.#setSelfVoter(g.ok && g.voter))
-    this.#timers.after(Math.max(1_000, this.consensus.electionTimeout), () => this.#checkSelf())
-  }
-
-  #setSelfVoter(voter: boolean): void {
-    if (this.#closed || voter === this.#selfVoter) return
-    this.#selfVoter = voter
-    this.#applyPreference(voter ? this.#declared : 'observer')
-  }
-
-  /** Rejects `unauthorized` when this member is an observer or its own tickets do not grant writes. */
-  async #authorizeWrite(): Promise<void> {
-    if (this.#preference === 'observer' && this.#selfVoter)
-      throw new GroupError('unauthorized', 'an observer member cannot write (its peers refuse its forwards)')
-    if (!this.#gate.enabled) return
-    const g = await this.#gate.checkSelf()
-    if (!g.ok) throw new GroupError('unauthorized', `this peer holds no valid ticket for the group (${g.reason})`)
-    this.#setSelfVoter(g.voter)
-    if (!g.voter) throw new GroupError('unauthorized', 'this peer holds no valid write ticket for the group')
+    this.#own.start()
   }
 
   /**
@@ -294,7 +267,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   setPreference(preference: LeadershipPreference): void {
     if (this.#closed) return
     this.#declared = preference
-    this.#applyPreference(this.#selfVoter ? preference : 'observer')
+    this.#applyPreference(this.#own.granted(preference))
   }
 
   #applyPreference(preference: LeadershipPreference): void {
@@ -312,7 +285,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async executeMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
-    if (this.#gate.enabled || this.#preference === 'observer') await this.#authorizeWrite()
+    if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
     const deadline = this.#client.deadline(options)
     const { range, tag } = await this.#client.feed(commands, options, deadline)
     await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
@@ -324,7 +297,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async feedMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
-    if (this.#gate.enabled || this.#preference === 'observer') await this.#authorizeWrite()
+    if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
     return (await this.#client.feed(commands, options, this.#client.deadline(options))).range
   }
 
@@ -374,6 +347,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     // What the core still has to say goes out before the bonds close.
     this.#drain(true)
     this.#closed = true
+    this.#own.stop()
     this.#sync.close()
     this.#bonds.leave()
     this.#timers.clear()
