@@ -84,5 +84,11 @@ export type GroupTelemetry =
       sources?: PeerId[]
     }
   | { type: 'group.reverted'; at: number; peer: PeerId; group: string; version: number }
+  /**
+   * A bond refused or dropped because the peer's tickets do not grant membership (`reason`
+   * is the ticket check's, such as `missing`, `expired`, `bad-signature`), or a frame refused
+   * because the peer's granted role may not send it (`reason` `role`).
+   */
+  | { type: 'group.refused'; at: number; peer: PeerId; group: string; remote: PeerId; reason: string; detail: string }
 
 export type TelemetryType = TelemetryEvent['type']

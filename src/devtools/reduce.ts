@@ -97,6 +97,7 @@ class Draft {
           active: true,
           bonds: {},
           reverted: 0,
+          refused: [],
           commits: [],
         })
     replicas[peer] = next
@@ -270,6 +271,13 @@ function reduceGroup(d: Draft, e: GroupTelemetry): void {
         d.commitPoint(r, { at: e.at, version: e.position })
       }
       d.log(e, `sync ${e.phase}${e.position === undefined ? '' : ` @${e.position}`}`)
+      return
+    }
+    case 'group.refused': {
+      const r = d.replica(g, e.peer)
+      const refusal = { at: e.at, remote: e.remote, reason: e.reason, detail: e.detail }
+      r.refused = d.push(r.refused, refusal, d.limits().markSize)
+      d.log(e, `refused ${short(e.remote)}: ${e.reason}`)
       return
     }
     case 'group.reverted': {

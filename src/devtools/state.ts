@@ -48,6 +48,15 @@ export interface SyncSession {
   readonly sources?: readonly PeerId[]
 }
 
+/** A bond this member refused or dropped (its peer's tickets did not grant membership), or a frame its role may not send. */
+export interface RefusedBond {
+  readonly at: number
+  readonly remote: PeerId
+  /** The ticket check's reason (`missing`, `expired`, `bad-signature` …) or `role`. */
+  readonly reason: string
+  readonly detail: string
+}
+
 export interface VoteRecord {
   readonly at: number
   readonly term: number
@@ -72,6 +81,8 @@ export interface ReplicaInfo {
   readonly lastVote?: VoteRecord
   readonly sync?: SyncSession
   readonly reverted: number
+  /** Refusals this member reported, newest last; bounded by `markSize`. */
+  readonly refused: readonly RefusedBond[]
   /** Bounded: the newest `historySize` points, coalesced to `timelineResolution`. */
   readonly commits: readonly CommitPoint[]
 }

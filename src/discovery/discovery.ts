@@ -1,4 +1,4 @@
-import type { Message, SubscriptionChangeData } from '@libp2p/gossipsub'
+import { type Message, type SubscriptionChangeData, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId as Libp2pPeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -6,10 +6,19 @@ import type { RejectReason } from '../core/errors.js'
 import { type IdLike, type PeerId, UniqueId } from '../core/id.js'
 import { Emitter } from '../core/watch.js'
 import type { DiscoveryEvent, PeerEntry, Surroundings } from '../network/types.js'
+import { authorizePeer, TicketCache } from '../tickets/authorize.js'
+import {
+  encodeTicket,
+  MAX_TICKET_BYTES,
+  MAX_TICKETS_PER_ENTRY,
+  type Ticket,
+  type TicketClass,
+  ticketId,
+} from '../tickets/ticket.js'
 import { Catalog } from './catalog.js'
 import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type DiscoveryService } from './config.js'
 import { PeerDialer } from './dialer.js'
-import { signEntry, verifyEntry } from './entry.js'
+import { type SignedEntry, signEntry, type VerifyResult, verifyEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
 import { SurroundingsTracker } from './surroundings.js'
 
@@ -42,7 +51,11 @@ class PeerDiscovery implements DiscoveryService {
   readonly #groups = new Set<string>()
   readonly #around = new SurroundingsTracker()
   #recheckQueued = false
+  /** Our tickets by id hex, with their wire bytes. */
+  readonly #tickets = new Map<string, { ticket: Ticket; bytes: Uint8Array }>()
   readonly #startedAt = Date.now()
+  /** Validation results of `requireTicket` (none configured: undefined). */
+  readonly #ticketCache: TicketCache | undefined
   #self: PeerEntry
   #timer: ReturnType<typeof setTimeout> | undefined
   #announceQueued = false
@@ -61,7 +74,9 @@ class PeerDiscovery implements DiscoveryService {
       self: () => signEntry(this.#key, this.#refreshSelf()),
       ingest: (bytes, remote, protocol) => this.#ingest(bytes, remote, protocol),
       count: (reason) => this.#count(reason),
+      ...(config.requireTicket.length > 0 && { mayServe: (remote: PeerId) => this.#catalog.get(remote) !== undefined }),
     })
+    this.#ticketCache = config.requireTicket.length > 0 ? new TicketCache() : undefined
     for (const t of config.tags) this.#tags.add(UniqueId.from(t).toString())
     this.#self = this.#buildSelf(this.#startedAt)
   }
@@ -118,6 +133,35 @@ class PeerDiscovery implements DiscoveryService {
     return [...this.#catalog.snapshot().values()].filter((e) => e.groups.includes(g)).map((e) => e.peerId)
   }
 
+  addTicket(ticket: Ticket): void {
+    const id = ticketId(ticket).toString()
+    if (this.#tickets.has(id)) return
+    const bytes = encodeTicket(ticket)
+    if (bytes.length > MAX_TICKET_BYTES)
+      throw new RangeError(`a ticket of ${bytes.length} bytes is larger than ${MAX_TICKET_BYTES}`)
+    if (this.#tickets.size >= MAX_TICKETS_PER_ENTRY)
+      throw new RangeError(`an entry carries at most ${MAX_TICKETS_PER_ENTRY} tickets`)
+    this.#change(() => this.#tickets.set(id, { ticket, bytes }))
+  }
+
+  removeTicket(id: IdLike): void {
+    const key = UniqueId.from(id).toString()
+    if (this.#tickets.has(key)) this.#change(() => this.#tickets.delete(key))
+  }
+
+  removeTicketsOf(ticketClass: TicketClass | IdLike): void {
+    const c = UniqueId.from(ticketClass)
+    const gone = [...this.#tickets].filter(([, t]) => t.ticket.class.equals(c)).map(([id]) => id)
+    if (gone.length === 0) return
+    this.#change(() => {
+      for (const id of gone) this.#tickets.delete(id)
+    })
+  }
+
+  tickets(): Ticket[] {
+    return [...this.#tickets.values()].map((t) => t.ticket)
+  }
+
   rejected(): Readonly<Partial<Record<RejectReason, number>>> {
     return Object.fromEntries(this.#rejected)
   }
@@ -127,6 +171,8 @@ class PeerDiscovery implements DiscoveryService {
     this.#state = 'running'
     const { libp2p } = this.#host
     libp2p.services.pubsub.subscribe(this.topic)
+    // Announces of peers without the required ticket are neither delivered nor forwarded.
+    if (this.#ticketCache) libp2p.services.pubsub.topicValidators.set(this.topic, this.#validateGossip)
     libp2p.services.pubsub.addEventListener('message', this.#onGossip)
     libp2p.services.pubsub.addEventListener('subscription-change', this.#onSubscription)
     libp2p.addEventListener('peer:connect', this.#onConnect)
@@ -160,6 +206,8 @@ class PeerDiscovery implements DiscoveryService {
     this.#dialer.stop()
     const { libp2p } = this.#host
     libp2p.services.pubsub.removeEventListener('message', this.#onGossip)
+    if (libp2p.services.pubsub.topicValidators.get(this.topic) === this.#validateGossip)
+      libp2p.services.pubsub.topicValidators.delete(this.topic)
     libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
     libp2p.removeEventListener('peer:connect', this.#onConnect)
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
@@ -248,24 +296,41 @@ class PeerDiscovery implements DiscoveryService {
       addresses: this.#host.addresses(),
       tags: [...this.#tags].sort(),
       groups: [...this.#groups].sort(),
-      tickets: [],
+      tickets: [...this.#tickets.keys()].sort().map((id) => (this.#tickets.get(id) as { bytes: Uint8Array }).bytes),
       startedAt: this.#startedAt,
       updatedAt,
     }
   }
 
-  async #ingest(bytes: Uint8Array, remote: PeerId | undefined, protocol: string): Promise<void> {
+  #verify(bytes: Uint8Array): Promise<VerifyResult> {
     const c = this.#config
-    const result = await verifyEntry(bytes, {
+    return verifyEntry(bytes, {
       network: this.#host.id.toString(),
       maxBytes: c.maxEntryBytes,
       now: Date.now(),
       maxAgeMs: c.purgeAfterMs,
       maxDriftMs: c.maxDriftMs,
     })
+  }
+
+  /** `requireTicket`: why a verified entry is not admitted, or undefined when it is (departures always are). */
+  async #ticketRefusal(signed: SignedEntry): Promise<string | undefined> {
+    if (!this.#ticketCache || signed.leaving || signed.entry.peerId === this.#host.peerId) return undefined
+    const { entry } = signed
+    const r = await authorizePeer(entry.peerId, entry.tickets, this.#config.requireTicket, this.#ticketCache)
+    return r.ok ? undefined : `${r.reason}: ${r.detail}`
+  }
+
+  async #ingest(bytes: Uint8Array, remote: PeerId | undefined, protocol: string): Promise<void> {
+    const result = await this.#verify(bytes)
     if (this.#state !== 'running') return
     if (!result.ok) {
       this.#reject(result.reason, result.detail, remote, protocol)
+      return
+    }
+    const refused = await this.#ticketRefusal(result)
+    if (refused !== undefined) {
+      if (this.#state === 'running') this.#reject('unauthorized', refused, remote, protocol)
       return
     }
     const applied = this.#catalog.apply(result)
@@ -316,6 +381,17 @@ class PeerDiscovery implements DiscoveryService {
       reason,
       detail,
     })
+  }
+
+  readonly #validateGossip = async (_from: Libp2pPeerId, msg: Message): Promise<TopicValidatorResult> => {
+    const result = await this.#verify(msg.data)
+    // Malformed and forged entries are refused and counted by `#ingest`, as without tickets.
+    if (!result.ok) return TopicValidatorResult.Accept
+    const refused = await this.#ticketRefusal(result)
+    if (refused === undefined) return TopicValidatorResult.Accept
+    this.#reject('unauthorized', refused, msg.type === 'signed' ? msg.from.toString() : undefined, this.topic)
+    // Ignore, not Reject: the forwarding peer may be honest, so it is not penalised.
+    return TopicValidatorResult.Ignore
   }
 
   readonly #onGossip = (e: CustomEvent<Message>): void => {

@@ -3,6 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { decode, encode, encodeCanonical } from '../core/codec.js'
 import type { RejectReason } from '../core/errors.js'
 import type { PeerEntry } from '../network/types.js'
+import { MAX_TICKETS_PER_ENTRY, ticketsWithinBounds } from '../tickets/ticket.js'
 
 /**
  * Signed peer entries: the unit discovery gossips and exchanges.
@@ -74,6 +75,11 @@ export async function verifyEntry(bytes: Uint8Array, policy: VerifyPolicy): Prom
   const parsed = parseBody(raw)
   if (!parsed) return fail('malformed', 'entry body has the wrong shape')
   const { entry, leaving } = parsed
+  if (!ticketsWithinBounds(entry.tickets))
+    return fail(
+      'oversized',
+      `entry carries ${entry.tickets.length} tickets (at most ${MAX_TICKETS_PER_ENTRY}, each bounded)`,
+    )
   let key: { verify(data: Uint8Array, sig: Uint8Array): boolean | Promise<boolean> } | undefined
   try {
     key = peerIdFromString(entry.peerId).publicKey

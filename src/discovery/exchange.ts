@@ -20,6 +20,11 @@ export interface ExchangeHooks {
   ingest(bytes: Uint8Array, remote: PeerId, protocol: string): Promise<void>
   /** Counts a refused input (the channel reports its own telemetry). */
   count(reason: RejectReason): void
+  /**
+   * When set, a peer's catalog is ingested before ours is served, and ours is served only
+   * if this says yes (a relay that requires tickets serves only peers it admitted).
+   */
+  mayServe?(remote: PeerId): boolean
 }
 
 interface ExchangeLimits {
@@ -122,6 +127,14 @@ export class CatalogExchange {
     try {
       const msg = await this.#receive(ch)
       if (!msg) return
+      const mayServe = this.#hooks.mayServe
+      if (mayServe) {
+        // A relay that requires tickets answers only after it has checked the sender's entry.
+        await this.#ingestAll(msg, ch)
+        if (!msg.push && mayServe(ch.remotePeer))
+          ch.send({ type: 'catalog', entries: [await this.#hooks.self(), ...this.#hooks.entries()] })
+        return
+      }
       // The sender's own entry (first) is ingested before we answer: a peer (a relay) that two
       // members exchange with at about the same time then tells at least one of them about the
       // other (see groups/standing.ts). The rest can wait.

@@ -14,6 +14,7 @@ import { GroupError } from './errors.js'
 import { deriveGroupId } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { nextTurn } from './next-turn.js'
+import { OwnGrant } from './own-grant.js'
 import { Pending } from './pending.js'
 import { createRaft } from './raft/index.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
@@ -23,6 +24,7 @@ import { holdsBack, standing } from './standing.js'
 import { MemoryStorage, type Storage } from './storage.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
 import type { FetchedSnapshot } from './sync/session.js'
+import { TicketGate } from './ticket-gate.js'
 import { type TimerHandle, Timers } from './timers.js'
 import type {
   CallOptions,
@@ -92,6 +94,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #reverted = new Emitter<Version>()
   readonly #labels: JoinOptions<C, Q, R, I>['labels']
   readonly #onLeave: (member: GroupMember<C, Q, R, I>) => void
+  readonly #gate: TicketGate
+  readonly #own: OwnGrant
+  /** What the app asked for; `#preference` is what this member's own tickets grant of it. */
+  #declared: LeadershipPreference
   #preference: LeadershipPreference
   /** `#electIfAlone` is queued for the end of this task. */
   #reconsidering = false
@@ -126,11 +132,23 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#sm = options.stateMachine
     this.consensus = Object.freeze({ ...DEFAULT_CONSENSUS, ...options.consensus })
     this.syncConfig = Object.freeze({ ...DEFAULT_SYNC, ...options.sync })
-    this.id = deriveGroupId(options.key, this.consensus, this.#sm.signature(), this.syncConfig)
+    this.#gate = new TicketGate(net.discovery, options.requireTicket, options.writeAuth)
+    this.id = deriveGroupId(
+      options.key,
+      this.consensus,
+      this.#sm.signature(),
+      this.syncConfig,
+      this.#gate.auth,
+      this.#gate.writeAuth,
+    )
     this.peerId = net.peerId
-    this.#preference = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
+    this.#declared = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
     this.#storage = options.storage ?? new MemoryStorage()
     this.#timers = new Timers(options.clock ?? shared)
+    this.#own = new OwnGrant(this.#gate, this.#timers, Math.max(1_000, this.consensus.electionTimeout), () =>
+      this.#applyPreference(this.#own.granted(this.#declared)),
+    )
+    this.#preference = this.#own.granted(this.#declared)
     this.#labels = options.labels
     this.#onLeave = onLeave
     const restore = this.#storage.load()
@@ -197,6 +215,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       },
       message: (peer, m) => this.#onBondMessage(peer, m),
       telemetry: (e) => this.#telemetry(e),
+      gate: this.#gate,
+      peerRefused: () => this.#electIfAlone(),
+      pullingFrom: (peer) => this.#sync.pullingFrom(peer),
     })
   }
 
@@ -220,6 +241,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const reconsider = () => this.#reconsider()
     this.#off.push(this.#net.discovery.onEvent(reconsider), this.#net.discovery.onSurroundingsChange(reconsider))
     this.#reconsider()
+    this.#own.start()
   }
 
   /**
@@ -257,6 +279,12 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   setPreference(preference: LeadershipPreference): void {
+    if (this.#closed) return
+    this.#declared = preference
+    this.#applyPreference(this.#own.granted(preference))
+  }
+
+  #applyPreference(preference: LeadershipPreference): void {
     if (this.#closed || preference === this.#preference) return
     this.#preference = preference
     this.#bonds.setPreference(preference)
@@ -271,6 +299,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async executeMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
+    if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
     const deadline = this.#client.deadline(options)
     const { range, tag } = await this.#client.feed(commands, options, deadline)
     await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
@@ -282,6 +311,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async feedMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
+    if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
     return (await this.#client.feed(commands, options, this.#client.deadline(options))).range
   }
 
@@ -331,6 +361,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     // What the core still has to say goes out before the bonds close.
     this.#drain(true)
     this.#closed = true
+    this.#own.stop()
     this.#sync.close()
     for (const off of this.#off.splice(0)) off()
     this.#bonds.leave()
@@ -417,7 +448,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #electIfAlone(): void {
     if (this.#closed || this.#catchingUp) return
     const s = this.#core.status()
-    const members = this.#net.discovery.peersInGroup(this.id)
+    // A peer whose tickets we refused cannot bond, so it is no rival while that holds.
+    const members = this.#net.discovery.peersInGroup(this.id).filter((peer) => !this.#bonds.isRefused(peer))
     const hold = holdsBack({
       preference: this.#preference,
       term: s.term,

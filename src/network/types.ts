@@ -6,6 +6,7 @@
 import type { RejectReason } from '../core/errors.js'
 import type { IdLike, PeerId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
+import type { Ticket, TicketClass } from '../tickets/ticket.js'
 import type { RetryOptions } from './retry.js'
 
 /** Why a channel closed. `local`/`remote` graceful closes carry no reject reason. */
@@ -123,6 +124,18 @@ export interface Discovery {
   surroundings(groupId: IdLike): Surroundings
   /** Called (synchronously, with no arguments) whenever `surroundings` may have changed. */
   onSurroundingsChange(listener: () => void): () => void
+  /**
+   * Attaches a ticket to this peer's signed entry and re-announces it at once (mosaik
+   * `add_ticket`); adding the same ticket twice is one ticket. Throws `RangeError` past
+   * `MAX_TICKETS_PER_ENTRY` tickets or for a ticket larger than `MAX_TICKET_BYTES`.
+   */
+  addTicket(ticket: Ticket): void
+  /** Removes the ticket with this id (`ticketId(t)`) and re-announces at once. */
+  removeTicket(id: IdLike): void
+  /** Removes every ticket of a class and re-announces at once. */
+  removeTicketsOf(ticketClass: TicketClass | IdLike): void
+  /** The tickets this peer currently announces. */
+  tickets(): Ticket[]
 }
 
 /** Something owned by a network and stopped with it (groups registry, devtools feeds …). */

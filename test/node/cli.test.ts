@@ -45,3 +45,20 @@ describe('npx mosaik-react relay', () => {
     }
   })
 })
+
+describe('mosaik-react relay ticket options', () => {
+  it('refuses a bad ticket key with exit code 2 before starting anything', async () => {
+    const { main } = await import('../../src/node/cli.js')
+    const errors: unknown[] = []
+    const error = console.error
+    console.error = (...a: unknown[]) => errors.push(a.join(' '))
+    try {
+      expect(await main(['relay', '--port', '0', '--ticket-secret', 'abcd'])).toBe(2)
+      expect(await main(['relay', '--port', '0', '--ticket-secret', 'ab'.repeat(32), '--ticket-jwk', 'x.json'])).toBe(2)
+    } finally {
+      console.error = error
+    }
+    expect(errors.join('\n')).toMatch(/at least 32 bytes/)
+    expect(errors.join('\n')).toMatch(/not both/)
+  })
+})

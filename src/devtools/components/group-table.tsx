@@ -12,7 +12,7 @@ export interface GroupTableProps {
   onSelect?: (groupId: string) => void
 }
 
-const HEAD = ['group', 'member', 'role', 'term', 'leader', 'version', 'log', 'bonds', 'sync', 'reverts']
+const HEAD = ['group', 'member', 'role', 'term', 'leader', 'version', 'log', 'bonds', 'sync', 'reverts', 'refused']
 
 function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTableProps): ReactNode {
   const replicas = sortedReplicas(group)
@@ -55,6 +55,13 @@ function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTa
         </td>
         <td style={cell}>{r.sync ? r.sync.phase : ''}</td>
         <td style={{ ...cell, color: r.reverted ? colors.bad : colors.muted }}>{r.reverted}</td>
+        <td
+          style={{ ...cell, color: r.refused.length ? colors.bad : colors.muted }}
+          data-testid="mosaik-refused"
+          title={r.refused.map((x) => `${shortPeer(x.remote)}: ${x.reason} (${x.detail})`).join('\n')}
+        >
+          {r.refused.length ? `${r.refused.length} (${r.refused.at(-1)?.reason})` : 0}
+        </td>
       </tr>
     )
   })

@@ -52,6 +52,11 @@ export class SnapshotSync {
     this.provider = new SnapshotProvider(driver.host)
   }
 
+  /** True while a pull session of ours asked `peer` for its state. */
+  pullingFrom(peer: PeerId): boolean {
+    return this.#session?.pullsFrom(peer) ?? false
+  }
+
   /** A session runs or waits to be retried. */
   get syncing(): boolean {
     return this.#session !== undefined || this.#retrying

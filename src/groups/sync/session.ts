@@ -51,6 +51,11 @@ export class SyncSession {
     this.#pullFrom = sources
   }
 
+  /** True when this is a pull session that asked `peer` for its state. */
+  pullsFrom(peer: PeerId): boolean {
+    return this.#pullFrom?.includes(peer) ?? false
+  }
+
   /** True for a session that pulls from chosen members rather than asking the leader. */
   get pulling(): boolean {
     return this.#pullFrom !== undefined
