@@ -21,6 +21,8 @@ export type RejectReason =
   | 'stale'
   | 'invalid-value'
   | 'protocol'
+  | 'timeout'
+  | 'term-jump'
 
 /** A frame or message from a peer that could not be accepted. Never thrown into app code. */
 export class ProtocolError extends MosaikError {

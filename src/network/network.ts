@@ -18,6 +18,12 @@ export type { MosaikServices } from './libp2p.js'
 
 /** Streams of one protocol allowed per connection and direction. */
 const MAX_STREAMS_PER_PROTOCOL = 1_024
+/**
+ * Inbound channels with a pre-auth budget that one peer may hold open before their handshakes
+ * finish. With the groups protocol's 16 KiB budget, a peer holds at most 16 × 16 KiB of ours
+ * before it proves anything.
+ */
+export const MAX_PRE_AUTH_CHANNELS_PER_PEER = 16
 
 export interface NetworkOptions {
   /** Network name or id; peers of different networks never exchange entries or traffic. */
@@ -127,7 +133,21 @@ export class Network implements NetworkServices {
         stream.abort(new ClosedError('network'))
         return
       }
-      handler(this.#wrap(stream, connection.remotePeer.toString(), options))
+      const remote = connection.remotePeer.toString()
+      if (options.preAuthBytes !== undefined && this.#preAuthCount(remote) >= MAX_PRE_AUTH_CHANNELS_PER_PEER) {
+        this.emitTelemetry({
+          type: 'input.rejected',
+          at: performance.now(),
+          peer: this.peerId,
+          remote,
+          protocol,
+          reason: 'protocol',
+          detail: `more than ${MAX_PRE_AUTH_CHANNELS_PER_PEER} channels in their handshake`,
+        })
+        stream.abort(new Error('too many channels in their handshake'))
+        return
+      }
+      handler(this.#wrap(stream, remote, options))
     }
     this.libp2p
       .handle(protocol, onStream, {
@@ -272,8 +292,14 @@ export class Network implements NetworkServices {
     this.#telemetry.clear()
   }
 
+  #preAuthCount(remote: PeerId): number {
+    let n = 0
+    for (const ch of this.#channels) if (ch.remotePeer === remote && !ch.initiator && !ch.isAuthenticated) n++
+    return n
+  }
+
   #wrap(stream: Stream, remote: PeerId, options: ChannelOptions): StreamChannel {
-    const ch = new StreamChannel(stream, remote, this, options.maxFrameSize)
+    const ch = new StreamChannel(stream, remote, this, options)
     if (!ch.isClosed) {
       this.#channels.add(ch)
       ch.onClose(() => this.#channels.delete(ch))

@@ -12,6 +12,11 @@ import type { BondMessage } from './messages.js'
 
 /** The protocol name all groups of a network share (`/mosaik/<net>/groups/1`). */
 export const GROUPS_PROTOCOL = 'groups'
+/**
+ * Bytes a peer may send on a groups channel before its bond is established: the hello, the
+ * proofs and the acceptor's welcome (which lists its bonds) fit; nothing else is sent earlier.
+ */
+export const GROUPS_PRE_AUTH_BYTES = 16 * 1024
 
 /** What the bond set needs from its group. */
 export interface BondsHost {
@@ -192,7 +197,7 @@ export class Bonds {
         this.#scheduleRetry(peer, Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, lastDelay * 2)))
     }
     this.#host.network
-      .openChannel(peer, GROUPS_PROTOCOL)
+      .openChannel(peer, GROUPS_PROTOCOL, { preAuthBytes: GROUPS_PRE_AUTH_BYTES })
       .then((channel) => {
         if (this.#closed) {
           channel.close('shutdown')
@@ -241,6 +246,7 @@ export class Bonds {
       return
     }
     const peer = channel.remotePeer
+    channel.authenticated?.()
     this.#departed.delete(peer)
     const bond = new Bond(channel, this.#local, this.#host.timers, this.#host.heartbeat, {
       up: (b) => this.#up(b),
@@ -267,7 +273,8 @@ export class Bonds {
 
   #failed(channel: Channel, inbox: Inbox, err: unknown): void {
     inbox.release()
-    if (err instanceof BondFailure && err.reason !== 'timeout' && err.reason !== 'closed') {
+    // Timeouts are refused and counted too: a peer that stalls its handshake holds our budget.
+    if (err instanceof BondFailure && err.reason !== 'closed') {
       channel.reject(err.reason, err.message)
     } else {
       channel.close(err instanceof BondFailure ? err.reason : 'error')
