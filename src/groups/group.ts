@@ -16,7 +16,7 @@ import { deriveGroupId } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { nextTurn } from './next-turn.js'
 import { Pending } from './pending.js'
-import { createRaft } from './raft/index.js'
+import { createRaft, StrictModeViolation } from './raft/index.js'
 import { MAX_TERM_JUMP, termJumpAllowed } from './raft/limits.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
@@ -500,7 +500,16 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         return
       }
       if (raft.type === 'appendEntries') this.#sync.buffer(raft)
-      this.#input(() => this.#core.step(raft))
+      this.#input(() => {
+        try {
+          this.#core.step(raft)
+        } catch (err) {
+          // The core refused before changing anything; the peer is cut off and reported.
+          if (!(err instanceof StrictModeViolation)) throw err
+          this.#refused(peer, 'protocol', err.message)
+          this.#bonds.drop(peer, 'protocol', err.message)
+        }
+      })
     } else if (m.type === 'sync') this.#sync.message(peer, m.m)
   }
 

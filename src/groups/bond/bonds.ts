@@ -112,6 +112,11 @@ export class Bonds {
     return b?.isUp === true ? b.send(message) : false
   }
 
+  /** Closes the bond with `peer`, which broke the protocol (the caller reports why). */
+  drop(peer: PeerId, reason: string, detail: string): void {
+    this.#bonds.get(peer)?.close(reason, detail)
+  }
+
   mesh(): ReadonlyArray<readonly [PeerId, PeerId]> {
     return this.#mesh.edges()
   }

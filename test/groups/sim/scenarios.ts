@@ -16,7 +16,7 @@ export interface Scenario {
   /** Record a client history and check it for linearizability. */
   readonly linearizability: boolean
   /** Planted bug, for proving the checkers catch one. */
-  readonly plant?: 'forgedAcks' | 'localReads'
+  readonly plant?: 'forgedAcks' | 'localReads' | 'hostileAppend'
 }
 
 export const scenarios: Record<string, Scenario> = {
@@ -71,6 +71,17 @@ export const scenarios: Record<string, Scenario> = {
     compaction: false,
     linearizability: true,
     plant: 'localReads',
+  },
+  'strict-hostile-append': {
+    name: 'strict-hostile-append',
+    strict: true,
+    partitions: true,
+    crashes: true,
+    amnesia: false,
+    lossy: true,
+    compaction: false,
+    linearizability: true,
+    plant: 'hostileAppend',
   },
 }
 
