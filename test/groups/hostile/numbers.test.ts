@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/core/clock.js'
 import type { PeerId } from '../../../src/core/id.js'
+import { MAX_CLAIMS_PER_PEER, Mesh } from '../../../src/groups/bond/mesh.js'
 import { isRaftMessage, parseBondMessage } from '../../../src/groups/bond/messages.js'
 import { MAX_TERM_JUMP } from '../../../src/groups/raft/limits.js'
 import { corroboratedAhead } from '../../../src/groups/sync/claims.js'
@@ -155,5 +156,16 @@ describe('claims and offers', () => {
     s.offer('b', { type: 'offer', index: 50, term: 1, items: 1e11 })
     expect(sent).toEqual([{ to: 'b', m: { type: 'fetch', index: 50, start: 0, end: 10 } }])
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(16 * 1024 * 1024)
+  })
+})
+
+describe('mesh claims', () => {
+  it(`one peer's bondFormed claims grow the mesh by at most ${MAX_CLAIMS_PER_PEER} edges`, () => {
+    const mesh = new Mesh('me', () => {})
+    mesh.local('x', true)
+    for (let i = 0; i < 40_000; i++) mesh.remote('x', `fake-${i}`, true)
+    expect(mesh.edges().length).toBe(1 + MAX_CLAIMS_PER_PEER)
+    mesh.forget('x')
+    expect(mesh.edges().length).toBe(1)
   })
 })
