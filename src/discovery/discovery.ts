@@ -1,4 +1,4 @@
-import type { Message, SubscriptionChangeData } from '@libp2p/gossipsub'
+import { type Message, type SubscriptionChangeData, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId as Libp2pPeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -6,10 +6,11 @@ import type { RejectReason } from '../core/errors.js'
 import { type IdLike, type PeerId, UniqueId } from '../core/id.js'
 import { Emitter } from '../core/watch.js'
 import type { DiscoveryEvent, PeerEntry } from '../network/types.js'
+import { mayDial } from './address-policy.js'
 import { Catalog } from './catalog.js'
 import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type DiscoveryService } from './config.js'
 import { PeerDialer } from './dialer.js'
-import { signEntry, verifyEntry } from './entry.js'
+import { type SignedEntry, signEntry, type VerifyResult, verifyEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
 
 export function createDiscovery(
@@ -51,8 +52,8 @@ class PeerDiscovery implements DiscoveryService {
     this.#key = key
     this.#config = config
     this.topic = `mosaik/${host.id.toString()}/announce`
-    this.#catalog = new Catalog(host.peerId)
-    this.#dialer = new PeerDialer(host.libp2p, config.dial)
+    this.#catalog = new Catalog(host.peerId, config.maxPeers)
+    this.#dialer = new PeerDialer(host.libp2p, config.dial, undefined, config.dialPrivate)
     this.#exchange = new CatalogExchange(host, config, {
       entries: () => this.#catalog.signedBytes(),
       self: () => signEntry(this.#key, this.#refreshSelf()),
@@ -108,6 +109,7 @@ class PeerDiscovery implements DiscoveryService {
     if (this.#state !== 'idle') return
     this.#state = 'running'
     const { libp2p } = this.#host
+    libp2p.services.pubsub.topicValidators.set(this.topic, this.#validate)
     libp2p.services.pubsub.subscribe(this.topic)
     libp2p.services.pubsub.addEventListener('message', this.#onGossip)
     libp2p.services.pubsub.addEventListener('subscription-change', this.#onSubscription)
@@ -141,6 +143,8 @@ class PeerDiscovery implements DiscoveryService {
     const { libp2p } = this.#host
     libp2p.services.pubsub.removeEventListener('message', this.#onGossip)
     libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
+    if (libp2p.services.pubsub.topicValidators.get(this.topic) === this.#validate)
+      libp2p.services.pubsub.topicValidators.delete(this.topic)
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
     libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     libp2p.removeEventListener('self:peer:update', this.#onSelfUpdate)
@@ -211,21 +215,31 @@ class PeerDiscovery implements DiscoveryService {
     }
   }
 
-  async #ingest(bytes: Uint8Array, remote: PeerId | undefined, protocol: string): Promise<void> {
+  #verify(bytes: Uint8Array): Promise<VerifyResult> {
     const c = this.#config
-    const result = await verifyEntry(bytes, {
+    return verifyEntry(bytes, {
       network: this.#host.id.toString(),
       maxBytes: c.maxEntryBytes,
       now: Date.now(),
-      maxAgeMs: c.purgeAfterMs,
+      // Freshness against our clock only refuses old replays; purging uses when we heard it.
+      maxAgeMs: c.maxDriftMs,
       maxDriftMs: c.maxDriftMs,
     })
+  }
+
+  async #ingest(bytes: Uint8Array, remote: PeerId | undefined, protocol: string): Promise<void> {
+    const result = this.#verified.get(bytes) ?? (await this.#verify(bytes))
+    this.#verified.delete(bytes)
     if (this.#state !== 'running') return
     if (!result.ok) {
       this.#reject(result.reason, result.detail, remote, protocol)
       return
     }
-    const applied = this.#catalog.apply(result)
+    this.#apply(result)
+  }
+
+  #apply(result: SignedEntry): void {
+    const applied = this.#catalog.apply(result, Date.now())
     if (applied.kind === 'outdated') return
     if (applied.kind === 'refreshed') this.#considerDial(applied.entry)
     if (applied.kind === 'event') this.#emit(applied.event)
@@ -235,9 +249,12 @@ class PeerDiscovery implements DiscoveryService {
     const peer = event.entry.peerId
     if (event.type === 'departed') this.#dialer.forget(peer)
     else {
+      // Only addresses the dial policy allows reach the peer store (libp2p dials from it).
+      const policy = { dialPrivate: this.#config.dialPrivate, connectedTo: (p: string) => this.#connected(p) }
       const addrs = event.entry.addresses.flatMap((a) => {
         try {
-          return [multiaddr(a)]
+          const ma = multiaddr(a)
+          return mayDial(ma, policy) ? [ma] : []
         } catch {
           return []
         }
@@ -274,6 +291,33 @@ class PeerDiscovery implements DiscoveryService {
       detail,
     })
   }
+
+  #connected(peer: string): boolean {
+    try {
+      return this.#host.libp2p.getConnections(peerIdFromString(peer)).some((c) => c.status === 'open')
+    } catch {
+      return false
+    }
+  }
+
+  /**
+   * Gossipsub's topic validator: an entry is verified (size, shape, network, freshness,
+   * signature) before gossipsub delivers or forwards it, so a bad announce goes no further
+   * than us. Refused entries are counted here; the verified result is kept for `#onGossip`.
+   */
+  readonly #validate = async (peer: Libp2pPeerId, msg: Message): Promise<TopicValidatorResult> => {
+    const result = await this.#verify(msg.data)
+    if (result.ok) {
+      this.#verified.set(msg.data, result)
+      return TopicValidatorResult.Accept
+    }
+    this.#reject(result.reason, result.detail, peer.toString(), this.topic)
+    // Stale copies are an honest relay's delay, not an attack: dropped without a penalty.
+    return result.reason === 'stale' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject
+  }
+
+  /** Results of the topic validator, for the delivery of the same message. */
+  readonly #verified = new WeakMap<Uint8Array, VerifyResult>()
 
   readonly #onGossip = (e: CustomEvent<Message>): void => {
     const msg = e.detail

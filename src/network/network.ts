@@ -11,7 +11,7 @@ import { createDiscovery } from '../discovery/discovery.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
-import type { TransportOption } from './transports.js'
+import { defaultPreset, type TransportOption } from './transports.js'
 import type { Channel, ChannelOptions, NetworkService, NetworkServices } from './types.js'
 
 export type { MosaikServices } from './libp2p.js'
@@ -74,7 +74,13 @@ export class Network implements NetworkServices {
     this.libp2p = libp2p
     this.peerId = libp2p.peerId.toString()
     this.#retry = { ...DEFAULT_RETRY, ...options.dial }
-    this.discovery = createDiscovery(this, key, { ...options.discovery, tags: options.tags ?? [] })
+    // A browser dials no private address a peer names, unless told to (README "Threat model").
+    const browser = (options.transport ?? defaultPreset()) === 'browser'
+    this.discovery = createDiscovery(this, key, {
+      ...(browser ? { dialPrivate: false } : {}),
+      ...options.discovery,
+      tags: options.tags ?? [],
+    })
   }
 
   /** Creates and starts a network peer. Bootstrap addresses are dialed in the background. */
