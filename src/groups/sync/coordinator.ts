@@ -130,7 +130,8 @@ export class SnapshotSync {
         return
       }
       case 'offer':
-        this.#session?.offer(peer, m)
+        if (this.#session) this.#session.offer(peer, m)
+        else this.#driver.host.refused?.(peer, 'a snapshot offer while not syncing')
         return
       case 'fetch':
         this.provider.fetch(peer, m)
