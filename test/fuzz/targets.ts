@@ -14,6 +14,7 @@ import { createRaft, type Entry, type RaftCore, StrictModeViolation } from '../.
 import { termJumpAllowed } from '../../src/groups/raft/limits.js'
 import { SnapshotSync } from '../../src/groups/sync/coordinator.js'
 import { Timers } from '../../src/groups/timers.js'
+import { seededRng } from '../groups/sim/rng.js'
 import { ATTACKER, type FuzzCase, VICTIM } from './cases.js'
 
 const NET = UniqueId.from('fuzz-net').toString()
@@ -107,7 +108,7 @@ export class Victim {
       command: { t: 'cmd', b: new Uint8Array([i]) },
       leader: 'honest',
     }))
-    let seed = 1
+    const rng = seededRng(1)
     this.#core = createRaft<LogCommand>(
       {
         id: VICTIM,
@@ -119,7 +120,7 @@ export class Victim {
         reluctantExtraTicks: 10,
         minVoters: 3,
         maxEntriesPerAppend: 64,
-        rng: () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646,
+        rng,
       },
       { hardState: { term: 3, votedFor: undefined, commit: COMMITTED }, entries },
     )
