@@ -83,16 +83,14 @@ function isEntry(x: unknown): x is { term: number; index: number } {
 }
 
 /**
- * Entries of one AppendEntries: indices `prevIndex + 1, + 2, …` with terms that never fall
- * and never pass the message's term (Raft's log matching; anything else would make the log
- * throw half-way through an append).
+ * Entries of one AppendEntries: indices `prevIndex + 1, + 2, …` (anything else would make the
+ * log throw half-way through an append). Terms are not compared across fields: a member that
+ * installed a snapshot of a later term than its own may replicate older-term entries after it.
  */
-function entriesFollow(entries: unknown[], prevIndex: number, prevTerm: number, term: number): boolean {
-  let last = prevTerm
+function entriesFollow(entries: unknown[], prevIndex: number): boolean {
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]
-    if (!isEntry(e) || e.index !== prevIndex + 1 + i || e.term < last || e.term > term) return false
-    last = e.term
+    if (!isEntry(e) || e.index !== prevIndex + 1 + i) return false
   }
   return true
 }
@@ -105,19 +103,18 @@ export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is M
       return (
         isNum(x.prevIndex) &&
         isTerm(x.prevTerm) &&
-        x.prevTerm <= x.term &&
         isNum(x.commit) &&
         Array.isArray(x.entries) &&
-        entriesFollow(x.entries, x.prevIndex, x.prevTerm, x.term) &&
+        entriesFollow(x.entries, x.prevIndex) &&
         (x.prevLeader === undefined || isStr(x.prevLeader)) &&
         (x.probe === undefined || isNum(x.probe))
       )
     case 'appendEntriesResponse':
       return typeof x.success === 'boolean' && isNum(x.lastIndex) && typeof x.lagging === 'boolean'
     case 'needsSnapshot':
-      return isNum(x.index) && isTerm(x.snapshotTerm) && x.snapshotTerm <= x.term
+      return isNum(x.index) && isTerm(x.snapshotTerm)
     case 'requestVote':
-      return isNum(x.lastIndex) && isTerm(x.lastTerm) && x.lastTerm <= x.term
+      return isNum(x.lastIndex) && isTerm(x.lastTerm)
     case 'vote':
       return x.vote === 'granted' || x.vote === 'denied' || x.vote === 'abstained'
     case 'forwardCommand':

@@ -35,18 +35,8 @@ describe('numbers from peers', () => {
       ['term past 2^52', { term: 2 ** 52 + 2 }],
       ['fractional index', { prevIndex: 4.5 }],
       ['commit 2^53', { commit: 2 ** 53 }],
-      ['prevTerm above term', { prevTerm: 4 }],
       ['a gap in the entries', { entries: [{ term: 2, index: 6, command: cmd }] }],
-      [
-        'entry terms that fall',
-        {
-          entries: [
-            { term: 3, index: 5, command: cmd },
-            { term: 2, index: 6, command: cmd },
-          ],
-        },
-      ],
-      ['an entry term above the message term', { entries: [{ term: 9, index: 5, command: cmd }] }],
+      ['an entry term of 2^53', { entries: [{ term: 2 ** 53, index: 5, command: cmd }] }],
     ] as const) {
       expect(isRaftMessage(append(over), 'l', 'me'), what).toBe(false)
     }
