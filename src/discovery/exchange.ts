@@ -13,6 +13,13 @@ export interface CatalogMessage {
 
 /** Entries verified between two turns of the event loop. */
 const INGEST_SLICE = 16
+/**
+ * Largest catalog message, and all a peer may send on one catalog channel (the exchange has
+ * no handshake, so the whole channel counts as pre-auth: at most 16 per peer, see network.ts).
+ * 1,024 entries of about 1 KiB fit.
+ */
+export const CATALOG_MAX_BYTES = 2 * 1024 * 1024
+const CATALOG_CHANNEL = { maxFrameSize: CATALOG_MAX_BYTES, preAuthBytes: CATALOG_MAX_BYTES }
 
 /** What the exchange needs from discovery. */
 export interface ExchangeHooks {
@@ -52,7 +59,7 @@ export class CatalogExchange {
   }
 
   start(): void {
-    this.#host.handle('catalog', (ch) => void this.#serve(ch), { allowLimited: true })
+    this.#host.handle('catalog', (ch) => void this.#serve(ch), { allowLimited: true, ...CATALOG_CHANNEL })
   }
 
   stop(): void {
@@ -82,12 +89,13 @@ export class CatalogExchange {
     const ch = await this.#host
       .openChannel(peer, 'catalog', {
         allowLimited: true,
+        ...CATALOG_CHANNEL,
         retry: { attempts: push ? 1 : 2, attemptTimeoutMs: this.#limits.exchangeTimeoutMs },
         signal: bound.signal,
       })
       .finally(() => bound.dispose())
     try {
-      const entries = only ?? [await this.#hooks.self(), ...this.#hooks.entries()]
+      const entries = only ?? fit([await this.#hooks.self(), ...this.#hooks.entries()])
       const msg: CatalogMessage = { type: 'catalog', entries, ...(push && { push: true }) }
       ch.send(msg)
       if (push) return
@@ -102,7 +110,7 @@ export class CatalogExchange {
     try {
       const msg = await this.#receive(ch)
       if (!msg) return
-      if (!msg.push) ch.send({ type: 'catalog', entries: [await this.#hooks.self(), ...this.#hooks.entries()] })
+      if (!msg.push) ch.send({ type: 'catalog', entries: fit([await this.#hooks.self(), ...this.#hooks.entries()]) })
       await this.#ingestAll(msg, ch)
     } catch {
       // Timed out or closed: nothing to do.
@@ -155,4 +163,16 @@ export class CatalogExchange {
     if (entries.length > this.#limits.maxCatalogEntries) return `catalog of ${entries.length} entries`
     return undefined
   }
+}
+
+/** The entries (ours first) that fit in one catalog message; the rest travel by gossip. */
+function fit(entries: Uint8Array[]): Uint8Array[] {
+  let bytes = 1024
+  const out: Uint8Array[] = []
+  for (const e of entries) {
+    bytes += e.length + 8
+    if (bytes > CATALOG_MAX_BYTES) break
+    out.push(e)
+  }
+  return out
 }
