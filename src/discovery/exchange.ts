@@ -95,7 +95,7 @@ export class CatalogExchange {
       })
       .finally(() => bound.dispose())
     try {
-      const entries = only ?? fit([await this.#hooks.self(), ...this.#hooks.entries()])
+      const entries = only ?? fitting([await this.#hooks.self(), ...this.#hooks.entries()])
       const msg: CatalogMessage = { type: 'catalog', entries, ...(push && { push: true }) }
       ch.send(msg)
       if (push) return
@@ -110,7 +110,7 @@ export class CatalogExchange {
     try {
       const msg = await this.#receive(ch)
       if (!msg) return
-      if (!msg.push) ch.send({ type: 'catalog', entries: fit([await this.#hooks.self(), ...this.#hooks.entries()]) })
+      if (!msg.push) ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
       await this.#ingestAll(msg, ch)
     } catch {
       // Timed out or closed: nothing to do.
@@ -166,7 +166,7 @@ export class CatalogExchange {
 }
 
 /** The entries (ours first) that fit in one catalog message; the rest travel by gossip. */
-function fit(entries: Uint8Array[]): Uint8Array[] {
+function fitting(entries: Uint8Array[]): Uint8Array[] {
   let bytes = 1024
   const out: Uint8Array[] = []
   for (const e of entries) {
