@@ -110,7 +110,8 @@ export class CatalogExchange {
     try {
       const msg = await this.#receive(ch)
       if (!msg) return
-      if (!msg.push) ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
+      if (!msg.push)
+        ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
       await this.#ingestAll(msg, ch)
     } catch {
       // Timed out or closed: nothing to do.
