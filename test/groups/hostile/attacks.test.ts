@@ -151,4 +151,37 @@ describe('attacks of issue #12 against a writer and a reader', () => {
     expect(edges.length).toBeLessThanOrEqual(MAX_CLAIMS_PER_PEER)
     await unharmed(v)
   })
+
+  it('state replaced through the pull path: a new writer next to a reader does not take a 2^50 claim', async () => {
+    const v = await victims('attack-pull')
+    await v.writer.group.leave()
+    await v.reader.group.when.offline()
+    // A new writer joins; once it knows the reader, the attacker bonds with it as a reader
+    // claiming 2^50 and serves its own state to whoever pulls.
+    const nd = await nets.create({ transport: 'memory', bootstrap: v.reader.net.addresses() })
+    const d = joinCounter(nd, v.key, 'normal', QUICK)
+    await until([nd], 'the new writer to know the reader', () =>
+      nd.discovery.peersInGroup(v.writer.group.id).includes(v.reader.net.peerId),
+    )
+    await v.attacker.dial(nd.addresses())
+    const lie = { index: 2 ** 50, term: 1 }
+    const bond = await hostileBond(v.attacker, nd.peerId, v.writer.group.id.toString(), v.key, {
+      preference: 'observer',
+      applied: lie.index,
+    })
+    bond.channel.onMessage((raw) => {
+      const m = raw as { type: string; m?: { type: string; start?: number } }
+      if (m.type !== 'sync') return
+      if (m.m?.type === 'pull') bond.channel.send({ type: 'sync', m: { type: 'offer', ...lie, items: 1 } })
+      if (m.m?.type === 'fetch')
+        bond.channel.send({ type: 'sync', m: { type: 'data', index: lie.index, start: 0, items: [['value', 1e6]] } })
+    })
+    await waitFor([d.group], 'the new writer to lead', () => d.group.isLeader() && d.group.getSnapshot().online)
+    const next = await d.group.execute({ k: 'after', by: 1 })
+    await v.reader.group.when.reaches(next)
+    expect(d.sm.query('total')).toBe(8)
+    expect(v.reader.sm.query('total')).toBe(8)
+    expect(v.reader.sm.installs).toBe(0)
+    expect(d.group.getSnapshot().applied).toBeLessThan(100)
+  })
 })
