@@ -25,11 +25,18 @@ export class Catalog {
   readonly #seenAt = new Map<PeerId, number>()
   readonly #tombstones = new Map<PeerId, PeerEntry>()
   readonly #maxPeers: number
+  readonly #keep: (peer: PeerId) => boolean
   #snapshot: ReadonlyMap<PeerId, PeerEntry> | undefined
 
-  constructor(self: PeerId, maxPeers = Number.POSITIVE_INFINITY) {
+  /**
+   * `maxPeers`: entries kept at most; when full, a new peer's entry takes the place of the one
+   * heard from least recently among those `keep` does not protect (discovery protects peers
+   * we are connected to), or is refused when every entry is protected.
+   */
+  constructor(self: PeerId, maxPeers = Number.POSITIVE_INFINITY, keep: (peer: PeerId) => boolean = () => false) {
     this.#self = self
     this.#maxPeers = maxPeers
+    this.#keep = keep
   }
 
   /** Immutable view; keeps its identity until the catalog changes. */
@@ -117,6 +124,7 @@ export class Catalog {
     let oldest: PeerId | undefined
     let at = Number.POSITIVE_INFINITY
     for (const peer of this.#entries.keys()) {
+      if (this.#keep(peer)) continue
       const seen = this.#seenAt.get(peer) ?? 0
       if (seen < at) [oldest, at] = [peer, seen]
     }

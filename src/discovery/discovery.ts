@@ -52,7 +52,7 @@ class PeerDiscovery implements DiscoveryService {
     this.#key = key
     this.#config = config
     this.topic = `mosaik/${host.id.toString()}/announce`
-    this.#catalog = new Catalog(host.peerId, config.maxPeers)
+    this.#catalog = new Catalog(host.peerId, config.maxPeers, (peer) => this.#connected(peer))
     this.#dialer = new PeerDialer(host.libp2p, config.dial, undefined, config.dialPrivate)
     this.#exchange = new CatalogExchange(host, config, {
       entries: () => this.#catalog.signedBytes(),

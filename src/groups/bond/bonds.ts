@@ -42,6 +42,8 @@ export interface BondsHost {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
+/** Bond dials in flight at once. */
+const MAX_DIALS_IN_FLIGHT = 16
 const RETRY_MIN_MS = 250
 const RETRY_MAX_MS = 8_000
 
@@ -196,6 +198,9 @@ export class Bonds {
 
   #dial(peer: PeerId, lastDelay = 0): void {
     if (this.#closed || peer === this.#local || this.#bonds.has(peer) || this.#dialing.has(peer)) return
+    // Discovery may list members nobody can reach (or that do not exist): bound the dials in
+    // flight; `#reconcile` comes back for the rest.
+    if (this.#dialing.size >= MAX_DIALS_IN_FLIGHT) return
     this.#dialing.add(peer)
     const retry = () => {
       if (!this.#departed.has(peer) && this.#host.network.discovery.peersInGroup(this.#host.groupId).includes(peer))

@@ -1,5 +1,10 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { scanWork } from '../../../src/core/cbor-scan.js'
+import { decode } from '../../../src/core/codec.js'
+import { DEFAULT_DISCOVERY } from '../../../src/discovery/config.js'
+import { signEntry } from '../../../src/discovery/entry.js'
 import { GROUPS_PRE_AUTH_BYTES } from '../../../src/groups/bond/bonds.js'
 import { MAX_CLAIMS_PER_PEER } from '../../../src/groups/bond/mesh.js'
 import type { ConsensusConfig } from '../../../src/groups/config.js'
@@ -49,6 +54,11 @@ async function unharmed({ writer, reader }: Victims): Promise<void> {
   const v = await writer.group.execute({ k: 'after', by: 1 })
   await reader.group.when.reaches(v)
   expect(reader.sm.query('total')).toBe(8)
+}
+
+const peerIdOf = (bytes: Uint8Array | undefined): string => {
+  const outer = decode<{ body: Uint8Array }>(bytes as Uint8Array)
+  return decode<{ peerId: string }>(outer.body).peerId
 }
 
 const rejected = (net: Network, reason: string) => net.rejected()[reason as 'malformed'] ?? 0
@@ -183,5 +193,39 @@ describe('attacks of issue #12 against a writer and a reader', () => {
     expect(v.reader.sm.query('total')).toBe(8)
     expect(v.reader.sm.installs).toBe(0)
     expect(d.group.getSnapshot().applied).toBeLessThan(100)
+  })
+
+  it('a flood of fresh-key entries claiming the group: the catalog stays bounded, the victim unharmed', async () => {
+    const v = await victims('attack-catalog', {})
+    const victim = v.writer.net
+    const group = v.writer.group.id.toString()
+    const now = Date.now()
+    const entries = await Promise.all(
+      Array.from({ length: DEFAULT_DISCOVERY.maxPeers + 100 }, async () => {
+        const key = await generateKeyPair('Ed25519')
+        return signEntry(key, {
+          peerId: peerIdFromPrivateKey(key).toString(),
+          network: victim.id.toString(),
+          addresses: ['/ip4/10.0.0.1/tcp/4001', '/memory/nowhere'],
+          tags: [],
+          groups: [group],
+          tickets: [],
+          startedAt: now,
+          updatedAt: now,
+        })
+      }),
+    )
+    // In two catalog messages (one may carry at most maxCatalogEntries).
+    for (const part of [entries.slice(0, 600), entries.slice(600)]) {
+      const ch = await v.attacker.openChannel(victim.peerId, 'catalog', { allowLimited: true })
+      ch.send({ type: 'catalog', entries: part })
+    }
+    const size = () => victim.discovery.catalog().size
+    const last = peerIdOf(entries[entries.length - 1])
+    await until([victim], 'the victim to take in the flood', () => victim.discovery.catalog().has(last), 20_000)
+    expect(size()).toBeLessThanOrEqual(DEFAULT_DISCOVERY.maxPeers)
+    // Connected peers are never evicted for strangers: the reader stays listed.
+    expect(victim.discovery.catalog().has(v.reader.net.peerId)).toBe(true)
+    await unharmed(v)
   })
 })
