@@ -23,6 +23,8 @@ export type RejectReason =
   | 'protocol'
   /** The peer's tickets do not grant what it asked for (bond refused, or a frame its role may not send). */
   | 'unauthorized'
+  | 'timeout'
+  | 'term-jump'
 
 /** A frame or message from a peer that could not be accepted. Never thrown into app code. */
 export class ProtocolError extends MosaikError {

@@ -13,10 +13,25 @@ export interface DiscoveryConfig {
   announceIntervalMs: number
   /** Each period is drawn from `interval × (1 ± jitter)`. */
   announceJitter: number
-  /** Entries not refreshed for this long are purged (`departed`) and refused as stale. */
+  /**
+   * Entries not refreshed for this long are purged (`departed`). Measured on our clock from
+   * when we received the peer's latest version, so a peer whose clock is behind or ahead
+   * of ours is not purged for it.
+   */
   purgeAfterMs: number
-  /** Entries dated further than this in the future are refused. */
+  /**
+   * Clock skew tolerated between peers: entries dated more than this before our clock are
+   * refused as stale (replays of old versions), and more than this after it as from the future.
+   */
   maxDriftMs: number
+  /** Most peers kept in the catalog; when full, the entry heard from least recently gives way. */
+  maxPeers: number
+  /**
+   * Dial private, LAN and loopback addresses found in peers' entries. Default true, false in
+   * the browser preset (a peer must not make a browser dial its LAN); relayed addresses through
+   * a relay we are connected to stay allowed, and bootstrap addresses are never filtered.
+   */
+  dialPrivate: boolean
   maxEntryBytes: number
   /** Most entries accepted from one catalog exchange. */
   maxCatalogEntries: number
@@ -40,7 +55,9 @@ export const DEFAULT_DISCOVERY: DiscoveryConfig = {
   announceIntervalMs: 3_500,
   announceJitter: 0.4,
   purgeAfterMs: 6 * 3_500,
-  maxDriftMs: 50_000,
+  maxDriftMs: 5 * 60_000,
+  maxPeers: 1_024,
+  dialPrivate: true,
   maxEntryBytes: DEFAULT_MAX_ENTRY_BYTES,
   maxCatalogEntries: 1_024,
   exchangeTimeoutMs: 5_000,

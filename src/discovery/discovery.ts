@@ -15,6 +15,7 @@ import {
   type TicketClass,
   ticketId,
 } from '../tickets/ticket.js'
+import { mayDial } from './address-policy.js'
 import { Catalog } from './catalog.js'
 import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type DiscoveryService } from './config.js'
 import { PeerDialer } from './dialer.js'
@@ -67,8 +68,8 @@ class PeerDiscovery implements DiscoveryService {
     this.#key = key
     this.#config = config
     this.topic = `mosaik/${host.id.toString()}/announce`
-    this.#catalog = new Catalog(host.peerId)
-    this.#dialer = new PeerDialer(host.libp2p, config.dial)
+    this.#catalog = new Catalog(host.peerId, config.maxPeers, (peer) => this.#connected(peer))
+    this.#dialer = new PeerDialer(host.libp2p, config.dial, undefined, config.dialPrivate)
     this.#exchange = new CatalogExchange(host, config, {
       entries: () => this.#catalog.signedBytes(),
       self: () => signEntry(this.#key, this.#refreshSelf()),
@@ -170,9 +171,8 @@ class PeerDiscovery implements DiscoveryService {
     if (this.#state !== 'idle') return
     this.#state = 'running'
     const { libp2p } = this.#host
+    libp2p.services.pubsub.topicValidators.set(this.topic, this.#validate)
     libp2p.services.pubsub.subscribe(this.topic)
-    // Announces of peers without the required ticket are neither delivered nor forwarded.
-    if (this.#ticketCache) libp2p.services.pubsub.topicValidators.set(this.topic, this.#validateGossip)
     libp2p.services.pubsub.addEventListener('message', this.#onGossip)
     libp2p.services.pubsub.addEventListener('subscription-change', this.#onSubscription)
     libp2p.addEventListener('peer:connect', this.#onConnect)
@@ -206,9 +206,9 @@ class PeerDiscovery implements DiscoveryService {
     this.#dialer.stop()
     const { libp2p } = this.#host
     libp2p.services.pubsub.removeEventListener('message', this.#onGossip)
-    if (libp2p.services.pubsub.topicValidators.get(this.topic) === this.#validateGossip)
-      libp2p.services.pubsub.topicValidators.delete(this.topic)
     libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
+    if (libp2p.services.pubsub.topicValidators.get(this.topic) === this.#validate)
+      libp2p.services.pubsub.topicValidators.delete(this.topic)
     libp2p.removeEventListener('peer:connect', this.#onConnect)
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
     libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
@@ -308,7 +308,8 @@ class PeerDiscovery implements DiscoveryService {
       network: this.#host.id.toString(),
       maxBytes: c.maxEntryBytes,
       now: Date.now(),
-      maxAgeMs: c.purgeAfterMs,
+      // Freshness against our clock only refuses old replays; purging uses when we heard it.
+      maxAgeMs: c.maxDriftMs,
       maxDriftMs: c.maxDriftMs,
     })
   }
@@ -322,7 +323,8 @@ class PeerDiscovery implements DiscoveryService {
   }
 
   async #ingest(bytes: Uint8Array, remote: PeerId | undefined, protocol: string): Promise<void> {
-    const result = await this.#verify(bytes)
+    const result = this.#verified.get(bytes) ?? (await this.#verify(bytes))
+    this.#verified.delete(bytes)
     if (this.#state !== 'running') return
     if (!result.ok) {
       this.#reject(result.reason, result.detail, remote, protocol)
@@ -333,7 +335,11 @@ class PeerDiscovery implements DiscoveryService {
       if (this.#state === 'running') this.#reject('unauthorized', refused, remote, protocol)
       return
     }
-    const applied = this.#catalog.apply(result)
+    this.#apply(result)
+  }
+
+  #apply(result: SignedEntry): void {
+    const applied = this.#catalog.apply(result, Date.now())
     if (applied.kind === 'outdated') return
     if (applied.kind === 'refreshed') this.#considerDial(applied.entry)
     if (applied.kind === 'event') this.#emit(applied.event)
@@ -343,9 +349,12 @@ class PeerDiscovery implements DiscoveryService {
     const peer = event.entry.peerId
     if (event.type === 'departed') this.#dialer.forget(peer)
     else {
+      // Only addresses the dial policy allows reach the peer store (libp2p dials from it).
+      const policy = { dialPrivate: this.#config.dialPrivate, connectedTo: (p: string) => this.#connected(p) }
       const addrs = event.entry.addresses.flatMap((a) => {
         try {
-          return [multiaddr(a)]
+          const ma = multiaddr(a)
+          return mayDial(ma, policy) ? [ma] : []
         } catch {
           return []
         }
@@ -383,16 +392,39 @@ class PeerDiscovery implements DiscoveryService {
     })
   }
 
-  readonly #validateGossip = async (_from: Libp2pPeerId, msg: Message): Promise<TopicValidatorResult> => {
-    const result = await this.#verify(msg.data)
-    // Malformed and forged entries are refused and counted by `#ingest`, as without tickets.
-    if (!result.ok) return TopicValidatorResult.Accept
-    const refused = await this.#ticketRefusal(result)
-    if (refused === undefined) return TopicValidatorResult.Accept
-    this.#reject('unauthorized', refused, msg.type === 'signed' ? msg.from.toString() : undefined, this.topic)
-    // Ignore, not Reject: the forwarding peer may be honest, so it is not penalised.
-    return TopicValidatorResult.Ignore
+  #connected(peer: string): boolean {
+    try {
+      return this.#host.libp2p.getConnections(peerIdFromString(peer)).some((c) => c.status === 'open')
+    } catch {
+      return false
+    }
   }
+
+  /**
+   * Gossipsub's topic validator: an entry is verified (size, shape, network, freshness,
+   * signature) before gossipsub delivers or forwards it, so a bad announce goes no further
+   * than us. Refused entries are counted here; the verified result is kept for `#onGossip`.
+   */
+  readonly #validate = async (peer: Libp2pPeerId, msg: Message): Promise<TopicValidatorResult> => {
+    const result = await this.#verify(msg.data)
+    if (result.ok) {
+      // Announces of peers without the required ticket are neither delivered nor forwarded;
+      // Ignore, not Reject: the forwarding peer may be honest, so it is not penalised.
+      const refused = await this.#ticketRefusal(result)
+      if (refused !== undefined) {
+        this.#reject('unauthorized', refused, peer.toString(), this.topic)
+        return TopicValidatorResult.Ignore
+      }
+      this.#verified.set(msg.data, result)
+      return TopicValidatorResult.Accept
+    }
+    this.#reject(result.reason, result.detail, peer.toString(), this.topic)
+    // Stale copies are an honest relay's delay, not an attack: dropped without a penalty.
+    return result.reason === 'stale' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject
+  }
+
+  /** Results of the topic validator, for the delivery of the same message. */
+  readonly #verified = new WeakMap<Uint8Array, VerifyResult>()
 
   readonly #onGossip = (e: CustomEvent<Message>): void => {
     const msg = e.detail

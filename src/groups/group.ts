@@ -1,11 +1,12 @@
 import { SystemClock } from '../core/clock.js'
+import type { RejectReason } from '../core/errors.js'
 import type { PeerId, UniqueId, Version } from '../core/id.js'
 import { toId } from '../core/id.js'
 import type { GroupTelemetry } from '../core/telemetry.js'
 import { Emitter, Watch } from '../core/watch.js'
 import type { Channel, NetworkServices } from '../network/types.js'
 import { Applier } from './applier.js'
-import { Bonds } from './bond/bonds.js'
+import { Bonds, GROUPS_PROTOCOL } from './bond/bonds.js'
 import type { Inbox } from './bond/inbox.js'
 import type { BondMessage } from './bond/messages.js'
 import { Client } from './client.js'
@@ -16,12 +17,14 @@ import { type LogCommand, NOOP } from './log-command.js'
 import { nextTurn } from './next-turn.js'
 import { OwnGrant } from './own-grant.js'
 import { Pending } from './pending.js'
-import { createRaft } from './raft/index.js'
+import { createRaft, StrictModeViolation } from './raft/index.js'
+import { MAX_TERM_JUMP, termJumpAllowed } from './raft/limits.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
 import { sendSplitting } from './split-append.js'
 import { holdsBack, standing } from './standing.js'
 import { MemoryStorage, type Storage } from './storage.js'
+import { corroboratedAhead } from './sync/claims.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
 import type { FetchedSnapshot } from './sync/session.js'
 import { TicketGate } from './ticket-gate.js'
@@ -499,16 +502,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#preference === 'observer' || this.#catchUpFailures >= CATCH_UP_ATTEMPTS) return undefined
     const s = this.#core.status()
     const mine = Math.max(s.lastIndex, this.#applier.applied)
-    let best = mine
-    let peers: PeerId[] = []
-    for (const peer of this.#bonds.peers()) {
-      const at = this.#bonds.positionOf(peer) ?? 0
-      if (at > best) {
-        best = at
-        peers = [peer]
-      } else if (at === best && best > mine) peers.push(peer)
-    }
-    return peers.length > 0 ? { peers, applied: best } : undefined
+    const claims = this.#bonds.peers().map((peer) => ({ peer, applied: this.#bonds.positionOf(peer) ?? 0 }))
+    // A claim never decides on its own word (sync/claims.ts).
+    return corroboratedAhead(mine, claims)
   }
 
   /**
@@ -568,12 +564,38 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     })
   }
 
+  /** Counts a peer's message refused above the channel (the bond stays). */
+  #refused(peer: PeerId, reason: RejectReason, detail: string): void {
+    this.#net.emitTelemetry({
+      type: 'input.rejected',
+      at: performance.now(),
+      peer: this.peerId,
+      remote: peer,
+      protocol: this.#net.protocol(GROUPS_PROTOCOL),
+      reason,
+      detail,
+    })
+  }
+
   #onBondMessage(peer: PeerId, m: BondMessage): void {
     if (this.#closed) return
     if (m.type === 'raft') {
       const raft = m.m
+      if (raft.term > MAX_TERM_JUMP && !termJumpAllowed(this.#core.status().term, raft.term)) {
+        this.#refused(peer, 'term-jump', `term ${raft.term} is too far past ours`)
+        return
+      }
       if (raft.type === 'appendEntries') this.#sync.buffer(raft)
-      this.#input(() => this.#core.step(raft))
+      this.#input(() => {
+        try {
+          this.#core.step(raft)
+        } catch (err) {
+          // The core refused before changing anything; the peer is cut off and reported.
+          if (!(err instanceof StrictModeViolation)) throw err
+          this.#refused(peer, 'protocol', err.message)
+          this.#bonds.drop(peer, 'protocol', err.message)
+        }
+      })
     } else if (m.type === 'sync') this.#sync.message(peer, m.m)
   }
 
@@ -676,6 +698,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         send: (peer, m) => this.#bonds.send(peer, { type: 'sync', m }),
         bonded: () => this.#bonds.peers(),
         leader: () => this.#core.status().leader,
+        refused: (peer, detail) => this.#refused(peer, 'protocol', detail),
         telemetry: (e) => this.#telemetry({ type: 'group.sync', ...e }),
       },
       isLeader: () => this.#core.status().role === 'leader' && this.#canSnapshot(),

@@ -59,6 +59,10 @@ export async function libp2pOptions(
         // Browsers behind one NAT, a LAN, or every test on 127.0.0.1 share an IP; gossipsub's
         // IP-colocation penalty would graylist them once more than ten met a relay.
         scoreParams: { IPColocationFactorWeight: 0 },
+        // Announces are at most 16 KiB each (discovery/entry.ts): a gossip RPC beyond this is
+        // skipped before it is decoded, and a peer that stops reading gossip is not buffered for.
+        maxInboundDataLength: 256 * 1024,
+        maxOutboundBufferSize: 4 * 1024 * 1024,
       }),
       ...custom.services,
     },

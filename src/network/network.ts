@@ -11,13 +11,19 @@ import { createDiscovery } from '../discovery/discovery.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
-import type { TransportOption } from './transports.js'
+import { defaultPreset, type TransportOption } from './transports.js'
 import type { Channel, ChannelOptions, NetworkService, NetworkServices } from './types.js'
 
 export type { MosaikServices } from './libp2p.js'
 
 /** Streams of one protocol allowed per connection and direction. */
 const MAX_STREAMS_PER_PROTOCOL = 1_024
+/**
+ * Inbound channels with a pre-auth budget that one peer may hold open before their handshakes
+ * finish. With the groups protocol's 16 KiB budget, a peer holds at most 16 × 16 KiB of ours
+ * before it proves anything.
+ */
+export const MAX_PRE_AUTH_CHANNELS_PER_PEER = 16
 
 export interface NetworkOptions {
   /** Network name or id; peers of different networks never exchange entries or traffic. */
@@ -68,7 +74,13 @@ export class Network implements NetworkServices {
     this.libp2p = libp2p
     this.peerId = libp2p.peerId.toString()
     this.#retry = { ...DEFAULT_RETRY, ...options.dial }
-    this.discovery = createDiscovery(this, key, { ...options.discovery, tags: options.tags ?? [] })
+    // A browser dials no private address a peer names, unless told to (README "Threat model").
+    const browser = (options.transport ?? defaultPreset()) === 'browser'
+    this.discovery = createDiscovery(this, key, {
+      ...(browser ? { dialPrivate: false } : {}),
+      ...options.discovery,
+      tags: options.tags ?? [],
+    })
   }
 
   /** Creates and starts a network peer. Bootstrap addresses are dialed in the background. */
@@ -127,7 +139,21 @@ export class Network implements NetworkServices {
         stream.abort(new ClosedError('network'))
         return
       }
-      handler(this.#wrap(stream, connection.remotePeer.toString(), options))
+      const remote = connection.remotePeer.toString()
+      if (options.preAuthBytes !== undefined && this.#preAuthCount(remote) >= MAX_PRE_AUTH_CHANNELS_PER_PEER) {
+        this.emitTelemetry({
+          type: 'input.rejected',
+          at: performance.now(),
+          peer: this.peerId,
+          remote,
+          protocol,
+          reason: 'protocol',
+          detail: `more than ${MAX_PRE_AUTH_CHANNELS_PER_PEER} channels in their handshake`,
+        })
+        stream.abort(new Error('too many channels in their handshake'))
+        return
+      }
+      handler(this.#wrap(stream, remote, options))
     }
     this.libp2p
       .handle(protocol, onStream, {
@@ -274,8 +300,14 @@ export class Network implements NetworkServices {
     this.#telemetry.clear()
   }
 
+  #preAuthCount(remote: PeerId): number {
+    let n = 0
+    for (const ch of this.#channels) if (ch.remotePeer === remote && !ch.initiator && !ch.isAuthenticated) n++
+    return n
+  }
+
   #wrap(stream: Stream, remote: PeerId, options: ChannelOptions): StreamChannel {
-    const ch = new StreamChannel(stream, remote, this, options.maxFrameSize)
+    const ch = new StreamChannel(stream, remote, this, options)
     if (!ch.isClosed) {
       this.#channels.add(ch)
       ch.onClose(() => this.#channels.delete(ch))

@@ -46,6 +46,11 @@ export interface Channel {
   close(reason?: CloseInfo['reason'], detail?: string): void
   /** Refuse the peer's input: counts `input.rejected` with this reason and resets the stream. */
   reject(reason: RejectReason, detail: string): void
+  /**
+   * The peer passed this protocol's handshake: lifts the `preAuthBytes` budget. Optional so
+   * test doubles need not implement it.
+   */
+  authenticated?(): void
 }
 
 /**
@@ -63,6 +68,14 @@ export interface ChannelOptions {
   readonly allowLimited?: boolean
   /** Overrides the network's dial retry policy for `openChannel`. */
   readonly retry?: RetryOptions
+  /**
+   * Bytes the peer may send in all before `channel.authenticated()` is called; more resets
+   * the stream (counted `oversized`). Inbound channels with a budget also count against a
+   * per-peer cap of channels still in their handshake. Default: no budget.
+   */
+  readonly preAuthBytes?: number
+  /** Bytes queued for a peer that does not read before the channel is dropped; default 16 MiB. */
+  readonly maxQueuedBytes?: number
 }
 
 /** A signed discovery entry, as verified and stored in the catalog. Ids are hex strings. */

@@ -15,6 +15,11 @@ import type { BondMessage } from './messages.js'
 
 /** The protocol name all groups of a network share (`/mosaik/<net>/groups/1`). */
 export const GROUPS_PROTOCOL = 'groups'
+/**
+ * Bytes a peer may send on a groups channel before its bond is established: the hello, the
+ * proofs and the acceptor's welcome (which lists its bonds) fit; nothing else is sent earlier.
+ */
+export const GROUPS_PRE_AUTH_BYTES = 16 * 1024
 
 /** What the bond set needs from its group. */
 export interface BondsHost {
@@ -46,6 +51,8 @@ export interface BondsHost {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
+/** Bond dials in flight at once. */
+const MAX_DIALS_IN_FLIGHT = 16
 const RETRY_MIN_MS = 250
 const RETRY_MAX_MS = 8_000
 
@@ -156,6 +163,11 @@ export class Bonds {
     return b?.isUp === true ? b.send(message) : false
   }
 
+  /** Closes the bond with `peer`, which broke the protocol (the caller reports why). */
+  drop(peer: PeerId, reason: string, detail: string): void {
+    this.#bonds.get(peer)?.close(reason, detail)
+  }
+
   mesh(): ReadonlyArray<readonly [PeerId, PeerId]> {
     return this.#mesh.edges()
   }
@@ -246,13 +258,16 @@ export class Bonds {
 
   #dial(peer: PeerId, lastDelay = 0): void {
     if (this.#closed || peer === this.#local || this.#bonds.has(peer) || this.#dialing.has(peer)) return
+    // Discovery may list members nobody can reach (or that do not exist): bound the dials in
+    // flight; `#reconcile` comes back for the rest.
+    if (this.#dialing.size >= MAX_DIALS_IN_FLIGHT) return
     this.#dialing.add(peer)
     const retry = () => {
       if (!this.#departed.has(peer) && this.#host.network.discovery.peersInGroup(this.#host.groupId).includes(peer))
         this.#scheduleRetry(peer, Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, lastDelay * 2)))
     }
     this.#host.network
-      .openChannel(peer, GROUPS_PROTOCOL)
+      .openChannel(peer, GROUPS_PROTOCOL, { preAuthBytes: GROUPS_PRE_AUTH_BYTES })
       .then((channel) => {
         if (this.#closed) {
           channel.close('shutdown')
@@ -302,6 +317,7 @@ export class Bonds {
       return
     }
     const peer = channel.remotePeer
+    channel.authenticated?.()
     this.#departed.delete(peer)
     const bond = new Bond(channel, this.#local, this.#host.timers, this.#host.heartbeat, {
       up: (b) => this.#up(b),
@@ -329,7 +345,8 @@ export class Bonds {
 
   #failed(channel: Channel, inbox: Inbox, err: unknown): void {
     inbox.release()
-    if (err instanceof BondFailure && err.reason !== 'timeout' && err.reason !== 'closed') {
+    // Timeouts are refused and counted too: a peer that stalls its handshake holds our budget.
+    if (err instanceof BondFailure && err.reason !== 'closed') {
       channel.reject(err.reason, err.message)
     } else {
       channel.close(err instanceof BondFailure ? err.reason : 'error')
