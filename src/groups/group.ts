@@ -14,12 +14,13 @@ import { GroupError } from './errors.js'
 import { deriveGroupId } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { nextTurn } from './next-turn.js'
+import { openStorage } from './open-storage.js'
 import { Pending } from './pending.js'
 import { createRaft } from './raft/index.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
 import { sendSplitting } from './split-append.js'
-import { MemoryStorage, type Storage } from './storage.js'
+import type { Storage } from './storage.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
 import type { FetchedSnapshot } from './sync/session.js'
 import { Timers } from './timers.js'
@@ -109,6 +110,11 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #termStart: Version | undefined
   /** A restart from storage that holds a snapshot point: the state itself must be fetched again. */
   readonly #restoredAt: Version
+  /** The restart came back with the state machine's state too (durable storage): nothing to fetch. */
+  readonly #restoredState: boolean
+  /** Ready effects (send, apply, answer) waiting for storage writes to become durable (IndexedDB). */
+  readonly #outbox: (() => void)[] = []
+  #outboxWaiting = false
 
   constructor(net: NetworkServices, options: JoinOptions<C, Q, R, I>, onLeave: (m: GroupMember<C, Q, R, I>) => void) {
     this.#net = net
@@ -118,18 +124,29 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.id = deriveGroupId(options.key, this.consensus, this.#sm.signature(), this.syncConfig)
     this.peerId = net.peerId
     this.#preference = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
-    this.#storage = options.storage ?? new MemoryStorage()
     this.#timers = new Timers(options.clock ?? shared)
     this.#labels = options.labels
     this.#onLeave = onLeave
+    this.#storage = openStorage(
+      net,
+      this.id.toString(),
+      options.storage,
+      (e) => this.#telemetry(e as unknown as TelemetryBody),
+      () => {
+        // Without durable storage a strict member could come back without what it acknowledged.
+        if (this.consensus.minVoters > 0) this.setPreference('observer')
+      },
+    )
     const restore = this.#storage.load()
+    const state = this.#canSnapshot() ? this.#storage.loadState?.() : undefined
     // Storage holds what this driver wrote: entries whose commands are `LogCommand`s.
     this.#core = createRaft<LogCommand>(
       raftConfig(this.peerId, this.preference, this.consensus),
       restore as RaftRestore<LogCommand> | undefined,
       { noop: NOOP },
     )
-    this.#restoredAt = restore?.snapshot?.index ?? 0
+    this.#restoredAt = state?.index ?? restore?.snapshot?.index ?? 0
+    this.#restoredState = state !== undefined && this.#installRestored(state.items)
     this.#applier = new Applier<C>(
       this.#sm as StateMachine<C, unknown, unknown, unknown>,
       this.id.short(),
@@ -199,7 +216,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#tick(true)
     // Storage keeps the log, not the state machine: a member restarted past a snapshot point
     // fetches the state again (entries after it are replayed by the core).
-    if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
+    if (this.#restoredAt > 0 && !this.#restoredState) this.#startSync(this.#restoredAt)
     // A restart applies the committed entries it restored at once, not on the first input.
     this.#drain()
     this.#timers.after(Math.min(LONE_GRACE_MS, this.consensus.bootstrapDelay), () => {
@@ -316,7 +333,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#closed) return
     // What the core still has to say goes out before the bonds close.
     this.#drain(true)
+    await this.#settleOutbox()
+    if (this.#closed) return
     this.#closed = true
+    this.#storage.close?.()
     this.#sync.close()
     this.#bonds.leave()
     this.#timers.clear()
@@ -505,14 +525,31 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.#draining = false
     }
     this.#compact()
+    this.#checkpoint()
     this.#publish()
   }
 
   #handle(rd: Ready<LogCommand>): void {
     // 1. Persist before anything that depends on it leaves this process (Raft §5, Figure 2).
-    if (rd.truncateFrom !== undefined) this.#storage.truncateFrom(rd.truncateFrom)
-    if (rd.entries.length > 0) this.#storage.append(rd.entries)
-    if (rd.hardState) this.#storage.saveHardState(rd.hardState)
+    if (this.#storage.saveReady) this.#storage.saveReady(rd.truncateFrom, rd.entries, rd.hardState)
+    else {
+      if (rd.truncateFrom !== undefined) this.#storage.truncateFrom(rd.truncateFrom)
+      if (rd.entries.length > 0) this.#storage.append(rd.entries)
+      if (rd.hardState) this.#storage.saveHardState(rd.hardState)
+    }
+    // A store whose writes complete later (IndexedDB): the rest waits until they are durable.
+    if (this.#storage.pending || this.#outbox.length > 0) {
+      this.#outbox.push(() => this.#effects(rd))
+      this.#core.advance()
+      this.#awaitOutbox()
+      return
+    }
+    this.#effects(rd)
+    this.#core.advance()
+  }
+
+  /** Steps 2 to 5 of a Ready, once what it depends on is durable. */
+  #effects(rd: Ready<LogCommand>): void {
     // 2. Send.
     for (const m of rd.messages) {
       if (m.type === 'vote') {
@@ -532,7 +569,65 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     for (const p of rd.proposals) this.#pending.settle(p.requestId, p)
     for (const r of rd.readStates) this.#pending.settle(r.requestId, r)
     if (rd.needsSnapshot) this.#startSync(rd.needsSnapshot.index)
-    this.#core.advance()
+  }
+
+  #awaitOutbox(): void {
+    if (this.#outboxWaiting) return
+    const pending = this.#storage.pending
+    if (!pending) {
+      this.#runOutbox()
+      return
+    }
+    this.#outboxWaiting = true
+    pending.then(
+      () => {
+        this.#outboxWaiting = false
+        if (this.#closed) return
+        this.#awaitOutbox()
+      },
+      () => {
+        // The store failed and said so (`persist.failed`); it keeps the log in memory from now on.
+        this.#outboxWaiting = false
+        if (!this.#closed) this.#awaitOutbox()
+      },
+    )
+  }
+
+  #runOutbox(): void {
+    if (this.#outbox.length === 0) return
+    for (const effects of this.#outbox.splice(0)) effects()
+    this.#compact()
+    this.#publish()
+  }
+
+  /** Before leaving: what waits for the store goes out once it is durable. */
+  async #settleOutbox(): Promise<void> {
+    for (let pending = this.#storage.pending; pending; pending = this.#storage.pending) await pending.catch(() => {})
+    this.#runOutbox()
+  }
+
+  /** Durable storage: hand it the state machine's state when it wants to drop older records. */
+  #checkpoint(): void {
+    if (!this.#storage.wantsCheckpoint?.() || !this.#canSnapshot() || this.#sync.syncing || this.#closed) return
+    this.#saveState(this.#applier.applied)
+  }
+
+  #saveState(index: Version): void {
+    const point = index > 0 ? this.#core.snapshotPoint(index) : undefined
+    const snapshot = point ? this.#sm.createSnapshot?.() : undefined
+    if (!point || !snapshot) return
+    this.#storage.checkpoint?.({ index, term: point.term, items: snapshot.range(0, snapshot.length) })
+  }
+
+  /** A restart that came back with the state machine's state installs it; false when it throws. */
+  #installRestored(items: unknown[]): boolean {
+    try {
+      this.#sm.installSnapshot?.(items as I[])
+      return true
+    } catch (err) {
+      console.error(`mosaik-react: the state machine of group ${this.id.short()} refused its stored state`, err)
+      return false
+    }
   }
 
   #sendRaft(m: Message<LogCommand>): void {
@@ -618,6 +713,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const moved = snapshot.index !== this.#applier.applied
     this.#applier.applied = snapshot.index
     this.#storage.saveSnapshot(snapshot.index, snapshot.term)
+    if (this.#storage.checkpoint)
+      this.#storage.checkpoint({ index: snapshot.index, term: snapshot.term, items: [...snapshot.items] })
     // Devtools follow versions by `group.committed`: an install moves the version too.
     if (moved) this.#telemetry({ type: 'group.committed', version: snapshot.index, count: 0 })
     this.#input(() => {

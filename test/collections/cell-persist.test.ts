@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { PersistError } from '../../src/network/persist/journal.js'
+import { allOnline, freshStore, testScope, within } from './harness.js'
+
+const root = mkdtempSync(join(tmpdir(), 'mosaik-persist-'))
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+describe('Cell with persist: a directory', () => {
+  it('comes back after a restart with its identity, value and version, before it is online', async (ctx) => {
+    const scope = testScope(ctx)
+    const dir = join(root, 'restart')
+    const store = freshStore()
+    const n1 = await scope.network({ persist: dir })
+    const w1 = scope.writer<string>(n1, store)
+    await allOnline(w1)
+    let last = 0
+    for (const v of ['a', 'b', 'c']) last = await within(5, `write(${v})`, w1.write(v))
+    const peer = n1.peerId
+    await scope.closeCells()
+    await n1.stop()
+
+    const n2 = await scope.network({ persist: dir })
+    expect(n2.peerId).toBe(peer)
+    const t0 = performance.now()
+    const w2 = scope.writer<string>(n2, store)
+    const shown = performance.now() - t0
+    expect(w2.read()).toBe('c')
+    expect(w2.version()).toBe(last)
+    expect(w2.getSnapshot().online).toBe(false)
+    console.log(`persisted value shown ${shown.toFixed(1)} ms after opening the cell`)
+    await allOnline(w2)
+    const next = await within(5, 'write(d) after restart', w2.write('d'))
+    expect(next).toBeGreaterThan(last)
+    expect(w2.read()).toBe('d')
+  })
+
+  it('refuses a store of another network with a clear error', async (ctx) => {
+    const scope = testScope(ctx)
+    const dir = join(root, 'foreign')
+    const n1 = await scope.network({ persist: dir })
+    await n1.stop()
+    await expect(scope.network({ persist: dir, network: 'some-other-network' })).rejects.toThrow(PersistError)
+    await expect(scope.network({ persist: dir, network: 'some-other-network' })).rejects.toThrow(/holds network/)
+  })
+
+  it('lets one network of a process hold a directory; a second runs in memory and says so', async (ctx) => {
+    const scope = testScope(ctx)
+    const dir = join(root, 'locked')
+    const n1 = await scope.network({ persist: dir })
+    const n2 = await scope.network({ persist: dir })
+    expect(n2.peerId).not.toBe(n1.peerId)
+    expect(n1.persistedAt).toBe(dir)
+    expect(n2.persistedAt).toBeUndefined()
+  })
+})
