@@ -41,9 +41,17 @@ export class DurableStorage implements Storage {
   /** The highest index the driver allowed compacting to. */
   #compactTo: LogIndex = 0
 
-  constructor(journal: Journal, onFailed: (error: PersistError) => void) {
+  readonly #limits: { records: number; bytes: number }
+
+  /** `limits`: checkpoint once this many records or bytes were appended since the last one. */
+  constructor(
+    journal: Journal,
+    onFailed: (error: PersistError) => void,
+    limits: { records?: number; bytes?: number } = {},
+  ) {
     this.#journal = journal
     this.#onFailed = onFailed
+    this.#limits = { records: limits.records ?? CHECKPOINT_RECORDS, bytes: limits.bytes ?? CHECKPOINT_BYTES }
     const cp = journal.loaded.checkpoint as Partial<Checkpoint> | undefined
     if (cp && typeof cp === 'object') {
       this.#hardState = cp.hardState
@@ -117,7 +125,7 @@ export class DurableStorage implements Storage {
 
   wantsCheckpoint(): boolean {
     if (this.#failed) return false
-    return this.#journal.tailRecords >= CHECKPOINT_RECORDS || this.#journal.tailBytes >= CHECKPOINT_BYTES
+    return this.#journal.tailRecords >= this.#limits.records || this.#journal.tailBytes >= this.#limits.bytes
   }
 
   /** Replaces the journal with `state` (the state machine at `state.index`) and the log after the snapshot point. */

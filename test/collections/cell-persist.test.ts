@@ -56,3 +56,42 @@ describe('Cell with persist: a directory', () => {
     expect(n2.persistedAt).toBeUndefined()
   })
 })
+
+describe('Cell with persist, strict mode', () => {
+  it('3 members all restarted with their directories: no acknowledged write lost, replicas agree', async (ctx) => {
+    const scope = testScope(ctx)
+    const dirs = [0, 1, 2].map((i) => join(root, `strict-${i}`))
+    const store = freshStore()
+    const strict = { consensus: { minVoters: 3 } }
+    const nets = []
+    for (const dir of dirs) nets.push(await scope.network({ persist: dir }))
+    const writers = nets.map((n) => scope.writer<number>(n, store, strict))
+    await allOnline(...writers)
+    let acked = 0
+    let ackedValue = 0
+    for (let i = 1; i <= 30; i++) {
+      const w = writers[i % 3]!
+      acked = await within(5, `write(${i})`, w.write(i))
+      ackedValue = i
+    }
+    const peers = nets.map((n) => n.peerId)
+    await scope.closeCells()
+    await Promise.all(nets.map((n) => n.stop()))
+    scope.networks.splice(0)
+
+    const again = []
+    for (const dir of dirs) again.push(await scope.network({ persist: dir }))
+    expect(again.map((n) => n.peerId)).toEqual(peers)
+    const back = again.map((n) => scope.writer<number>(n, store, strict))
+    // Before any member is online, a majority shows the last acknowledged write.
+    const shown = back.filter((w) => w.version() >= acked && w.read() === ackedValue)
+    expect(shown.length).toBeGreaterThanOrEqual(2)
+    for (const w of back) expect(w.getSnapshot().online).toBe(false)
+    await allOnline(...back)
+    const v = await within(5, 'write(100) after the restart', back[0]!.write(100))
+    expect(v).toBeGreaterThan(acked)
+    await within(5, 'every replica at the new write', Promise.all(back.map((w) => w.when.reaches(v))))
+    for (const w of back) expect(w.read()).toBe(100)
+    expect(new Set(back.map((w) => w.version()))).toEqual(new Set([v]))
+  })
+})

@@ -93,7 +93,8 @@ export class FileJournalStore implements Store {
     try {
       journal = make()
     } catch (err) {
-      if (!(err instanceof PersistError) || err.kind !== 'corrupt') throw err
+      if (!(err instanceof PersistError)) throw ioError(dir, err)
+      if (err.kind !== 'corrupt') throw err
       // Damaged beyond the torn tail a crash leaves: keep it aside for inspection, start over
       // (the group then catches up from its peers), and say so.
       const aside = `${dir}.corrupt-${Date.now()}`
@@ -108,6 +109,13 @@ export class FileJournalStore implements Store {
   async close(): Promise<void> {
     for (const j of [...this.#open]) j.close()
   }
+}
+
+/** An I/O failure as a typed error: `quota` for a full disk, else `io`. */
+function ioError(dir: string, cause: unknown): PersistError {
+  const code = (cause as { code?: string }).code
+  const kind = code === 'ENOSPC' || code === 'EDQUOT' ? 'quota' : 'io'
+  return new PersistError(kind, `cannot use ${dir}: ${(cause as Error).message}`, { cause })
 }
 
 class FileJournal implements Journal {
@@ -239,12 +247,7 @@ class FileJournal implements Journal {
     try {
       fn()
     } catch (cause) {
-      const code = (cause as { code?: string }).code
-      this.#failed = new PersistError(
-        code === 'ENOSPC' || code === 'EDQUOT' ? 'quota' : 'io',
-        `cannot write ${this.#dir}: ${(cause as Error).message}`,
-        { cause },
-      )
+      this.#failed = ioError(this.#dir, cause)
       this.#closeFd()
       throw this.#failed
     }
