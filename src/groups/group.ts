@@ -47,6 +47,8 @@ const RETAIN_ENTRIES = 512
  * `reverted`; a new member, or one missing older entries, still gets a snapshot.
  */
 const DIVERGENCE_TAIL = 64
+/** Most entries a leader keeps for a laggard that is installing a snapshot (heap stays bounded). */
+const PINNED_MAX = 4_096
 /** `catchUp: 'replay'`: compact once this many entries could go. */
 const COMPACT_STEP = 256
 /** A member waits this long for discovery before it may elect itself as the only possible leader. */
@@ -654,8 +656,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const bySnapshot = this.#sm.catchUp === 'snapshot'
     const s = this.#core.status()
     let upTo = Math.min(s.applied, this.#applier.applied) - (bySnapshot ? DIVERGENCE_TAIL : RETAIN_ENTRIES)
-    const floor = this.#sync.provider.floor()
-    if (floor !== undefined) upTo = Math.min(upTo, floor)
+    // Only a leader sends entries, so only its log waits for a laggard installing a snapshot,
+    // and at most PINNED_MAX entries: one further behind asks for a newer snapshot.
+    const floor = s.role === 'leader' ? this.#sync.provider.floor() : undefined
+    if (floor !== undefined) upTo = Math.max(Math.min(upTo, floor), upTo - PINNED_MAX)
     if (upTo - s.firstIndex + 1 < (bySnapshot ? 1 : COMPACT_STEP)) return
     this.#core.compact(upTo)
     this.#storage.compact(upTo)

@@ -130,6 +130,7 @@ export class SnapshotSync {
 
   peerDown(peer: PeerId): void {
     this.#session?.peerDown(peer)
+    this.provider.peerDown(peer)
   }
 
   /** A new leader: ask it, unless the snapshot is already being fetched. */
