@@ -273,16 +273,20 @@ class IdbJournal implements Journal {
   }
 }
 
+/** How long a tab waits for the store's lock: a reloaded page's predecessor may still be unloading. */
+const LOCK_WAIT_MS = 1_500
+
 /**
- * Takes the Web Lock `name` if no other tab holds it; returns its release, or undefined when
- * another tab has it. Without the Web Locks API (old browsers) nothing is locked.
+ * Takes the Web Lock `name`, waiting up to `LOCK_WAIT_MS` for a tab that holds it; returns
+ * its release, or undefined when another tab keeps it. Without the Web Locks API (old
+ * browsers) nothing is locked.
  */
 async function webLock(name: string): Promise<(() => void) | undefined> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks
   if (!locks) return () => {}
   return new Promise((resolve) => {
     locks
-      .request(name, { ifAvailable: true }, (lock) => {
+      .request(name, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, (lock) => {
         if (!lock) {
           resolve(undefined)
           return undefined
