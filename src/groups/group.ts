@@ -135,8 +135,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       options.storage,
       (e) => this.#telemetry(e as unknown as TelemetryBody),
       () => {
-        // Without durable storage a strict member could come back without what it acknowledged.
-        if (this.consensus.minVoters > 0) this.setPreference('observer')
+        // Its writes stopped being durable: a strict member could come back without what it
+        // acknowledged, so it stops voting (after the Ready under way).
+        if (this.consensus.minVoters > 0) queueMicrotask(() => this.setPreference('observer'))
       },
     )
     const restore = this.#storage.load()

@@ -95,3 +95,43 @@ describe('Cell with persist, strict mode', () => {
     expect(new Set(back.map((w) => w.version()))).toEqual(new Set([v]))
   })
 })
+
+describe('Cell with persist, default mode', () => {
+  it('a persisted value that lost to a newer term shows at once, then is reported reverted', async (ctx) => {
+    const scope = testScope(ctx)
+    const [dirA, dirB] = [join(root, 'revert-a'), join(root, 'revert-b')]
+    const store = freshStore()
+    const a1 = await scope.network({ persist: dirA })
+    const b1 = await scope.network({ persist: dirB })
+    const wa = scope.writer<string>(a1, store)
+    const wb = scope.writer<string>(b1, store)
+    await allOnline(wa, wb)
+    const shared = await within(5, "write('both')", wa.write('both'))
+    await within(5, 'B at the shared write', wb.when.reaches(shared))
+    // B goes away; A alone keeps writing (default mode: the reachable majority is A).
+    await wb.close()
+    await b1.stop()
+    await within(10, 'A online alone', wa.when.online())
+    const lost = await within(10, "write('only A')", wa.write('only A'))
+    await wa.close()
+    await a1.stop()
+    // B comes back alone, with its log, and moves on in a newer term.
+    const b2 = await scope.network({ persist: dirB })
+    const wb2 = scope.writer<string>(b2, store)
+    expect(wb2.read()).toBe('both')
+    await allOnline(wb2)
+    await within(5, "write('only B')", wb2.write('only B'))
+    // A reopens: its own last value first, then B's term wins and A reports the revert.
+    const a2 = await scope.network({ persist: dirA, bootstrap: b2.addresses() })
+    const wa2 = scope.writer<string>(a2, store)
+    expect(wa2.read()).toBe('only A')
+    expect(wa2.version()).toBe(lost)
+    expect(wa2.getSnapshot().online).toBe(false)
+    const reverted = wa2.when.reverted()
+    const to = await within(10, 'A to report the revert', reverted)
+    expect(to).toBeLessThan(lost)
+    await allOnline(wa2)
+    await within(5, 'A at B’s value', wa2.when.reaches(wb2.version()))
+    expect(wa2.read()).toBe('only B')
+  })
+})
