@@ -19,6 +19,7 @@ import { Pending } from './pending.js'
 import { createRaft } from './raft/index.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
+import { ReadyOutbox } from './ready-outbox.js'
 import { sendSplitting } from './split-append.js'
 import type { Storage } from './storage.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
@@ -115,8 +116,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   /** The restart came back with the state machine's state too (durable storage): nothing to fetch. */
   readonly #restoredState: boolean
   /** Ready effects (send, apply, answer) waiting for storage writes to become durable (IndexedDB). */
-  readonly #outbox: (() => void)[] = []
-  #outboxWaiting = false
+  readonly #outbox: ReadyOutbox
 
   constructor(net: NetworkServices, options: JoinOptions<C, Q, R, I>, onLeave: (m: GroupMember<C, Q, R, I>) => void) {
     this.#net = net
@@ -138,6 +138,14 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         // Its writes stopped being durable: a strict member could come back without what it
         // acknowledged, so it stops voting (after the Ready under way).
         if (this.consensus.minVoters > 0) queueMicrotask(() => this.setPreference('observer'))
+      },
+    )
+    this.#outbox = new ReadyOutbox(
+      this.#storage,
+      () => this.#closed,
+      () => {
+        this.#compact()
+        this.#publish()
       },
     )
     const restore = this.#storage.load()
@@ -336,7 +344,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#closed) return
     // What the core still has to say goes out before the bonds close.
     this.#drain(true)
-    await this.#settleOutbox()
+    await this.#outbox.settle()
     if (this.#closed) return
     this.#closed = true
     this.#storage.close?.()
@@ -541,13 +549,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       if (rd.hardState) this.#storage.saveHardState(rd.hardState)
     }
     // A store whose writes complete later (IndexedDB): the rest waits until they are durable.
-    if (this.#storage.pending || this.#outbox.length > 0) {
-      this.#outbox.push(() => this.#effects(rd))
-      this.#core.advance()
-      this.#awaitOutbox()
-      return
-    }
-    this.#effects(rd)
+    this.#outbox.run(() => this.#effects(rd))
     this.#core.advance()
   }
 
@@ -572,41 +574,6 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     for (const p of rd.proposals) this.#pending.settle(p.requestId, p)
     for (const r of rd.readStates) this.#pending.settle(r.requestId, r)
     if (rd.needsSnapshot) this.#startSync(rd.needsSnapshot.index)
-  }
-
-  #awaitOutbox(): void {
-    if (this.#outboxWaiting) return
-    const pending = this.#storage.pending
-    if (!pending) {
-      this.#runOutbox()
-      return
-    }
-    this.#outboxWaiting = true
-    pending.then(
-      () => {
-        this.#outboxWaiting = false
-        if (this.#closed) return
-        this.#awaitOutbox()
-      },
-      () => {
-        // The store failed and said so (`persist.failed`); it keeps the log in memory from now on.
-        this.#outboxWaiting = false
-        if (!this.#closed) this.#awaitOutbox()
-      },
-    )
-  }
-
-  #runOutbox(): void {
-    if (this.#outbox.length === 0) return
-    for (const effects of this.#outbox.splice(0)) effects()
-    this.#compact()
-    this.#publish()
-  }
-
-  /** Before leaving: what waits for the store goes out once it is durable. */
-  async #settleOutbox(): Promise<void> {
-    for (let pending = this.#storage.pending; pending; pending = this.#storage.pending) await pending.catch(() => {})
-    this.#runOutbox()
   }
 
   /** Durable storage: hand it the state machine's state when it wants to drop older records. */
