@@ -4,8 +4,10 @@ import type { PersistedState, Storage } from './storage.js'
 
 /** Checkpoint once this many records were appended since the last one … */
 const CHECKPOINT_RECORDS = 2_048
-/** … or this many bytes. */
+/** … or this many bytes … */
 const CHECKPOINT_BYTES = 4 * 1024 * 1024
+/** … or this many entries (what the mirror holds and a restart replays stays bounded). */
+const CHECKPOINT_ENTRIES = 4_096
 
 /** One Ready's persistence, written as one record (atomic: a torn record is dropped whole). */
 type ReadyRecord = { t: 'r'; x?: LogIndex; e?: Entry<unknown>[]; h?: HardState }
@@ -38,20 +40,26 @@ export class DurableStorage implements Storage {
   #state: PersistedState | undefined
   #failed = false
   #replaying = true
+  /** Entries appended since the last checkpoint (the replay a restart faces). */
+  #entriesSince = 0
   /** The highest index the driver allowed compacting to. */
   #compactTo: LogIndex = 0
 
-  readonly #limits: { records: number; bytes: number }
+  readonly #limits: { records: number; bytes: number; entries: number }
 
-  /** `limits`: checkpoint once this many records or bytes were appended since the last one. */
+  /** `limits`: checkpoint once this many records, bytes or kept entries piled up since the last one. */
   constructor(
     journal: Journal,
     onFailed: (error: PersistError) => void,
-    limits: { records?: number; bytes?: number } = {},
+    limits: { records?: number; bytes?: number; entries?: number } = {},
   ) {
     this.#journal = journal
     this.#onFailed = onFailed
-    this.#limits = { records: limits.records ?? CHECKPOINT_RECORDS, bytes: limits.bytes ?? CHECKPOINT_BYTES }
+    this.#limits = {
+      records: limits.records ?? CHECKPOINT_RECORDS,
+      bytes: limits.bytes ?? CHECKPOINT_BYTES,
+      entries: limits.entries ?? CHECKPOINT_ENTRIES,
+    }
     const cp = journal.loaded.checkpoint as Partial<Checkpoint> | undefined
     if (cp && typeof cp === 'object') {
       this.#hardState = cp.hardState
@@ -125,13 +133,18 @@ export class DurableStorage implements Storage {
 
   wantsCheckpoint(): boolean {
     if (this.#failed) return false
-    return this.#journal.tailRecords >= this.#limits.records || this.#journal.tailBytes >= this.#limits.bytes
+    return (
+      this.#journal.tailRecords >= this.#limits.records ||
+      this.#journal.tailBytes >= this.#limits.bytes ||
+      this.#entriesSince >= this.#limits.entries
+    )
   }
 
   /** Replaces the journal with `state` (the state machine at `state.index`) and the log after the snapshot point. */
   checkpoint(state: PersistedState): void {
     this.#state = state
     this.#compactMirror()
+    this.#entriesSince = 0
     if (this.#failed) return
     const cp: Checkpoint = {
       hardState: this.#hardState,
@@ -185,6 +198,7 @@ export class DurableStorage implements Storage {
     if (r.t !== 'r') return
     if (r.x !== undefined) this.#truncate(r.x)
     if (r.e) {
+      this.#entriesSince += r.e.length
       const first = r.e[0]
       if (first) {
         const last = this.#entries[this.#entries.length - 1]
