@@ -1,4 +1,4 @@
-import type { Journal, PersistError } from '../network/persist/journal.js'
+import { type Journal, type PersistError, PersistError as PersistErrorClass } from '../network/persist/journal.js'
 import type { Entry, HardState, LogIndex, RaftRestore, SnapshotPoint, Term } from './raft/types.js'
 import type { PersistedState, Storage } from './storage.js'
 
@@ -8,6 +8,8 @@ const CHECKPOINT_RECORDS = 2_048
 const CHECKPOINT_BYTES = 4 * 1024 * 1024
 /** … or this many entries (what the mirror holds and a restart replays stays bounded). */
 const CHECKPOINT_ENTRIES = 4_096
+
+const isIndex = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
 
 /** One Ready's persistence, written as one record (atomic: a torn record is dropped whole). */
 type ReadyRecord = { t: 'r'; x?: LogIndex; e?: Entry<unknown>[]; h?: HardState }
@@ -69,6 +71,21 @@ export class DurableStorage implements Storage {
     }
     for (const r of journal.loaded.records) this.#replay(r as JournalRecord)
     this.#replaying = false
+    this.#check()
+  }
+
+  /** What came from disk must form a log the core can use; else the store is damaged. */
+  #check(): void {
+    const bad = (why: string) => new PersistErrorClass('corrupt', `stored log is damaged: ${why}`)
+    const h = this.#hardState
+    if (h !== undefined && (!isIndex(h.term) || !isIndex(h.commit))) throw bad('hard state')
+    const base = this.#snapshot?.index ?? 0
+    if (this.#snapshot && (!isIndex(this.#snapshot.index) || !isIndex(this.#snapshot.term))) throw bad('snapshot point')
+    this.#entries.forEach((e, i) => {
+      if (!e || e.index !== base + i + 1 || !isIndex(e.term)) throw bad(`entry ${base + i + 1}`)
+    })
+    const st = this.#state
+    if (st !== undefined && (!isIndex(st.index) || !Array.isArray(st.items))) throw bad('state')
   }
 
   load(): RaftRestore<unknown> | undefined {
@@ -186,6 +203,7 @@ export class DurableStorage implements Storage {
   #replay(r: JournalRecord): void {
     if (!r || typeof r !== 'object') return
     if (r.t === 's') {
+      if (!r.s || !isIndex(r.s.index)) throw new PersistErrorClass('corrupt', 'stored log is damaged: snapshot')
       this.#snapshot = r.s
       this.#entries = this.#entries.filter((e) => e.index > r.s.index)
       if (this.#state && this.#state.index < r.s.index) this.#state = undefined
@@ -197,6 +215,8 @@ export class DurableStorage implements Storage {
     }
     if (r.t !== 'r') return
     if (r.x !== undefined) this.#truncate(r.x)
+    if (r.e !== undefined && !Array.isArray(r.e))
+      throw new PersistErrorClass('corrupt', 'stored log is damaged: entries')
     if (r.e) {
       this.#entriesSince += r.e.length
       const first = r.e[0]

@@ -135,8 +135,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       options.storage,
       (e) => this.#telemetry(e as unknown as TelemetryBody),
       () => {
-        // Its writes stopped being durable: a strict member could come back without what it
-        // acknowledged, so it stops voting (after the Ready under way).
+        // Its store lost, refused or cannot keep what it voted for: a strict member could act
+        // without what it acknowledged, so it stops voting (after the Ready under way).
         if (this.consensus.minVoters > 0) queueMicrotask(() => this.setPreference('observer'))
       },
     )

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import type { TelemetryEvent } from '../../src/core/telemetry.js'
 import { PersistError } from '../../src/network/persist/journal.js'
 import { allOnline, freshStore, testScope, within } from './harness.js'
 
@@ -133,5 +134,52 @@ describe('Cell with persist, default mode', () => {
     await allOnline(wa2)
     await within(5, 'A at B’s value', wa2.when.reaches(wb2.version()))
     expect(wa2.read()).toBe('only B')
+  })
+})
+
+describe('Cell with persist: damaged and foreign group stores', () => {
+  async function written(scope: ReturnType<typeof testScope>, dir: string, store: string) {
+    const net = await scope.network({ persist: dir })
+    const w = scope.writer<string>(net, store)
+    await allOnline(w)
+    await within(5, "write('kept')", w.write('kept'))
+    const group = w.groupId.toString()
+    await scope.closeCells()
+    await net.stop()
+    return group
+  }
+
+  it('a damaged group store is set aside and reported; the cell starts empty, never crashes', async (ctx) => {
+    const scope = testScope(ctx)
+    const dir = join(root, 'damaged')
+    const store = freshStore()
+    const group = await written(scope, dir, store)
+    writeFileSync(join(dir, 'groups', group, 'owner.cbor'), new Uint8Array([9, 9, 9]))
+    const net = await scope.network({ persist: dir })
+    const events: TelemetryEvent[] = []
+    net.onTelemetry((e) => e.type.startsWith('persist.') && events.push(e))
+    const w = scope.writer<string>(net, store)
+    expect(w.read()).toBeUndefined()
+    expect(events).toMatchObject([{ type: 'persist.refused', kind: 'corrupt', namespace: group }])
+    expect(readdirSync(join(dir, 'groups')).some((d) => d.startsWith(`${group}.corrupt-`))).toBe(true)
+    await allOnline(w)
+    await within(5, "write('again')", w.write('again'))
+  })
+
+  it('a group directory copied under another group id is refused and reported; the cell runs in memory', async (ctx) => {
+    const scope = testScope(ctx)
+    const dir = join(root, 'copied')
+    const [storeA, storeB] = [freshStore(), freshStore()]
+    const groupA = await written(scope, dir, storeA)
+    const groupB = await written(scope, dir, storeB)
+    rmSync(join(dir, 'groups', groupB), { recursive: true })
+    cpSync(join(dir, 'groups', groupA), join(dir, 'groups', groupB), { recursive: true })
+    const net = await scope.network({ persist: dir })
+    const events: TelemetryEvent[] = []
+    net.onTelemetry((e) => e.type.startsWith('persist.') && events.push(e))
+    const w = scope.writer<string>(net, storeB)
+    expect(w.read()).toBeUndefined()
+    expect(events).toMatchObject([{ type: 'persist.refused', kind: 'foreign', namespace: groupB }])
+    await allOnline(w)
   })
 })

@@ -88,7 +88,8 @@ export class FileJournalStore implements Store {
     if (!/^[0-9a-z._-]{1,128}$/i.test(namespace)) throw new PersistError('unsupported', `bad namespace ${namespace}`)
     const dir = this.#b.path.join(this.#root, 'groups', namespace)
     const owner = { network: this.#network, namespace }
-    const make = () => new FileJournal(this.#b, dir, owner, this.#report, (j) => this.#open.delete(j))
+    const make = (reset?: string) =>
+      new FileJournal(this.#b, dir, owner, this.#report, (j) => this.#open.delete(j), reset)
     let journal: FileJournal
     try {
       journal = make()
@@ -99,8 +100,9 @@ export class FileJournalStore implements Store {
       // (the group then catches up from its peers), and say so.
       const aside = `${dir}.corrupt-${Date.now()}`
       this.#b.fs.renameSync(dir, aside)
-      this.#report({ type: 'persist.refused', namespace, kind: 'corrupt', detail: `${err.message}; moved to ${aside}` })
-      journal = make()
+      const detail = `${err.message}; moved to ${aside}`
+      this.#report({ type: 'persist.refused', namespace, kind: 'corrupt', detail })
+      journal = make(detail)
     }
     this.#open.add(journal)
     return journal
@@ -136,6 +138,7 @@ class FileJournal implements Journal {
     owner: JournalOwner,
     report: (r: PersistReport) => void,
     onClose: (j: FileJournal) => void,
+    reset?: string,
   ) {
     this.#b = b
     this.#dir = dir
@@ -194,7 +197,7 @@ class FileJournal implements Journal {
     }
     this.#tailRecords = records.length
     this.#segment = last
-    this.loaded = { checkpoint: cp.state, records }
+    this.loaded = { checkpoint: cp.state, records, ...(reset ? { reset } : {}) }
   }
 
   get tailBytes(): number {

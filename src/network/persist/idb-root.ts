@@ -149,9 +149,8 @@ class IdbJournalStore implements JournalStore {
     }
     const corrupt = found?.seq === Number.MAX_SAFE_INTEGER
     if (corrupt) next = found.maxSeq + 1
-    const journal = new IdbJournal(this.#db, this.#network, namespace, { checkpoint: state, records }, next, (j) =>
-      this.#open.delete(j),
-    )
+    const loaded = { checkpoint: state, records, ...(corrupt ? { reset: 'its checkpoint was damaged' } : {}) }
+    const journal = new IdbJournal(this.#db, this.#network, namespace, loaded, next, (j) => this.#open.delete(j))
     // A damaged checkpoint was reported at preload: start the group over (it catches up from peers).
     if (corrupt) journal.checkpoint(undefined)
     this.#open.add(journal)

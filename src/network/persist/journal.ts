@@ -31,6 +31,8 @@ export interface Journal {
 export interface JournalContents {
   readonly checkpoint: unknown
   readonly records: readonly unknown[]
+  /** Set when damaged data was set aside and the journal starts over: why. */
+  readonly reset?: string
 }
 
 /** Why a persisted store was refused or could not be written. */

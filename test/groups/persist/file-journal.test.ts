@@ -114,7 +114,7 @@ describe('FileJournalStore', () => {
     writeFileSync(join(root, 'badcp', 'groups', NS, 'checkpoint.cbor'), new Uint8Array([1, 2, 3]))
     const reports: PersistReport[] = []
     const again = store('badcp', reports).open(NS)
-    expect(again.loaded).toEqual({ checkpoint: undefined, records: [] })
+    expect(again.loaded).toMatchObject({ checkpoint: undefined, records: [], reset: expect.stringMatching(/damaged/) })
     expect(reports).toMatchObject([{ type: 'persist.refused', kind: 'corrupt' }])
     expect(readdirSync(join(root, 'badcp', 'groups')).some((d) => d.includes('.corrupt-'))).toBe(true)
   })
@@ -183,5 +183,19 @@ describe('DurableStorage on files', () => {
     s.close()
     expect(open().loadState()).toBeUndefined()
     expect(existsSync(join(root, 'stale'))).toBe(true)
+  })
+
+  it('refuses records that pass the checksum but do not form a log (a typed corrupt error, no crash)', () => {
+    const j = store('shapes').open(NS)
+    j.append({ t: 'r', e: entries(1, 2), h: { term: 1, votedFor: undefined, commit: 2 } })
+    j.append({ t: 'r', e: entries(5, 5) }) // a gap
+    j.close()
+    expect(() => new DurableStorage(store('shapes').open(NS), () => {})).toThrow(
+      expect.objectContaining({ kind: 'corrupt' }),
+    )
+    const k = store('shapes2').open(NS)
+    k.append({ t: 'r', e: 'not entries' })
+    k.close()
+    expect(() => new DurableStorage(store('shapes2').open(NS), () => {})).toThrow(PersistError)
   })
 })
