@@ -13,6 +13,15 @@ export interface PersistedArgs {
   database: string
 }
 
+/** Enough writes for the store to checkpoint (every 4,096 entries) and drop older records. */
+const BURST = 5_000
+
+/** Writes from+1 … from+BURST, 100 at a time, then from+BURST alone so it is the last value. */
+async function burst(from: number, write: (v: number) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < BURST; i += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => write(from + i + k + 1)))
+  await write(from + BURST)
+}
+
 function Counter(): ReactNode {
   const net = useNetwork()
   const cell = useCellWriter<number>(STORE, OPTIONS)
@@ -59,6 +68,16 @@ function Counter(): ReactNode {
           }}
         >
           +1
+        </Button>
+        <Button
+          testId="burst"
+          disabled={cell.status !== 'online'}
+          onClick={() => {
+            setError(undefined)
+            burst(cell.value ?? 0, cell.write).catch((e: Error) => setError(e.message))
+          }}
+        >
+          +{BURST}
         </Button>
       </Row>
       {error && <div style={{ color: '#dc2626', fontSize: 11 }}>{error}</div>}

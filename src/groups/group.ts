@@ -344,7 +344,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#closed) return
     // What the core still has to say goes out before the bonds close.
     this.#drain(true)
-    await this.#outbox.settle()
+    const settling = this.#outbox.settle()
+    if (settling) await settling
     if (this.#closed) return
     this.#closed = true
     this.#storage.close?.()

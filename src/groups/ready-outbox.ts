@@ -30,10 +30,19 @@ export class ReadyOutbox {
     this.#await()
   }
 
-  /** Waits for the store, then runs what is held (before the member leaves). */
-  async settle(): Promise<void> {
-    for (let p = this.#storage.pending; p; p = this.#storage.pending) await p.catch(() => {})
-    this.#flush()
+  /**
+   * Before the member leaves: runs what is held once the store is durable. Synchronous (and
+   * undefined) when nothing is pending, so a synchronous store's leave stays synchronous.
+   */
+  settle(): Promise<void> | undefined {
+    if (!this.#storage.pending) {
+      this.#flush()
+      return undefined
+    }
+    return (async () => {
+      for (let p = this.#storage.pending; p; p = this.#storage.pending) await p.catch(() => {})
+      this.#flush()
+    })()
   }
 
   #await(): void {

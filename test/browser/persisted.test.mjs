@@ -44,6 +44,9 @@ describe('Persisted story in Chromium (IndexedDB)', { timeout: 120_000 }, () => 
         await a.getByTestId('increment').click()
         await until(a, `page A at ${i}`, async () => (await readCards(a))[0]?.value === String(i), 15_000)
       }
+      // Past a checkpoint (every 4,096 entries): the stored state, not only the records, comes back.
+      await a.getByTestId('burst').click()
+      await until(a, 'page A at 5003', async () => (await readCards(a))[0]?.value === '5003', 60_000)
       await a.close()
 
       // A new page of the same profile: the same member, its value before the network is online.
@@ -52,7 +55,7 @@ describe('Persisted story in Chromium (IndexedDB)', { timeout: 120_000 }, () => 
         const c = await card(b)
         return c?.value ? c : undefined
       })
-      assert.equal(shown.value, '3')
+      assert.equal(shown.value, '5003')
       assert.equal(shown.firstStatus, 'connecting')
       assert.equal(shown.peer, peer, 'the identity came back from IndexedDB')
       console.log(`# persisted value shown ${shown.firstMs} ms after page B began loading`)
@@ -81,12 +84,12 @@ describe('Persisted story in Chromium (IndexedDB)', { timeout: 120_000 }, () => 
         const x = await card(d)
         return x?.value ? x : undefined
       })
-      assert.equal(shown.value, '3')
+      assert.equal(shown.value, '5003')
       assert.equal(shown.firstStatus, 'connecting')
       console.log(`# persisted value shown ${shown.firstMs} ms after the page began loading (browser restarted)`)
       await until(d, 'page D online', async () => (await card(d))?.status === 'online', 30_000)
       await d.getByTestId('increment').click()
-      await until(d, 'page D at 4', async () => (await readCards(d))[0]?.value === '4', 15_000)
+      await until(d, 'page D at 5004', async () => (await readCards(d))[0]?.value === '5004', 15_000)
       assert.deepEqual(d.errors, [])
     } finally {
       await browser.close()

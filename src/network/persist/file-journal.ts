@@ -87,6 +87,8 @@ export class FileJournalStore implements Store {
   open(namespace: string): Journal {
     if (!/^[0-9a-z._-]{1,128}$/i.test(namespace)) throw new PersistError('unsupported', `bad namespace ${namespace}`)
     const dir = this.#b.path.join(this.#root, 'groups', namespace)
+    for (const j of this.#open)
+      if (j.dir === dir) throw new PersistError('locked', `group ${namespace} is open already`)
     const owner = { network: this.#network, namespace }
     const make = (reset?: string) =>
       new FileJournal(this.#b, dir, owner, this.#report, (j) => this.#open.delete(j), reset)
@@ -200,6 +202,9 @@ class FileJournal implements Journal {
     this.loaded = { checkpoint: cp.state, records, ...(reset ? { reset } : {}) }
   }
 
+  get dir(): string {
+    return this.#dir
+  }
   get tailBytes(): number {
     return this.#tailBytes
   }

@@ -13,7 +13,7 @@ const META = 'meta'
 type Db = IDBPDatabase<unknown>
 type Preloaded = Map<
   string,
-  { seq: number; maxSeq: number; state: unknown; records: { seq: number; bytes: Uint8Array }[] }
+  { seq: number; maxSeq: number; network?: unknown; state: unknown; records: { seq: number; bytes: Uint8Array }[] }
 >
 
 /**
@@ -80,9 +80,10 @@ async function preload(db: Db, options: RootOptions): Promise<Preloaded> {
   for (let c = await tx.objectStore(CHECKPOINTS).openCursor(); c; c = await c.continue()) {
     const ns = String(c.key)
     try {
-      const cp = decode<{ seq?: unknown; state?: unknown }>(c.value as Uint8Array)
-      if (typeof cp.seq !== 'number') throw new Error('no sequence number')
-      out.set(ns, { seq: cp.seq, maxSeq: -1, state: cp.state, records: [] })
+      const cp = decode<{ seq?: unknown; network?: unknown; state?: unknown }>(c.value as Uint8Array)
+      if (typeof cp.seq !== 'number' || !Number.isSafeInteger(cp.seq) || cp.seq < 0)
+        throw new Error('no sequence number')
+      out.set(ns, { seq: cp.seq, maxSeq: -1, network: cp.network, state: cp.state, records: [] })
     } catch (err) {
       options.report({ type: 'persist.refused', namespace: ns, kind: 'corrupt', detail: `damaged checkpoint: ${err}` })
       out.set(ns, { seq: Number.MAX_SAFE_INTEGER, maxSeq: -1, state: undefined, records: [] })
@@ -108,6 +109,8 @@ class IdbJournalStore implements JournalStore {
   readonly #preloaded: Preloaded
   readonly #report: (r: PersistReport) => void
   readonly #open = new Set<IdbJournal>()
+  /** What journals closed in this session hold (a group left and joined again). */
+  readonly #closed = new Map<string, { loaded: JournalContents; next: number }>()
 
   constructor(db: Db, network: string, preloaded: Preloaded, report: (r: PersistReport) => void) {
     this.#db = db
@@ -117,16 +120,23 @@ class IdbJournalStore implements JournalStore {
   }
 
   open(namespace: string): Journal {
+    for (const j of this.#open)
+      if (j.namespace === namespace) throw new PersistError('locked', `group ${namespace} is open already`)
+    const closed = this.#closed.get(namespace)
+    if (closed) {
+      this.#closed.delete(namespace)
+      return this.#track(new IdbJournal(this.#db, this.#network, namespace, closed.loaded, closed.next, this.#onClose))
+    }
     const found = this.#preloaded.get(namespace)
     this.#preloaded.delete(namespace)
     const records: unknown[] = []
     let next = found?.seq ?? 0
     let state: unknown
+    let gap = false
     if (found && found.seq !== Number.MAX_SAFE_INTEGER) {
-      const cp = found.state as { network?: unknown; state?: unknown } | undefined
-      if (cp && cp.network !== this.#network)
-        throw new PersistError('foreign', `stored group ${namespace} belongs to network ${String(cp.network)}`)
-      state = cp?.state
+      if (found.network !== undefined && found.network !== this.#network)
+        throw new PersistError('foreign', `stored group ${namespace} belongs to network ${String(found.network)}`)
+      state = found.state
       for (const r of found.records) {
         // Transactions commit whole, so a gap or damage means tampering: keep what precedes it.
         let value: unknown
@@ -141,6 +151,7 @@ class IdbJournalStore implements JournalStore {
             droppedBytes: 0,
             detail: `${err}; later records dropped`,
           })
+          gap = true
           break
         }
         records.push(value)
@@ -150,11 +161,22 @@ class IdbJournalStore implements JournalStore {
     const corrupt = found?.seq === Number.MAX_SAFE_INTEGER
     if (corrupt) next = found.maxSeq + 1
     const loaded = { checkpoint: state, records, ...(corrupt ? { reset: 'its checkpoint was damaged' } : {}) }
-    const journal = new IdbJournal(this.#db, this.#network, namespace, loaded, next, (j) => this.#open.delete(j))
+    const journal = this.#track(new IdbJournal(this.#db, this.#network, namespace, loaded, next, this.#onClose))
     // A damaged checkpoint was reported at preload: start the group over (it catches up from peers).
     if (corrupt) journal.checkpoint(undefined)
-    this.#open.add(journal)
+    // Records after a gap must not be read as a continuation of what is appended next.
+    else if (gap) journal.dropFrom(next)
     return journal
+  }
+
+  readonly #onClose = (j: IdbJournal): void => {
+    this.#open.delete(j)
+    this.#closed.set(j.namespace, j.contents())
+  }
+
+  #track(j: IdbJournal): IdbJournal {
+    this.#open.add(j)
+    return j
   }
 
   async close(): Promise<void> {
@@ -169,6 +191,9 @@ class IdbJournal implements Journal {
   readonly #db: Db
   readonly #network: string
   readonly #ns: string
+  /** The checkpoint and the records after it, as written (for a reopen in this session). */
+  #state: unknown
+  #tail: unknown[]
   readonly #onClose: (j: IdbJournal) => void
   #next: number
   #tailBytes = 0
@@ -188,9 +213,29 @@ class IdbJournal implements Journal {
     this.#network = network
     this.#ns = ns
     this.loaded = loaded
+    this.#state = loaded.checkpoint
+    this.#tail = [...loaded.records]
     this.#next = next
     this.#tailRecords = loaded.records.length
     this.#onClose = onClose
+  }
+
+  get namespace(): string {
+    return this.#ns
+  }
+
+  /** What this journal holds now and the next sequence number. */
+  contents(): { loaded: JournalContents; next: number } {
+    return { loaded: { checkpoint: this.#state, records: [...this.#tail] }, next: this.#next }
+  }
+
+  /** Deletes records from `seq` on (left over after a gap). */
+  dropFrom(seq: number): void {
+    this.#run([RECORDS], (tx) => {
+      tx.objectStore(RECORDS)
+        .delete(IDBKeyRange.bound([this.#ns, seq], [this.#ns, Number.MAX_SAFE_INTEGER]))
+        .catch(() => {})
+    })
   }
 
   get tailBytes(): number {
@@ -210,6 +255,7 @@ class IdbJournal implements Journal {
     if (this.#failed) throw this.#failed
     const bytes = encode(record)
     const seq = this.#next++
+    this.#tail.push(record)
     this.#tailBytes += bytes.length
     this.#tailRecords++
     this.#run([RECORDS], (tx) => {
@@ -223,6 +269,8 @@ class IdbJournal implements Journal {
     if (this.#failed) throw this.#failed
     const seq = this.#next
     const bytes = encode({ seq, network: this.#network, state })
+    this.#state = state
+    this.#tail = []
     this.#tailBytes = 0
     this.#tailRecords = 0
     this.#run([CHECKPOINTS, RECORDS], (tx) => {
