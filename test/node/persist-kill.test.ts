@@ -38,16 +38,22 @@ describe('persist: a writer killed with SIGKILL mid-stream', () => {
           for (const m of out.matchAll(/^online (\S+)$/gm)) peer = m[1] as string
           for (const m of out.matchAll(/^ack (\d+) (\d+)$/gm)) acked = { n: Number(m[1]), version: Number(m[2]) }
           // Mid-stream: the writer is busy writing when the kill lands.
-          if (acked.n >= 200) {
-            child.kill('SIGKILL')
-            resolve()
-          }
+          if (acked.n >= 200) resolve()
         })
         child.on('exit', (code) => reject(new Error(`writer exited early (${code}): ${err}`)))
       }),
       60_000,
       'the child writer to acknowledge 200 writes',
     )
+    // While the writer lives, its directory is locked: another process runs in memory, as someone else.
+    const rival = await Network.create({ network, transport: 'memory', persist: dir })
+    try {
+      expect(rival.persistedAt).toBeUndefined()
+      expect(rival.peerId).not.toBe(peer)
+    } finally {
+      await rival.stop()
+    }
+    child.kill('SIGKILL')
     expect(await exited).toBe('SIGKILL')
     // Acks printed after the kill was sent may still be in the pipe: the last one read counts.
     for (const m of out.matchAll(/^ack (\d+) (\d+)$/gm)) acked = { n: Number(m[1]), version: Number(m[2]) }
