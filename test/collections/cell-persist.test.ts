@@ -183,3 +183,28 @@ describe('Cell with persist: damaged and foreign group stores', () => {
     await allOnline(w)
   })
 })
+
+describe('Cell with persist, strict mode and a lost store', () => {
+  it('a strict member whose group store was damaged comes back as an observer, not a voter without its log', async (ctx) => {
+    const scope = testScope(ctx)
+    const dir = join(root, 'strict-damaged')
+    const store = freshStore()
+    const strict = { consensus: { minVoters: 1 } }
+    const net = await scope.network({ persist: dir })
+    const w = scope.writer<string>(net, store, strict)
+    await allOnline(w)
+    await within(5, "write('x')", w.write('x'))
+    const group = w.groupId.toString()
+    await scope.closeCells()
+    await net.stop()
+    writeFileSync(join(dir, 'groups', group, 'owner.cbor'), new Uint8Array([1]))
+    const again = await scope.network({ persist: dir })
+    const observer = new Promise<void>((ok) =>
+      again.onTelemetry((e) => e.type === 'group.joined' && e.group === group && e.preference === 'observer' && ok()),
+    )
+    const w2 = scope.writer<string>(again, store, strict)
+    await within(5, 'the member to rejoin as an observer', observer)
+    expect((again.groups.members.get(group) as { preference?: string } | undefined)?.preference).toBe('observer')
+    expect(w2.getSnapshot().online).toBe(false)
+  })
+})

@@ -45,7 +45,7 @@ export function checkOwner(root: PersistRoot, network: string, peer: string | un
   if (peer !== undefined && owner.peer !== peer)
     throw new PersistError(
       'foreign',
-      `${root.where} belongs to peer ${owner.peer}, not ${peer}: omit \`secretKey\` to reuse the stored identity, or pass another \`persist\` place`,
+      `${root.where} belongs to peer ${owner.peer}, not ${peer}: pass that peer's \`secretKey\` (or none, when the store keeps the identity), or another \`persist\` place`,
     )
 }
 
