@@ -277,9 +277,11 @@ class IdbJournal implements Journal {
       tx.objectStore(CHECKPOINTS)
         .put(bytes, this.#ns)
         .catch(() => {})
-      tx.objectStore(RECORDS)
-        .delete(IDBKeyRange.bound([this.#ns, 0], [this.#ns, seq], false, true))
-        .catch(() => {})
+      // (An empty range, seq 0, is not a valid key range.)
+      if (seq > 0)
+        tx.objectStore(RECORDS)
+          .delete(IDBKeyRange.bound([this.#ns, 0], [this.#ns, seq], false, true))
+          .catch(() => {})
     })
   }
 
