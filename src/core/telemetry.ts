@@ -27,6 +27,25 @@ export type TelemetryEvent =
       detail: string
     }
   | GroupTelemetry
+  | PersistTelemetry
+
+/**
+ * The persisted store (`NetworkOptions.persist`): `recovered` = a torn or damaged tail was cut
+ * off on open (what it held was never acknowledged); `refused` = a store could not be used
+ * (`foreign`, `corrupt`, `locked`: another process or tab holds it) and this network or group
+ * runs without it; `failed` = a write failed (`quota`, `io`) and the group stopped persisting.
+ */
+export type PersistTelemetry = {
+  type: 'persist.recovered' | 'persist.refused' | 'persist.failed'
+  at: number
+  peer: PeerId
+  /** The group id hex, or `'network'` for the store as a whole. */
+  namespace: string
+  kind?: 'foreign' | 'corrupt' | 'io' | 'quota' | 'locked' | 'unsupported'
+  records?: number
+  droppedBytes?: number
+  detail: string
+}
 
 /** Per-group telemetry; `group` is the group id hex, `store` the collection store id hex when there is one. */
 export type GroupTelemetry =

@@ -345,6 +345,11 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       d.log(e, `rejected ${e.reason} from ${short(e.remote)} on ${e.protocol}`)
       return
     }
+    case 'persist.recovered':
+    case 'persist.refused':
+    case 'persist.failed':
+      d.log(e, `${e.type.slice(8)} ${e.namespace === 'network' ? 'store' : short(e.namespace)}: ${e.detail}`)
+      return
     default:
       reduceGroup(d, e)
   }

@@ -15,15 +15,17 @@ import { GroupError } from './errors.js'
 import { deriveGroupId } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { nextTurn } from './next-turn.js'
+import { openStorage } from './open-storage.js'
 import { OwnGrant } from './own-grant.js'
 import { Pending } from './pending.js'
 import { createRaft, StrictModeViolation } from './raft/index.js'
 import { MAX_TERM_JUMP, termJumpAllowed } from './raft/limits.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
+import { ReadyOutbox } from './ready-outbox.js'
 import { sendSplitting } from './split-append.js'
 import { holdsBack, standing } from './standing.js'
-import { MemoryStorage, type Storage } from './storage.js'
+import type { Storage } from './storage.js'
 import { corroboratedAhead } from './sync/claims.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
 import type { FetchedSnapshot } from './sync/session.js'
@@ -52,6 +54,8 @@ const RETAIN_ENTRIES = 512
  * `reverted`; a new member, or one missing older entries, still gets a snapshot.
  */
 const DIVERGENCE_TAIL = 64
+/** Most entries a leader keeps for a laggard that is installing a snapshot (heap stays bounded). */
+const PINNED_MAX = 4_096
 /** `catchUp: 'replay'`: compact once this many entries could go. */
 const COMPACT_STEP = 256
 /**
@@ -129,6 +133,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #termStart: Version | undefined
   /** A restart from storage that holds a snapshot point: the state itself must be fetched again. */
   readonly #restoredAt: Version
+  /** The restart came back with the state machine's state too (durable storage): nothing to fetch. */
+  readonly #restoredState: boolean
+  /** Ready effects (send, apply, answer) waiting for storage writes to become durable (IndexedDB). */
+  readonly #outbox: ReadyOutbox
 
   constructor(net: NetworkServices, options: JoinOptions<C, Q, R, I>, onLeave: (m: GroupMember<C, Q, R, I>) => void) {
     this.#net = net
@@ -146,7 +154,6 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     )
     this.peerId = net.peerId
     this.#declared = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
-    this.#storage = options.storage ?? new MemoryStorage()
     this.#timers = new Timers(options.clock ?? shared)
     this.#own = new OwnGrant(this.#gate, this.#timers, Math.max(1_000, this.consensus.electionTimeout), () =>
       this.#applyPreference(this.#own.granted(this.#declared)),
@@ -154,14 +161,35 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#preference = this.#own.granted(this.#declared)
     this.#labels = options.labels
     this.#onLeave = onLeave
+    this.#storage = openStorage(
+      net,
+      this.id.toString(),
+      options.storage,
+      (e) => this.#telemetry(e as unknown as TelemetryBody),
+      () => {
+        // Its store lost, refused or cannot keep what it voted for: a strict member could act
+        // without what it acknowledged, so it stops voting (after the Ready under way).
+        if (this.consensus.minVoters > 0) queueMicrotask(() => this.setPreference('observer'))
+      },
+    )
+    this.#outbox = new ReadyOutbox(
+      this.#storage,
+      () => this.#closed,
+      () => {
+        this.#compact()
+        this.#publish()
+      },
+    )
     const restore = this.#storage.load()
+    const state = this.#canSnapshot() ? this.#storage.loadState?.() : undefined
     // Storage holds what this driver wrote: entries whose commands are `LogCommand`s.
     this.#core = createRaft<LogCommand>(
       raftConfig(this.peerId, this.preference, this.consensus),
       restore as RaftRestore<LogCommand> | undefined,
       { noop: NOOP },
     )
-    this.#restoredAt = restore?.snapshot?.index ?? 0
+    this.#restoredAt = state?.index ?? restore?.snapshot?.index ?? 0
+    this.#restoredState = state !== undefined && this.#installRestored(state.items)
     this.#applier = new Applier<C>(
       this.#sm as StateMachine<C, unknown, unknown, unknown>,
       this.id.short(),
@@ -234,7 +262,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#tick(true)
     // Storage keeps the log, not the state machine: a member restarted past a snapshot point
     // fetches the state again (entries after it are replayed by the core).
-    if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
+    if (this.#restoredAt > 0 && !this.#restoredState) this.#startSync(this.#restoredAt)
     // A restart applies the committed entries it restored at once, not on the first input.
     this.#drain()
     this.#joinedAt = this.#timers.clock.now()
@@ -363,8 +391,12 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#closed) return
     // What the core still has to say goes out before the bonds close.
     this.#drain(true)
+    const settling = this.#outbox.settle()
+    if (settling) await settling
+    if (this.#closed) return
     this.#closed = true
     this.#own.stop()
+    this.#storage.close?.()
     this.#sync.close()
     for (const off of this.#off.splice(0)) off()
     this.#bonds.leave()
@@ -613,14 +645,25 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.#draining = false
     }
     this.#compact()
+    this.#checkpoint()
     this.#publish()
   }
 
   #handle(rd: Ready<LogCommand>): void {
     // 1. Persist before anything that depends on it leaves this process (Raft §5, Figure 2).
-    if (rd.truncateFrom !== undefined) this.#storage.truncateFrom(rd.truncateFrom)
-    if (rd.entries.length > 0) this.#storage.append(rd.entries)
-    if (rd.hardState) this.#storage.saveHardState(rd.hardState)
+    if (this.#storage.saveReady) this.#storage.saveReady(rd.truncateFrom, rd.entries, rd.hardState)
+    else {
+      if (rd.truncateFrom !== undefined) this.#storage.truncateFrom(rd.truncateFrom)
+      if (rd.entries.length > 0) this.#storage.append(rd.entries)
+      if (rd.hardState) this.#storage.saveHardState(rd.hardState)
+    }
+    // A store whose writes complete later (IndexedDB): the rest waits until they are durable.
+    this.#outbox.run(() => this.#effects(rd))
+    this.#core.advance()
+  }
+
+  /** Steps 2 to 5 of a Ready, once what it depends on is durable. */
+  #effects(rd: Ready<LogCommand>): void {
     // 2. Send.
     for (const m of rd.messages) {
       if (m.type === 'vote') {
@@ -640,7 +683,30 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     for (const p of rd.proposals) this.#pending.settle(p.requestId, p)
     for (const r of rd.readStates) this.#pending.settle(r.requestId, r)
     if (rd.needsSnapshot) this.#startSync(rd.needsSnapshot.index)
-    this.#core.advance()
+  }
+
+  /** Durable storage: hand it the state machine's state when it wants to drop older records. */
+  #checkpoint(): void {
+    if (!this.#storage.wantsCheckpoint?.() || !this.#canSnapshot() || this.#sync.syncing || this.#closed) return
+    this.#saveState(this.#applier.applied)
+  }
+
+  #saveState(index: Version): void {
+    const point = index > 0 ? this.#core.snapshotPoint(index) : undefined
+    const snapshot = point ? this.#sm.createSnapshot?.() : undefined
+    if (!point || !snapshot) return
+    this.#storage.checkpoint?.({ index, term: point.term, items: snapshot.range(0, snapshot.length) })
+  }
+
+  /** A restart that came back with the state machine's state installs it; false when it throws. */
+  #installRestored(items: unknown[]): boolean {
+    try {
+      this.#sm.installSnapshot?.(items as I[])
+      return true
+    } catch (err) {
+      console.error(`mosaik-react: the state machine of group ${this.id.short()} refused its stored state`, err)
+      return false
+    }
   }
 
   #sendRaft(m: Message<LogCommand>): void {
@@ -667,8 +733,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const bySnapshot = this.#sm.catchUp === 'snapshot'
     const s = this.#core.status()
     let upTo = Math.min(s.applied, this.#applier.applied) - (bySnapshot ? DIVERGENCE_TAIL : RETAIN_ENTRIES)
-    const floor = this.#sync.provider.floor()
-    if (floor !== undefined) upTo = Math.min(upTo, floor)
+    // Only a leader sends entries, so only its log waits for a laggard installing a snapshot,
+    // and at most PINNED_MAX entries: one further behind asks for a newer snapshot.
+    const floor = s.role === 'leader' ? this.#sync.provider.floor() : undefined
+    if (floor !== undefined) upTo = Math.max(Math.min(upTo, floor), upTo - PINNED_MAX)
     if (upTo - s.firstIndex + 1 < (bySnapshot ? 1 : COMPACT_STEP)) return
     this.#core.compact(upTo)
     this.#storage.compact(upTo)
@@ -727,6 +795,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const moved = snapshot.index !== this.#applier.applied
     this.#applier.applied = snapshot.index
     this.#storage.saveSnapshot(snapshot.index, snapshot.term)
+    if (this.#storage.checkpoint)
+      this.#storage.checkpoint({ index: snapshot.index, term: snapshot.term, items: [...snapshot.items] })
     // Devtools follow versions by `group.committed`: an install moves the version too.
     if (moved) this.#telemetry({ type: 'group.committed', version: snapshot.index, count: 0 })
     this.#input(() => {

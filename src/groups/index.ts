@@ -56,10 +56,11 @@ import { Groups } from './groups.js'
 
 export type { ConsensusConfig, SyncConfig } from './config.js'
 export { DEFAULT_CONSENSUS, DEFAULT_SYNC } from './config.js'
+export { DurableStorage } from './durable-storage.js'
 export { GroupError, type GroupErrorKind } from './errors.js'
 export { consensusDigest, deriveGroupId, syncSignature } from './group-id.js'
 export { Groups } from './groups.js'
-export { MemoryStorage, type Storage } from './storage.js'
+export { MemoryStorage, type PersistedState, type Storage } from './storage.js'
 export type * from './types.js'
 
 declare module '../network/network.js' {

@@ -10,6 +10,8 @@ import type { DiscoveryConfig, DiscoveryService } from '../discovery/config.js'
 import { createDiscovery } from '../discovery/discovery.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
+import type { JournalStore, PersistReport } from './persist/journal.js'
+import { type OpenedPersistence, openPersistence } from './persist/open.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
 import { defaultPreset, type TransportOption } from './transports.js'
 import type { Channel, ChannelOptions, NetworkService, NetworkServices } from './types.js'
@@ -41,6 +43,15 @@ export interface NetworkOptions {
   dial?: RetryOptions
   /** Announce period, staleness, limits of discovery. */
   discovery?: Partial<DiscoveryConfig>
+  /**
+   * Durable replicas and identity (DESIGN.md "Persistence"): `true` = IndexedDB
+   * `mosaik-react/<network>` in browsers, `./.mosaik/<network>` in Node; a string = that
+   * database name or directory. Without `secretKey` the identity is stored there too. A store
+   * another process or tab holds is not shared: this network then runs in memory with a fresh
+   * identity and says so (`persist.refused` telemetry, a console warning). A store of another
+   * network or peer, or a damaged one, makes `create` throw a `PersistError`.
+   */
+  persist?: boolean | string
 }
 
 /**
@@ -68,9 +79,17 @@ export class Network implements NetworkServices {
   readonly #abort = new AbortController()
   readonly #retry: Required<RetryOptions>
   #stopping: Promise<void> | undefined
+  readonly #persist: OpenedPersistence | undefined
 
-  private constructor(id: NetworkId, libp2p: Libp2p<MosaikServices>, key: PrivateKey, options: NetworkOptions) {
+  private constructor(
+    id: NetworkId,
+    libp2p: Libp2p<MosaikServices>,
+    key: PrivateKey,
+    options: NetworkOptions,
+    persist: OpenedPersistence | undefined,
+  ) {
     this.id = id
+    this.#persist = persist
     this.libp2p = libp2p
     this.peerId = libp2p.peerId.toString()
     this.#retry = { ...DEFAULT_RETRY, ...options.dial }
@@ -86,16 +105,55 @@ export class Network implements NetworkServices {
   /** Creates and starts a network peer. Bootstrap addresses are dialed in the background. */
   static async create(options: NetworkOptions): Promise<Network> {
     const id = UniqueId.from(options.network)
-    const privateKey = await loadKey(options.secretKey)
-    const libp2p = await createLibp2p(await libp2pOptions(privateKey, options))
+    const reports: PersistReport[] = []
+    let net: Network | undefined
+    const report = (r: PersistReport) => (net ? net.#persistReport(r) : reports.push(r))
+    const persist = options.persist
+      ? await openPersistence(
+          {
+            network: id.toString(),
+            name: typeof options.network === 'string' ? options.network : id.toString(),
+            persist: options.persist,
+            secretKey: options.secretKey,
+          },
+          report,
+        )
+      : undefined
+    const privateKey = persist?.key ?? (await loadKey(options.secretKey))
+    let libp2p: Libp2p<MosaikServices> | undefined
     try {
-      const net = new Network(id, libp2p, privateKey, options)
+      libp2p = await createLibp2p(await libp2pOptions(privateKey, options))
+      net = new Network(id, libp2p, privateKey, options, persist)
       await net.#start(options.bootstrap ?? [])
+      for (const r of reports.splice(0)) net.#persistReport(r)
+      if (persist?.refused)
+        net.#persistReport({
+          type: 'persist.refused',
+          namespace: 'network',
+          kind: persist.refused.kind,
+          detail: `${persist.refused.message}; running in memory with a fresh identity`,
+        })
       return net
     } catch (err) {
-      await libp2p.stop()
+      await libp2p?.stop()
+      await persist?.root?.close()
       throw err
     }
+  }
+
+  /** Durable journals of this network's groups, when `persist` is set and the store is this network's. */
+  get journals(): JournalStore | undefined {
+    return this.#persist?.root?.journals
+  }
+
+  /** Where this network persists (a directory or an IndexedDB name), undefined when in memory. */
+  get persistedAt(): string | undefined {
+    return this.#persist?.root?.where
+  }
+
+  #persistReport(r: PersistReport): void {
+    this.emitTelemetry({ ...r, at: performance.now(), peer: this.peerId })
+    if (r.type !== 'persist.recovered') console.warn(`mosaik-react: stored data of ${r.namespace}: ${r.detail}`)
   }
 
   get stopped(): boolean {
@@ -291,6 +349,7 @@ export class Network implements NetworkServices {
     this.libp2p.removeEventListener('peer:connect', this.#onConnect)
     this.libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     await this.libp2p.stop()
+    await this.#persist?.root?.close()
     this.emitTelemetry({
       type: 'network.stopped',
       at: performance.now(),

@@ -7,6 +7,7 @@ import type { RejectReason } from '../core/errors.js'
 import type { IdLike, PeerId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
 import type { Ticket, TicketClass } from '../tickets/ticket.js'
+import type { JournalStore } from './persist/journal.js'
 import type { RetryOptions } from './retry.js'
 
 /** Why a channel closed. `local`/`remote` graceful closes carry no reject reason. */
@@ -180,4 +181,9 @@ export interface NetworkServices {
   emitTelemetry(event: TelemetryEvent): void
   /** A per-network singleton created on first use and stopped (in reverse order) by `stop()`. */
   service<T extends NetworkService>(key: string, create: () => T): T
+  /**
+   * Durable journals, one per group (`NetworkOptions.persist`); undefined when the network runs
+   * in memory. Groups open theirs by group id.
+   */
+  readonly journals?: JournalStore | undefined
 }

@@ -64,12 +64,16 @@ export async function serveStatic({ relay = () => ({}) } = {}) {
   }
 }
 
-/** Launches headless Chromium with a fresh profile; `close()` removes the profile. */
-export async function launchBrowser() {
+/**
+ * Launches headless Chromium with a fresh profile; `close()` removes the profile. With
+ * `{ profile }` it uses that directory and keeps it (a browser restarted on the same profile).
+ */
+export async function launchBrowser(options = {}) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`)
   }
-  const profile = mkdtempSync(join(tmpdir(), 'mosaik-chromium-'))
+  const keep = options.profile !== undefined
+  const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'mosaik-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -88,7 +92,7 @@ export async function launchBrowser() {
     context,
     close: async () => {
       await context.close().catch(() => {})
-      rmSync(profile, { recursive: true, force: true })
+      if (!keep) rmSync(profile, { recursive: true, force: true })
     },
   }
 }

@@ -150,6 +150,7 @@ export class SnapshotSync {
   peerDown(peer: PeerId): void {
     this.#announced.delete(peer)
     this.#session?.peerDown(peer)
+    this.provider.peerDown(peer)
   }
 
   /** A new leader: ask it, unless the snapshot is already being fetched. */
