@@ -136,6 +136,12 @@ export abstract class CollectionReaderHandle<C, I, M extends CollectionMachine<C
     if (this.#closed) throw networkDown(value)
   }
 
+  /** An empty batch commits nothing (as in mosaik): the current version, unless the handle is closed. */
+  protected unchanged<V>(carried: V): Promise<Version> {
+    if (this.#closed) return Promise.reject(networkDown(carried))
+    return Promise.resolve(this.version())
+  }
+
   /** A rejected promise for input refused before sending; no replica changes. */
   protected refuse<V>(kind: 'encoding' | 'invalid', message: string, value: V): Promise<Version> {
     return Promise.reject(new CellError(kind, message, value))

@@ -143,7 +143,7 @@ class MapWriterHandle<K, V> extends MapReaderHandle<K, V> implements MapWriter<K
       if (v instanceof CellError) return Promise.reject(v)
       pairs.push([k, v])
     }
-    if (pairs.length === 0) return this.#unchanged(carried)
+    if (pairs.length === 0) return this.unchanged(carried)
     return this.execute({ type: 'extend', entries: pairs }, carried)
   }
 
@@ -157,7 +157,7 @@ class MapWriterHandle<K, V> extends MapReaderHandle<K, V> implements MapWriter<K
     const list = [...keys]
     const bytes = prepareAll(list, (k) => prepareKey(this.keySchema, k, list))
     if (bytes instanceof CellError) return Promise.reject(bytes)
-    if (bytes.length === 0) return this.#unchanged(list)
+    if (bytes.length === 0) return this.unchanged(list)
     return this.execute({ type: 'removeMany', keys: bytes }, list)
   }
 
@@ -204,16 +204,6 @@ class MapWriterHandle<K, V> extends MapReaderHandle<K, V> implements MapWriter<K
       `update lost the compare-exchange on this key to other writers ${attempts} time(s); retry later or raise attempts`,
       next,
     )
-  }
-
-  /** An empty batch commits nothing (as in mosaik): the current version, unless the handle is closed. */
-  #unchanged<V>(carried: V): Promise<Version> {
-    try {
-      this.assertOpen(carried)
-    } catch (err) {
-      return Promise.reject(err)
-    }
-    return Promise.resolve(this.version())
   }
 }
 

@@ -12,8 +12,9 @@ import { FAST, Scope, within } from './harness.js'
 export { freshStore, within } from './harness.js'
 
 /** Options with the fast test timings merged in. */
-export function fast<O extends { consensus?: object }>(options: O = {} as O): O {
-  return { ...options, consensus: { ...FAST, ...options.consensus } }
+export function fast<O extends object>(options: O = {} as O): O {
+  const consensus = (options as { consensus?: object }).consensus
+  return { ...options, consensus: { ...FAST, ...consensus } }
 }
 
 /** `n` networks that know each other, created before the file's tests and stopped after them. */
