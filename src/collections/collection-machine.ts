@@ -20,6 +20,11 @@ export interface CollectionRejection {
   readonly detail: string
 }
 
+/** Recent commands whose weight is remembered for `divergenceTail`. */
+const TAIL_ENTRIES = 64
+/** Elements (entries, keys, values) the log tail may carry behind the applied point. */
+const TAIL_WEIGHT = 256
+
 /** The collection kinds, as telemetry and devtools name them. */
 export type CollectionKind = 'map' | 'vec' | 'set' | 'once' | 'pq'
 
@@ -53,6 +58,8 @@ export abstract class CollectionMachine<C, I> implements StateMachine<C, never, 
   readonly #writer: boolean
   #rejected = 0
   #generation = 0
+  /** Elements each of the last `TAIL_ENTRIES` applied commands carried, oldest first. */
+  readonly #weights: number[] = []
 
   constructor(prefix: string, options: CollectionMachineOptions) {
     let sig = UniqueId.from(prefix).derive(options.storeId)
@@ -91,9 +98,27 @@ export abstract class CollectionMachine<C, I> implements StateMachine<C, never, 
     this.applyBatch([command], ctx)
   }
 
+  /**
+   * The log keeps the most recent entries that together carry at most `TAIL_WEIGHT`
+   * elements (and at most 64 entries): a late member then gets the state by snapshot plus
+   * a small tail, whatever the size of the commands that built it.
+   */
+  divergenceTail(): number {
+    let weight = 0
+    let n = 0
+    for (let i = this.#weights.length - 1; i >= 0; i--) {
+      weight += this.#weights[i] as number
+      if (weight > TAIL_WEIGHT) break
+      n++
+    }
+    return n
+  }
+
   applyBatch(commands: Iterable<C>, ctx?: ApplyContext): void {
     let index = ctx?.firstIndex ?? 0
     for (const command of commands) {
+      this.#weights.push(weightOf(command))
+      if (this.#weights.length > TAIL_ENTRIES) this.#weights.shift()
       try {
         this.applyOne(command as unknown, index)
       } catch (err) {
@@ -124,6 +149,13 @@ export abstract class CollectionMachine<C, I> implements StateMachine<C, never, 
     this.#rejected++
     this.rejected.emit({ command, kind, detail })
   }
+}
+
+/** Elements a command carries: the length of its list field, else 1. */
+function weightOf(command: unknown): number {
+  if (typeof command !== 'object' || command === null) return 1
+  for (const v of Object.values(command)) if (Array.isArray(v)) return Math.max(1, v.length)
+  return 1
 }
 
 /** A snapshot over a fixed array (copied when taken, so later changes never show). */

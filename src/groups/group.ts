@@ -558,7 +558,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (!this.#canSnapshot() || this.#sync.syncing || this.#closed) return
     const bySnapshot = this.#sm.catchUp === 'snapshot'
     const s = this.#core.status()
-    let upTo = Math.min(s.applied, this.#applier.applied) - (bySnapshot ? DIVERGENCE_TAIL : RETAIN_ENTRIES)
+    const tail = bySnapshot
+      ? Math.max(0, Math.min(DIVERGENCE_TAIL, this.#sm.divergenceTail?.() ?? DIVERGENCE_TAIL))
+      : RETAIN_ENTRIES
+    let upTo = Math.min(s.applied, this.#applier.applied) - tail
     const floor = this.#sync.provider.floor()
     if (floor !== undefined) upTo = Math.min(upTo, floor)
     if (upTo - s.firstIndex + 1 < (bySnapshot ? 1 : COMPACT_STEP)) return
