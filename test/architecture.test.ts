@@ -10,8 +10,10 @@ const ALLOWED: Record<string, string[]> = {
   'groups/raft': ['core'],
   groups: ['groups/raft', 'discovery', 'network', 'core'],
   collections: ['groups', 'groups/raft', 'discovery', 'network', 'core'],
-  react: ['collections', 'groups', 'groups/raft', 'discovery', 'network', 'core'],
-  devtools: ['react', 'collections', 'groups', 'groups/raft', 'discovery', 'network', 'core'],
+  // The observer layer: shared handles and their state, framework-free (React adapts it).
+  observe: ['collections', 'groups', 'groups/raft', 'discovery', 'network', 'core'],
+  react: ['observe', 'collections', 'groups', 'groups/raft', 'discovery', 'network', 'core'],
+  devtools: ['react', 'observe', 'collections', 'groups', 'groups/raft', 'discovery', 'network', 'core'],
   node: ['collections', 'groups', 'groups/raft', 'discovery', 'network', 'core'],
 }
 // Composition roots, with the reason each may import upward.
@@ -24,6 +26,7 @@ const EXTERNAL_FORBIDDEN: Record<string, RegExp> = {
   'groups/raft': /^(libp2p|@libp2p|@chainsafe|react|node:)/,
   core: /^(libp2p|@libp2p|@chainsafe|react|zustand)/,
   collections: /^(react|zustand)/,
+  observe: /^(react|zustand)/,
   groups: /^(react|zustand)/,
   network: /^(react|zustand)/,
 }

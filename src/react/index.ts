@@ -46,7 +46,7 @@
  * )
  * ```
  */
-export { type CellRegistryStats, cellHandleStats, DEFAULT_GRACE_PERIOD } from './cell-registry.js'
+export { type CellRegistryStats, cellHandleStats, DEFAULT_GRACE_PERIOD } from '../observe/handle-registry.js'
 export {
   type AdoptNetworkProps,
   NetworkProvider,

@@ -1,6 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import { Network, type NetworkOptions } from '../network/network.js'
-import { DEFAULT_GRACE_PERIOD } from './cell-registry.js'
+import { DEFAULT_GRACE_PERIOD } from '../observe/handle-registry.js'
 import { NetworkContext, type NetworkContextValue } from './context.js'
 import { NetworkSlot, type NetworkStartError } from './network-slot.js'
 import { stableKey } from './stable-key.js'

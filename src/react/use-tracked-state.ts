@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
-import type { CellEntry, CellEntryState } from './cell-entry.js'
+import type { CellEntry, CellEntryState } from '../observe/cell-entry.js'
 import { getConnecting, noSubscribe } from './use-cell-entry.js'
 
 type StateKey = keyof CellEntryState<unknown>
