@@ -53,7 +53,7 @@ export function useCellWriter<T>(cell: CellInput<T>, options?: UseCellOptions<T>
     latest.current = binding.entry
   })
   const [actions] = useState(() => writerActions<T>(() => latest.current))
-  const state = useTrackedState<T, CellWriterState<T>>(binding.entry, WRITER_KEYS, actions)
+  const state = useTrackedState<CellWriterState<T>>(binding.entry, WRITER_KEYS, actions)
   if (options?.suspense) suspendUntilOnline(binding)
   return state
 }
