@@ -74,6 +74,7 @@ export {
   type OwnNetworkProps,
 } from './network-provider.js'
 export { type NetworkSlotState, NetworkStartError } from './network-slot.js'
+export type { CollectionDefLike, CollectionInput, UseCollectionOptions } from './resolve-collection.js'
 export type {
   CellDefLike,
   CellInput,
@@ -83,7 +84,6 @@ export type {
   UpdateOptions,
   UseCellOptions,
 } from './types.js'
-export type { CollectionDefLike, CollectionInput, UseCollectionOptions } from './resolve-collection.js'
 export { useCellReader } from './use-cell-reader.js'
 export { useCellValue } from './use-cell-value.js'
 export { useCellWriter } from './use-cell-writer.js'
