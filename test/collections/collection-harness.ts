@@ -29,10 +29,10 @@ export function networkPool(n: number): { readonly nets: Network[]; readonly sco
 }
 
 /** Closes the handles when the test finishes (the networks live on for the next test). */
-export function closing<H extends { close(): Promise<void> }>(
+export function closing<H extends { close(): Promise<void> }[]>(
   ctx: { onTestFinished(fn: () => unknown): void },
-  ...handles: H[]
-): H[] {
+  ...handles: H
+): H {
   ctx.onTestFinished(() => Promise.all(handles.map((h) => h.close())))
   return handles
 }
