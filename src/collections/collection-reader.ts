@@ -78,6 +78,20 @@ export abstract class CollectionReaderHandle<C, I, M extends CollectionMachine<C
       reporting.add(this.machine)
       const groupId = replica.group.id
       this.machine.rejected.on((r) => reportRejection(network, kind, groupId, r))
+      // The replica's size for the devtools: once per applied batch that changed it.
+      let reported = -1
+      this.machine.applied.on(() => {
+        const size = this.machine.size()
+        if (size === reported || network.stopped) return
+        reported = size
+        network.emitTelemetry({
+          type: 'group.size',
+          at: performance.now(),
+          peer: network.peerId,
+          group: groupId.toString(),
+          size,
+        })
+      })
     }
     this.groupId = this.group.id
     this.#when = new CollectionWhen(this.group.when)

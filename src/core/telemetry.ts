@@ -84,5 +84,7 @@ export type GroupTelemetry =
       sources?: PeerId[]
     }
   | { type: 'group.reverted'; at: number; peer: PeerId; group: string; version: number }
+  /** A collection replica's entry count changed (keys, elements); one per applied batch at most. */
+  | { type: 'group.size'; at: number; peer: PeerId; group: string; size: number }
 
 export type TelemetryType = TelemetryEvent['type']

@@ -69,6 +69,8 @@ export interface ReplicaInfo {
   readonly lastVote?: VoteRecord
   readonly sync?: SyncSession
   readonly reverted: number
+  /** Entries of a collection replica (keys, elements), once it reported one. */
+  readonly size?: number
   /** Bounded: the newest `historySize` points, coalesced to `timelineResolution`. */
   readonly commits: readonly CommitPoint[]
 }

@@ -11,7 +11,7 @@ export interface GroupTableProps {
   onSelect?: (groupId: string) => void
 }
 
-const HEAD = ['group', 'member', 'role', 'term', 'leader', 'version', 'log', 'bonds', 'sync', 'reverts']
+const HEAD = ['group', 'member', 'role', 'term', 'leader', 'version', 'size', 'log', 'bonds', 'sync', 'reverts']
 
 function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTableProps): ReactNode {
   const replicas = sortedReplicas(group)
@@ -27,6 +27,7 @@ function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTa
         data-peer={r.peer}
         data-role={r.role}
         data-version={r.commit}
+        data-size={r.size ?? ''}
         data-sync={r.sync?.phase ?? ''}
         onClick={onSelect ? () => onSelect(group.id) : undefined}
         style={{
@@ -46,6 +47,9 @@ function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTa
         <td style={cell}>{r.term}</td>
         <td style={{ ...cell, color: r.leader === leader ? colors.text : colors.bad }}>{shortPeer(r.leader)}</td>
         <td style={cell}>{r.commit}</td>
+        <td style={cell} data-testid="mosaik-group-size">
+          {r.size ?? ''}
+        </td>
         <td style={cell}>{r.logLength}</td>
         <td style={cell}>
           {bonds.filter((b) => b.up).length}/{bonds.length}
