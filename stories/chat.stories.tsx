@@ -7,6 +7,7 @@ import { CollectionDemo, DEMO_CONSENSUS, StatusLine } from './support/collection
 import { Button } from './support/ui.js'
 
 interface Message {
+  id: string
   from: string
   text: string
 }
@@ -19,8 +20,8 @@ function Messages(): ReactNode {
     <>
       <StatusLine status={status} version={version} size={size} unit="messages" />
       <ol style={{ paddingLeft: 18, minHeight: 60 }} data-testid="messages">
-        {value.slice(-8).map((m, i) => (
-          <li key={`${version}-${i}`}>
+        {value.slice(-8).map((m) => (
+          <li key={m.id}>
             <b>{m.from}</b>: {m.text}
           </li>
         ))}
@@ -34,7 +35,9 @@ function Composer({ name }: { name: string }): ReactNode {
   const [text, setText] = useState('')
   const send = () => {
     if (!text) return
-    chat.pushBack({ from: name, text }).catch(console.error)
+    chat
+      .pushBack({ id: `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, from: name, text })
+      .catch(console.error)
     setText('')
   }
   return (
