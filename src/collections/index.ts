@@ -28,6 +28,9 @@
  * reader.read() // 42
  * ```
  */
+
+/** Every collection fails with a `CellError` (kinds `offline`, `encoding`, `invalid`, `network-down`); `CollectionError` names the same class. */
+export { CellError as CollectionError } from '../core/errors.js'
 export { Cell, type CellDef, defineCell } from './cell.js'
 export type { CellCommand } from './cell-machine.js'
 export type {

@@ -7,7 +7,7 @@
  * reader/writer pair per collection kind.
  */
 import { act, cleanup, render, waitFor } from '@testing-library/react'
-import type { ReactNode } from 'react'
+import { type ReactNode, Suspense } from 'react'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   defineMap,
@@ -246,5 +246,34 @@ describe('one reader/writer pair per collection', () => {
     expect(commits.get('first')).toBe(before)
     view.unmount()
     await until([a, b], 'the hooks to release their handles', () => cellHandleStats(b).handles === 0, 5_000)
+  })
+})
+
+describe('suspense', () => {
+  it('a collection hook with { suspense: true } shows the fallback until online, then the value', async () => {
+    const Setup = defineOnce<string>(fresh(), { consensus: FAST })
+    const writer = Setup.writer(a)
+    try {
+      await writer.when.online()
+      await writer.write('ready')
+      function Shown() {
+        const { value, status } = useOnceReader(Setup, { suspense: true })
+        return <p data-testid="once">{`${status}:${value}`}</p>
+      }
+      const view = render(
+        <TwoPeers
+          left={null}
+          right={
+            <Suspense fallback={<p data-testid="fallback">loading</p>}>
+              <Shown />
+            </Suspense>
+          }
+        />,
+      )
+      expect(view.queryByTestId('fallback')).not.toBeNull()
+      await waitFor(() => expect(view.getByTestId('once').textContent).toBe('online:ready'), WAIT)
+    } finally {
+      await writer.close()
+    }
   })
 })
