@@ -11,8 +11,10 @@ const ALLOWED: Record<string, string[]> = {
   'groups/raft': ['core'],
   groups: ['groups/raft', 'discovery', 'network', 'tickets', 'core'],
   collections: ['groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
-  react: ['collections', 'groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
-  devtools: ['react', 'collections', 'groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
+  // The observer layer: shared handles and their state, framework-free (React adapts it).
+  observe: ['collections', 'groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
+  react: ['observe', 'collections', 'groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
+  devtools: ['react', 'observe', 'collections', 'groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
   node: ['collections', 'groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
 }
 // Composition roots, with the reason each may import upward.
@@ -26,6 +28,7 @@ const EXTERNAL_FORBIDDEN: Record<string, RegExp> = {
   core: /^(libp2p|@libp2p|@chainsafe|react|zustand)/,
   tickets: /^(libp2p|@libp2p|@chainsafe|react|zustand|node:)/,
   collections: /^(react|zustand)/,
+  observe: /^(react|zustand)/,
   groups: /^(react|zustand)/,
   network: /^(react|zustand)/,
 }

@@ -109,5 +109,7 @@ export type GroupTelemetry =
    * because the peer's granted role may not send it (`reason` `role`).
    */
   | { type: 'group.refused'; at: number; peer: PeerId; group: string; remote: PeerId; reason: string; detail: string }
+  /** A collection replica's entry count changed (keys, elements); one per applied batch at most. */
+  | { type: 'group.size'; at: number; peer: PeerId; group: string; size: number }
 
 export type TelemetryType = TelemetryEvent['type']

@@ -229,6 +229,10 @@ function reduceGroup(d: Draft, e: GroupTelemetry): void {
       d.leaderChange(g, e.at, e.term, e.leader, e.peer)
       return
     }
+    case 'group.size': {
+      d.replica(g, e.peer).size = e.size
+      return
+    }
     case 'group.committed': {
       const r = d.replica(g, e.peer)
       if (e.version > r.commit) {

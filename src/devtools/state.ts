@@ -83,6 +83,8 @@ export interface ReplicaInfo {
   readonly reverted: number
   /** Refusals this member reported, newest last; bounded by `markSize`. */
   readonly refused: readonly RefusedBond[]
+  /** Entries of a collection replica (keys, elements), once it reported one. */
+  readonly size?: number
   /** Bounded: the newest `historySize` points, coalesced to `timelineResolution`. */
   readonly commits: readonly CommitPoint[]
 }

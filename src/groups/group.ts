@@ -732,7 +732,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (!this.#canSnapshot() || this.#sync.syncing || this.#closed) return
     const bySnapshot = this.#sm.catchUp === 'snapshot'
     const s = this.#core.status()
-    let upTo = Math.min(s.applied, this.#applier.applied) - (bySnapshot ? DIVERGENCE_TAIL : RETAIN_ENTRIES)
+    const tail = bySnapshot
+      ? Math.max(0, Math.min(DIVERGENCE_TAIL, this.#sm.divergenceTail?.() ?? DIVERGENCE_TAIL))
+      : RETAIN_ENTRIES
+    let upTo = Math.min(s.applied, this.#applier.applied) - tail
     // Only a leader sends entries, so only its log waits for a laggard installing a snapshot,
     // and at most PINNED_MAX entries: one further behind asks for a newer snapshot.
     const floor = s.role === 'leader' ? this.#sync.provider.floor() : undefined

@@ -78,6 +78,14 @@ export interface StateMachine<C, Q = never, R = never, I = unknown> {
    *   history. Suits small states (a cell's is one item); the log stays minimal.
    */
   readonly catchUp?: CatchUp
+  /**
+   * `catchUp: 'snapshot'` only: how many of the most recent applied entries the log keeps
+   * behind the applied point (at most 64, the default). A state machine whose commands can
+   * be large (a collection's `extend` of thousands of entries) answers fewer, so a late
+   * member's catch-up stays proportional to the state, not to a tail of big entries.
+   * Local: it only decides compaction, never what any replica applies.
+   */
+  divergenceTail?(): number
   /** A point-in-time snapshot of the current state (see `Snapshot`). */
   createSnapshot?(): Snapshot<I>
   /** Replaces the whole state with the items of a snapshot fetched from peers. */

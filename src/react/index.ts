@@ -10,6 +10,12 @@
  * | `useCellWriter(cell)`                 | the above + `write`, `update`, `pending`, `pendingValue` | a field it read changed  |
  * | `useCellValue(cell, selector, isEqual)` | `selector(value)`                                    | the selection changed      |
  * | `useSuspenseCell(cell)`               | like `useCellReader`, suspends until first online      | a field it read changed    |
+ * | `useMapReader(map)` / `useMapWriter(map)` | `value` (a `ReadonlyMap`), `size` … / + `insert`, `update(key, fn)` … | a field it read changed |
+ * | `useMapValue(map, key)`               | one key's value                                        | that key's value changed   |
+ * | `useVecReader` / `useVecWriter` / `useVecValue(vec, i)` | the list / + `pushBack` … / one element | as above                |
+ * | `useSetReader` / `useSetWriter`       | `value` (a read-only set view) / + `insert` …          | a field it read changed    |
+ * | `useOnceReader` / `useOnceWriter`     | `value` (the first write) / + `write`                  | a field it read changed    |
+ * | `usePriorityQueueReader` / `usePriorityQueueWriter` | entries by priority / + `insert` … | a field it read changed    |
  *
  * `cell` is a store id (`'app.counter'`, 64-hex or `UniqueId`) or a `defineCell` definition.
  *
@@ -46,7 +52,21 @@
  * )
  * ```
  */
-export { type CellRegistryStats, cellHandleStats, DEFAULT_GRACE_PERIOD } from './cell-registry.js'
+export { type CellRegistryStats, cellHandleStats, DEFAULT_GRACE_PERIOD } from '../observe/handle-registry.js'
+export type {
+  CollectionState,
+  MapState,
+  MapWriterState,
+  OnceState,
+  OnceWriterState,
+  PendingWrites,
+  PriorityQueueState,
+  PriorityQueueWriterState,
+  SetState,
+  SetWriterState,
+  VecState,
+  VecWriterState,
+} from './collection-state.js'
 export {
   type AdoptNetworkProps,
   NetworkProvider,
@@ -54,6 +74,7 @@ export {
   type OwnNetworkProps,
 } from './network-provider.js'
 export { type NetworkSlotState, NetworkStartError } from './network-slot.js'
+export type { CollectionDefLike, CollectionInput, UseCollectionOptions } from './resolve-collection.js'
 export type {
   CellDefLike,
   CellInput,
@@ -66,6 +87,18 @@ export type {
 export { useCellReader } from './use-cell-reader.js'
 export { useCellValue } from './use-cell-value.js'
 export { useCellWriter } from './use-cell-writer.js'
+export { useMapReader } from './use-map-reader.js'
+export { useMapValue } from './use-map-value.js'
+export { useMapWriter } from './use-map-writer.js'
 export { useNetwork } from './use-network.js'
+export { useOnceReader } from './use-once-reader.js'
+export { useOnceWriter } from './use-once-writer.js'
 export { useOptionalNetwork } from './use-optional-network.js'
+export { usePriorityQueueReader } from './use-priority-queue-reader.js'
+export { usePriorityQueueWriter } from './use-priority-queue-writer.js'
+export { useSetReader } from './use-set-reader.js'
+export { useSetWriter } from './use-set-writer.js'
 export { useSuspenseCell } from './use-suspense-cell.js'
+export { useVecReader } from './use-vec-reader.js'
+export { useVecValue } from './use-vec-value.js'
+export { useVecWriter } from './use-vec-writer.js'

@@ -2,7 +2,7 @@ import { Cell } from '../collections/index.js'
 import type { CellOptions, CellReader } from '../collections/types.js'
 import { UniqueId } from '../core/id.js'
 import type { Network } from '../network/network.js'
-import type { CellRole } from './cell-entry.js'
+import type { CellRole } from '../observe/cell-entry.js'
 import { stableKey } from './stable-key.js'
 import type { CellDefLike, CellInput, UseCellOptions } from './types.js'
 

@@ -4,6 +4,7 @@ import type { CellOptions, CellReader, CellSnapshot, CellWriter } from '../colle
 import type { CellError } from '../core/errors.js'
 import type { IdLike, StoreId, Version } from '../core/id.js'
 import type { Network } from '../network/network.js'
+import type { UpdateOptions } from '../observe/cell-entry.js'
 
 /**
  * Where a cell stands for this component, in the words TanStack Query uses:
@@ -47,10 +48,7 @@ export interface CellWriterState<T> extends CellState<T> {
   readonly pendingValue: T | undefined
 }
 
-export interface UpdateOptions {
-  /** Compare-exchange rounds before giving up (default 8). */
-  attempts?: number
-}
+export type { UpdateOptions } from '../observe/cell-entry.js'
 
 /**
  * A cell declared once with `defineCell` (collections). Structural, so any declaration with

@@ -1,6 +1,6 @@
 import { useContext, useSyncExternalStore } from 'react'
-import type { CellEntry, CellEntryState, CellRole } from './cell-entry.js'
-import { cellRegistry } from './cell-registry.js'
+import type { CellEntry, CellEntryState, CellRole } from '../observe/cell-entry.js'
+import { cellRegistry } from '../observe/handle-registry.js'
 import { missingProvider, NetworkContext, type NetworkContextValue } from './context.js'
 import { resolveCell } from './resolve-cell.js'
 import type { CellInput, UseCellOptions } from './types.js'

@@ -1,8 +1,16 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
-import type { CellEntry, CellEntryState } from './cell-entry.js'
+import type { CellEntryState } from '../observe/cell-entry.js'
+import type { BaseSnapshot, EntryState } from '../observe/handle-entry.js'
 import { getConnecting, noSubscribe } from './use-cell-entry.js'
 
 type StateKey = keyof CellEntryState<unknown>
+/** What a tracked hook reads: any observer entry (`subscribe` + `getState`). */
+export interface TrackedSource {
+  subscribe(listener: () => void): () => void
+  getState(): object
+}
+/** Any entry's state: the keys a hook tracks are strings of it. */
+type AnyState = EntryState<BaseSnapshot> & Record<string, unknown>
 
 /** What `useCellReader` exposes. */
 export const READER_KEYS: readonly StateKey[] = ['value', 'version', 'online', 'leader', 'role', 'status', 'error']
@@ -24,26 +32,27 @@ export const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEf
  * - The object keeps its identity across renders while the state did not change.
  * - `extras` (functions) are copied on and not tracked.
  */
-export function useTrackedState<T, R>(
-  entry: CellEntry<T> | undefined,
-  keys: readonly StateKey[],
+export function useTrackedState<R>(
+  entry: TrackedSource | undefined,
+  keys: readonly string[],
   extras: object | undefined,
+  connecting: () => AnyState = getConnecting as unknown as () => AnyState,
 ): R {
-  const [tracked] = useState(() => new Set<StateKey>())
-  const getState = entry?.getState ?? getConnecting
-  const shown = useRef<CellEntryState<T> | undefined>(undefined)
+  const [tracked] = useState(() => new Set<string>())
+  const getState = (entry?.getState ?? connecting) as () => AnyState
+  const shown = useRef<AnyState | undefined>(undefined)
   const subscribe = useCallback(
     (listener: () => void): (() => void) => {
       if (!entry) return noSubscribe()
       return entry.subscribe(() => {
         const before = shown.current
-        const next = entry.getState()
+        const next = entry.getState() as AnyState
         if (!before || changed(before, next, tracked)) listener()
       })
     },
     [entry, tracked],
   )
-  const state = useSyncExternalStore<CellEntryState<T>>(subscribe, getState, getConnecting)
+  const state = useSyncExternalStore<AnyState>(subscribe, getState, connecting)
   useIsomorphicLayoutEffect(() => {
     shown.current = state
   })
@@ -53,18 +62,18 @@ export function useTrackedState<T, R>(
   )
 }
 
-function changed<T>(a: CellEntryState<T>, b: CellEntryState<T>, tracked: ReadonlySet<StateKey>): boolean {
+function changed(a: AnyState, b: AnyState, tracked: ReadonlySet<string>): boolean {
   // A closed entry is always news: the next render picks a fresh handle (or shows `closed`).
   if (b.status === 'closed' && a.status !== 'closed') return true
   for (const k of tracked) if (!Object.is(a[k], b[k])) return true
   return false
 }
 
-function trackingView<T>(
-  state: CellEntryState<T>,
-  live: () => CellEntryState<T>,
-  keys: readonly StateKey[],
-  tracked: Set<StateKey>,
+function trackingView(
+  state: AnyState,
+  live: () => AnyState,
+  keys: readonly string[],
+  tracked: Set<string>,
   extras: object | undefined,
 ): object {
   const view: Record<string, unknown> = {}
