@@ -1,4 +1,8 @@
-/** `mosaik-react/core`: everything without React (ids, codec, network, discovery, groups, collections). */
+/**
+ * `mosaik-react/core`: everything without React: ids, the codec, networks, discovery,
+ * groups and collections. Each name is listed: what is not exported here is internal
+ * (docs/API.md lists the public API).
+ */
 
 export * from './collections/index.js'
 export * from './core/index.js'

@@ -1,5 +1,5 @@
 /**
- * Public types of replicated collections (API.md "Cell"). `cell.ts` implements them on
+ * Public types of replicated collections (docs/API.md "Cell"). `cell.ts` implements them on
  * the public group API; the React layer programs against exactly these names.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'

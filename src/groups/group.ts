@@ -77,7 +77,7 @@ const MAX_UNDRAINED_INPUTS = 512
 const shared = new SystemClock()
 
 /**
- * One member of one group: the driver of DESIGN.md "Groups". It owns the timers (through a
+ * One member of one group: the driver of docs/ARCHITECTURE.md "Groups". It owns the timers (through a
  * `Clock`), feeds ticks, bond messages and proposals to the pure Raft core, and handles each
  * `Ready` in the order the core asks: persist, send, roll back, apply, answer, sync.
  */
@@ -233,6 +233,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         // A new leader that meets a member ahead of it steps down before it replicates to it.
         this.#catchUpIfNewLeader()
         this.#input(() => this.#core.peerUp(peer, pref))
+        this.#sync.peerUp(peer)
         this.#electIfAlone()
       },
       position: () => this.#applier.applied,
@@ -475,7 +476,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   /**
-   * DESIGN.md: a member that is the only possible leader need not wait out the bootstrap delay
+   * docs/ARCHITECTURE.md: a member that is the only possible leader need not wait out the bootstrap delay
    * and an election timeout. `standing` decides whether it is (it has heard from every peer it
    * can see and every other member is a bonded observer); this runs again on every discovery,
    * connection and bond event. Otherwise the election timer elects.

@@ -1,7 +1,7 @@
 /**
  * # Groups
  *
- * A group is a set of peers that replicate one state machine by Raft (DESIGN.md
+ * A group is a set of peers that replicate one state machine by Raft (docs/ARCHITECTURE.md
  * "Groups"). Its id is derived from the group key, the consensus settings, the state
  * machine's `signature()` and the sync settings: peers that differ in any of them land
  * in different groups and never see each other.
@@ -51,9 +51,6 @@
  * await group.leave()
  * ```
  */
-import { Network } from '../network/network.js'
-import { Groups } from './groups.js'
-
 export type { ConsensusConfig, SyncConfig } from './config.js'
 export { DEFAULT_CONSENSUS, DEFAULT_SYNC } from './config.js'
 export { DurableStorage } from './durable-storage.js'
@@ -62,19 +59,3 @@ export { consensusDigest, deriveGroupId, syncSignature } from './group-id.js'
 export { Groups } from './groups.js'
 export { MemoryStorage, type PersistedState, type Storage } from './storage.js'
 export type * from './types.js'
-
-declare module '../network/network.js' {
-  interface Network {
-    /** The groups of this network (created on first use, stopped with the network). */
-    readonly groups: Groups
-  }
-}
-
-if (!Object.getOwnPropertyDescriptor(Network.prototype, 'groups')) {
-  Object.defineProperty(Network.prototype, 'groups', {
-    configurable: true,
-    get(this: Network): Groups {
-      return this.service('groups', () => new Groups(this))
-    },
-  })
-}

@@ -8,6 +8,7 @@ import type { TelemetryEvent } from '../core/telemetry.js'
 import { Emitter } from '../core/watch.js'
 import type { DiscoveryConfig, DiscoveryService } from '../discovery/config.js'
 import { createDiscovery } from '../discovery/discovery.js'
+import { Groups } from '../groups/groups.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
 import type { JournalStore, PersistReport } from './persist/journal.js'
@@ -292,6 +293,11 @@ export class Network implements NetworkServices {
   /** Channels currently open on this network (tests use it to prove nothing leaks). */
   get openChannels(): number {
     return this.#channels.size
+  }
+
+  /** The groups of this network (created on first use, stopped with the network). */
+  get groups(): Groups {
+    return this.service('groups', () => new Groups(this))
   }
 
   service<T extends NetworkService>(key: string, create: () => T): T {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { withTimeout } from '../../src/core/async.js'
 import { Network } from '../../src/network/network.js'
+import { bound } from '../helpers/bounds.js'
 
 const BIN = fileURLToPath(new URL('../../bin/mosaik-react.js', import.meta.url))
 
@@ -28,7 +29,7 @@ describe('npx mosaik-react relay', () => {
           })
           child.on('exit', (code) => reject(new Error(`relay exited with ${code}: ${out}`)))
         }),
-        15_000,
+        bound(15_000),
         'the relay CLI to print a /ws multiaddr',
       )
       const peer = await Network.create({ network: 'cli-test', transport: 'node', listen: [] })
@@ -39,7 +40,7 @@ describe('npx mosaik-react relay', () => {
         await peer.stop()
       }
       child.kill('SIGINT')
-      expect(await withTimeout(exited, 10_000, 'the relay CLI to exit after SIGINT')).toBe(0)
+      expect(await withTimeout(exited, bound(10_000), 'the relay CLI to exit after SIGINT')).toBe(0)
     } finally {
       child.kill('SIGKILL')
     }

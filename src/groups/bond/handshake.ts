@@ -20,7 +20,7 @@ function peerBytes(p: PeerId): Uint8Array {
 }
 
 /**
- * DESIGN.md "Groups": `keyed-blake3(key.hashed(), groupId || initiator || acceptor ||
+ * docs/ARCHITECTURE.md "Bonds and the handshake": `keyed-blake3(key.hashed(), groupId || initiator || acceptor ||
  * nonceI || nonceA || role)`. Both nonces bind the proof to this session (mosaik binds it
  * to the TLS session secret instead), so a proof replayed from another session fails.
  * Peer ids are prefixed with their byte length.

@@ -153,6 +153,12 @@ export class SnapshotSync {
     this.provider.peerDown(peer)
   }
 
+  /** A bond to `peer` came up or replaced an older one: re-send what may have been lost on it. */
+  peerUp(peer: PeerId): void {
+    this.provider.peerUp(peer)
+    this.#session?.peerUp(peer)
+  }
+
   /** A new leader: ask it, unless the snapshot is already being fetched. */
   leaderChanged(): void {
     if (this.#session && !this.#session.fetching && !this.#session.pulling) this.#session.request()
