@@ -2,7 +2,7 @@ import type { PeerId } from '../core/id.js'
 import type { Discovery } from '../network/types.js'
 import { Expiration } from '../tickets/expiration.js'
 import { Jwt, jwtExpiration } from '../tickets/jwt/validator.js'
-import { createTicket, type Ticket, ticketId } from '../tickets/ticket.js'
+import { createTicket, MAX_TICKETS_PER_ENTRY, type Ticket, ticketId } from '../tickets/ticket.js'
 
 /** What an auth function returns: a JWT string, a ticket, or either with its expiry. */
 export type AuthResult = string | Ticket | { readonly ticket: string | Ticket; readonly expires?: Expiration }
@@ -77,13 +77,34 @@ export class TicketRefresher {
     this.#held = []
   }
 
+  /**
+   * Puts `tickets` in place of the ones held: new ones first, then the old ones go, so the
+   * entry is never without a ticket, unless that would pass the per-entry bound (then the
+   * old ones go first). Throws `RangeError` for a ticket discovery cannot carry.
+   */
+  #swap(tickets: Ticket[]): void {
+    const keep = new Set(tickets.map((t) => ticketId(t).toString()))
+    const stale = this.#held.filter((t) => !keep.has(ticketId(t).toString()))
+    const room = MAX_TICKETS_PER_ENTRY - this.#discovery.tickets().length
+    const removeFirst = tickets.length - (this.#held.length - stale.length) > room
+    if (removeFirst) for (const t of stale) this.#discovery.removeTicket(ticketId(t))
+    this.#held = this.#held.filter((t) => keep.has(ticketId(t).toString()))
+    for (const t of tickets) {
+      this.#discovery.addTicket(t)
+      if (!this.#held.some((h) => ticketId(h).equals(ticketId(t)))) this.#held.push(t)
+    }
+    if (!removeFirst) for (const t of stale) this.#discovery.removeTicket(ticketId(t))
+  }
+
   async #refresh(): Promise<void> {
     if (this.#stopped) return
-    let results: readonly AuthResult[]
+    let fresh: { ticket: Ticket; expires: Expiration }[]
     try {
       const got = await this.#auth(this.#peerId, this.#abort.signal)
-      results = Array.isArray(got) ? (got as readonly AuthResult[]) : [got as AuthResult]
+      const results = Array.isArray(got) ? (got as readonly AuthResult[]) : [got as AuthResult]
       if (results.length === 0) throw new Error('the auth function returned no ticket')
+      fresh = results.map(normalize)
+      if (!this.#stopped) this.#swap(fresh.map((f) => f.ticket))
     } catch (error) {
       if (this.#stopped) return
       this.#failures++
@@ -95,13 +116,6 @@ export class TicketRefresher {
     }
     if (this.#stopped) return
     this.#failures = 0
-    const fresh = results.map(normalize)
-    const tickets = fresh.map((f) => f.ticket)
-    // New tickets first, then the old ones go: the entry is never without a ticket.
-    for (const t of tickets) this.#discovery.addTicket(t)
-    const keep = new Set(tickets.map((t) => ticketId(t).toString()))
-    for (const t of this.#held) if (!keep.has(ticketId(t).toString())) this.#discovery.removeTicket(ticketId(t))
-    this.#held = tickets
     const expires = fresh.reduce((e, f) => Expiration.earliest(e, f.expires), Expiration.never())
     this.#state = { status: 'ok', expires }
     const left = Expiration.remaining(expires)

@@ -155,8 +155,13 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.peerId = net.peerId
     this.#declared = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
     this.#timers = new Timers(options.clock ?? shared)
-    this.#own = new OwnGrant(this.#gate, this.#timers, Math.max(1_000, this.consensus.electionTimeout), () =>
-      this.#applyPreference(this.#own.granted(this.#declared)),
+    this.#own = new OwnGrant(
+      this.#gate,
+      this.#timers,
+      Math.max(1_000, this.consensus.electionTimeout),
+      () => this.#applyPreference(this.#own.granted(this.#declared)),
+      (reason, detail) =>
+        this.#telemetry({ type: 'group.refused', remote: this.peerId, reason, detail: `this peer: ${detail}` }),
     )
     this.#preference = this.#own.granted(this.#declared)
     this.#labels = options.labels

@@ -14,14 +14,28 @@ export class OwnGrant {
   readonly #timers: Timers
   readonly #periodMs: number
   readonly #changed: (voter: boolean) => void
+  readonly #lacking: ((reason: string, detail: string) => void) | undefined
   #voter: boolean
+  /** The reason last reported by `lacking` (reported again only when it changes). */
+  #lack: string | undefined
   #stopped = false
 
-  constructor(gate: TicketGate, timers: Timers, periodMs: number, changed: (voter: boolean) => void) {
+  /**
+   * `lacking` is told when this member's own entry holds no valid ticket for `requireTicket`
+   * (its peers refuse it: it will not come online), so devtools can say why.
+   */
+  constructor(
+    gate: TicketGate,
+    timers: Timers,
+    periodMs: number,
+    changed: (voter: boolean) => void,
+    lacking?: (reason: string, detail: string) => void,
+  ) {
     this.#gate = gate
     this.#timers = timers
     this.#periodMs = periodMs
     this.#changed = changed
+    this.#lacking = lacking
     // With `writeAuth`, a member is an observer until its own tickets are checked.
     this.#voter = gate.writeAuth.length === 0
   }
@@ -37,7 +51,7 @@ export class OwnGrant {
   }
 
   start(): void {
-    if (this.#gate.writeAuth.length > 0) this.#check()
+    if (this.#gate.enabled) this.#check()
   }
 
   stop(): void {
@@ -62,7 +76,13 @@ export class OwnGrant {
 
   #check(): void {
     if (this.#stopped) return
-    void this.#gate.checkSelf().then((g) => this.#set(g.ok && g.voter))
+    void this.#gate.checkSelf().then((g) => {
+      if (this.#stopped) return
+      const lack = g.ok ? undefined : `${g.reason}: ${g.detail}`
+      if (!g.ok && lack !== this.#lack) this.#lacking?.(g.reason, g.detail)
+      this.#lack = lack
+      this.#set(g.ok && g.voter)
+    })
     this.#timers.after(this.#periodMs, () => this.#check())
   }
 

@@ -29,12 +29,15 @@ describe('Cell with auth tickets', () => {
     const r = scope.reader<number>(n1!, store, { auth: [validator] })
     const outsider = scope.reader<number>(n2!, store, { auth: [validator] })
     const refused = refusal(n0!, n2!.peerId, 'missing')
+    // The outsider's own devtools say why it stays offline.
+    const selfRefused = refusal(n2!, n2!.peerId, 'missing')
     await allOnline(w, r)
     const v = await within(5, 'write(7)', w.write(7))
     await allReach(v, r)
     expect(r.read()).toBe(7)
     // The writer refused the outsider's bond (it holds no ticket), and still does after a write.
     expect((await within(10, 'the writer to refuse the outsider', refused)).detail).toMatch(/no ticket/)
+    expect((await within(10, 'the outsider to report its own missing ticket', selfRefused)).detail).toMatch(/this peer/)
     const v2 = await w.write(8)
     await allReach(v2, r)
     expect(outsider.isEmpty()).toBe(true)
