@@ -40,7 +40,7 @@ export async function libp2pOptions(
   options: NetworkOptions,
 ): Promise<Libp2pOptions<MosaikServices>> {
   const t = options.transport ?? defaultPreset()
-  const base = typeof t === 'string' ? await transportConfig(t, options.listen) : {}
+  const base = typeof t === 'string' ? await transportConfig(t, options.listen, options.iceServers) : {}
   const custom: Libp2pOptions = typeof t === 'string' ? {} : t
   const listen = options.listen ?? custom.addresses?.listen ?? base.addresses?.listen ?? []
   return {

@@ -31,6 +31,14 @@ export interface NetworkOptions {
   tags?: IdLike[]
   /** Listen multiaddrs; replace the preset's defaults. */
   listen?: string[]
+  /**
+   * WebRTC STUN/TURN servers of the `browser` and `node` presets. Default: public STUN servers
+   * (`DEFAULT_ICE_SERVERS`, as `@libp2p/webrtc`), so peers on different networks can connect;
+   * `[]` = loopback and LAN only, nothing contacted. Add a TURN server
+   * (`{ urls: 'turn:turn.example.com:3478', username, credential }`) for peers behind
+   * symmetric NATs. Ignored when `transport` is a caller's own libp2p options.
+   */
+  iceServers?: RTCIceServer[]
   /** How dials and channel opens are retried. */
   dial?: RetryOptions
   /** Announce period, staleness, limits of discovery. */

@@ -31,7 +31,7 @@ describe('npx mosaik-react relay', () => {
         15_000,
         'the relay CLI to print a /ws multiaddr',
       )
-      const peer = await Network.create({ network: 'cli-test', transport: 'node', listen: [] })
+      const peer = await Network.create({ network: 'cli-test', transport: 'node', iceServers: [], listen: [] })
       try {
         await peer.dial(addr)
         expect(peer.connectedPeers()).toContain(addr.split('/p2p/')[1])
