@@ -303,6 +303,13 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       d.log(e, 'stopped')
       return
     }
+    case 'network.status': {
+      const n = d.node(e.peer)
+      const was = n.status?.status
+      n.status = { status: e.status, peers: e.peers, relays: e.relays, reason: e.reason, at: e.at }
+      if (was !== e.status) d.log(e, `network ${e.status}${e.reason ? `: ${e.reason}` : ''}`)
+      return
+    }
     case 'peer.connected':
     case 'peer.disconnected': {
       const n = d.node(e.peer)

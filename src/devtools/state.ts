@@ -104,6 +104,17 @@ export interface NodeInfo {
   readonly connected: Readonly<Record<PeerId, true>>
   readonly discovered: Readonly<Record<PeerId, true>>
   readonly rejected: number
+  /** The node's connectivity as its `useNetworkStatus()` shows it (last `network.status`). */
+  readonly status?: NodeStatus
+}
+
+/** A node's last reported connectivity. */
+export interface NodeStatus {
+  readonly status: 'starting' | 'connecting' | 'online' | 'offline' | 'stopped'
+  readonly peers: number
+  readonly relays: number
+  readonly reason: string | undefined
+  readonly at: number
 }
 
 export interface RejectedInput {

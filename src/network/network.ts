@@ -8,9 +8,11 @@ import type { TelemetryEvent } from '../core/telemetry.js'
 import { Emitter } from '../core/watch.js'
 import type { DiscoveryConfig, DiscoveryService } from '../discovery/config.js'
 import { createDiscovery } from '../discovery/discovery.js'
+import { BootstrapKeeper, type BootstrapOptions } from './bootstrap.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
+import { type NetworkStatus, NetworkStatusStore } from './status.js'
 import type { TransportOption } from './transports.js'
 import type { Channel, ChannelOptions, NetworkService, NetworkServices } from './types.js'
 
@@ -24,8 +26,13 @@ export interface NetworkOptions {
   network: IdLike
   /** Default: `'browser'` in browsers, `'node'` in Node. Caller options are merged over ours. */
   transport?: TransportOption
-  /** Multiaddrs dialed (with retry) at start, in the background. */
+  /**
+   * Multiaddrs dialed at start, in the background, and redialed with backoff whenever the
+   * dial fails or the connection drops, for as long as the network runs.
+   */
   bootstrap?: string[]
+  /** How bootstrap addresses are redialed (backoff 500 ms doubling up to 30 s). */
+  bootstrapRedial?: BootstrapOptions
   /** Ed25519 private key: 32-byte seed, 64-byte raw key, or libp2p protobuf. Random when absent. */
   secretKey?: Uint8Array
   tags?: IdLike[]
@@ -62,6 +69,9 @@ export class Network implements NetworkServices {
   readonly peerId: PeerId
   readonly libp2p: Libp2p<MosaikServices>
   readonly discovery: DiscoveryService
+  /** Connectivity a user can see: `status`, `peers`, `relays`, `reason` (see `NetworkStatus`). */
+  readonly status: NetworkStatusStore
+  readonly #bootstrap: BootstrapKeeper
   readonly #telemetry = new Emitter<TelemetryEvent>()
   readonly #rejected = new Map<RejectReason, number>()
   readonly #services = new Map<string, NetworkService>()
@@ -77,6 +87,9 @@ export class Network implements NetworkServices {
     this.peerId = libp2p.peerId.toString()
     this.#retry = { ...DEFAULT_RETRY, ...options.dial }
     this.discovery = createDiscovery(this, key, { ...options.discovery, tags: options.tags ?? [] })
+    this.#bootstrap = new BootstrapKeeper(libp2p, options.bootstrap ?? [], options.bootstrapRedial)
+    this.status = new NetworkStatusStore(libp2p, this.#bootstrap)
+    this.status.subscribe(() => this.#emitStatus(this.status.getSnapshot()))
   }
 
   /** Creates and starts a network peer. Bootstrap addresses are dialed in the background. */
@@ -86,7 +99,7 @@ export class Network implements NetworkServices {
     const libp2p = await createLibp2p(await libp2pOptions(privateKey, options))
     try {
       const net = new Network(id, libp2p, privateKey, options)
-      await net.#start(options.bootstrap ?? [])
+      await net.#start()
       return net
     } catch (err) {
       await libp2p.stop()
@@ -194,6 +207,16 @@ export class Network implements NetworkServices {
       peer: this.peerId,
       addresses: this.addresses(),
     })
+    const status = this.status.getSnapshot()
+    listener({
+      type: 'network.status',
+      at: performance.now(),
+      peer: this.peerId,
+      status: status.status,
+      peers: status.peers,
+      relays: status.relays,
+      ...(status.reason !== undefined && { reason: status.reason }),
+    })
     for (const s of this.#services.values()) {
       try {
         s.replayTelemetry?.(listener)
@@ -236,7 +259,7 @@ export class Network implements NetworkServices {
     return this.#stopping
   }
 
-  async #start(bootstrap: string[]): Promise<void> {
+  async #start(): Promise<void> {
     this.libp2p.addEventListener('peer:connect', this.#onConnect)
     this.libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     await this.discovery.start()
@@ -247,11 +270,19 @@ export class Network implements NetworkServices {
       peer: this.peerId,
       addresses: this.addresses(),
     })
-    for (const addr of bootstrap) {
-      this.dial(addr).catch((err: unknown) => {
-        if (!this.stopped) console.warn(`mosaik-react: bootstrap ${addr} unreachable`, (err as Error).message)
-      })
-    }
+    this.#bootstrap.start()
+  }
+
+  #emitStatus(s: NetworkStatus): void {
+    this.emitTelemetry({
+      type: 'network.status',
+      at: performance.now(),
+      peer: this.peerId,
+      status: s.status,
+      peers: s.peers,
+      relays: s.relays,
+      ...(s.reason !== undefined && { reason: s.reason }),
+    })
   }
 
   async #stop(): Promise<void> {
@@ -263,6 +294,8 @@ export class Network implements NetworkServices {
       }
     }
     this.#services.clear()
+    this.#bootstrap.stop()
+    this.status.stop()
     await this.discovery.stop()
     this.#abort.abort(new ClosedError('network'))
     for (const ch of [...this.#channels]) ch.abort('shutdown')

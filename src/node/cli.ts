@@ -2,8 +2,14 @@ import { parseArgs } from 'node:util'
 import { startRelay } from './relay.js'
 
 const USAGE = `usage: mosaik-react relay [--host 127.0.0.1] [--port 9090] [--network mosaik]
+                          [--key-file relay.key] [--announce /dns4/relay.example.com/tcp/443/wss]...
 
-  relay   start a circuit-relay-v2 + WebSockets + discovery node and print its multiaddrs`
+  relay   start a circuit-relay-v2 + WebSockets + discovery node and print its multiaddrs
+
+  --key-file   keep the relay's identity in this file (created with mode 0600 on first run),
+               so its multiaddr stays the same across restarts
+  --announce   a public multiaddr to print and announce instead of the listen address
+               (repeatable), e.g. the TLS reverse proxy in front of the relay`
 
 /**
  * Runs the `mosaik-react` command line. Returns the process exit code; for `relay` it
@@ -17,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '9090' },
       network: { type: 'string', default: 'mosaik' },
+      'key-file': { type: 'string' },
+      announce: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -29,8 +37,24 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`invalid --port ${values.port}`)
     return 2
   }
-  const relay = await startRelay({ host: values.host, port, network: values.network })
-  console.log(`mosaik-react relay for network "${values.network}" (${relay.network.id.short()}) listening on:`)
+  let relay: Awaited<ReturnType<typeof startRelay>>
+  try {
+    relay = await startRelay({
+      host: values.host,
+      port,
+      network: values.network,
+      ...(values['key-file'] && { keyFile: values['key-file'] }),
+      ...(values.announce && { announce: values.announce }),
+    })
+  } catch (err) {
+    console.error(`cannot start the relay: ${(err as Error).message}`)
+    return 1
+  }
+  const keyFile = values['key-file']
+  if (keyFile) console.log(`identity ${relay.createdKey ? 'created in' : 'loaded from'} ${keyFile}`)
+  else console.log('identity: new at every start (pass --key-file to keep the same multiaddr across restarts)')
+  if (values.announce) console.log(`listening on ${relay.listening.join(' ')}`)
+  console.log(`mosaik-react relay for network "${values.network}" (${relay.network.id.short()}) reachable at:`)
   for (const a of relay.addresses) console.log(a)
   await new Promise<void>((resolve) => {
     const onSignal = () => {
