@@ -10,6 +10,7 @@
  * | `useCellWriter(cell)`                 | the above + `write`, `update`, `pending`, `pendingValue` | a field it read changed  |
  * | `useCellValue(cell, selector, isEqual)` | `selector(value)`                                    | the selection changed      |
  * | `useSuspenseCell(cell)`               | like `useCellReader`, suspends until first online      | a field it read changed    |
+ * | `useNetworkStatus()`                  | `status`, `peers`, `relays`, `reason` of the network   | connectivity changed       |
  *
  * `cell` is a store id (`'app.counter'`, 64-hex or `UniqueId`) or a `defineCell` definition.
  *
@@ -67,5 +68,6 @@ export { useCellReader } from './use-cell-reader.js'
 export { useCellValue } from './use-cell-value.js'
 export { useCellWriter } from './use-cell-writer.js'
 export { useNetwork } from './use-network.js'
+export { useNetworkStatus } from './use-network-status.js'
 export { useOptionalNetwork } from './use-optional-network.js'
 export { useSuspenseCell } from './use-suspense-cell.js'
