@@ -18,6 +18,7 @@ import { Pending } from './pending.js'
 import { createRaft } from './raft/index.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
+import { type Reachability, reachability } from './reachability.js'
 import { sendSplitting } from './split-append.js'
 import { MemoryStorage, type Storage } from './storage.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
@@ -295,6 +296,19 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
 
   getSnapshot(): GroupState {
     return this.#state.get()
+  }
+
+  /** What this member can reach of the group's voters now: why a write cannot commit. */
+  reachability(): Reachability {
+    const s = this.#core.status()
+    return reachability({
+      self: this.peerId,
+      preference: this.#preference,
+      leader: s.leader,
+      bonded: s.peers,
+      listed: this.#closed ? [] : this.#net.discovery.peersInGroup(this.id),
+      minVoters: this.consensus.minVoters,
+    })
   }
 
   mesh(): ReadonlyArray<readonly [PeerId, PeerId]> {

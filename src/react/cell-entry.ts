@@ -66,6 +66,8 @@ export class CellEntry<T> {
   #updateQueue: Promise<void> = Promise.resolve()
   #evicted = false
   #history: { version: Version; value: T | undefined }[] = []
+  #suspenseTimer: ReturnType<typeof setTimeout> | undefined
+  #timedOut: CellError<unknown> | undefined
 
   /** `handle` undefined with `failure`: an entry that could not open (network stopped); it is closed from the start. */
   constructor(
@@ -140,7 +142,11 @@ export class CellEntry<T> {
         const check = () => {
           if (this.#everOnline) resolve()
           else if (this.#closedError) reject(this.#closedError)
-          else return
+          else if (this.#timedOut || this.#state.noWriter) {
+            // Woken to show an error: the next wait needs a fresh promise.
+            this.#online = undefined
+            resolve()
+          } else return
           unsubscribe()
           this.#holds--
           // React reveals Suspense content up to ~300 ms later (throttled): give the retry time to subscribe.
@@ -153,6 +159,27 @@ export class CellEntry<T> {
     // React attaches its own handlers; this keeps an unobserved rejection from surfacing.
     this.#online.catch(() => {})
     return this.#online
+  }
+
+  /**
+   * Bounds a Suspense wait: the first call starts a timer of `ms`; once it ran out while the
+   * cell was never online, returns (and keeps returning) an `offline` CellError with reason
+   * `timeout`, and wakes the suspended render so it can throw it.
+   */
+  suspenseTimeout(ms: number): CellError<unknown> | undefined {
+    if (this.#timedOut || this.#everOnline || this.closed || this.#suspenseTimer !== undefined) return this.#timedOut
+    this.#hooks.timers.count++
+    this.#suspenseTimer = setTimeout(() => {
+      this.#suspenseTimer = undefined
+      this.#hooks.timers.count--
+      if (this.#everOnline || this.closed) return
+      const why = this.#state.noWriter ? ': no writer reachable' : ''
+      this.#timedOut = new CellError('offline', `offline: not online within ${ms} ms${why}`, undefined, {
+        reason: 'timeout',
+      })
+      for (const l of [...this.#listeners]) l()
+    }, ms)
+    return undefined
   }
 
   write(value: T): Promise<Version> {
@@ -208,6 +235,11 @@ export class CellEntry<T> {
   close(reason?: CellError<unknown>): void {
     if (this.closed) return
     this.#cancelClose()
+    if (this.#suspenseTimer !== undefined) {
+      clearTimeout(this.#suspenseTimer)
+      this.#suspenseTimer = undefined
+      this.#hooks.timers.count--
+    }
     this.#closedError = reason ?? new CellError('network-down', 'the cell handle is closed', undefined)
     this.#unsubscribeHandle?.()
     this.#handle?.close().catch((err: unknown) => console.error('mosaik-react: closing a cell handle failed', err))
@@ -281,6 +313,7 @@ export class CellEntry<T> {
       online: !this.closed && (s?.online ?? false),
       leader: this.closed ? undefined : s?.leader,
       role: s?.role ?? 'follower',
+      noWriter: !this.closed && (s?.noWriter ?? false),
       status,
       error: this.#closedError ?? this.#lastError,
       pending: this.#pending,
@@ -376,6 +409,7 @@ function sameState<T>(a: CellEntryState<T>, b: CellEntryState<T>): boolean {
     a.online === b.online &&
     a.leader === b.leader &&
     a.role === b.role &&
+    a.noWriter === b.noWriter &&
     a.status === b.status &&
     a.error === b.error &&
     a.pending === b.pending &&

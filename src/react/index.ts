@@ -63,6 +63,7 @@ export type {
   CellWriterState,
   UpdateOptions,
   UseCellOptions,
+  UseSuspenseCellOptions,
 } from './types.js'
 export { useCellReader } from './use-cell-reader.js'
 export { useCellValue } from './use-cell-value.js'

@@ -5,7 +5,16 @@ import { getConnecting, noSubscribe } from './use-cell-entry.js'
 type StateKey = keyof CellEntryState<unknown>
 
 /** What `useCellReader` exposes. */
-export const READER_KEYS: readonly StateKey[] = ['value', 'version', 'online', 'leader', 'role', 'status', 'error']
+export const READER_KEYS: readonly StateKey[] = [
+  'value',
+  'version',
+  'online',
+  'leader',
+  'role',
+  'noWriter',
+  'status',
+  'error',
+]
 /** What `useCellWriter` exposes besides its functions. */
 export const WRITER_KEYS: readonly StateKey[] = [...READER_KEYS, 'pending', 'pendingValue']
 
