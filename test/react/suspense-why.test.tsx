@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+// biome-ignore-all lint/correctness/noComponentHookFactories: test components close over the cell of their test
 /**
  * `useSuspenseCell` never suspends forever, and the hooks say why a cell is not online:
  * over a real network on the memory transport, in StrictMode.
