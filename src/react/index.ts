@@ -19,7 +19,8 @@
  *   last of them unmounts, so StrictMode and fast remounts do not rejoin the group.
  * - Rendering: the state objects record which fields a component reads (as TanStack Query's
  *   tracked results do) and re-render it only when one of those changed; each render shows
- *   the latest state, and the object keeps its identity while the state did not change.
+ *   the latest state, and the object keeps its identity while no field it read changed
+ *   (safe in effect dependencies: `useEffect(() => { w.write(x) }, [w])` does not loop).
  *   Functions keep their identity for the component's lifetime.
  * - Errors: write functions return the handle's promise; handle its rejection (`CellError`).
  *   The last failed write also shows in `error` until the next success.

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { CellEntry, CellEntryState } from './cell-entry.js'
 import { getConnecting, noSubscribe } from './use-cell-entry.js'
 
@@ -56,10 +56,22 @@ export function useTrackedState<T, R>(
   useIsomorphicLayoutEffect(() => {
     shown.current = state
   })
-  return useMemo(
-    () => trackingView(state, getState, keys, tracked, extras) as R,
-    [state, getState, keys, tracked, extras],
-  )
+  // The view keeps its identity while no field the component read changed (nor the entry
+  // or the functions), so it is safe in effect dependencies: `useEffect(f, [w])` re-runs
+  // only when something `w` showed this component changed.
+  const last = useRef<{ view: R; state: CellEntryState<T>; getState: unknown; extras: unknown } | undefined>(undefined)
+  const previous = last.current
+  if (
+    previous &&
+    previous.getState === getState &&
+    previous.extras === extras &&
+    (previous.state === state || !changed(previous.state, state, tracked))
+  ) {
+    return previous.view
+  }
+  const view = trackingView(state, getState, keys, tracked, extras) as R
+  last.current = { view, state, getState, extras }
+  return view
 }
 
 function changed<T>(a: CellEntryState<T>, b: CellEntryState<T>, tracked: ReadonlySet<StateKey>): boolean {
