@@ -27,6 +27,19 @@ export type TelemetryEvent =
       remote: PeerId
     }
   | {
+      /** A peer announces a store we have under another group: mismatched options. Ids are prefixes. */
+      type: 'discovery.mismatch'
+      at: number
+      peer: PeerId
+      remote: PeerId
+      store: string
+      group: string
+      remoteGroup: string
+      /** The options that differ, when known: `typeName`, `sync`, `consensus`. */
+      differs: string[]
+      detail: string
+    }
+  | {
       type: 'input.rejected'
       at: number
       peer: PeerId

@@ -334,6 +334,14 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       if (e.type !== 'discovery.updated') d.log(e, `${e.type.slice(10)} ${short(e.remote)}`)
       return
     }
+    case 'discovery.mismatch': {
+      const { type: _type, ...rest } = e
+      const same = (w: (typeof d.root.warnings)[number]) =>
+        w.peer === e.peer && w.remote === e.remote && w.store === e.store && w.remoteGroup === e.remoteGroup
+      if (!d.root.warnings.some(same)) d.root.warnings = d.push(d.root.warnings, rest, d.limits().rejectedSize)
+      d.log(e, `mismatch: ${e.detail}`)
+      return
+    }
     case 'input.rejected': {
       const n = d.node(e.peer)
       n.rejected += 1

@@ -135,6 +135,20 @@ export interface LoggedEvent {
   readonly text: string
 }
 
+/** A store a peer opened with options that give another group (from `discovery.mismatch`). */
+export interface StoreWarning {
+  readonly at: number
+  readonly peer: PeerId
+  readonly remote: PeerId
+  /** Store and group id prefixes (16 hex). */
+  readonly store: string
+  readonly group: string
+  readonly remoteGroup: string
+  /** Differing options when known: `typeName`, `sync`, `consensus`. */
+  readonly differs: readonly string[]
+  readonly detail: string
+}
+
 export interface DevtoolsState {
   readonly nodes: Readonly<Record<PeerId, NodeInfo>>
   readonly groups: Readonly<Record<string, GroupInfo>>
@@ -144,6 +158,8 @@ export interface DevtoolsState {
   readonly events: readonly LoggedEvent[]
   /** Bounded. */
   readonly rejected: readonly RejectedInput[]
+  /** Stores a peer opened under another group (mismatched options); newest last, bounded like `rejected`. */
+  readonly warnings: readonly StoreWarning[]
   /** Newest `at` seen; the right edge of timelines. */
   readonly now: number
   readonly totals: { readonly events: number; readonly rejected: number; readonly reverts: number }
@@ -155,6 +171,7 @@ export const EMPTY_STATE: DevtoolsState = Object.freeze({
   storeIndex: {},
   events: [],
   rejected: [],
+  warnings: [],
   now: 0,
   totals: { events: 0, rejected: 0, reverts: 0 },
 })

@@ -11,6 +11,7 @@ import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type Disco
 import { PeerDialer } from './dialer.js'
 import { signEntry, verifyEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
+import { describeMismatch, MAX_STORE_LABELS, storeMismatches } from './store-labels.js'
 
 export function createDiscovery(
   host: DiscoveryHost,
@@ -39,6 +40,10 @@ class PeerDiscovery implements DiscoveryService {
   readonly #exchange: CatalogExchange
   readonly #tags = new Set<string>()
   readonly #groups = new Set<string>()
+  /** Store labels by group id hex (only collection groups have one). */
+  readonly #stores = new Map<string, string>()
+  /** Mismatches already reported (bounded), so each is told once. */
+  readonly #mismatches = new Set<string>()
   readonly #startedAt = Date.now()
   #self: PeerEntry
   #timer: ReturnType<typeof setTimeout> | undefined
@@ -87,12 +92,21 @@ class PeerDiscovery implements DiscoveryService {
     })
   }
 
-  joinGroup(groupId: IdLike): void {
-    this.#change(() => this.#groups.add(UniqueId.from(groupId).toString()))
+  joinGroup(groupId: IdLike, storeLabel?: string): void {
+    const g = UniqueId.from(groupId).toString()
+    this.#change(() => {
+      this.#groups.add(g)
+      if (storeLabel) this.#stores.set(g, storeLabel)
+    })
+    if (storeLabel) for (const e of this.#catalog.snapshot().values()) this.#checkStores(e)
   }
 
   leaveGroup(groupId: IdLike): void {
-    this.#change(() => this.#groups.delete(UniqueId.from(groupId).toString()))
+    const g = UniqueId.from(groupId).toString()
+    this.#change(() => {
+      this.#groups.delete(g)
+      this.#stores.delete(g)
+    })
   }
 
   peersInGroup(groupId: IdLike): PeerId[] {
@@ -205,6 +219,7 @@ class PeerDiscovery implements DiscoveryService {
       addresses: this.#host.addresses(),
       tags: [...this.#tags].sort(),
       groups: [...this.#groups].sort(),
+      ...(this.#stores.size > 0 && { stores: [...this.#stores.values()].sort().slice(0, MAX_STORE_LABELS) }),
       tickets: [],
       startedAt: this.#startedAt,
       updatedAt,
@@ -244,6 +259,7 @@ class PeerDiscovery implements DiscoveryService {
       })
       this.#host.libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addrs }).catch(() => {})
       this.#considerDial(event.entry)
+      this.#checkStores(event.entry)
     }
     this.#host.emitTelemetry({
       type: `discovery.${event.type}`,
@@ -252,6 +268,30 @@ class PeerDiscovery implements DiscoveryService {
       remote: peer,
     })
     this.#events.emit(event)
+  }
+
+  /** Reports (once each, as telemetry and a console warning) stores `entry` has under another group than ours. */
+  #checkStores(entry: PeerEntry): void {
+    if (this.#stores.size === 0 || !entry.stores?.length) return
+    for (const m of storeMismatches([...this.#stores.values()], entry)) {
+      const key = `${m.remote}|${m.store}|${m.group}|${m.remoteGroup}`
+      if (this.#mismatches.has(key)) continue
+      if (this.#mismatches.size >= 1_024) this.#mismatches.delete(this.#mismatches.values().next().value as string)
+      this.#mismatches.add(key)
+      const detail = describeMismatch(m)
+      console.warn(`mosaik-react: ${detail}`)
+      this.#host.emitTelemetry({
+        type: 'discovery.mismatch',
+        at: performance.now(),
+        peer: this.#host.peerId,
+        remote: m.remote,
+        store: m.store,
+        group: m.group,
+        remoteGroup: m.remoteGroup,
+        differs: m.differs,
+        detail,
+      })
+    }
   }
 
   #considerDial(entry: PeerEntry): void {

@@ -3,6 +3,7 @@ import type { PeerId, UniqueId, Version } from '../core/id.js'
 import { toId } from '../core/id.js'
 import type { GroupTelemetry } from '../core/telemetry.js'
 import { Emitter, Watch } from '../core/watch.js'
+import { storeLabel } from '../discovery/store-labels.js'
 import type { Channel, NetworkServices } from '../network/types.js'
 import { Applier } from './applier.js'
 import { Bonds } from './bond/bonds.js'
@@ -11,7 +12,7 @@ import type { BondMessage } from './bond/messages.js'
 import { Client } from './client.js'
 import { type ConsensusConfig, DEFAULT_CONSENSUS, DEFAULT_SYNC, type SyncConfig } from './config.js'
 import { GroupError } from './errors.js'
-import { deriveGroupId } from './group-id.js'
+import { consensusDigest, deriveGroupId, syncSignature } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { nextTurn } from './next-turn.js'
 import { Pending } from './pending.js'
@@ -195,7 +196,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const s = this.#state.get()
     this.#telemetry({ type: 'group.joined', preference: this.preference, ...this.#labelFields() })
     this.#telemetry({ type: 'group.state', ...this.#stateBody(s) })
-    this.#net.discovery.joinGroup(this.id)
+    this.#net.discovery.joinGroup(this.id, this.#storeLabel())
     this.#bonds.start()
     this.#tick(true)
     // Storage keeps the log, not the state machine: a member restarted past a snapshot point
@@ -685,6 +686,19 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#state.set(Object.freeze(next))
     if (visible) this.#telemetry({ type: 'group.state', ...this.#stateBody(next) })
     for (const v of this.#revertedTo.splice(0)) this.#reverted.emit(v)
+  }
+
+  /** A collection's store label for discovery: lets peers name the option they differ in. */
+  #storeLabel(): string | undefined {
+    const store = this.#labels?.store
+    if (!store) return undefined
+    return storeLabel({
+      store,
+      group: this.id.toString(),
+      typeName: this.#sm.signature().toString(),
+      sync: syncSignature(this.syncConfig).toString(),
+      consensus: consensusDigest(this.consensus).toString(),
+    })
   }
 
   #labelFields(): { store?: string; kind?: string } {

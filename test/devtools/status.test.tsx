@@ -4,10 +4,13 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
 import { StrictMode } from 'react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Cell } from '../../src/collections/index.js'
+import { withTimeout } from '../../src/core/async.js'
 import { PeerTable } from '../../src/devtools/components/peer-table.js'
+import { StoreWarnings } from '../../src/devtools/components/store-warnings.js'
 import { createDevtoolsStore } from '../../src/devtools/store.js'
-import { Nets } from '../network/helpers.js'
+import { allKnowEachOther, Nets, until } from '../network/helpers.js'
 
 const nets = new Nets()
 afterEach(async () => {
@@ -37,5 +40,42 @@ describe('devtools network status', () => {
     act(() => store.flush())
     await waitFor(() => expect(state().dataset.status).toBe('online'))
     expect(screen.queryByTestId('mosaik-peer-reason')).toBeNull()
+  })
+})
+
+describe('devtools store warnings', () => {
+  it('warns when a peer opened the same store with another typeName, naming it', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const a = await nets.create({ network: 'devtools-mismatch' })
+    const b = await nets.create({ network: 'devtools-mismatch', bootstrap: a.addresses() })
+    await until([a, b], 'the peers to discover each other', () => allKnowEachOther([a, b]))
+    const store = createDevtoolsStore({ flushInterval: 0 })
+    render(
+      <StrictMode>
+        <StoreWarnings store={store} networks={[a]} />
+      </StrictMode>,
+    )
+    expect(screen.queryByTestId('mosaik-store-warnings')).toBeNull()
+    const seen = new Promise<void>((resolve) => {
+      const off = a.onTelemetry((e) => {
+        if (e.type !== 'discovery.mismatch') return
+        off()
+        resolve()
+      })
+    })
+    const cells = [
+      Cell.writer<number>(a, 'shared', { typeName: 'A' }),
+      Cell.writer<number>(b, 'shared', { typeName: 'B' }),
+    ]
+    try {
+      await withTimeout(seen, 10_000, 'a discovery.mismatch event')
+      act(() => store.flush())
+      const warning = await screen.findByTestId('mosaik-store-warning')
+      expect(warning.dataset.differs).toBe('typeName')
+      expect(warning.textContent).toMatch(/typeName differs between peers/)
+    } finally {
+      vi.restoreAllMocks()
+      await Promise.all(cells.map((c) => c.close()))
+    }
   })
 })
