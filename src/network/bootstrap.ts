@@ -48,6 +48,8 @@ export class BootstrapKeeper {
   readonly #options: Required<BootstrapOptions>
   readonly #abort = new AbortController()
   readonly #loops = new Map<number, Promise<void>>()
+  /** Addresses already reported unreachable once (the status store has the rest). */
+  readonly #warned = new Set<number>()
   #entries: BootstrapStatus[]
 
   constructor(libp2p: Libp2p, addresses: readonly string[], options: BootstrapOptions = {}) {
@@ -108,6 +110,12 @@ export class BootstrapKeeper {
         signal: this.#abort.signal,
         onRetry: (err) => {
           const current = this.#entries[i] as BootstrapStatus
+          if (!this.#warned.has(i)) {
+            this.#warned.add(i)
+            console.warn(
+              `mosaik-react: bootstrap ${entry.address} unreachable (${messageOf(err)}); redialing with backoff`,
+            )
+          }
           this.#update(i, { state: 'retrying', lastError: messageOf(err), failures: current.failures + 1 })
         },
       })
