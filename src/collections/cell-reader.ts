@@ -170,7 +170,16 @@ export class CellReaderHandle<T> implements CellReader<T> {
     const guard = new Promise<never>((_, reject) => {
       fail = () => reject(networkDown(value))
       timer = setTimeout(
-        () => reject(offlineError(this.group as Group<unknown>, value, `no commit within ${ms} ms, the write timeout`)),
+        () =>
+          reject(
+            offlineError(
+              this.group as Group<unknown>,
+              value,
+              `no commit within ${ms} ms, the write timeout`,
+              undefined,
+              ms,
+            ),
+          ),
         ms,
       )
     })

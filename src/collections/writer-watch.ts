@@ -75,10 +75,17 @@ export function offlineReason(r: Reachability): CellErrorReason {
 
 /**
  * An `offline` CellError that says why: `offline: 1 of 3 voters reachable; strict mode needs 2
- * (no commit within 10000 ms)`, with `reason` and `details`. Without reachability (a stand-in
- * group) it keeps `fallback`'s words.
+ * (no commit within 10000 ms, the write timeout)`, with `reason` and `details` (`waitedMs`:
+ * the bound that ran out, when one did). Without reachability (a stand-in group) it keeps
+ * `what` as the message.
  */
-export function offlineError<V>(group: Group<unknown>, value: V, what: string, cause?: unknown): CellError<V> {
+export function offlineError<V>(
+  group: Group<unknown>,
+  value: V,
+  what: string,
+  cause?: unknown,
+  waitedMs?: number,
+): CellError<V> {
   const r = group.reachability?.()
   if (!r) return new CellError('offline', what, value, { cause })
   const details: CellErrorDetails = {
@@ -89,6 +96,7 @@ export function offlineError<V>(group: Group<unknown>, value: V, what: string, c
     minVoters: r.minVoters,
     leader: r.leader,
     leaderReachable: r.leaderReachable,
+    ...(waitedMs !== undefined && { waitedMs }),
   }
   return new CellError('offline', `offline: ${describeReachability(r)} (${what})`, value, {
     cause,

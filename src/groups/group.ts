@@ -19,7 +19,7 @@ import { Pending } from './pending.js'
 import { createRaft } from './raft/index.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
-import { type Reachability, reachability } from './reachability.js'
+import { describeReachability, type Reachability, reachability } from './reachability.js'
 import { sendSplitting } from './split-append.js'
 import { MemoryStorage, type Storage } from './storage.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
@@ -157,6 +157,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       retryMs: Math.max(10, tickMs(this.consensus) * 2),
       drain: () => this.#scheduleDrain(true),
       closed: () => this.#closed,
+      explain: () => describeReachability(this.reachability()),
     })
     this.#sync = new SnapshotSync(this.#syncDriver())
     this.#bonds = new Bonds({

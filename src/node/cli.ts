@@ -50,13 +50,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`cannot start the relay: ${(err as Error).message}`)
     return 1
   }
-  const keyFile = values['key-file']
-  if (keyFile) console.log(`identity ${relay.createdKey ? 'created in' : 'loaded from'} ${keyFile}`)
-  else console.log('identity: new at every start (pass --key-file to keep the same multiaddr across restarts)')
-  if (values.announce) console.log(`listening on ${relay.listening.join(' ')}`)
-  console.log(`mosaik-react relay for network "${values.network}" (${relay.network.id.short()}) reachable at:`)
-  for (const a of relay.addresses) console.log(a)
-  await new Promise<void>((resolve) => {
+  // Listen for the stop signals before printing: whoever reads the address may signal at once.
+  const stopped = new Promise<void>((resolve) => {
     const onSignal = () => {
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
@@ -65,6 +60,13 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
   })
+  const keyFile = values['key-file']
+  if (keyFile) console.log(`identity ${relay.createdKey ? 'created in' : 'loaded from'} ${keyFile}`)
+  else console.log('identity: new at every start (pass --key-file to keep the same multiaddr across restarts)')
+  if (values.announce) console.log(`listening on ${relay.listening.join(' ')}`)
+  console.log(`mosaik-react relay for network "${values.network}" (${relay.network.id.short()}) reachable at:`)
+  for (const a of relay.addresses) console.log(a)
+  await stopped
   await relay.stop()
   return 0
 }
