@@ -38,12 +38,17 @@ export class NetnsLan {
   readonly #namespaces: string[] = []
 
   constructor() {
-    const tag = `${process.pid.toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`
-    this.prefix = `mzk-${tag}`
+    removeOrphans()
+    this.prefix = `mzk-${process.pid.toString(36)}-${Math.floor(Math.random() * 36 ** 3).toString(36)}`
     this.subnet = `10.${100 + Math.floor(Math.random() * 100)}.0`
-    this.#add(`${this.prefix}-hub`)
-    ip('-n', this.hub, 'link', 'add', 'br0', 'type', 'bridge')
-    ip('-n', this.hub, 'link', 'set', 'br0', 'up')
+    try {
+      this.#add(`${this.prefix}-hub`)
+      ip('-n', this.hub, 'link', 'add', 'br0', 'type', 'bridge')
+      ip('-n', this.hub, 'link', 'set', 'br0', 'up')
+    } catch (err) {
+      this.remove()
+      throw err
+    }
   }
 
   get hub(): string {
@@ -84,5 +89,37 @@ export class NetnsLan {
     ip('netns', 'add', ns)
     this.#namespaces.push(ns)
     ip('-n', ns, 'link', 'set', 'lo', 'up')
+  }
+}
+
+/** Deletes namespaces left by a run whose process died before its cleanup (`mzk-<pid>-…`). */
+function removeOrphans(): void {
+  let names: string[]
+  try {
+    names = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.split(' ')[0] ?? '')
+  } catch {
+    return
+  }
+  for (const ns of names) {
+    const m = /^mzk-([0-9a-z]+)-[0-9a-z]+-/.exec(ns)
+    if (!m) continue
+    const pid = Number.parseInt(m[1] as string, 36)
+    if (pid === process.pid || alive(pid)) continue
+    try {
+      ip('netns', 'del', ns)
+    } catch {
+      // Someone else removed it.
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
