@@ -31,6 +31,9 @@ export interface NetworkStatus {
   readonly bootstrap: readonly BootstrapStatus[]
 }
 
+/** libp2p events after which the peer count may have changed. */
+const EVENTS = ['connection:open', 'connection:close', 'peer:connect', 'peer:disconnect'] as const
+
 /** The status of a network that does not exist yet (the provider is starting it, or server rendering). */
 export const STARTING_STATUS: NetworkStatus = Object.freeze({
   status: 'starting',
@@ -58,8 +61,7 @@ export class NetworkStatusStore {
     this.#bootstrap = bootstrap
     this.#watch = new Watch<NetworkStatus>(this.#compute())
     this.#unsubscribe = bootstrap.statuses.subscribe(() => this.refresh())
-    libp2p.addEventListener('connection:open', this.refresh)
-    libp2p.addEventListener('connection:close', this.refresh)
+    for (const e of EVENTS) libp2p.addEventListener(e, this.refresh)
   }
 
   getSnapshot = (): NetworkStatus => this.#watch.get()
@@ -83,8 +85,7 @@ export class NetworkStatusStore {
     if (this.#stopped) return
     this.#stopped = true
     this.#unsubscribe()
-    this.#libp2p.removeEventListener('connection:open', this.refresh)
-    this.#libp2p.removeEventListener('connection:close', this.refresh)
+    for (const e of EVENTS) this.#libp2p.removeEventListener(e, this.refresh)
     const last = this.#watch.get()
     this.#watch.set(
       Object.freeze({ ...last, status: 'stopped', peers: 0, relays: 0, reason: 'the network was stopped' }),
