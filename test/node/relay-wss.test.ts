@@ -47,7 +47,8 @@ async function tlsProxy(key: string, cert: string, target: () => number): Promis
   return { port: (server.address() as { port: number }).port, server }
 }
 
-describe('a relay behind a TLS reverse proxy (wss)', () => {
+// Two Node processes loading the sources through tsx: the bound is sized for that.
+describe('a relay behind a TLS reverse proxy (wss)', { timeout: 90_000 }, () => {
   it('is reached at its announced wss address by a peer that trusts the certificate, and only then', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mosaik-wss-'))
     cleanup.push(() => rm(dir, { recursive: true, force: true }))
@@ -107,7 +108,7 @@ describe('a relay behind a TLS reverse proxy (wss)', () => {
     const refused = await distrusting.event(
       (e) => e.event === 'dialed' || e.event === 'error',
       'the distrusting peer to give up on the wss address',
-      60_000,
+      30_000,
     )
     expect(refused.event).toBe('error')
     expect(relay.network.connectedPeers()).toEqual([ready.peerId])
