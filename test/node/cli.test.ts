@@ -49,7 +49,10 @@ describe('npx mosaik-react relay', () => {
     }
   })
 
-  it('--key-file keeps the printed multiaddr across restarts; --announce prints the public address', async () => {
+  // Two relay processes one after the other, each loading the sources through tsx.
+  it('--key-file keeps the printed multiaddr across restarts; --announce prints the public address', {
+    timeout: 90_000,
+  }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mosaik-cli-'))
     const keyFile = join(dir, 'relay.key')
     const run = async (args: string[]) => {
