@@ -9,56 +9,7 @@
 import type { ReactNode } from 'react'
 import * as Devtools from './devtools/index.js'
 
-export {
-  type Bond,
-  type CommitPoint,
-  createDevtoolsStore,
-  DEFAULT_LIMITS,
-  DevtoolsProvider,
-  type DevtoolsSourceProps,
-  type DevtoolsState,
-  type DevtoolsStore,
-  type DevtoolsStoreOptions,
-  type DockSide,
-  devtoolsStoreFor,
-  EMPTY_STATE,
-  type EventLogProps,
-  edgeKey,
-  type FlushScheduler,
-  type GroupInfo,
-  type GroupRef,
-  type GroupTableProps,
-  groupIdOf,
-  type HistoryLimits,
-  hexOf,
-  type LeaderBadgeProps,
-  type LeaderChange,
-  type LeaderView,
-  type LoggedEvent,
-  leaderOf,
-  type MeshEdge,
-  MosaikDevtoolsPanel,
-  type MosaikDevtoolsProps,
-  type NodeInfo,
-  type PeerMeshProps,
-  type Preference,
-  peerColor,
-  type RejectedInput,
-  type ReplicaInfo,
-  type RevertMark,
-  type Role,
-  type SyncSession,
-  sameLeader,
-  selectGroup,
-  shallowEqual,
-  shortPeer,
-  sortedReplicas,
-  type TelemetrySource,
-  useDevtoolsStore,
-  useDevtoolsStoreApi,
-  type VersionTimelineProps,
-  type VoteRecord,
-} from './devtools/index.js'
+export * from './devtools/index.js'
 
 type View<C extends (props: never) => ReactNode> = (props: Parameters<C>[0]) => ReactNode
 
@@ -80,3 +31,5 @@ export const PeerMesh: View<typeof Devtools.PeerMesh> = process.env.NODE_ENV ===
 export const PeerTable: View<typeof Devtools.PeerTable> =
   process.env.NODE_ENV === 'production' ? off : Devtools.PeerTable
 export const EventLog: View<typeof Devtools.EventLog> = process.env.NODE_ENV === 'production' ? off : Devtools.EventLog
+export const StoreWarnings: View<typeof Devtools.StoreWarnings> =
+  process.env.NODE_ENV === 'production' ? off : Devtools.StoreWarnings

@@ -1,3 +1,2 @@
-/** `mosaik-react/node`: Node-only relay server and CLI (docs/API.md "Node"). */
-export { main } from './node/cli.js'
-export { type Relay, type RelayOptions, startRelay } from './node/relay.js'
+/** `mosaik-react/node`: Node-only relay server, CLI and ticket issuing (docs/API.md "Node"). */
+export * from './node/index.js'

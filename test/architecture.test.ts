@@ -5,14 +5,17 @@ import { describe, expect, it } from 'vitest'
 // docs/ARCHITECTURE.md "Layers": imports only point down. Each layer lists the layers it may import.
 const ALLOWED: Record<string, string[]> = {
   core: [],
-  network: ['core'],
-  discovery: ['network', 'core'],
+  tickets: ['core'],
+  network: ['tickets', 'core'],
+  discovery: ['network', 'tickets', 'core'],
   'groups/raft': ['core'],
-  groups: ['groups/raft', 'discovery', 'network', 'core'],
-  collections: ['groups', 'groups/raft', 'discovery', 'network', 'core'],
-  react: ['collections', 'groups', 'groups/raft', 'discovery', 'network', 'core'],
-  devtools: ['react', 'collections', 'groups', 'groups/raft', 'discovery', 'network', 'core'],
-  node: ['collections', 'groups', 'groups/raft', 'discovery', 'network', 'core'],
+  groups: ['groups/raft', 'discovery', 'network', 'tickets', 'core'],
+  collections: ['groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
+  // The observer layer: shared handles and their state, framework-free (React adapts it).
+  observe: ['collections', 'groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
+  react: ['observe', 'collections', 'groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
+  devtools: ['react', 'observe', 'collections', 'groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
+  node: ['collections', 'groups', 'groups/raft', 'discovery', 'network', 'tickets', 'core'],
 }
 // Composition roots, with the reason each may import upward.
 const EXCEPTIONS: Record<string, string[]> = {
@@ -24,7 +27,9 @@ const EXCEPTIONS: Record<string, string[]> = {
 const EXTERNAL_FORBIDDEN: Record<string, RegExp> = {
   'groups/raft': /^(libp2p|@libp2p|@chainsafe|react|node:)/,
   core: /^(libp2p|@libp2p|@chainsafe|react|zustand)/,
+  tickets: /^(libp2p|@libp2p|@chainsafe|react|zustand|node:)/,
   collections: /^(react|zustand)/,
+  observe: /^(react|zustand)/,
   groups: /^(react|zustand)/,
   network: /^(react|zustand)/,
 }

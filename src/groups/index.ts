@@ -28,6 +28,13 @@
  * committed state moved back reports it on `when.reverted()`. Set `consensus.minVoters`
  * to `n` for strict mode: elections and commits need `floor(n/2)+1` granted votes.
  *
+ * Access (issue #11, mosaik `require_ticket`): `requireTicket` validators admit a peer only
+ * while its discovery entry holds a valid ticket for each (checked in the handshake, again
+ * on every entry update and at expiry: `ticket-gate.ts`, `bond/grants.ts`); `writeAuth`
+ * validators decide who may vote, lead and write. Roles are granted, not declared: frames
+ * an observer's role may not send are dropped and counted (`bond/admission.ts`). Both
+ * lists enter the group id.
+ *
  * @example
  * ```ts
  * import { UniqueId } from 'mosaik-react/core'
@@ -53,8 +60,9 @@
  */
 export type { ConsensusConfig, SyncConfig } from './config.js'
 export { DEFAULT_CONSENSUS, DEFAULT_SYNC } from './config.js'
+export { DurableStorage } from './durable-storage.js'
 export { GroupError, type GroupErrorKind } from './errors.js'
 export { consensusDigest, deriveGroupId, syncSignature } from './group-id.js'
 export { Groups } from './groups.js'
-export { MemoryStorage, type Storage } from './storage.js'
+export { MemoryStorage, type PersistedState, type Storage } from './storage.js'
 export type * from './types.js'

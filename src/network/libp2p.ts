@@ -37,6 +37,8 @@ export async function loadKey(secret: Uint8Array | undefined): Promise<PrivateKe
 export interface NodeSettings {
   readonly transport?: TransportOption
   readonly listen?: string[]
+  /** WebRTC's STUN/TURN servers (`NetworkOptions.iceServers`). */
+  readonly iceServers?: readonly RTCIceServer[]
 }
 
 /**
@@ -48,7 +50,7 @@ export async function libp2pOptions(
   options: NodeSettings,
 ): Promise<Libp2pOptions<MosaikServices>> {
   const t = options.transport ?? defaultPreset()
-  const base = typeof t === 'string' ? await transportConfig(t, options.listen) : {}
+  const base = typeof t === 'string' ? await transportConfig(t, options.listen, options.iceServers) : {}
   const custom: Libp2pOptions = typeof t === 'string' ? {} : t
   const listen = options.listen ?? custom.addresses?.listen ?? base.addresses?.listen ?? []
   return {
@@ -67,6 +69,10 @@ export async function libp2pOptions(
         // Browsers behind one NAT, a LAN, or every test on 127.0.0.1 share an IP; gossipsub's
         // IP-colocation penalty would graylist them once more than ten met a relay.
         scoreParams: { IPColocationFactorWeight: 0 },
+        // Announces are at most 16 KiB each (discovery/entry.ts): a gossip RPC beyond this is
+        // skipped before it is decoded, and a peer that stops reading gossip is not buffered for.
+        maxInboundDataLength: 256 * 1024,
+        maxOutboundBufferSize: 4 * 1024 * 1024,
       }),
       ...custom.services,
     },

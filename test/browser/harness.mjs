@@ -72,12 +72,16 @@ export async function serveStatic({ relay = () => ({}) } = {}) {
   }
 }
 
-/** Launches headless Chromium with a fresh profile; `close()` removes the profile. */
-export async function launchBrowser() {
+/**
+ * Launches headless Chromium with a fresh profile; `close()` removes the profile. With
+ * `{ profile }` it uses that directory and keeps it (a browser restarted on the same profile).
+ */
+export async function launchBrowser(options = {}) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: run "node test/browser/chromium.mjs" (installs it as root)`)
   }
-  const profile = mkdtempSync(join(tmpdir(), 'mosaik-chromium-'))
+  const keep = options.profile !== undefined
+  const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'mosaik-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -96,7 +100,7 @@ export async function launchBrowser() {
     context,
     close: async () => {
       await context.close().catch(() => {})
-      rmSync(profile, { recursive: true, force: true })
+      if (!keep) rmSync(profile, { recursive: true, force: true })
     },
   }
 }
@@ -197,9 +201,33 @@ export function readRows(page) {
       group: r.dataset.group,
       peer: r.dataset.peer,
       role: r.dataset.role,
+      term: Number(r.dataset.term),
       version: Number(r.dataset.version),
+      reverted: Number(r.dataset.reverted),
     })),
   )
+}
+
+/**
+ * Issue #16: members that open together form one group at once: exactly one leader, of term 1,
+ * every member in term 1, no revert and no data-loss banner. Throws naming what differs.
+ */
+export async function assertOneTermOneLeader(page, members) {
+  const rows = await until(
+    page,
+    `${members} devtools rows, each in a term`,
+    async () => {
+      const r = await readRows(page)
+      return r.length === members && r.every((x) => x.term > 0) && r
+    },
+    10_000,
+  )
+  const leaders = rows.filter((r) => r.role === 'leader')
+  const shown = JSON.stringify(rows.map((r) => `${r.role}@${r.term}/reverted ${r.reverted}`))
+  if (leaders.length !== 1 || leaders[0].term !== 1) throw new Error(`not one term-1 leader: ${shown}`)
+  if (rows.some((r) => r.term !== 1 || r.reverted !== 0)) throw new Error(`a member past term 1 or reverted: ${shown}`)
+  const banners = await page.evaluate(() => document.querySelectorAll('[data-testid=mosaik-data-loss]').length)
+  if (banners !== 0) throw new Error('a data-loss banner is shown')
 }
 
 /** The leader named by the first devtools LeaderBadge, or undefined. */

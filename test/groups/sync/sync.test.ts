@@ -193,6 +193,10 @@ describe('the snapshot provider', () => {
     p.fetch('late', { type: 'fetch', index: 7, start: 0, end: 100 })
     expect(sent.shift()?.m).toMatchObject({ items: items.slice(0, CONFIG.fetchBatchSize) })
     expect(p.floor()).toBe(7)
+    // The laggard left: the snapshot stays offered but no longer holds the log back.
+    p.peerDown('late')
+    expect(p.floor()).toBeUndefined()
+    expect(p.held).toBe(1)
   })
 
   it('drops a snapshot after its TTL unless fetches keep it alive', () => {
