@@ -1,5 +1,5 @@
 /**
- * Public types shared by the collections beyond Cell (API.md "Collections beyond Cell"):
+ * Public types shared by the collections beyond Cell (docs/API.md "Collections beyond Cell"):
  * their options, the snapshot every handle publishes, and the read side every handle has.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'

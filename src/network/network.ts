@@ -60,7 +60,7 @@ export interface NetworkOptions {
   /** Announce period, staleness, limits of discovery. */
   discovery?: Partial<DiscoveryConfig>
   /**
-   * Durable replicas and identity (DESIGN.md "Persistence"): `true` = IndexedDB
+   * Durable replicas and identity (docs/ARCHITECTURE.md "Persistence"): `true` = IndexedDB
    * `mosaik-react/<network>` in browsers, `./.mosaik/<network>` in Node; a string = that
    * database name or directory. Without `secretKey` the identity is stored there too. A store
    * another process or tab holds is not shared: this network then runs in memory with a fresh

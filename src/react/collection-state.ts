@@ -1,4 +1,4 @@
-/** Public state types of the collection hooks (API.md "React": one reader/writer pair per collection). */
+/** Public state types of the collection hooks (docs/API.md "React": one reader/writer pair per collection). */
 import type { CollectionSnapshot } from '../collections/collection-types.js'
 import type { MapSnapshot } from '../collections/map.js'
 import type { OnceSnapshot } from '../collections/once.js'

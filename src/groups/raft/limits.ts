@@ -1,5 +1,5 @@
 /**
- * Numeric sanity for what peers claim (DESIGN.md "Trust model": it holds even against a
+ * Numeric sanity for what peers claim (docs/ARCHITECTURE.md "Trust model": it holds even against a
  * writer). Terms and indices are safe integers well below 2^53, so `term + 1` and
  * `index + n` stay exact; a term may rise by at most `MAX_TERM_JUMP` per message, so one
  * vote request with term 2^53 cannot push a group to where no election can finish.

@@ -1,7 +1,7 @@
 import { MosaikError } from '../../core/errors.js'
 
 /**
- * Durable, per-namespace record storage under a replica (DESIGN.md "Persistence"). A journal
+ * Durable, per-namespace record storage under a replica (docs/ARCHITECTURE.md "Persistence"). A journal
  * holds one checkpoint (replaced atomically) and the records appended after it; the groups
  * layer maps Raft's log, hard state and state-machine snapshots onto it
  * (groups/durable-storage.ts). Records are CBOR-encodable values, opaque here.
