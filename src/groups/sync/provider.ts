@@ -11,6 +11,8 @@ interface Held {
   readonly by: PeerId
   /** The laggard may still need the log after it (see `floor`). */
   pinned: boolean
+  /** Its offer found no bond to the laggard: it is sent when one comes up. */
+  unsent: boolean
   expiry: TimerHandle
 }
 
@@ -46,19 +48,22 @@ export class SnapshotProvider {
   hold(index: number, term: number, by: PeerId, snapshot: Snapshot<unknown>): void {
     const existing = this.#held.get(index)
     if (existing) this.#host.timers.cancel(existing.expiry)
-    const held: Held = { term, snapshot, by, pinned: by !== this.#host.local, expiry: this.#expire(index) }
+    const remote = by !== this.#host.local
+    const held: Held = { term, snapshot, by, pinned: remote, unsent: false, expiry: this.#expire(index) }
     this.#held.set(index, held)
-    if (by !== this.#host.local) this.#host.send(by, { type: 'offer', index, term, items: snapshot.length })
+    if (remote) held.unsent = !this.#host.send(by, { type: 'offer', index, term, items: snapshot.length })
   }
 
   /**
-   * A bond to `peer` came up or replaced an older one: snapshots held for it are offered
-   * again, since an offer sent before (on no bond, or on the bond just replaced) is lost.
+   * A bond to `peer` came up: snapshots held for it whose offer found no bond are offered
+   * now. An offer that was sent is not repeated: a laggard no longer syncing counts an
+   * offer as refused input (an offer lost on a replaced bond is made up for by the
+   * laggard, which asks the leader again and gets the held snapshot re-offered).
    */
   peerUp(peer: PeerId): void {
     for (const [index, held] of this.#held)
-      if (held.by === peer && peer !== this.#host.local)
-        this.#host.send(peer, { type: 'offer', index, term: held.term, items: held.snapshot.length })
+      if (held.by === peer && held.unsent)
+        held.unsent = !this.#host.send(peer, { type: 'offer', index, term: held.term, items: held.snapshot.length })
   }
 
   /** Offers `to` the latest snapshot still held, if any (a repeated request within the TTL). */
