@@ -10,6 +10,7 @@ import { withTimeout } from '../../src/core/async.js'
 import { PeerTable } from '../../src/devtools/components/peer-table.js'
 import { StoreWarnings } from '../../src/devtools/components/store-warnings.js'
 import { createDevtoolsStore } from '../../src/devtools/store.js'
+import { bound } from '../helpers/bounds.js'
 import { allKnowEachOther, Nets, until } from '../network/helpers.js'
 
 const nets = new Nets()
@@ -68,7 +69,7 @@ describe('devtools store warnings', () => {
       Cell.writer<number>(b, 'shared', { typeName: 'B' }),
     ]
     try {
-      await withTimeout(seen, 10_000, 'a discovery.mismatch event')
+      await withTimeout(seen, bound(10_000), 'a discovery.mismatch event')
       act(() => store.flush())
       const warning = await screen.findByTestId('mosaik-store-warning')
       expect(warning.dataset.differs).toBe('typeName')

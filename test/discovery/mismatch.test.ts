@@ -14,6 +14,7 @@ import { signEntry, verifyEntry } from '../../src/discovery/entry.js'
 import { MAX_STORE_LABELS, storeLabel, storeMismatches } from '../../src/discovery/store-labels.js'
 import type { Network } from '../../src/network/network.js'
 import type { PeerEntry } from '../../src/network/types.js'
+import { bound } from '../helpers/bounds.js'
 import { allKnowEachOther, Nets, until } from '../network/helpers.js'
 
 type Mismatch = Extract<TelemetryEvent, { type: 'discovery.mismatch' }>
@@ -40,7 +41,7 @@ function mismatchOn(net: Network): Promise<Mismatch> {
         resolve(e)
       })
     }),
-    10_000,
+    bound(10_000),
     'a discovery.mismatch event',
   )
 }

@@ -5,6 +5,7 @@ import { deferred, withTimeout } from '../../src/core/async.js'
 import { StreamChannel } from '../../src/network/channel.js'
 import { MAX_PRE_AUTH_CHANNELS_PER_PEER, type Network } from '../../src/network/network.js'
 import type { CloseInfo } from '../../src/network/types.js'
+import { bound } from '../helpers/bounds.js'
 import { Nets, until } from './helpers.js'
 
 const nets = new Nets()
@@ -35,7 +36,7 @@ describe('Channel limits against a hostile peer', () => {
     const bytes = new Uint8Array(4 + 2048)
     new DataView(bytes.buffer).setUint32(0, 4 * 1024 * 1024)
     stream.send(bytes)
-    expect(await withTimeout(closed.promise, 5_000, 'the over-budget channel to close')).toMatchObject({
+    expect(await withTimeout(closed.promise, bound(5_000), 'the over-budget channel to close')).toMatchObject({
       reason: 'oversized',
     })
     expect(delivered).toEqual([])
@@ -58,7 +59,7 @@ describe('Channel limits against a hostile peer', () => {
     const ch = await b.openChannel(a.peerId, 'gate')
     ch.send('hello')
     ch.send(new Uint8Array(64 * 1024))
-    expect(await withTimeout(got.promise, 5_000, 'the large frame after authentication')).toHaveLength(64 * 1024)
+    expect(await withTimeout(got.promise, bound(5_000), 'the large frame after authentication')).toHaveLength(64 * 1024)
   })
 
   it(`holds at most ${MAX_PRE_AUTH_CHANNELS_PER_PEER} channels per peer in their handshake; more are reset and counted`, async () => {
@@ -92,7 +93,7 @@ describe('Channel limits against a hostile peer', () => {
     const closed = deferred<CloseInfo>()
     ch.onClose((i) => closed.resolve(i))
     ch.send('one')
-    expect(await withTimeout(closed.promise, 5_000, 'the drain timeout to drop the channel')).toMatchObject({
+    expect(await withTimeout(closed.promise, bound(5_000), 'the drain timeout to drop the channel')).toMatchObject({
       reason: 'slow-reader',
     })
   })

@@ -68,7 +68,7 @@ describe('npx mosaik-react relay', () => {
       } finally {
         relay.process.kill('SIGINT')
         expect(
-          await withTimeout(relay.exited, 10_000, 'the relay CLI to exit'),
+          await withTimeout(relay.exited, bound(10_000), 'the relay CLI to exit'),
           `exit of relay ${args.join(' ')}: ${relay.lines.join(' | ')} ${relay.stderr}`,
         ).toBe(0)
       }

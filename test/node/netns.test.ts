@@ -5,6 +5,7 @@
  * directly, over WebRTC and over TCP. Root only (CI runs as root); skipped elsewhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bound } from '../helpers/bounds.js'
 import { BIN, Child, type PeerEvent, startPeer } from './child.js'
 import { NetnsLan, netnsUnavailable } from './netns.js'
 
@@ -29,7 +30,7 @@ function directTo(remote: string, transport: RegExp) {
 
 // Three Node processes (each loading the TypeScript sources through tsx) per test: bounds
 // sized for that, not for the connections, whose times are printed.
-describe.skipIf(unavailable !== undefined)('peers in separate network namespaces', { timeout: 90_000 }, () => {
+describe.skipIf(unavailable !== undefined)('peers in separate network namespaces', { timeout: bound(90_000) }, () => {
   beforeAll(async () => {
     lan = new NetnsLan()
     const relayHost = lan.host('relay', 1)

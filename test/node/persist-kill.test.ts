@@ -8,6 +8,7 @@ import { Cell } from '../../src/collections/index.js'
 import { withTimeout } from '../../src/core/async.js'
 import { UniqueId } from '../../src/core/id.js'
 import { Network } from '../../src/network/network.js'
+import { bound } from '../helpers/bounds.js'
 
 const WRITER = fileURLToPath(new URL('./fixtures/persist-writer.ts', import.meta.url))
 const root = mkdtempSync(join(tmpdir(), 'mosaik-kill-'))
@@ -42,7 +43,7 @@ describe('persist: a writer killed with SIGKILL mid-stream', () => {
         })
         child.on('exit', (code) => reject(new Error(`writer exited early (${code}): ${err}`)))
       }),
-      60_000,
+      bound(60_000),
       'the child writer to acknowledge 200 writes',
     )
     // While the writer lives, its directory is locked: another process runs in memory, as someone else.
@@ -69,8 +70,8 @@ describe('persist: a writer killed with SIGKILL mid-stream', () => {
       console.log(
         `killed after ack ${acked.n} (version ${acked.version}); restarted with ${reader.read()} at ${reader.version()}`,
       )
-      await withTimeout(reader.when.online(), 10_000, 'the restarted writer to come online')
-      const v = await withTimeout(reader.write(-1), 10_000, 'a write after the restart')
+      await withTimeout(reader.when.online(), bound(10_000), 'the restarted writer to come online')
+      const v = await withTimeout(reader.write(-1), bound(10_000), 'a write after the restart')
       expect(v).toBeGreaterThan(acked.version)
       await reader.close()
     } finally {

@@ -13,6 +13,7 @@ import { createServer } from 'node:tls'
 import { generate } from 'selfsigned'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type Relay, startRelay } from '../../src/node/relay.js'
+import { bound } from '../helpers/bounds.js'
 import { until } from '../network/helpers.js'
 import { type Child, startPeer } from './child.js'
 
@@ -48,7 +49,7 @@ async function tlsProxy(key: string, cert: string, target: () => number): Promis
 }
 
 // Two Node processes loading the sources through tsx: the bound is sized for that.
-describe('a relay behind a TLS reverse proxy (wss)', { timeout: 90_000 }, () => {
+describe('a relay behind a TLS reverse proxy (wss)', { timeout: bound(90_000) }, () => {
   it('is reached at its announced wss address by a peer that trusts the certificate, and only then', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mosaik-wss-'))
     cleanup.push(() => rm(dir, { recursive: true, force: true }))

@@ -13,9 +13,10 @@ import MembershipMeta from '../../stories/membership.stories.js'
 import OrderbookMeta from '../../stories/orderbook.stories.js'
 import SetupMeta from '../../stories/setup.stories.js'
 import { CollectionDemo } from '../../stories/support/collection-demo.js'
+import { bound } from '../helpers/bounds.js'
 
 afterEach(() => cleanup())
-const WAIT = { timeout: 20_000 }
+const WAIT = { timeout: bound(20_000) }
 
 function show(meta: { args: Parameters<typeof CollectionDemo>[0] }): ReturnType<typeof render> {
   const args = { ...meta.args, name: `${meta.args.name}-${Math.random().toString(36).slice(2, 8)}` }

@@ -40,12 +40,13 @@ import {
   useVecWriter,
   type VecWriterState,
 } from '../../src/react/index.js'
+import { bound } from '../helpers/bounds.js'
 import { allKnowEachOther, until } from '../network/helpers.js'
 import { Commits, Counted, Strict } from './helpers/render.js'
 
 const FAST = { heartbeatInterval: 100, electionTimeout: 400, bootstrapDelay: 150, maxMissedHeartbeats: 5 }
 const GRACE = 50
-const WAIT = { timeout: 10_000 }
+const WAIT = { timeout: bound(10_000) }
 
 let a: Network
 let b: Network

@@ -15,6 +15,7 @@ import { withTimeout } from '../../src/core/async.js'
 import { UniqueId } from '../../src/core/id.js'
 import { Network } from '../../src/network/network.js'
 import { NetworkProvider, useCellWriter } from '../../src/react/index.js'
+import { bound } from '../helpers/bounds.js'
 import { Strict } from './helpers/render.js'
 
 const FAST = { heartbeatInterval: 100, electionTimeout: 200, bootstrapDelay: 100, maxMissedHeartbeats: 5 }
@@ -34,7 +35,7 @@ async function settle(storeId: UniqueId, writes: () => number, versions: number[
   try {
     for (let round = 0; round < 3; round++) {
       const last = Math.max(0, ...versions)
-      await withTimeout(probe.when.reaches(last), 10_000, `the cell to apply version ${last}`)
+      await withTimeout(probe.when.reaches(last), bound(10_000), `the cell to apply version ${last}`)
       await act(async () => {})
       if (Math.max(0, ...versions) === last && writes() <= BOUND) continue
       if (writes() > BOUND) return
@@ -72,7 +73,7 @@ describe('useEffect(() => { w.write(x) }, [w])', () => {
         </NetworkProvider>
       </Strict>,
     )
-    await waitFor(() => expect(screen.getByTestId('theme').textContent).toBe('dark'), { timeout: 10_000 })
+    await waitFor(() => expect(screen.getByTestId('theme').textContent).toBe('dark'), { timeout: bound(10_000) })
     await settle(cell.storeId, () => writes, versions)
     console.log(`effect-deps: ${writes} writes, ${renders} renders`)
     expect(writes).toBeLessThanOrEqual(BOUND)
@@ -106,7 +107,7 @@ describe('useEffect(() => { w.write(x) }, [w])', () => {
         </NetworkProvider>
       </Strict>,
     )
-    await waitFor(() => expect(screen.getByTestId('n').textContent).toBe('3 0'), { timeout: 10_000 })
+    await waitFor(() => expect(screen.getByTestId('n').textContent).toBe('3 0'), { timeout: bound(10_000) })
     await settle(cell.storeId, () => writes, versions)
     expect(writes).toBeLessThanOrEqual(BOUND)
   })
@@ -135,12 +136,12 @@ describe('useEffect(() => { w.write(x) }, [w])', () => {
       </Strict>
     )
     const view = render(tree('a'))
-    await waitFor(() => expect(screen.getByTestId('child').textContent).toBe('a online'), { timeout: 10_000 })
+    await waitFor(() => expect(screen.getByTestId('child').textContent).toBe('a online'), { timeout: bound(10_000) })
     // Another handle on the same cell commits: value, version and leader fields move, but
     // this component read only `online`.
     const other = Cell.writer<number>(net, cell.storeId, { consensus: FAST })
     try {
-      const version = await withTimeout(other.write(42), 10_000, 'the other handle to commit')
+      const version = await withTimeout(other.write(42), bound(10_000), 'the other handle to commit')
       expect(version).toBeGreaterThan(0)
       await act(async () => {})
       const before = seen.at(-1)

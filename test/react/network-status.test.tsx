@@ -11,9 +11,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { UniqueId } from '../../src/core/id.js'
 import { Network } from '../../src/network/network.js'
 import { NetworkProvider, useNetworkStatus } from '../../src/react/index.js'
+import { bound } from '../helpers/bounds.js'
 import { Strict } from './helpers/render.js'
 
-const WAIT = { timeout: 10_000 }
+const WAIT = { timeout: bound(10_000) }
 const stops: Array<() => Promise<void>> = []
 afterEach(async () => {
   cleanup()

@@ -14,10 +14,11 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { defineCell } from '../../src/collections/index.js'
 import { UniqueId } from '../../src/core/id.js'
 import { NetworkProvider, useCellReader, useCellWriter } from '../../src/react/index.js'
+import { bound } from '../helpers/bounds.js'
 import { Strict } from './helpers/render.js'
 
 const FAST = { heartbeatInterval: 100, electionTimeout: 400, bootstrapDelay: 150, maxMissedHeartbeats: 5 }
-const WAIT = { timeout: 10_000 }
+const WAIT = { timeout: bound(10_000) }
 const root = mkdtempSync(join(tmpdir(), 'mosaik-react-persist-'))
 afterEach(() => cleanup())
 afterAll(() => rmSync(root, { recursive: true, force: true }))

@@ -12,10 +12,11 @@ import { Network } from '../../src/network/network.js'
 import { type CellWriterState, NetworkProvider, useCellWriter } from '../../src/react/index.js'
 import { Expiration, ticketId } from '../../src/tickets/index.js'
 import { builder, validator, writeValidator } from '../collections/auth-helpers.js'
+import { bound } from '../helpers/bounds.js'
 import { Strict } from './helpers/render.js'
 
 const FAST = { heartbeatInterval: 100, electionTimeout: 400, bootstrapDelay: 150, maxMissedHeartbeats: 5 }
-const WAIT = { timeout: 10_000 }
+const WAIT = { timeout: bound(10_000) }
 let net: Network
 
 beforeAll(async () => {

@@ -4,6 +4,7 @@ import { type PeerId, toId, UniqueId } from '../../../src/core/id.js'
 import { bondProof } from '../../../src/groups/bond/handshake.js'
 import type { Network } from '../../../src/network/network.js'
 import type { Channel } from '../../../src/network/types.js'
+import { bound } from '../../helpers/bounds.js'
 
 /** What an attacker holding the group key sees on its bond: every frame, in order. */
 export interface HostileBond {
@@ -49,7 +50,7 @@ export async function hostileBond(
     if (found) return Promise.resolve(found)
     const d = deferred<Record<string, unknown>>()
     waiters.add({ pick, resolve: d.resolve })
-    return withTimeout(d.promise, 10_000, what)
+    return withTimeout(d.promise, bound(10_000), what)
   }
   const group = UniqueId.from(groupId)
   const keyHash = toId(key).hashed()
