@@ -6,6 +6,7 @@
  */
 import type { PeerId } from '../core/id.js'
 import type { GroupTelemetry, TelemetryEvent } from '../core/telemetry.js'
+import { dropStreamsOf, reduceStream } from './reduce-streams.js'
 import {
   type CommitPoint,
   type DevtoolsState,
@@ -16,9 +17,9 @@ import {
   type ReplicaInfo,
 } from './state.js'
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
-class Draft {
+export class Draft {
   readonly #owned = new Set<object>()
   readonly root: Mutable<DevtoolsState>
   readonly #limits: HistoryLimits
@@ -150,7 +151,7 @@ class Draft {
   }
 }
 
-const short = (peer: PeerId | undefined): string => (peer ? peer.slice(-6) : '—')
+export const short = (peer: PeerId | undefined): string => (peer ? peer.slice(-6) : '—')
 
 function removeReplica(d: Draft, g: Mutable<GroupInfo>, peer: PeerId): void {
   const replicas = d.own(g.replicas)
@@ -299,6 +300,7 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       for (const g of Object.values(d.root.groups)) {
         if (g.replicas[e.peer]) removeReplica(d, d.group(g.id)!, e.peer)
       }
+      dropStreamsOf(d, e.peer)
       d.trimStopped()
       d.log(e, 'stopped')
       return
@@ -336,6 +338,13 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       d.log(e, `rejected ${e.reason} from ${short(e.remote)} on ${e.protocol}`)
       return
     }
+    case 'stream.opened':
+    case 'stream.closed':
+    case 'stream.link':
+    case 'stream.stats':
+    case 'stream.refused':
+      reduceStream(d, e)
+      return
     default:
       reduceGroup(d, e)
   }

@@ -9,7 +9,7 @@ import type { DiscoveryEvent, PeerEntry } from '../network/types.js'
 import { Catalog } from './catalog.js'
 import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type DiscoveryService } from './config.js'
 import { PeerDialer } from './dialer.js'
-import { signEntry, verifyEntry } from './entry.js'
+import { MAX_STREAMS_PER_ENTRY, signEntry, verifyEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
 
 export function createDiscovery(
@@ -39,6 +39,7 @@ class PeerDiscovery implements DiscoveryService {
   readonly #exchange: CatalogExchange
   readonly #tags = new Set<string>()
   readonly #groups = new Set<string>()
+  readonly #streams = new Set<string>()
   readonly #startedAt = Date.now()
   #self: PeerEntry
   #timer: ReturnType<typeof setTimeout> | undefined
@@ -98,6 +99,24 @@ class PeerDiscovery implements DiscoveryService {
   peersInGroup(groupId: IdLike): PeerId[] {
     const g = UniqueId.from(groupId).toString()
     return [...this.#catalog.snapshot().values()].filter((e) => e.groups.includes(g)).map((e) => e.peerId)
+  }
+
+  addStream(streamId: IdLike): void {
+    const id = UniqueId.from(streamId).toString()
+    if (this.#streams.has(id)) return
+    if (this.#streams.size >= MAX_STREAMS_PER_ENTRY)
+      throw new RangeError(`a peer announces at most ${MAX_STREAMS_PER_ENTRY} streams`)
+    this.#change(() => this.#streams.add(id))
+  }
+
+  removeStream(streamId: IdLike): void {
+    const id = UniqueId.from(streamId).toString()
+    if (this.#streams.has(id)) this.#change(() => this.#streams.delete(id))
+  }
+
+  peersWithStream(streamId: IdLike): PeerId[] {
+    const s = UniqueId.from(streamId).toString()
+    return [...this.#catalog.snapshot().values()].filter((e) => e.streams?.includes(s)).map((e) => e.peerId)
   }
 
   rejected(): Readonly<Partial<Record<RejectReason, number>>> {
@@ -205,6 +224,7 @@ class PeerDiscovery implements DiscoveryService {
       addresses: this.#host.addresses(),
       tags: [...this.#tags].sort(),
       groups: [...this.#groups].sort(),
+      ...(this.#streams.size > 0 && { streams: [...this.#streams].sort() }),
       tickets: [],
       startedAt: this.#startedAt,
       updatedAt,

@@ -8,6 +8,7 @@ import type { TelemetryEvent } from '../core/telemetry.js'
 import { Emitter } from '../core/watch.js'
 import type { DiscoveryConfig, DiscoveryService } from '../discovery/config.js'
 import { createDiscovery } from '../discovery/discovery.js'
+import { Streams } from '../streams/streams.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
@@ -54,6 +55,8 @@ export class Network implements NetworkServices {
   readonly peerId: PeerId
   readonly libp2p: Libp2p<MosaikServices>
   readonly discovery: DiscoveryService
+  /** Ephemeral pub/sub without consensus (`streams.produce` / `streams.consume`); stopped with the network. */
+  readonly streams: Streams
   readonly #telemetry = new Emitter<TelemetryEvent>()
   readonly #rejected = new Map<RejectReason, number>()
   readonly #services = new Map<string, NetworkService>()
@@ -69,6 +72,8 @@ export class Network implements NetworkServices {
     this.peerId = libp2p.peerId.toString()
     this.#retry = { ...DEFAULT_RETRY, ...options.dial }
     this.discovery = createDiscovery(this, key, { ...options.discovery, tags: options.tags ?? [] })
+    // Built like discovery; registered first among services, so it stops after the groups.
+    this.streams = this.service('streams', () => new Streams(this))
   }
 
   /** Creates and starts a network peer. Bootstrap addresses are dialed in the background. */

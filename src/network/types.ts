@@ -72,6 +72,8 @@ export interface PeerEntry {
   readonly tags: string[]
   /** Group ids (hex) this peer is a member of. */
   readonly groups: string[]
+  /** Stream ids (hex) this peer produces; absent when none (older peers never send it). */
+  readonly streams?: string[]
   readonly tickets: Uint8Array[]
   /** Start time of the peer process (ms since epoch) and the time of this version. */
   readonly startedAt: number
@@ -96,6 +98,11 @@ export interface Discovery {
   leaveGroup(groupId: IdLike): void
   /** Peers in the catalog that announce membership of `groupId`. */
   peersInGroup(groupId: IdLike): PeerId[]
+  /** Announce (at once) that this peer produces `streamId`; used by the streams layer. At most 64. */
+  addStream(streamId: IdLike): void
+  removeStream(streamId: IdLike): void
+  /** Peers in the catalog that announce producing `streamId`. */
+  peersWithStream(streamId: IdLike): PeerId[]
 }
 
 /** Something owned by a network and stopped with it (groups registry, devtools feeds …). */

@@ -168,6 +168,9 @@ export class FakeNetwork implements NetworkServices {
       },
       peersInGroup: (g) =>
         [...hub.nodes.values()].filter((n) => n !== this && n.groups.has(hexOf(g))).map((n) => n.peerId),
+      addStream: () => {},
+      removeStream: () => {},
+      peersWithStream: () => [],
     }
   }
 

@@ -1,0 +1,86 @@
+import { bytesEqual, decode } from '../core/codec.js'
+import { UniqueId } from '../core/id.js'
+import type { PeerEntry } from '../network/types.js'
+import type { PeerInfo, StreamTicketValidator, TicketExpiration } from './types.js'
+
+/** Largest encoded ticket looked at (the tickets module's `MAX_TICKET_BYTES`). */
+const MAX_TICKET_BYTES = 4 * 1024
+
+/**
+ * Checks a peer's discovery tickets against every validator (mosaik
+ * `PeerEntry::validate_tickets`): each validator needs one ticket of its class that it
+ * accepts. Resolves with the earliest expiration, or undefined when any validator finds
+ * nothing valid (missing, malformed, forged or expired tickets all count as nothing).
+ * Tickets travel in entries as `cbor({ c: class bytes, d: data })`, bounded before decoded.
+ */
+export async function validateTickets(
+  entry: PeerEntry,
+  validators: readonly StreamTicketValidator[],
+  now: number = Date.now(),
+): Promise<TicketExpiration | undefined> {
+  let earliest: TicketExpiration = { kind: 'never' }
+  for (const validator of validators) {
+    let granted: TicketExpiration | undefined
+    for (const raw of entry.tickets) {
+      const ticket = decodeTicket(raw)
+      if (!ticket || !bytesEqual(ticket.c, validator.class.bytes)) continue
+      try {
+        const e = await validator.validate(ticket.d, entry.peerId)
+        if (e.kind === 'at' && e.at.getTime() <= now) continue
+        granted = granted === undefined ? e : latest(granted, e)
+      } catch {
+        // An invalid ticket grants nothing; another of the same class may still do.
+      }
+    }
+    if (!granted) return undefined
+    earliest = earliestOf(earliest, granted)
+  }
+  return earliest
+}
+
+/** A `PeerInfo` view of a verified entry for `require` predicates. */
+export function peerInfo(entry: PeerEntry): PeerInfo {
+  return {
+    peerId: entry.peerId,
+    entry,
+    hasTag: (tag) => entry.tags.includes(UniqueId.from(tag).toString()),
+  }
+}
+
+/** True when `entry` satisfies every predicate; a predicate that throws counts as false. */
+export function satisfies(entry: PeerEntry, predicates: ReadonlyArray<(peer: PeerInfo) => boolean>): boolean {
+  const info = peerInfo(entry)
+  for (const p of predicates) {
+    try {
+      if (!p(info)) return false
+    } catch {
+      return false
+    }
+  }
+  return true
+}
+
+function decodeTicket(bytes: Uint8Array): { c: Uint8Array; d: Uint8Array } | undefined {
+  if (!(bytes instanceof Uint8Array) || bytes.length > MAX_TICKET_BYTES) return undefined
+  let raw: unknown
+  try {
+    raw = decode(bytes)
+  } catch {
+    return undefined
+  }
+  if (typeof raw !== 'object' || raw === null) return undefined
+  const { c, d } = raw as Record<string, unknown>
+  if (!(c instanceof Uint8Array) || c.length !== 32 || !(d instanceof Uint8Array)) return undefined
+  return { c, d }
+}
+
+function earliestOf(a: TicketExpiration, b: TicketExpiration): TicketExpiration {
+  if (a.kind === 'never') return b
+  if (b.kind === 'never') return a
+  return a.at.getTime() <= b.at.getTime() ? a : b
+}
+
+function latest(a: TicketExpiration, b: TicketExpiration): TicketExpiration {
+  if (a.kind === 'never' || b.kind === 'never') return { kind: 'never' }
+  return a.at.getTime() >= b.at.getTime() ? a : b
+}
