@@ -35,7 +35,15 @@ export { ChannelConditions } from './conditions.js'
 export { Consumer, type Received } from './consumer.js'
 export { defineStream, type StreamDef } from './define.js'
 export { StreamError, type StreamErrorKind } from './errors.js'
+export { EventRoom, eventStreamId } from './events.js'
 export type { StreamCloseReason } from './messages.js'
+export {
+  type PeerPresence,
+  type PresenceOptions,
+  PresenceRoom,
+  type PresenceSnapshot,
+  presenceStreamId,
+} from './presence.js'
 export { Producer } from './producer.js'
 export { StreamWhen } from './status.js'
 export { STREAMS_PROTOCOL, Streams } from './streams.js'
