@@ -10,6 +10,10 @@
  * | `useCellWriter(cell)`                 | the above + `write`, `update`, `pending`, `pendingValue` | a field it read changed  |
  * | `useCellValue(cell, selector, isEqual)` | `selector(value)`                                    | the selection changed      |
  * | `useSuspenseCell(cell)`               | like `useCellReader`, suspends until first online      | a field it read changed    |
+ * | `usePresence(room, initial)`          | `self`, `others`, `update` (streams, no consensus)     | any presence changed       |
+ * | `useOthers(room, selector, isEqual)`  | `selector(others)`                                     | the selection changed      |
+ * | `useBroadcastEvent(room)`             | `broadcast(event)`                                     | never                      |
+ * | `useEventListener(room, listener)`    | calls `listener(event, from)`                          | never                      |
  *
  * `cell` is a store id (`'app.counter'`, 64-hex or `UniqueId`) or a `defineCell` definition.
  *
@@ -63,9 +67,13 @@ export type {
   UpdateOptions,
   UseCellOptions,
 } from './types.js'
+export { useBroadcastEvent } from './use-broadcast-event.js'
 export { useCellReader } from './use-cell-reader.js'
 export { useCellValue } from './use-cell-value.js'
 export { useCellWriter } from './use-cell-writer.js'
+export { useEventListener } from './use-event-listener.js'
 export { useNetwork } from './use-network.js'
 export { useOptionalNetwork } from './use-optional-network.js'
+export { useOthers } from './use-others.js'
+export { type PresenceState, usePresence } from './use-presence.js'
 export { useSuspenseCell } from './use-suspense-cell.js'

@@ -45,6 +45,7 @@ export {
   presenceStreamId,
 } from './presence.js'
 export { Producer } from './producer.js'
+export { DEFAULT_ROOM_GRACE_MS, RoomEntry, SharedRooms, sharedRooms } from './rooms.js'
 export { StreamWhen } from './status.js'
 export { STREAMS_PROTOCOL, Streams } from './streams.js'
 export type * from './types.js'

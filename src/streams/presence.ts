@@ -177,7 +177,10 @@ export class PresenceRoom<P extends object> {
     const known = this.#others.get(peer)
     if (known) {
       known.seen = now
-      if (deepEqual(known.entry.presence, presence)) return this.#armSweep()
+      if (deepEqual(known.entry.presence, presence)) {
+        this.#armSweep()
+        return
+      }
     }
     this.#others.set(peer, { entry: { peer, presence }, seen: now })
     this.#armSweep()

@@ -1,0 +1,24 @@
+import { useEffect, useRef } from 'react'
+import type { IdLike, PeerId } from '../core/id.js'
+import { useNetwork } from './use-network.js'
+import { eventEntry, useRetained } from './use-room.js'
+
+/**
+ * Calls `listener` for every event other peers broadcast in `room`. Never re-renders the
+ * component by itself; the latest `listener` is called (no need to memoize it).
+ *
+ * ```tsx
+ * useEventListener<{ emoji: string }>('doc-42', (e, from) => showConfetti(e.emoji, from))
+ * ```
+ */
+export function useEventListener<E>(room: IdLike, listener: (event: E, from: PeerId) => void): void {
+  const network = useNetwork()
+  const entry = eventEntry<E>(network, room)
+  useRetained(entry)
+  const latest = useRef(listener)
+  useEffect(() => {
+    latest.current = listener
+  })
+  const events = entry.room
+  useEffect(() => events.listen((e, from) => latest.current(e, from)), [events])
+}
