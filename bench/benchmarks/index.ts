@@ -6,6 +6,7 @@ import { failover } from './failover.js'
 import { history } from './history.js'
 import { memory } from './memory.js'
 import { online } from './online.js'
+import { presence } from './presence.js'
 import { rawRtt } from './raw-rtt.js'
 import { reactRender } from './react-render.js'
 import { throughput } from './throughput.js'
@@ -17,6 +18,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   throughput,
   visible,
   reactRender,
+  presence,
   online,
   failover,
   history,
