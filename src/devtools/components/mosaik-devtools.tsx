@@ -5,6 +5,7 @@ import { GroupTable } from './group-table.js'
 import { LeaderBadge } from './leader-badge.js'
 import { PeerMesh } from './peer-mesh.js'
 import { PeerTable } from './peer-table.js'
+import { StreamTable } from './stream-table.js'
 import { colors, font } from './theme.js'
 import { VersionTimeline } from './version-timeline.js'
 
@@ -21,7 +22,7 @@ export interface MosaikDevtoolsProps extends DevtoolsSourceProps {
   storageKey?: string
 }
 
-type Tab = 'groups' | 'peers' | 'events'
+type Tab = 'groups' | 'peers' | 'streams' | 'events'
 
 function usePersisted<T extends string | boolean>(key: string, initial: T): [T, (v: T) => void] {
   const [value, setValue] = useState<T>(() => {
@@ -109,7 +110,7 @@ function Panel({ dock, setDock, close }: { dock: DockSide; setDock: (d: DockSide
         <strong>mosaik devtools</strong>
         <span style={{ color: colors.muted }}>{counts}</span>
         <span style={{ flex: 1 }} />
-        {(['groups', 'peers', 'events'] as const).map((t) => (
+        {(['groups', 'peers', 'streams', 'events'] as const).map((t) => (
           <button
             key={t}
             type="button"
@@ -136,7 +137,15 @@ function Panel({ dock, setDock, close }: { dock: DockSide; setDock: (d: DockSide
         </button>
       </header>
       <div style={{ padding: 8 }}>
-        {tab === 'groups' ? <Overview /> : tab === 'peers' ? <PeerTable /> : <EventLog limit={200} />}
+        {tab === 'groups' ? (
+          <Overview />
+        ) : tab === 'peers' ? (
+          <PeerTable />
+        ) : tab === 'streams' ? (
+          <StreamTable />
+        ) : (
+          <EventLog limit={200} />
+        )}
       </div>
     </section>
   )
