@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+// biome-ignore-all lint/correctness/noComponentHookFactories: test components close over their test's room
 /**
  * `usePresence`, `useOthers`, `useBroadcastEvent` and `useEventListener` over two real
  * networks (memory transport), in StrictMode: each component re-renders only when its
