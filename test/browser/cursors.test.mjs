@@ -54,7 +54,7 @@ describe('Live cursors stories in Chromium', { timeout: 120_000 }, () => {
       [200, 150],
       [120, 40],
     ]) {
-      await a.mouse.move(box.x + 2 + x, box.y + 2 + y)
+      await a.mouse.move(box.x + x, box.y + y)
       const t = Date.now()
       await until(
         b,
