@@ -45,7 +45,8 @@ export const presence: Benchmark = {
   name: 'presence',
   title: 'presence: N peers moving cursors at 20 Hz (latency, renders)',
   async run(ctx) {
-    const p = ctx.pick({ full: { peers: 50, hz: 20, seconds: 5 }, smoke: { peers: 4, hz: 20, seconds: 1 } })
+    const peers = Number(process.env.BENCH_PRESENCE_PEERS ?? 50)
+    const p = ctx.pick({ full: { peers, hz: 20, seconds: 5 }, smoke: { peers: 4, hz: 20, seconds: 1 } })
     const rows: Row[] = []
     const env = process.env.NODE_ENV
     if (env === undefined) process.env.NODE_ENV = 'production'
@@ -66,8 +67,10 @@ export const presence: Benchmark = {
         const t0 = now()
         const first = await Net.create({ network: name, transport: 'memory' })
         nets.push(first)
-        for (let i = 1; i < p.peers; i++)
+        for (let i = 1; i < p.peers; i++) {
           nets.push(await Net.create({ network: name, transport: 'memory', bootstrap: first.addresses() }))
+          if (i % 10 === 0) ctx.log(`presence: ${i + 1} peers started`)
+        }
         await until(
           120_000,
           'every peer to know every other',
@@ -75,6 +78,7 @@ export const presence: Benchmark = {
           50,
         )
         const discoveredMs = now() - t0
+        ctx.log(`presence: ${p.peers} peers discovered each other in ${discoveredMs.toFixed(0)} ms`)
         const room = 'bench-room'
         // Peer 0 is the React observer; the others use the framework-free room.
         const peerIds = nets.slice(1).map((n) => n.peerId)
@@ -103,6 +107,7 @@ export const presence: Benchmark = {
           50,
         )
         const meshedMs = now() - t0
+        ctx.log(`presence: every room sees every peer after ${meshedMs.toFixed(0)} ms`)
         // Latency samples: every peer watches every other.
         const latencies: number[] = []
         for (const r of all) {

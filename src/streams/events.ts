@@ -1,6 +1,7 @@
 import { type IdLike, type PeerId, UniqueId } from '../core/id.js'
 import { Emitter } from '../core/watch.js'
 import type { Consumer } from './consumer.js'
+import { produceOrShare } from './presence.js'
 import type { Producer } from './producer.js'
 import type { Streams } from './streams.js'
 import type { ConsumerOptions } from './types.js'
@@ -31,7 +32,12 @@ export class EventRoom<E> {
 
   constructor(network: { readonly streams: Streams }, room: IdLike, options: Pick<ConsumerOptions<E>, 'schema'> = {}) {
     this.streamId = eventStreamId(room)
-    this.#producer = network.streams.produce<E>(this.streamId)
+    // A slow peer misses the oldest events instead of slowing the room.
+    this.#producer = produceOrShare<E>(network.streams, this.streamId, {
+      onLagging: 'drop-oldest',
+      window: 64,
+      bufferSize: 64,
+    })
     this.#consumer = network.streams.consume<E>(this.streamId, options)
     void this.#read()
   }

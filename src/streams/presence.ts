@@ -2,8 +2,10 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { type Clock, SystemClock } from '../core/clock.js'
 import { type IdLike, type PeerId, UniqueId } from '../core/id.js'
 import type { Consumer } from './consumer.js'
+import { StreamError } from './errors.js'
 import type { Producer } from './producer.js'
 import type { Streams } from './streams.js'
+import type { ProducerOptions } from './types.js'
 
 /** One other peer in a room. Keeps its identity until that peer's presence changes. */
 export interface PeerPresence<P> {
@@ -92,8 +94,15 @@ export class PresenceRoom<P extends object> {
     this.streamId = presenceStreamId(room)
     this.#snapshot = { self: initial, others: [] }
     const maxDatumBytes = options.maxBytes ?? 16 * 1024
-    this.#producer = network.streams.produce<Envelope<P>>(this.streamId)
+    // Only the newest presence matters: a consumer that falls behind gets it, not a backlog.
+    this.#producer = produceOrShare<Envelope<P>>(network.streams, this.streamId, {
+      onLagging: 'drop-oldest',
+      window: 16,
+      bufferSize: 2,
+      maxDatumBytes,
+    })
     this.#consumer = network.streams.consume<Envelope<P>>(this.streamId, {
+      window: 16,
       schema: envelope as StandardSchemaV1<Envelope<P>>,
       maxDatumBytes,
     })
@@ -224,6 +233,16 @@ export class PresenceRoom<P extends object> {
     if (this.#closed) return
     this.#snapshot = next
     for (const l of [...this.#listeners]) l()
+  }
+}
+
+/** A producer with `options`, or a handle on the one this network already has for the stream. */
+export function produceOrShare<T>(streams: Streams, id: UniqueId, options: ProducerOptions<T>): Producer<T> {
+  try {
+    return streams.produce<T>(id, options)
+  } catch (err) {
+    if (err instanceof StreamError && err.kind === 'exists') return err.value as Producer<T>
+    throw err
   }
 }
 
