@@ -1,7 +1,6 @@
 import { useCallback } from 'react'
 import type { IdLike } from '../core/id.js'
-import { useNetwork } from './use-network.js'
-import { eventEntry, useRetained } from './use-room.js'
+import { eventEntry, useRetained, useRoomNetwork } from './use-room.js'
 
 /**
  * A function that sends an ephemeral event to every other peer in `room` (reactions,
@@ -14,9 +13,9 @@ import { eventEntry, useRetained } from './use-room.js'
  * ```
  */
 export function useBroadcastEvent<E>(room: IdLike): (event: E) => boolean {
-  const network = useNetwork()
-  const entry = eventEntry<E>(network, room)
+  const network = useRoomNetwork('useBroadcastEvent')
+  const entry = network ? eventEntry<E>(network, room) : undefined
   useRetained(entry)
-  const events = entry.room
-  return useCallback((event: E) => events.broadcast(event), [events])
+  const events = entry?.room
+  return useCallback((event: E) => events?.broadcast(event) ?? false, [events])
 }

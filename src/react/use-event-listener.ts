@@ -1,7 +1,6 @@
 import { useEffect, useRef } from 'react'
 import type { IdLike, PeerId } from '../core/id.js'
-import { useNetwork } from './use-network.js'
-import { eventEntry, useRetained } from './use-room.js'
+import { eventEntry, useRetained, useRoomNetwork } from './use-room.js'
 
 /**
  * Calls `listener` for every event other peers broadcast in `room`. Never re-renders the
@@ -12,13 +11,13 @@ import { eventEntry, useRetained } from './use-room.js'
  * ```
  */
 export function useEventListener<E>(room: IdLike, listener: (event: E, from: PeerId) => void): void {
-  const network = useNetwork()
-  const entry = eventEntry<E>(network, room)
+  const network = useRoomNetwork('useEventListener')
+  const entry = network ? eventEntry<E>(network, room) : undefined
   useRetained(entry)
   const latest = useRef(listener)
   useEffect(() => {
     latest.current = listener
   })
-  const events = entry.room
-  useEffect(() => events.listen((e, from) => latest.current(e, from)), [events])
+  const events = entry?.room
+  useEffect(() => events?.listen((e, from) => latest.current(e, from)), [events])
 }

@@ -1,10 +1,12 @@
 import type { IdLike } from '../core/id.js'
 import type { PeerPresence, PresenceSnapshot } from '../streams/presence.js'
-import { useNetwork } from './use-network.js'
-import { presenceEntry, useRetained } from './use-room.js'
+import { noSubscribe } from './use-cell-entry.js'
+import { presenceEntry, useRetained, useRoomNetwork } from './use-room.js'
 import { useSelectedSnapshot } from './use-selected-snapshot.js'
 
 const othersOf = <P>(s: PresenceSnapshot<P>) => s.others
+const ALONE: PresenceSnapshot<never> = Object.freeze({ self: undefined as never, others: [] })
+const getAlone = (): PresenceSnapshot<never> => ALONE
 
 /**
  * A slice of the other peers' presence in `room`: re-renders only when `selector`'s result
@@ -20,14 +22,14 @@ export function useOthers<P extends object, S = readonly PeerPresence<P>[]>(
   selector: (others: readonly PeerPresence<P>[]) => S = othersOf as never,
   isEqual: (a: S, b: S) => boolean = Object.is,
 ): S {
-  const network = useNetwork()
-  const entry = presenceEntry<P>(network, room, undefined)
+  const network = useRoomNetwork('useOthers')
+  const entry = network ? presenceEntry<P>(network, room, undefined) : undefined
   useRetained(entry)
-  const presence = entry.room
+  const presence = entry?.room
   return useSelectedSnapshot(
-    presence.subscribe,
-    presence.getSnapshot,
-    presence.getSnapshot,
+    presence?.subscribe ?? noSubscribe,
+    presence?.getSnapshot ?? (getAlone as () => PresenceSnapshot<P>),
+    presence?.getSnapshot ?? (getAlone as () => PresenceSnapshot<P>),
     (s) => selector(s.others),
     isEqual,
   )

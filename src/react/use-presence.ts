@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
 import type { IdLike } from '../core/id.js'
-import type { PeerPresence, PresenceOptions } from '../streams/presence.js'
-import { useNetwork } from './use-network.js'
-import { presenceEntry, useRetained } from './use-room.js'
+import type { PeerPresence, PresenceOptions, PresenceSnapshot } from '../streams/presence.js'
+import { noSubscribe } from './use-cell-entry.js'
+import { presenceEntry, useRetained, useRoomNetwork } from './use-room.js'
 
 /** What `usePresence` returns: this peer's presence, everyone else's, and how to change ours. */
 export interface PresenceState<P> {
@@ -19,6 +19,9 @@ export interface PresenceState<P> {
  * one's `initial` is the starting presence. Re-renders when our presence or anyone else's
  * changes; use `useOthers(room, selector)` to re-render on a slice only.
  *
+ * Never suspends: while the network starts (and on the server) it shows `initial` and no
+ * one else, and `update` does nothing.
+ *
  * Peers leave `others` at once when they close the room, stop, or lose their link, and
  * `missedHeartbeats × heartbeatMs` (default 3 × 1 s) after they last sent anything otherwise.
  *
@@ -30,18 +33,25 @@ export interface PresenceState<P> {
  * ```
  */
 export function usePresence<P extends object>(room: IdLike, initial: P, options?: PresenceOptions): PresenceState<P> {
-  const network = useNetwork()
-  const entry = presenceEntry(network, room, initial, options)
+  const network = useRoomNetwork('usePresence')
+  const entry = network ? presenceEntry(network, room, initial, options) : undefined
   useRetained(entry)
-  const presence = entry.room
+  const presence = entry?.room
   // `initial` counts once, from the first component that gives it.
   const firstInitial = useRef(initial)
   useEffect(() => {
-    if (entry.initialized) return
+    if (!entry || !presence || entry.initialized) return
     entry.initialized = true
     presence.update(firstInitial.current)
   }, [entry, presence])
-  const snapshot = useSyncExternalStore(presence.subscribe, presence.getSnapshot, presence.getSnapshot)
-  const update = useCallback((partial: Partial<P>) => presence.update(partial), [presence])
+  // Without a network yet (starting, server rendering): our initial presence, nobody else.
+  const [alone] = useState<PresenceSnapshot<P>>(() => ({ self: initial, others: [] }))
+  const getAlone = useCallback(() => alone, [alone])
+  const snapshot = useSyncExternalStore(
+    presence?.subscribe ?? noSubscribe,
+    presence?.getSnapshot ?? getAlone,
+    presence?.getSnapshot ?? getAlone,
+  )
+  const update = useCallback((partial: Partial<P>) => presence?.update(partial), [presence])
   return useMemo(() => ({ self: snapshot.self, others: snapshot.others, update }), [snapshot, update])
 }

@@ -32,7 +32,7 @@ export function producerConfig(options: ProducerOptions<unknown>): ProducerConfi
     tickets: toList(options.requireTicket),
     onlineWhen: options.onlineWhen ?? ((c) => c),
     maxConsumers: positive(options.maxConsumers, 1_024, 'maxConsumers'),
-    bufferSize: positive(options.bufferSize, 1_024, 'bufferSize'),
+    bufferSize: positive(options.bufferSize ?? options.buffer, 1_024, 'bufferSize'),
     window: Math.min(positive(options.window, 256, 'window'), MAX_WINDOW),
     onLagging: options.onLagging ?? 'disconnect',
     maxDatumBytes: positive(options.maxDatumBytes, DEFAULT_MAX_DATUM_BYTES, 'maxDatumBytes'),

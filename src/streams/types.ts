@@ -58,6 +58,8 @@ export interface ProducerOptions<T> {
   readonly maxConsumers?: number
   /** Datums queued per consumer beyond its credit window. Default 1024 (mosaik's buffer size). */
   readonly bufferSize?: number
+  /** Alias of `bufferSize` (the name in the API sketch). */
+  readonly buffer?: number
   /** Datums in flight per consumer before its acknowledgements; caps what a consumer asks. Default 256. */
   readonly window?: number
   /** What happens to a consumer that fills its queue. Default `disconnect`. */
