@@ -139,6 +139,7 @@ export class Consumer<T> implements AsyncIterable<T> {
     this.#closed = true
     this.#offDiscovery?.()
     for (const r of this.#retries.values()) clearTimeout(r.timer)
+    for (const t of this.#expiryTimers.values()) clearTimeout(t)
     this.#retries.clear()
     for (const l of [...this.#links.values()]) if (l !== 'connecting') l.end('unsubscribed')
     this.#links.clear()
@@ -174,6 +175,8 @@ export class Consumer<T> implements AsyncIterable<T> {
     const peer = entry.peerId
     const eligible = await this.#eligible(entry)
     if (this.#closed) return
+    if (eligible && eligible.expiresAt !== undefined) this.#expiresAt.set(peer, eligible.expiresAt)
+    else this.#expiresAt.delete(peer)
     const link = this.#links.get(peer)
     if (!eligible) {
       this.#cancelRetry(peer)
@@ -184,11 +187,14 @@ export class Consumer<T> implements AsyncIterable<T> {
     await this.#connect(entry)
   }
 
-  async #eligible(entry: PeerEntry): Promise<boolean> {
+  /** Whether a producer qualifies, and until when its tickets do (ms since the epoch). */
+  async #eligible(entry: PeerEntry): Promise<false | { expiresAt?: number }> {
     if (!entry.streams?.includes(this.streamId.toString())) return false
     if (!satisfies(entry, this.#require)) return false
-    if (this.#tickets.length === 0) return true
-    return (await validateTickets(entry, this.#tickets)) !== undefined
+    if (this.#tickets.length === 0) return {}
+    const granted = await validateTickets(entry, this.#tickets)
+    if (!granted) return false
+    return granted.kind === 'at' ? { expiresAt: granted.at.getTime() } : {}
   }
 
   async #connect(entry: PeerEntry): Promise<void> {
@@ -232,9 +238,20 @@ export class Consumer<T> implements AsyncIterable<T> {
       this.#attempts.delete(r.info.producerId)
       this.when.add(r.info)
       this.#host.linkChanged(this.streamId, 'consumer', r.info, true)
+      // mosaik: a producer whose ticket expires mid-session is dropped at once.
+      const at = this.#expiresAt.get(r.info.producerId)
+      if (at !== undefined) {
+        const ms = Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1)
+        this.#expiryTimers.set(
+          r,
+          setTimeout(() => r.end('ticket-expired'), ms),
+        )
+      }
     },
     closed: (r, reason) => {
       const peer = r.info.producerId
+      clearTimeout(this.#expiryTimers.get(r))
+      this.#expiryTimers.delete(r)
       if (this.#links.get(peer) === r) this.#links.delete(peer)
       const wasUp = this.when.links.get().includes(r.info)
       this.when.remove(r.info)
@@ -263,6 +280,8 @@ export class Consumer<T> implements AsyncIterable<T> {
   }
 
   readonly #attempts = new Map<PeerId, number>()
+  readonly #expiresAt = new Map<PeerId, number>()
+  readonly #expiryTimers = new Map<Receiver, ReturnType<typeof setTimeout>>()
 
   #cancelRetry(peer: PeerId): void {
     const r = this.#retries.get(peer)
