@@ -47,6 +47,7 @@ export type StreamTelemetry =
       up: boolean
       reason?: string
     }
+  | { type: 'stream.rtt'; at: number; peer: PeerId; remote: PeerId; ms: number }
   | {
       type: 'stream.refused'
       at: number

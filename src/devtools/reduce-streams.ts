@@ -56,7 +56,7 @@ function removeEndpoint(d: Draft, id: string, role: 'producer' | 'consumer', pee
   }
 }
 
-export function reduceStream(d: Draft, e: StreamTelemetry): void {
+export function reduceStream(d: Draft, e: Exclude<StreamTelemetry, { type: 'stream.rtt' }>): void {
   const name = e.stream.slice(0, 10)
   switch (e.type) {
     case 'stream.opened':

@@ -345,6 +345,8 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
     case 'stream.refused':
       reduceStream(d, e)
       return
+    case 'stream.rtt':
+      return
     default:
       reduceGroup(d, e)
   }

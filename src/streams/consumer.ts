@@ -3,14 +3,16 @@ import type { RetryOptions } from '../network/retry.js'
 import type { DiscoveryEvent, NetworkServices, PeerEntry } from '../network/types.js'
 import { MAX_WINDOW } from './messages.js'
 import { Receiver, type ReceiverHost } from './receiver.js'
+import type { RttTracker } from './rtt.js'
 import { DEFAULT_MAX_DATUM_BYTES, toList } from './sink.js'
 import { LinkInfo, StreamWhen } from './status.js'
-import { satisfies, validateTickets } from './tickets.js'
+import { checkRequire, validateTickets } from './tickets.js'
 import type { ChannelInfo, ConsumerOptions, PeerInfo, StreamId, StreamStats, StreamTicketValidator } from './types.js'
 
 /** What a consumer needs of its network and of the streams service. */
 export interface ConsumerHost {
   readonly net: NetworkServices & { readonly id: UniqueId }
+  readonly rtt: Pick<RttTracker, 'get' | 'record'>
   /** Largest frame the streams protocol carries. */
   readonly maxFrameSize: number
   linkChanged(streamId: StreamId, role: 'consumer', link: ChannelInfo, up: boolean, reason?: string): void
@@ -25,6 +27,7 @@ export interface Received<T> {
 }
 
 const RETRY_BASE_MS = 250
+const PING_TIMEOUT_MS = 5_000
 const RETRY_MAX_MS = 3_000
 
 /**
@@ -190,11 +193,44 @@ export class Consumer<T> implements AsyncIterable<T> {
   /** Whether a producer qualifies, and until when its tickets do (ms since the epoch). */
   async #eligible(entry: PeerEntry): Promise<false | { expiresAt?: number }> {
     if (!entry.streams?.includes(this.streamId.toString())) return false
-    if (!satisfies(entry, this.#require)) return false
+    let check = checkRequire(entry, this.#require, this.#host.rtt.get(entry.peerId))
+    // mosaik: a consumer whose predicate needs an RTT it does not have pings first.
+    if (!check.ok && check.needsRtt && (await this.#ping(entry.peerId)))
+      check = checkRequire(entry, this.#require, this.#host.rtt.get(entry.peerId))
+    if (!check.ok) return false
     if (this.#tickets.length === 0) return {}
     const granted = await validateTickets(entry, this.#tickets)
     if (!granted) return false
     return granted.kind === 'at' ? { expiresAt: granted.at.getTime() } : {}
+  }
+
+  /** Measures the RTT to `peer` with a ping channel; false when it cannot. */
+  async #ping(peer: PeerId): Promise<boolean> {
+    const { net } = this.#host
+    let channel: Awaited<ReturnType<NetworkServices['openChannel']>> | undefined
+    try {
+      channel = await net.openChannel(peer, 'streams', { retry: this.#retry })
+      const ch = channel
+      const t0 = performance.now()
+      const answered = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)
+        ch.onMessage((m) => {
+          clearTimeout(timer)
+          resolve((m as { t?: unknown })?.t === 'pong')
+        })
+        ch.onClose(() => {
+          clearTimeout(timer)
+          resolve(false)
+        })
+        ch.send({ t: 'ping' })
+      })
+      if (answered) this.#host.rtt.record(peer, performance.now() - t0)
+      return answered
+    } catch {
+      return false
+    } finally {
+      channel?.close('pong')
+    }
   }
 
   async #connect(entry: PeerEntry): Promise<void> {

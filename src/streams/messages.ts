@@ -4,6 +4,8 @@
  *
  * ```
  * consumer → producer   { t: 'sub', net, stream, window, criteria }   first frame, within 5 s
+ * producer → consumer   { t: 'probe' }, answered at once with { t: 'probe' }: the producer's
+ *                       RTT sample, taken before `require` runs (mosaik samples QUIC's)
  * producer → consumer   { t: 'start', net, stream, window }           accepted; window ≤ asked
  *                       { t: 'close', reason }                        refused (then closed)
  * producer → consumer   { t: 'd', v: <CBOR bytes of one datum> }     at most `window` unacked
@@ -11,6 +13,9 @@
  * either way            { t: 'k' }                                    keepalive while idle
  * either way            { t: 'close', reason }                        graceful end with a reason
  * ```
+ *
+ * A consumer whose `require` needs an RTT it has not measured first opens a channel that
+ * carries only `{ t: 'ping' }` → `{ t: 'pong' }` (mosaik pings before subscribing).
  *
  * A datum travels as its own CBOR bytes, encoded once for every consumer and decoded by
  * the consumer only after its size was checked. Every parser here returns undefined for
@@ -50,6 +55,7 @@ export type DataFrame = { t: 'd'; v: Uint8Array }
 export type AckFrame = { t: 'ack'; n: number }
 export type KeepaliveFrame = { t: 'k' }
 export type CloseFrame = { t: 'close'; reason: StreamCloseReason }
+export type ProbeFrame = { t: 'probe' }
 
 /** What a producer may receive after the subscribe frame. */
 export type ToProducer = AckFrame | KeepaliveFrame | CloseFrame
@@ -66,6 +72,12 @@ function isWindow(n: unknown): n is number {
   return Number.isSafeInteger(n) && (n as number) >= 1 && (n as number) <= MAX_WINDOW
 }
 
+/** A consumer's first frame: a subscription, or a ping that asks only for a pong. */
+export function parseFirst(raw: unknown): SubscribeFrame | { t: 'ping' } | undefined {
+  if (isRecord(raw) && raw.t === 'ping') return { t: 'ping' }
+  return parseSubscribe(raw)
+}
+
 export function parseSubscribe(raw: unknown): SubscribeFrame | undefined {
   if (!isRecord(raw) || raw.t !== 'sub') return undefined
   const { net, stream, window } = raw
@@ -74,10 +86,11 @@ export function parseSubscribe(raw: unknown): SubscribeFrame | undefined {
   return { t: 'sub', net, stream, window, criteria: {} }
 }
 
-/** The producer's first answer: a start or a refusal. */
-export function parseStartOrClose(raw: unknown): StartFrame | CloseFrame | undefined {
+/** The producer's answers before data: a probe, then a start or a refusal. */
+export function parseStartOrClose(raw: unknown): StartFrame | CloseFrame | ProbeFrame | undefined {
   if (!isRecord(raw)) return undefined
   if (raw.t === 'close') return parseClose(raw)
+  if (raw.t === 'probe') return { t: 'probe' }
   if (raw.t !== 'start') return undefined
   const { net, stream, window } = raw
   if (typeof net !== 'string' || !HEX64.test(net) || typeof stream !== 'string' || !HEX64.test(stream)) return undefined

@@ -92,6 +92,10 @@ export class Receiver {
     if (this.#state === 'closed') return
     if (this.#state === 'handshake') {
       const first = parseStartOrClose(raw)
+      if (first?.t === 'probe') {
+        this.#channel.send({ t: 'probe' })
+        return
+      }
       if (!first || (first.t === 'start' && first.stream !== this.info.streamId.toString())) {
         this.#channel.reject('malformed', 'expected a start or close frame from the producer')
         return

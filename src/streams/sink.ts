@@ -43,6 +43,8 @@ export function producerConfig(options: ProducerOptions<unknown>): ProducerConfi
 /** What a sink reports to its owner. */
 export interface SinkHost {
   readonly peerId: PeerId
+  /** The smoothed RTT to `peer`, if measured. */
+  rtt(peer: PeerId): number | undefined
   linkChanged(sink: Sink, link: LinkInfo, up: boolean, reason?: string): void
   refused(sink: Sink, remote: PeerId, reason: StreamCloseReason): void
 }
@@ -86,7 +88,7 @@ export class Sink {
    * Admits a consumer whose subscribe frame was read: capacity, `require` and tickets are
    * checked against its verified discovery entry. Refusals tell the consumer why.
    */
-  async accept(channel: Channel, frame: SubscribeFrame, entry: PeerEntry): Promise<void> {
+  async accept(channel: Channel, frame: SubscribeFrame, entry: PeerEntry, rtt?: number): Promise<void> {
     const refuse = (reason: StreamCloseReason) => {
       this.refusals++
       this.#host.refused(this, channel.remotePeer, reason)
@@ -95,7 +97,7 @@ export class Sink {
     }
     if (this.#closed) return refuse('stream-not-found')
     if (this.#subs.size >= this.config.maxConsumers) return refuse('no-capacity')
-    if (!satisfies(entry, this.config.require)) return refuse('not-allowed')
+    if (!satisfies(entry, this.config.require, rtt)) return refuse('not-allowed')
     let expiry: number | undefined
     if (this.config.tickets.length > 0) {
       const granted = await validateTickets(entry, this.config.tickets)
@@ -128,7 +130,7 @@ export class Sink {
   async reevaluate(entry: PeerEntry): Promise<void> {
     for (const sub of [...this.#subs]) {
       if (sub.info.consumerId !== entry.peerId) continue
-      if (!satisfies(entry, this.config.require)) sub.end('not-allowed')
+      if (!satisfies(entry, this.config.require, this.#host.rtt(entry.peerId))) sub.end('not-allowed')
       else if (this.config.tickets.length > 0 && !(await validateTickets(entry, this.config.tickets)))
         sub.end('not-allowed')
     }

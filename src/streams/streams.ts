@@ -1,10 +1,11 @@
 import { type IdLike, UniqueId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
-import type { Channel, NetworkService, NetworkServices } from '../network/types.js'
+import type { Channel, NetworkService, NetworkServices, PeerEntry } from '../network/types.js'
 import { Consumer, type ConsumerHost } from './consumer.js'
 import { StreamError } from './errors.js'
-import { parseSubscribe } from './messages.js'
+import { parseFirst, type SubscribeFrame } from './messages.js'
 import { Producer } from './producer.js'
+import { RttTracker } from './rtt.js'
 import { producerConfig, Sink, type SinkHost } from './sink.js'
 import type { ChannelInfo, ConsumerOptions, ProducerOptions, StreamId } from './types.js'
 
@@ -39,6 +40,7 @@ export class Streams implements NetworkService {
   readonly #sinks = new Map<string, { sink: Sink; handles: number }>()
   readonly #consumers = new Set<Consumer<unknown>>()
   readonly #lastStats = new Map<object, string>()
+  readonly #rtt = new RttTracker()
   #handling = false
   #offDiscovery: (() => void) | undefined
   #tick: ReturnType<typeof setInterval> | undefined
@@ -51,12 +53,14 @@ export class Streams implements NetworkService {
     this.#net = net
     this.#sinkHost = {
       peerId: net.peerId,
+      rtt: (peer) => this.#rtt.get(peer),
       linkChanged: (sink, link, up, reason) => this.#linkChanged(sink.streamId, 'producer', link, up, reason),
       refused: (sink, remote, reason) =>
         this.#emit({ type: 'stream.refused', stream: sink.streamId.toString(), role: 'producer', remote, reason }),
     }
     this.#consumerHost = {
       net,
+      rtt: { get: (peer) => this.#rtt.get(peer), record: (peer, ms) => this.#recordRtt(peer, ms) },
       maxFrameSize: MAX_STREAM_FRAME,
       linkChanged: (stream, role, link, up, reason) => this.#linkChanged(stream, role, link, up, reason),
       refused: (stream, from, detail) =>
@@ -110,6 +114,11 @@ export class Streams implements NetworkService {
     this.#emit({ type: 'stream.opened', stream: consumer.streamId.toString(), role: 'consumer' })
     consumer.start()
     return consumer
+  }
+
+  /** The smoothed round trip to `peer` (ms) the streams protocol measured, if any. */
+  rtt(peer: string): number | undefined {
+    return this.#rtt.get(peer)
   }
 
   /** Producers open on this network, by stream id hex. */
@@ -188,14 +197,30 @@ export class Streams implements NetworkService {
   }
 
   #incoming(channel: Channel): void {
-    const timer = setTimeout(() => channel.close('timeout'), SUBSCRIBE_TIMEOUT_MS)
-    let first = true
+    let timer = setTimeout(() => channel.close('timeout'), SUBSCRIBE_TIMEOUT_MS)
+    let state: 'first' | { frame: SubscribeFrame; sink: Sink; entry: PeerEntry; probedAt: number } | 'done' = 'first'
     channel.onClose(() => clearTimeout(timer))
     channel.onMessage((raw) => {
-      if (!first) return
-      first = false
+      if (state === 'done') return
+      if (state !== 'first') {
+        // The answer to our probe: the RTT sample `require` may read.
+        clearTimeout(timer)
+        const { frame, sink, entry, probedAt } = state
+        state = 'done'
+        if ((raw as { t?: unknown })?.t !== 'probe') return channel.reject('malformed', 'expected a probe answer')
+        this.#recordRtt(channel.remotePeer, performance.now() - probedAt)
+        void sink.accept(channel, frame, entry, this.#rtt.get(channel.remotePeer))
+        return
+      }
       clearTimeout(timer)
-      const frame = parseSubscribe(raw)
+      state = 'done'
+      const first = parseFirst(raw)
+      if (first?.t === 'ping') {
+        channel.send({ t: 'pong' })
+        channel.close('pong')
+        return
+      }
+      const frame = first
       if (!frame) return channel.reject('malformed', 'expected a subscribe frame')
       const refuse = (reason: 'wrong-network' | 'unknown-peer' | 'stream-not-found') => {
         channel.send({ t: 'close', reason })
@@ -207,7 +232,9 @@ export class Streams implements NetworkService {
       if (!entry) return refuse('unknown-peer')
       const sink = this.#sinks.get(frame.stream)?.sink
       if (!sink || sink.closed) return refuse('stream-not-found')
-      void sink.accept(channel, frame, entry)
+      state = { frame, sink, entry, probedAt: performance.now() }
+      timer = setTimeout(() => channel.close('timeout'), SUBSCRIBE_TIMEOUT_MS)
+      channel.send({ t: 'probe' })
     })
   }
 
@@ -220,6 +247,12 @@ export class Streams implements NetworkService {
       up,
       ...(reason !== undefined && { reason }),
     })
+  }
+
+  #recordRtt(peer: string, ms: number): void {
+    this.#rtt.record(peer, ms)
+    const smoothed = this.#rtt.get(peer)
+    if (smoothed !== undefined) this.#emit({ type: 'stream.rtt', remote: peer, ms: smoothed })
   }
 
   #ensureTick(): void {

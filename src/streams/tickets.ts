@@ -39,25 +39,52 @@ export async function validateTickets(
 }
 
 /** A `PeerInfo` view of a verified entry for `require` predicates. */
-export function peerInfo(entry: PeerEntry): PeerInfo {
+export function peerInfo(entry: PeerEntry, rtt?: number, onRttRead?: () => void): PeerInfo {
   return {
     peerId: entry.peerId,
     entry,
     hasTag: (tag) => entry.tags.includes(UniqueId.from(tag).toString()),
+    get rtt() {
+      onRttRead?.()
+      return rtt
+    },
+    rttBelow(ms) {
+      onRttRead?.()
+      return rtt !== undefined && rtt < ms
+    },
   }
 }
 
-/** True when `entry` satisfies every predicate; a predicate that throws counts as false. */
-export function satisfies(entry: PeerEntry, predicates: ReadonlyArray<(peer: PeerInfo) => boolean>): boolean {
-  const info = peerInfo(entry)
+/**
+ * Whether `entry` satisfies every predicate (a predicate that throws counts as false), and
+ * whether one of them read an RTT that is not known yet (measuring it may change the answer).
+ */
+export function checkRequire(
+  entry: PeerEntry,
+  predicates: ReadonlyArray<(peer: PeerInfo) => boolean>,
+  rtt?: number,
+): { ok: boolean; needsRtt: boolean } {
+  let needsRtt = false
+  const info = peerInfo(entry, rtt, () => {
+    if (rtt === undefined) needsRtt = true
+  })
   for (const p of predicates) {
     try {
-      if (!p(info)) return false
+      if (!p(info)) return { ok: false, needsRtt }
     } catch {
-      return false
+      return { ok: false, needsRtt }
     }
   }
-  return true
+  return { ok: true, needsRtt }
+}
+
+/** True when `entry` satisfies every predicate with the RTT given (unknown RTT fails `rttBelow`). */
+export function satisfies(
+  entry: PeerEntry,
+  predicates: ReadonlyArray<(peer: PeerInfo) => boolean>,
+  rtt?: number,
+): boolean {
+  return checkRequire(entry, predicates, rtt).ok
 }
 
 function decodeTicket(bytes: Uint8Array): { c: Uint8Array; d: Uint8Array } | undefined {

@@ -32,6 +32,10 @@ export interface PeerInfo {
   readonly peerId: PeerId
   readonly entry: PeerEntry
   hasTag(tag: IdLike): boolean
+  /** Smoothed round trip to the peer in ms, as the streams protocol measured it; undefined before any. */
+  readonly rtt: number | undefined
+  /** True when the measured RTT is below `ms` (false while unknown: no optimistic admission). */
+  rttBelow(ms: number): boolean
 }
 
 /**

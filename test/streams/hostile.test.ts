@@ -72,6 +72,7 @@ describe('hostile stream peers', () => {
     await s.discoverAll([n0!, n1!])
     const greedy = await n1!.openChannel(n0!.peerId, 'streams')
     greedy.onMessage((m) => {
+      if ((m as { t: string }).t === 'probe') greedy.send({ t: 'probe' })
       if ((m as { t: string }).t === 'start') greedy.send({ t: 'ack', n: 1000 })
     })
     greedy.send({ t: 'sub', net: n0!.id.toString(), stream: ID.toString(), window: 4, criteria: {} })
