@@ -79,7 +79,12 @@ export const presence: Benchmark = {
   title: 'presence: 50 peers moving cursors at 20 Hz (latency, renders)',
   async run(ctx) {
     const p = ctx.pick({
-      full: { roomPeers: 50, meshPeers: 10, hz: 20, seconds: 5 },
+      full: {
+        roomPeers: Number(process.env.BENCH_PRESENCE_ROOM ?? 50),
+        meshPeers: Number(process.env.BENCH_PRESENCE_MESH ?? 10),
+        hz: 20,
+        seconds: 5,
+      },
       smoke: { roomPeers: 4, meshPeers: 3, hz: 20, seconds: 1 },
     })
     const rows: Row[] = []
