@@ -65,7 +65,7 @@ export class Consumer<T> implements AsyncIterable<T> {
     this.streamId = streamId
     this.#require = toList(options.require)
     this.#tickets = toList(options.requireTicket)
-    this.#window = Math.min(options.window ?? 256, MAX_WINDOW)
+    this.#window = Math.min(options.window ?? 64, MAX_WINDOW)
     this.#maxDatumBytes = Math.min(options.maxDatumBytes ?? DEFAULT_MAX_DATUM_BYTES, host.maxFrameSize - 64)
     this.#maxProducers = options.maxProducers ?? 256
     this.#schema = options.schema

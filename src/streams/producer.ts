@@ -82,14 +82,16 @@ export class Producer<T> {
   async send(value: T): Promise<void> {
     if (this.#closed) throw this.#closedError(value)
     const bytes = this.#sink.prepare(value)
-    await this.#sink.ready(value)
+    await this.#sink.ready(value, bytes.length)
     if (this.#closed) throw this.#closedError(value)
     this.#sink.fanout(bytes)
   }
 
   trySend(value: T): boolean {
-    if (this.closed || !this.#sink.when.isOnline() || !this.#sink.hasRoom()) return false
-    this.#sink.fanout(this.#sink.prepare(value))
+    if (this.closed || !this.#sink.when.isOnline()) return false
+    const bytes = this.#sink.prepare(value)
+    if (!this.#sink.hasRoom(bytes.length)) return false
+    this.#sink.fanout(bytes)
     return true
   }
 

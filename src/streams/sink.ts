@@ -18,6 +18,7 @@ export interface ProducerConfig {
   readonly onlineWhen: (c: ChannelConditions) => ChannelConditions
   readonly maxConsumers: number
   readonly bufferSize: number
+  readonly maxQueuedBytes: number
   readonly window: number
   readonly onLagging: LaggingPolicy
   readonly maxDatumBytes: number
@@ -33,7 +34,8 @@ export function producerConfig(options: ProducerOptions<unknown>): ProducerConfi
     onlineWhen: options.onlineWhen ?? ((c) => c),
     maxConsumers: positive(options.maxConsumers, 1_024, 'maxConsumers'),
     bufferSize: positive(options.bufferSize ?? options.buffer, 1_024, 'bufferSize'),
-    window: Math.min(positive(options.window, 256, 'window'), MAX_WINDOW),
+    maxQueuedBytes: positive(options.maxQueuedBytes, 4 * 1024 * 1024, 'maxQueuedBytes'),
+    window: Math.min(positive(options.window, 64, 'window'), MAX_WINDOW),
     onLagging: options.onLagging ?? 'disconnect',
     maxDatumBytes: positive(options.maxDatumBytes, DEFAULT_MAX_DATUM_BYTES, 'maxDatumBytes'),
     schema: options.schema,
@@ -112,6 +114,7 @@ export class Sink {
     const sub = new Subscription(channel, info, {
       window,
       bufferSize: this.config.bufferSize,
+      maxQueuedBytes: this.config.maxQueuedBytes,
       policy: this.config.onLagging,
       onRoom: () => this.#wake(),
       onClosed: (s, reason) => this.#removed(s, reason),
@@ -137,9 +140,9 @@ export class Sink {
   }
 
   /** True when some consumer can take a datum now (or none is needed: online with no consumer). */
-  hasRoom(): boolean {
+  hasRoom(size = 0): boolean {
     if (this.#subs.size === 0) return true
-    for (const s of this.#subs) if (s.hasRoom()) return true
+    for (const s of this.#subs) if (s.hasRoom(size)) return true
     return false
   }
 
@@ -173,8 +176,8 @@ export class Sink {
   }
 
   /** Resolves when online with room, or rejects with `StreamError('closed')`. */
-  async ready(value: unknown): Promise<void> {
-    while (!(this.when.isOnline() && this.hasRoom())) {
+  async ready(value: unknown, size: number): Promise<void> {
+    while (!(this.when.isOnline() && this.hasRoom(size))) {
       if (this.#closed) throw new StreamError('closed', `producer of ${this.streamId.short()} is closed`, value)
       await new Promise<void>((resolve) => {
         const wake = () => {

@@ -9,8 +9,9 @@ export type Offer = 'sent' | 'queued' | 'dropped' | 'lagging' | 'closed'
 /**
  * The producer's side of one consumer (mosaik's per-consumer `Sender`): credit-based flow
  * control. At most `window` datums are in flight (written, not yet acknowledged); beyond
- * that up to `bufferSize` wait in a queue; beyond that the lagging policy decides. So what
- * a slow consumer costs is bounded by `window + bufferSize` datums, and the libp2p stream's
+ * that up to `bufferSize` datums (and at most `maxQueuedBytes`) wait in a queue; beyond that
+ * the lagging policy decides. So what a slow consumer costs is bounded by `window` datums in
+ * flight plus the queue's bounds, and the libp2p stream's
  * own queue never holds more than `window` frames.
  */
 export class Subscription {
@@ -18,6 +19,8 @@ export class Subscription {
   readonly #channel: Channel
   readonly #window: number
   readonly #bufferSize: number
+  readonly #maxQueuedBytes: number
+  #queuedBytes = 0
   readonly #policy: LaggingPolicy
   readonly #onRoom: () => void
   readonly #onClosed: (sub: Subscription, reason: string | undefined) => void
@@ -33,6 +36,7 @@ export class Subscription {
     opts: {
       window: number
       bufferSize: number
+      maxQueuedBytes: number
       policy: LaggingPolicy
       onRoom: () => void
       onClosed: (sub: Subscription, reason: string | undefined) => void
@@ -42,6 +46,7 @@ export class Subscription {
     this.info = info
     this.#window = opts.window
     this.#bufferSize = opts.bufferSize
+    this.#maxQueuedBytes = opts.maxQueuedBytes
     this.#policy = opts.policy
     this.#onRoom = opts.onRoom
     this.#onClosed = opts.onClosed
@@ -53,11 +58,13 @@ export class Subscription {
     return this.#closed
   }
 
-  /** True when a datum offered now would not hit the lagging policy. */
-  hasRoom(): boolean {
+  /** True when a datum of `size` bytes offered now would not hit the lagging policy. */
+  hasRoom(size = 0): boolean {
     return (
       !this.#closed &&
-      (this.#inFlight < this.#window || this.#queue.length < this.#bufferSize || this.#policy === 'drop-oldest')
+      ((this.#inFlight < this.#window && this.#queue.length === 0) ||
+        (this.#queue.length < this.#bufferSize && this.#queuedBytes + size <= this.#maxQueuedBytes) ||
+        this.#policy === 'drop-oldest')
     )
   }
 
@@ -68,16 +75,21 @@ export class Subscription {
       this.#write(bytes)
       return 'sent'
     }
-    if (this.#queue.length < this.#bufferSize) {
-      this.#queue.push(bytes)
+    if (this.#queue.length < this.#bufferSize && this.#queuedBytes + bytes.length <= this.#maxQueuedBytes) {
+      this.#enqueue(bytes)
       this.#updateLag()
       return 'queued'
     }
     this.info.counters.dropped++
     switch (this.#policy) {
       case 'drop-oldest':
-        this.#queue.shift()
-        this.#queue.push(bytes)
+        while (
+          this.#queue.length > 0 &&
+          (this.#queue.length >= this.#bufferSize || this.#queuedBytes + bytes.length > this.#maxQueuedBytes)
+        )
+          this.#dequeue()
+        if (bytes.length <= this.#maxQueuedBytes) this.#enqueue(bytes)
+        this.#updateLag()
         return 'dropped'
       case 'drop-newest':
         return 'dropped'
@@ -137,9 +149,20 @@ export class Subscription {
     }
     const hadRoom = this.hasRoom()
     this.#inFlight -= msg.n
-    while (this.#inFlight < this.#window && this.#queue.length > 0) this.#write(this.#queue.shift() as Uint8Array)
+    while (this.#inFlight < this.#window && this.#queue.length > 0) this.#write(this.#dequeue())
     this.#updateLag()
     if (!hadRoom || this.#queue.length === 0) this.#onRoom()
+  }
+
+  #enqueue(bytes: Uint8Array): void {
+    this.#queue.push(bytes)
+    this.#queuedBytes += bytes.length
+  }
+
+  #dequeue(): Uint8Array {
+    const bytes = this.#queue.shift() as Uint8Array
+    this.#queuedBytes -= bytes.length
+    return bytes
   }
 
   #updateLag(): void {
@@ -151,6 +174,7 @@ export class Subscription {
     this.#closed = true
     clearTimeout(this.#expiry)
     this.#queue = []
+    this.#queuedBytes = 0
     this.info.state = 'terminated'
     this.info.counters.connectedAt = undefined
     this.#onClosed(this, reason)

@@ -45,8 +45,8 @@ export interface PeerInfo {
  * - `drop-oldest`: sample; drop the oldest queued datum so the newest always gets through
  *   (cursors, presence).
  * - `drop-newest`: drop the new datum for that consumer (mosaik's `disconnect_lagging(false)`).
- * Every drop is counted (`stats.dropped`). Memory per consumer never exceeds
- * `window + bufferSize` datums either way.
+ * Every drop is counted (`stats.dropped`). Memory per consumer never exceeds `window`
+ * datums in flight plus `bufferSize` datums / `maxQueuedBytes` queued, either way.
  */
 export type LaggingPolicy = 'disconnect' | 'drop-oldest' | 'drop-newest'
 
@@ -64,7 +64,9 @@ export interface ProducerOptions<T> {
   readonly bufferSize?: number
   /** Alias of `bufferSize` (the name in the API sketch). */
   readonly buffer?: number
-  /** Datums in flight per consumer before its acknowledgements; caps what a consumer asks. Default 256. */
+  /** Bytes queued per consumer beyond its credit window. Default 4 MiB. */
+  readonly maxQueuedBytes?: number
+  /** Datums in flight per consumer before its acknowledgements; caps what a consumer asks. Default 64. */
   readonly window?: number
   /** What happens to a consumer that fills its queue. Default `disconnect`. */
   readonly onLagging?: LaggingPolicy
@@ -84,7 +86,7 @@ export interface ConsumerOptions<T> {
   readonly criteria?: Criteria
   /** When the consumer counts as online; default `c => c.minimumOf(0)` (online at once). */
   readonly onlineWhen?: (c: ChannelConditions) => ChannelConditions
-  /** Credit window asked of each producer (in-flight datums). Default 256. */
+  /** Credit window asked of each producer (in-flight datums). Default 64. */
   readonly window?: number
   /** Largest datum accepted; a larger one closes that subscription and is counted. Default 64 KiB. */
   readonly maxDatumBytes?: number

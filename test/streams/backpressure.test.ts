@@ -66,4 +66,18 @@ describe('stream backpressure', () => {
     for (let i = 0; i < 5; i++) rest.push((await within(c.recv(), `datum ${i}`)) as Data1)
     expect(rest).toEqual(['v1', 'v2', 'v3', 'v4', 'late'])
   })
+
+  it('queues at most maxQueuedBytes for a consumer, whatever the datum count', async (ctx) => {
+    const s = scope(ctx)
+    const [n0, n1] = await Promise.all([s.net(), s.net()])
+    const p = n0!.streams.produce<string>('bytes', { window: 1, maxQueuedBytes: 100, onLagging: 'drop-newest' })
+    const c = n1!.streams.consume<string>('bytes')
+    await s.discoverAll([n0!, n1!])
+    await within(p.when.online(), 'the producer online')
+    // Each datum is 11 bytes of CBOR: one in flight, nine queued (99 bytes), then full.
+    const accepted = Array.from({ length: 12 }, (_, i) => p.trySend(`datum-${String(i).padStart(4, '0')}`))
+    expect(accepted.filter(Boolean).length).toBe(10)
+    expect(p.consumers()[0]!.stats().lag).toBe(10)
+    expect(await within(c.recv(), 'the first datum')).toBe('datum-0000')
+  })
 })
