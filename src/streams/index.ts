@@ -19,7 +19,7 @@
  * entry changes), subscribe over `/mosaik/<net>/streams/1` and get CBOR datums of at most
  * `maxDatumBytes`, schema-checked before delivery (refused ones are counted, never
  * delivered). Flow control is by credit: a producer writes at most `window` unacknowledged
- * datums per consumer and queues at most `bufferSize` more; a consumer that falls further
+ * datums per consumer and queues at most `bufferSize` more (and `maxQueuedBytes`); a consumer that falls further
  * behind is disconnected or sampled (`onLagging`), so nothing grows without bound.
  *
  * @example
