@@ -17,7 +17,7 @@ export interface ReceiverHost {
 }
 
 const HANDSHAKE_TIMEOUT_MS = 5_000
-const ACK_DELAY_MS = 20
+const ACK_DELAY_MS = 60
 
 /**
  * The consumer's side of one producer (mosaik's consumer `Receiver`): subscribes, then
@@ -65,9 +65,9 @@ export class Receiver {
   taken(n: number): void {
     if (this.#state !== 'open') return
     this.#toAck += n
-    // Batched: at a quarter of the window at once, else within ACK_DELAY_MS (the producer
-    // still has three quarters of its credit meanwhile).
-    if (this.#toAck >= Math.max(1, Math.floor(this.#window / 4))) this.#flush()
+    // Batched: at half the window at once, else within ACK_DELAY_MS (the producer still has
+    // the other half of its credit meanwhile). Halves the frames of slow streams (presence).
+    if (this.#toAck >= Math.max(1, Math.floor(this.#window / 2))) this.#flush()
     else this.#ackTimer ??= setTimeout(() => this.#flush(), ACK_DELAY_MS)
   }
 
