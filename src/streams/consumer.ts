@@ -66,7 +66,7 @@ export class Consumer<T> implements AsyncIterable<T> {
     this.#require = toList(options.require)
     this.#tickets = toList(options.requireTicket)
     this.#window = Math.min(options.window ?? 64, MAX_WINDOW)
-    this.#maxDatumBytes = Math.min(options.maxDatumBytes ?? DEFAULT_MAX_DATUM_BYTES, host.maxFrameSize - 64)
+    this.#maxDatumBytes = Math.min(options.maxDatumBytes ?? DEFAULT_MAX_DATUM_BYTES, host.maxFrameSize - 1024)
     this.#maxProducers = options.maxProducers ?? 256
     this.#schema = options.schema
     this.#retry = options.retry ?? { attempts: 2 }
@@ -239,7 +239,11 @@ export class Consumer<T> implements AsyncIterable<T> {
     const { net } = this.#host
     let channel: Awaited<ReturnType<NetworkServices['openChannel']>>
     try {
-      channel = await net.openChannel(peer, 'streams', { maxFrameSize: this.#host.maxFrameSize, retry: this.#retry })
+      // Bounded by this consumer's own datum limit: a larger frame is refused before it is decoded.
+      channel = await net.openChannel(peer, 'streams', {
+        maxFrameSize: Math.max(this.#maxDatumBytes, 1024) + 1024,
+        retry: this.#retry,
+      })
     } catch {
       if (this.#links.get(peer) === 'connecting') this.#links.delete(peer)
       this.#scheduleRetry(peer)

@@ -26,6 +26,8 @@ export interface ProducerConfig {
 }
 
 export const DEFAULT_MAX_DATUM_BYTES = 64 * 1024
+/** Largest `maxDatumBytes` either side may set (the streams protocol's frames carry one datum). */
+export const MAX_DATUM_BYTES = 1024 * 1024
 
 export function producerConfig(options: ProducerOptions<unknown>): ProducerConfig {
   return {
@@ -37,7 +39,7 @@ export function producerConfig(options: ProducerOptions<unknown>): ProducerConfi
     maxQueuedBytes: positive(options.maxQueuedBytes, 4 * 1024 * 1024, 'maxQueuedBytes'),
     window: Math.min(positive(options.window, 64, 'window'), MAX_WINDOW),
     onLagging: options.onLagging ?? 'disconnect',
-    maxDatumBytes: positive(options.maxDatumBytes, DEFAULT_MAX_DATUM_BYTES, 'maxDatumBytes'),
+    maxDatumBytes: atMost(positive(options.maxDatumBytes, DEFAULT_MAX_DATUM_BYTES, 'maxDatumBytes'), MAX_DATUM_BYTES),
     schema: options.schema,
   }
 }
@@ -217,6 +219,11 @@ export class Sink {
 
 function toList<X>(v: X | readonly X[] | undefined): readonly X[] {
   return v === undefined ? [] : Array.isArray(v) ? (v as readonly X[]) : [v as X]
+}
+
+function atMost(v: number, max: number): number {
+  if (v > max) throw new RangeError(`maxDatumBytes must be at most ${max}, got ${v}`)
+  return v
 }
 
 function positive(v: number | undefined, fallback: number, name: string): number {

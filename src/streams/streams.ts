@@ -6,13 +6,13 @@ import { StreamError } from './errors.js'
 import { parseFirst, type SubscribeFrame } from './messages.js'
 import { Producer } from './producer.js'
 import { RttTracker } from './rtt.js'
-import { producerConfig, Sink, type SinkHost } from './sink.js'
+import { MAX_DATUM_BYTES, producerConfig, Sink, type SinkHost } from './sink.js'
 import type { ChannelInfo, ConsumerOptions, ProducerOptions, StreamId } from './types.js'
 
 /** Protocol name: `/mosaik/<net>/streams/1`. */
 export const STREAMS_PROTOCOL = 'streams'
 /** Largest frame of the streams protocol: the largest `maxDatumBytes` allowed, plus framing. */
-export const MAX_STREAM_FRAME = 1024 * 1024 + 1024
+export const MAX_STREAM_FRAME = MAX_DATUM_BYTES + 1024
 const SUBSCRIBE_TIMEOUT_MS = 5_000
 const TICK_MS = 1_000
 /** libp2p resets a stream idle for 2 minutes; links send a keepalive after this much silence. */
