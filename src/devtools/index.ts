@@ -9,6 +9,7 @@
  * | `<VersionTimeline />` | committed versions over time per replica; elections and reverts   |
  * | `<PeerMesh />`        | the bond mesh; leader ringed, observers hollow, down bonds dashed |
  * | `<StreamTable />`     | streams: producers, consumers, links, rates, drops, refusals, lag |
+ * | `<StoreWarnings />`   | a store opened with other options (typeName, sync, consensus) elsewhere |
  * | `useDevtoolsStore()`  | the zustand store behind them, for your own views                 |
  *
  * The store is fed by `network.onTelemetry` only while a devtools component is mounted,
@@ -31,6 +32,7 @@ export { LeaderBadge, type LeaderBadgeProps } from './components/leader-badge.js
 export { type DockSide, MosaikDevtoolsPanel, type MosaikDevtoolsProps } from './components/mosaik-devtools.js'
 export { PeerMesh, type PeerMeshProps } from './components/peer-mesh.js'
 export { PeerTable } from './components/peer-table.js'
+export { StoreWarnings } from './components/store-warnings.js'
 export { StreamTable } from './components/stream-table.js'
 export { peerColor, shortPeer } from './components/theme.js'
 export { VersionTimeline, type VersionTimelineProps } from './components/version-timeline.js'

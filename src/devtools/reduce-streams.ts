@@ -1,8 +1,17 @@
 /** The streams part of the devtools reducer: producers, consumers, links, rates and drops. */
 import type { PeerId } from '../core/id.js'
-import type { StreamTelemetry } from '../core/telemetry.js'
-import type { Draft, Mutable } from './reduce.js'
-import type { StreamEndpoint, StreamInfo } from './state.js'
+import type { StreamTelemetry, TelemetryEvent } from '../core/telemetry.js'
+import type { DevtoolsState, StreamEndpoint, StreamInfo } from './state.js'
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+/** What this reducer needs of reduce.ts's batch draft (structural, so the two files import in one direction). */
+export interface Draft {
+  readonly root: Mutable<DevtoolsState>
+  own<T extends object>(o: T): Mutable<T>
+  fresh<T extends object>(o: T): Mutable<T>
+  log(event: TelemetryEvent, text: string): void
+}
 
 const sideOf = (role: 'producer' | 'consumer') => (role === 'producer' ? 'producers' : 'consumers')
 

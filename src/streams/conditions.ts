@@ -1,7 +1,5 @@
 import { type IdLike, UniqueId } from '../core/id.js'
-import type { Watch } from '../core/watch.js'
 import type { PeerEntry } from '../network/types.js'
-import type { ChannelInfo } from './types.js'
 
 /**
  * A condition on the active links of a producer or consumer (mosaik `ChannelConditions`):
@@ -16,8 +14,22 @@ import type { ChannelInfo } from './types.js'
  * if (consumer.when.subscribed().isConditionMet()) …
  * ```
  */
+/** What a condition reads of a link: the remote peer's entry. */
+export interface ConditionLink {
+  readonly peer: PeerEntry
+}
+
+/** The live list of links a condition watches (a `Watch` of them). */
+export interface ConditionSource {
+  get(): readonly ConditionLink[]
+  waitFor(
+    predicate: (links: readonly ConditionLink[]) => boolean,
+    opts: { what: string; timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<unknown>
+}
+
 export class ChannelConditions implements PromiseLike<undefined> {
-  readonly #links: Watch<readonly ChannelInfo[]>
+  readonly #links: ConditionSource
   readonly #min: number
   readonly #tags: readonly string[]
   readonly #predicates: ReadonlyArray<(peer: PeerEntry) => boolean>
@@ -25,7 +37,7 @@ export class ChannelConditions implements PromiseLike<undefined> {
   readonly #what: string
 
   constructor(
-    links: Watch<readonly ChannelInfo[]>,
+    links: ConditionSource,
     what: string,
     init: {
       min?: number
@@ -70,7 +82,7 @@ export class ChannelConditions implements PromiseLike<undefined> {
   }
 
   /** Links that count towards the condition now. */
-  matching(): ChannelInfo[] {
+  matching(): ConditionLink[] {
     return this.#links.get().filter((l) => this.#matches(l.peer))
   }
 
@@ -91,7 +103,7 @@ export class ChannelConditions implements PromiseLike<undefined> {
     return this.wait().then(onfulfilled, onrejected)
   }
 
-  #holds(links: readonly ChannelInfo[]): boolean {
+  #holds(links: readonly ConditionLink[]): boolean {
     let n = 0
     for (const l of links) if (this.#matches(l.peer)) n++
     return n >= this.#min !== this.#inverse

@@ -1,17 +1,14 @@
-import { bytesEqual, decode } from '../core/codec.js'
 import { UniqueId } from '../core/id.js'
 import type { PeerEntry } from '../network/types.js'
+import { decodeTicket } from '../tickets/ticket.js'
 import type { PeerInfo, StreamTicketValidator, TicketExpiration } from './types.js'
-
-/** Largest encoded ticket looked at (the tickets module's `MAX_TICKET_BYTES`). */
-const MAX_TICKET_BYTES = 4 * 1024
 
 /**
  * Checks a peer's discovery tickets against every validator (mosaik
  * `PeerEntry::validate_tickets`): each validator needs one ticket of its class that it
  * accepts. Resolves with the earliest expiration, or undefined when any validator finds
  * nothing valid (missing, malformed, forged or expired tickets all count as nothing).
- * Tickets travel in entries as `cbor({ c: class bytes, d: data })`, bounded before decoded.
+ * Tickets are decoded by the tickets module (bounded before decoded).
  */
 export async function validateTickets(
   entry: PeerEntry,
@@ -23,9 +20,9 @@ export async function validateTickets(
     let granted: TicketExpiration | undefined
     for (const raw of entry.tickets) {
       const ticket = decodeTicket(raw)
-      if (!ticket || !bytesEqual(ticket.c, validator.class.bytes)) continue
+      if (!ticket || !ticket.class.equals(validator.class)) continue
       try {
-        const e = await validator.validate(ticket.d, entry.peerId)
+        const e = await validator.validate(ticket.data, entry.peerId)
         if (e.kind === 'at' && e.at.getTime() <= now) continue
         granted = granted === undefined ? e : latest(granted, e)
       } catch {
@@ -85,20 +82,6 @@ export function satisfies(
   rtt?: number,
 ): boolean {
   return checkRequire(entry, predicates, rtt).ok
-}
-
-function decodeTicket(bytes: Uint8Array): { c: Uint8Array; d: Uint8Array } | undefined {
-  if (!(bytes instanceof Uint8Array) || bytes.length > MAX_TICKET_BYTES) return undefined
-  let raw: unknown
-  try {
-    raw = decode(bytes)
-  } catch {
-    return undefined
-  }
-  if (typeof raw !== 'object' || raw === null) return undefined
-  const { c, d } = raw as Record<string, unknown>
-  if (!(c instanceof Uint8Array) || c.length !== 32 || !(d instanceof Uint8Array)) return undefined
-  return { c, d }
 }
 
 function earliestOf(a: TicketExpiration, b: TicketExpiration): TicketExpiration {

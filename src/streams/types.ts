@@ -2,27 +2,18 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { IdLike, PeerId, UniqueId } from '../core/id.js'
 import type { RetryOptions } from '../network/retry.js'
 import type { PeerEntry } from '../network/types.js'
+import type { Expiration } from '../tickets/expiration.js'
+import type { TicketValidator } from '../tickets/validator.js'
 import type { ChannelConditions } from './conditions.js'
 
 /** A stream's identity (mosaik `StreamId`): `UniqueId.from(name)`. */
 export type StreamId = UniqueId
 
-/**
- * When a ticket stops granting access (structurally mosaik's `Expiration`, and the same
- * shape as `Expiration` of the tickets module).
- */
-export type TicketExpiration = { readonly kind: 'never' } | { readonly kind: 'at'; readonly at: Date }
+/** When a ticket stops granting access: the tickets module's `Expiration`. */
+export type TicketExpiration = Expiration
 
-/**
- * What streams need of a ticket validator (mosaik `TicketValidator`; any validator of the
- * tickets module, such as `Jwt.withKey(key)`, satisfies it). `validate` rejects when the
- * ticket grants nothing.
- */
-export interface StreamTicketValidator {
-  readonly class: UniqueId
-  signature(): UniqueId
-  validate(data: Uint8Array, peer: PeerId): Promise<TicketExpiration>
-}
+/** A ticket validator (mosaik `TicketValidator`), e.g. `Jwt.withKey(key).allowIssuer('my-app')`. */
+export type StreamTicketValidator = TicketValidator
 
 /**
  * What a `require` predicate sees of a peer: its verified discovery entry (tags are hex
