@@ -2,6 +2,7 @@ import type { TestContext } from 'vitest'
 import { withTimeout } from '../../src/core/async.js'
 import { UniqueId } from '../../src/core/id.js'
 import type { Network, NetworkOptions } from '../../src/network/network.js'
+import { bound } from '../helpers/bounds.js'
 import { allKnowEachOther, Nets, until } from '../network/helpers.js'
 
 /** mosaik's test datum `Data1(String)`. */
@@ -28,9 +29,12 @@ export function scope(ctx: TestContext) {
   }
 }
 
-/** Awaits a promise with a bound that names what was awaited (mosaik's `timeout_s`). */
+/**
+ * Awaits a promise with a bound that names what was awaited (mosaik's `timeout_s`); `ms` is
+ * what a quiet machine needs, stretched by `bound` on a loaded one. Not a speed check.
+ */
 export function within<T>(promise: PromiseLike<T>, what: string, ms = 10_000): Promise<T> {
-  return withTimeout(Promise.resolve(promise), ms, what)
+  return withTimeout(Promise.resolve(promise), bound(ms), what)
 }
 
 export { until }
