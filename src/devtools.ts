@@ -4,6 +4,8 @@
  * selectors and `useDevtoolsStore` keep working. To ship the panel in production, import
  * from `mosaik-react/devtools/production` instead.
  */
+'use client'
+
 import type { ReactNode } from 'react'
 import * as Devtools from './devtools/index.js'
 

@@ -63,6 +63,8 @@ export class CellReaderHandle<T> implements CellReader<T> {
         preference: writer ? 'normal' : 'observer',
         consensus: options.consensus,
         sync: options.sync,
+        ...(options.auth ? { requireTicket: options.auth } : {}),
+        ...(options.writeAuth ? { writeAuth: options.writeAuth } : {}),
         labels: { store: this.storeId.toString(), kind: 'cell' },
       },
     )

@@ -82,5 +82,6 @@ export function toCellError<V>(err: unknown, value: V): CellError<V> {
   const message = err instanceof Error ? err.message : String(err)
   if (kind === 'closed') return networkDown(value, err)
   if (kind === 'encoding') return new CellError('encoding', message, value, { cause: err })
+  if (kind === 'unauthorized') return new CellError('unauthorized', message, value, { cause: err })
   return new CellError('offline', message, value, { cause: err })
 }

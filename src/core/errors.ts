@@ -21,6 +21,10 @@ export type RejectReason =
   | 'stale'
   | 'invalid-value'
   | 'protocol'
+  /** The peer's tickets do not grant what it asked for (bond refused, or a frame its role may not send). */
+  | 'unauthorized'
+  | 'timeout'
+  | 'term-jump'
 
 /** A frame or message from a peer that could not be accepted. Never thrown into app code. */
 export class ProtocolError extends MosaikError {
@@ -48,7 +52,7 @@ export class ClosedError extends MosaikError {
   }
 }
 
-export type CellErrorKind = 'offline' | 'encoding' | 'invalid' | 'network-down'
+export type CellErrorKind = 'offline' | 'encoding' | 'invalid' | 'network-down' | 'unauthorized'
 
 /**
  * A cell operation that failed. `value` carries what the caller tried to write so it

@@ -97,6 +97,7 @@ class Draft {
           active: true,
           bonds: {},
           reverted: 0,
+          refused: [],
           commits: [],
         })
     replicas[peer] = next
@@ -276,12 +277,20 @@ function reduceGroup(d: Draft, e: GroupTelemetry): void {
       d.log(e, `sync ${e.phase}${e.position === undefined ? '' : ` @${e.position}`}`)
       return
     }
+    case 'group.refused': {
+      const r = d.replica(g, e.peer)
+      const refusal = { at: e.at, remote: e.remote, reason: e.reason, detail: e.detail }
+      r.refused = d.push(r.refused, refusal, d.limits().markSize)
+      d.log(e, `refused ${short(e.remote)}: ${e.reason}`)
+      return
+    }
     case 'group.reverted': {
       const r = d.replica(g, e.peer)
       r.reverted += 1
+      const dropped = Math.max(0, r.commit - e.version)
       r.commit = e.version
       d.commitPoint(r, { at: e.at, version: e.version, reverted: true })
-      g.reverts = d.push(g.reverts, { at: e.at, peer: e.peer, version: e.version }, d.limits().markSize)
+      g.reverts = d.push(g.reverts, { at: e.at, peer: e.peer, version: e.version, dropped }, d.limits().markSize)
       d.root.totals = { ...d.root.totals, reverts: d.root.totals.reverts + 1 }
       d.log(e, `reverted to ${e.version}`)
       return
@@ -340,6 +349,11 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       d.log(e, `rejected ${e.reason} from ${short(e.remote)} on ${e.protocol}`)
       return
     }
+    case 'persist.recovered':
+    case 'persist.refused':
+    case 'persist.failed':
+      d.log(e, `${e.type.slice(8)} ${e.namespace === 'network' ? 'store' : short(e.namespace)}: ${e.detail}`)
+      return
     default:
       reduceGroup(d, e)
   }

@@ -28,7 +28,10 @@ export interface LeaderChange {
 export interface RevertMark {
   readonly at: number
   readonly peer: PeerId
+  /** The version the replica moved back to. */
   readonly version: number
+  /** Committed entries (writes and no-ops) the replica rolled back: its commit before, minus `version`. */
+  readonly dropped: number
 }
 
 export interface Bond {
@@ -43,6 +46,15 @@ export interface SyncSession {
   readonly position?: number
   readonly items?: number
   readonly sources?: readonly PeerId[]
+}
+
+/** A bond this member refused or dropped (its peer's tickets did not grant membership), or a frame its role may not send. */
+export interface RefusedBond {
+  readonly at: number
+  readonly remote: PeerId
+  /** The ticket check's reason (`missing`, `expired`, `bad-signature` …) or `role`. */
+  readonly reason: string
+  readonly detail: string
 }
 
 export interface VoteRecord {
@@ -69,6 +81,8 @@ export interface ReplicaInfo {
   readonly lastVote?: VoteRecord
   readonly sync?: SyncSession
   readonly reverted: number
+  /** Refusals this member reported, newest last; bounded by `markSize`. */
+  readonly refused: readonly RefusedBond[]
   /** Entries of a collection replica (keys, elements), once it reported one. */
   readonly size?: number
   /** Bounded: the newest `historySize` points, coalesced to `timelineResolution`. */

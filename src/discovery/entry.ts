@@ -3,6 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { decode, encode, encodeCanonical } from '../core/codec.js'
 import type { RejectReason } from '../core/errors.js'
 import type { PeerEntry } from '../network/types.js'
+import { MAX_TICKETS_PER_ENTRY, ticketsWithinBounds } from '../tickets/ticket.js'
 
 /**
  * Signed peer entries: the unit discovery gossips and exchanges.
@@ -74,6 +75,11 @@ export async function verifyEntry(bytes: Uint8Array, policy: VerifyPolicy): Prom
   const parsed = parseBody(raw)
   if (!parsed) return fail('malformed', 'entry body has the wrong shape')
   const { entry, leaving } = parsed
+  if (!ticketsWithinBounds(entry.tickets))
+    return fail(
+      'oversized',
+      `entry carries ${entry.tickets.length} tickets (at most ${MAX_TICKETS_PER_ENTRY}, each bounded)`,
+    )
   let key: { verify(data: Uint8Array, sig: Uint8Array): boolean | Promise<boolean> } | undefined
   try {
     key = peerIdFromString(entry.peerId).publicKey
@@ -81,6 +87,11 @@ export async function verifyEntry(bytes: Uint8Array, policy: VerifyPolicy): Prom
     return fail('malformed', `bad peer id ${entry.peerId}`)
   }
   if (!key) return fail('bad-signature', `peer id ${entry.peerId} carries no public key`)
+  // Cheap checks first: a signature is verified only for an entry that could be used.
+  if (entry.network !== policy.network) return fail('wrong-network', `entry of network ${entry.network.slice(0, 10)}`)
+  if (entry.updatedAt < policy.now - policy.maxAgeMs)
+    return fail('stale', `entry ${policy.now - entry.updatedAt} ms old`)
+  if (entry.updatedAt > policy.now + policy.maxDriftMs) return fail('stale', 'entry dated in the future')
   let valid = false
   try {
     valid = await key.verify(concat(DOMAIN, outer.body), outer.sig)
@@ -88,10 +99,6 @@ export async function verifyEntry(bytes: Uint8Array, policy: VerifyPolicy): Prom
     valid = false
   }
   if (!valid) return fail('bad-signature', `signature does not match ${entry.peerId}`)
-  if (entry.network !== policy.network) return fail('wrong-network', `entry of network ${entry.network.slice(0, 10)}`)
-  if (entry.updatedAt < policy.now - policy.maxAgeMs)
-    return fail('stale', `entry ${policy.now - entry.updatedAt} ms old`)
-  if (entry.updatedAt > policy.now + policy.maxDriftMs) return fail('stale', 'entry dated in the future')
   return { ok: true, entry, leaving, bytes }
 }
 

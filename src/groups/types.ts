@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../core/clock.js'
 import type { GroupId, IdLike, PeerId, UniqueId, Version } from '../core/id.js'
+import type { TicketValidator } from '../tickets/validator.js'
 import type { ConsensusConfig, SyncConfig } from './config.js'
 import type { LeadershipPreference, LogIndex, Role, Term } from './raft/types.js'
 import type { Storage } from './storage.js'
@@ -134,6 +135,19 @@ export interface JoinOptions<C, Q, R, I> {
   readonly storage?: Storage
   /** Timers; default the platform clock. Tests pass a `ManualClock`. */
   readonly clock?: Clock
+  /**
+   * mosaik `require_ticket`: a peer bonds only while its discovery entry holds a valid ticket
+   * for every validator; the bond drops when the ticket expires or is removed. Part of the
+   * group id.
+   */
+  readonly requireTicket?: readonly TicketValidator[]
+  /**
+   * Roles granted, not declared: only peers whose entry also holds valid tickets for these
+   * may vote, lead or have a forwarded command applied; others are observers whatever they
+   * declare. This member's own `execute`/`feed` reject `GroupError('unauthorized')` without
+   * them. Part of the group id.
+   */
+  readonly writeAuth?: readonly TicketValidator[]
   /** Extra telemetry fields for collections (store id hex, collection kind). */
   readonly labels?: { readonly store?: string; readonly kind?: string }
 }

@@ -3,6 +3,7 @@ import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import type { IdLike } from '../core/id.js'
 import { Network } from '../network/network.js'
+import type { TicketValidator } from '../tickets/validator.js'
 
 export interface RelayOptions {
   /** TCP port of the WebSockets listener; 0 picks a free one. Default 0. */
@@ -13,6 +14,11 @@ export interface RelayOptions {
   network?: IdLike
   /** Ed25519 key (32-byte seed or 64-byte raw) for a stable relay peer id across restarts. */
   secretKey?: Uint8Array
+  /**
+   * Serve discovery only to peers whose entry holds a valid ticket for each validator: others'
+   * announces are neither stored nor forwarded, and they get no catalog from the relay.
+   */
+  requireTicket?: readonly TicketValidator[]
 }
 
 export interface Relay {
@@ -58,7 +64,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
       },
     },
     // The relay answers and forwards; peers dial each other, not the relay them.
-    discovery: { dialPeers: false },
+    discovery: { dialPeers: false, ...(options.requireTicket && { requireTicket: options.requireTicket }) },
   })
   return {
     addresses: network.addresses(),

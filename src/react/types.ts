@@ -1,4 +1,4 @@
-/** Public types of the React binding (API.md "React"). */
+/** Public types of the React binding (docs/API.md "React"). */
 
 import type { CellOptions, CellReader, CellSnapshot, CellWriter } from '../collections/types.js'
 import type { CellError } from '../core/errors.js'

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { withTimeout } from '../../src/core/async.js'
 import { Network } from '../../src/network/network.js'
+import { bound } from '../helpers/bounds.js'
 
 const BIN = fileURLToPath(new URL('../../bin/mosaik-react.js', import.meta.url))
 
@@ -28,7 +29,7 @@ describe('npx mosaik-react relay', () => {
           })
           child.on('exit', (code) => reject(new Error(`relay exited with ${code}: ${out}`)))
         }),
-        15_000,
+        bound(15_000),
         'the relay CLI to print a /ws multiaddr',
       )
       const peer = await Network.create({ network: 'cli-test', transport: 'node', listen: [] })
@@ -39,9 +40,26 @@ describe('npx mosaik-react relay', () => {
         await peer.stop()
       }
       child.kill('SIGINT')
-      expect(await withTimeout(exited, 10_000, 'the relay CLI to exit after SIGINT')).toBe(0)
+      expect(await withTimeout(exited, bound(10_000), 'the relay CLI to exit after SIGINT')).toBe(0)
     } finally {
       child.kill('SIGKILL')
     }
+  })
+})
+
+describe('mosaik-react relay ticket options', () => {
+  it('refuses a bad ticket key with exit code 2 before starting anything', async () => {
+    const { main } = await import('../../src/node/cli.js')
+    const errors: unknown[] = []
+    const error = console.error
+    console.error = (...a: unknown[]) => errors.push(a.join(' '))
+    try {
+      expect(await main(['relay', '--port', '0', '--ticket-secret', 'abcd'])).toBe(2)
+      expect(await main(['relay', '--port', '0', '--ticket-secret', 'ab'.repeat(32), '--ticket-jwk', 'x.json'])).toBe(2)
+    } finally {
+      console.error = error
+    }
+    expect(errors.join('\n')).toMatch(/at least 32 bytes/)
+    expect(errors.join('\n')).toMatch(/not both/)
   })
 })
