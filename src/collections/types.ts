@@ -39,6 +39,12 @@ export interface CellSnapshot<T> {
   readonly online: boolean
   readonly leader: PeerId | undefined
   readonly role: 'leader' | 'follower' | 'candidate'
+  /**
+   * True when this replica (a reader) has had no reachable writer for a bounded time
+   * (three election timeouts plus the bootstrap delay): no leader and no voting member
+   * bonded. False again as soon as one is reachable. Writers never report it.
+   */
+  readonly noWriter?: boolean
 }
 
 /** Waits on a replica's state. Every promise rejects with `CellError('network-down')` when the cell closes. */

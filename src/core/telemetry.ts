@@ -9,6 +9,15 @@ import type { PeerId } from './id.js'
 export type TelemetryEvent =
   | { type: 'network.started'; at: number; network: string; peer: PeerId; addresses: string[] }
   | { type: 'network.stopped'; at: number; network: string; peer: PeerId }
+  | {
+      type: 'network.status'
+      at: number
+      peer: PeerId
+      status: 'starting' | 'connecting' | 'online' | 'offline' | 'stopped'
+      peers: number
+      relays: number
+      reason?: string
+    }
   | { type: 'peer.connected'; at: number; peer: PeerId; remote: PeerId }
   | { type: 'peer.disconnected'; at: number; peer: PeerId; remote: PeerId }
   | {
@@ -16,6 +25,19 @@ export type TelemetryEvent =
       at: number
       peer: PeerId
       remote: PeerId
+    }
+  | {
+      /** A peer announces a store we have under another group: mismatched options. Ids are prefixes. */
+      type: 'discovery.mismatch'
+      at: number
+      peer: PeerId
+      remote: PeerId
+      store: string
+      group: string
+      remoteGroup: string
+      /** The options that differ, when known: `typeName`, `sync`, `consensus`. */
+      differs: string[]
+      detail: string
     }
   | {
       type: 'input.rejected'

@@ -316,6 +316,13 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       d.log(e, 'stopped')
       return
     }
+    case 'network.status': {
+      const n = d.node(e.peer)
+      const was = n.status?.status
+      n.status = { status: e.status, peers: e.peers, relays: e.relays, reason: e.reason, at: e.at }
+      if (was !== e.status) d.log(e, `network ${e.status}${e.reason ? `: ${e.reason}` : ''}`)
+      return
+    }
     case 'peer.connected':
     case 'peer.disconnected': {
       const n = d.node(e.peer)
@@ -338,6 +345,14 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
         else discovered[e.remote] = true
       }
       if (e.type !== 'discovery.updated') d.log(e, `${e.type.slice(10)} ${short(e.remote)}`)
+      return
+    }
+    case 'discovery.mismatch': {
+      const { type: _type, ...rest } = e
+      const same = (w: (typeof d.root.warnings)[number]) =>
+        w.peer === e.peer && w.remote === e.remote && w.store === e.store && w.remoteGroup === e.remoteGroup
+      if (!d.root.warnings.some(same)) d.root.warnings = d.push(d.root.warnings, rest, d.limits().rejectedSize)
+      d.log(e, `mismatch: ${e.detail}`)
       return
     }
     case 'input.rejected': {

@@ -21,6 +21,7 @@ import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type Disco
 import { PeerDialer } from './dialer.js'
 import { type SignedEntry, signEntry, type VerifyResult, verifyEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
+import { describeMismatch, MAX_STORE_LABELS, storeMismatches } from './store-labels.js'
 import { SurroundingsTracker } from './surroundings.js'
 
 export function createDiscovery(
@@ -54,6 +55,10 @@ class PeerDiscovery implements DiscoveryService {
   #recheckQueued = false
   /** Our tickets by id hex, with their wire bytes. */
   readonly #tickets = new Map<string, { ticket: Ticket; bytes: Uint8Array }>()
+  /** Store labels by group id hex (only collection groups have one). */
+  readonly #stores = new Map<string, string>()
+  /** Mismatches already reported (bounded), so each is told once. */
+  readonly #mismatches = new Set<string>()
   readonly #startedAt = Date.now()
   /** Validation results of `requireTicket` (none configured: undefined). */
   readonly #ticketCache: TicketCache | undefined
@@ -106,14 +111,23 @@ class PeerDiscovery implements DiscoveryService {
     })
   }
 
-  joinGroup(groupId: IdLike): void {
-    this.#change(() => this.#groups.add(UniqueId.from(groupId).toString()))
+  joinGroup(groupId: IdLike, storeLabel?: string): void {
+    const g = UniqueId.from(groupId).toString()
+    this.#change(() => {
+      this.#groups.add(g)
+      if (storeLabel) this.#stores.set(g, storeLabel)
+    })
+    if (storeLabel) for (const e of this.#catalog.snapshot().values()) this.#checkStores(e)
     this.#around.joined(groupId)
     this.#recheck()
   }
 
   leaveGroup(groupId: IdLike): void {
-    this.#change(() => this.#groups.delete(UniqueId.from(groupId).toString()))
+    const g = UniqueId.from(groupId).toString()
+    this.#change(() => {
+      this.#groups.delete(g)
+      this.#stores.delete(g)
+    })
     this.#around.left(groupId)
   }
 
@@ -296,6 +310,7 @@ class PeerDiscovery implements DiscoveryService {
       addresses: this.#host.addresses(),
       tags: [...this.#tags].sort(),
       groups: [...this.#groups].sort(),
+      ...(this.#stores.size > 0 && { stores: [...this.#stores.values()].sort().slice(0, MAX_STORE_LABELS) }),
       tickets: [...this.#tickets.keys()].sort().map((id) => (this.#tickets.get(id) as { bytes: Uint8Array }).bytes),
       startedAt: this.#startedAt,
       updatedAt,
@@ -361,6 +376,7 @@ class PeerDiscovery implements DiscoveryService {
       })
       this.#host.libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addrs }).catch(() => {})
       this.#considerDial(event.entry)
+      this.#checkStores(event.entry)
     }
     this.#host.emitTelemetry({
       type: `discovery.${event.type}`,
@@ -369,6 +385,30 @@ class PeerDiscovery implements DiscoveryService {
       remote: peer,
     })
     this.#events.emit(event)
+  }
+
+  /** Reports (once each, as telemetry and a console warning) stores `entry` has under another group than ours. */
+  #checkStores(entry: PeerEntry): void {
+    if (this.#stores.size === 0 || !entry.stores?.length) return
+    for (const m of storeMismatches([...this.#stores.values()], entry)) {
+      const key = `${m.remote}|${m.store}|${m.group}|${m.remoteGroup}`
+      if (this.#mismatches.has(key)) continue
+      if (this.#mismatches.size >= 1_024) this.#mismatches.delete(this.#mismatches.values().next().value as string)
+      this.#mismatches.add(key)
+      const detail = describeMismatch(m)
+      console.warn(`mosaik-react: ${detail}`)
+      this.#host.emitTelemetry({
+        type: 'discovery.mismatch',
+        at: performance.now(),
+        peer: this.#host.peerId,
+        remote: m.remote,
+        store: m.store,
+        group: m.group,
+        remoteGroup: m.remoteGroup,
+        differs: m.differs,
+        detail,
+      })
+    }
   }
 
   #considerDial(entry: PeerEntry): void {

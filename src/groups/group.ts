@@ -4,6 +4,7 @@ import type { PeerId, UniqueId, Version } from '../core/id.js'
 import { toId } from '../core/id.js'
 import type { GroupTelemetry } from '../core/telemetry.js'
 import { Emitter, Watch } from '../core/watch.js'
+import { storeLabel } from '../discovery/store-labels.js'
 import type { Channel, NetworkServices } from '../network/types.js'
 import { Applier } from './applier.js'
 import { Bonds, GROUPS_PROTOCOL } from './bond/bonds.js'
@@ -12,7 +13,7 @@ import type { BondMessage } from './bond/messages.js'
 import { Client } from './client.js'
 import { type ConsensusConfig, DEFAULT_CONSENSUS, DEFAULT_SYNC, type SyncConfig } from './config.js'
 import { GroupError } from './errors.js'
-import { deriveGroupId } from './group-id.js'
+import { consensusDigest, deriveGroupId, syncSignature } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { nextTurn } from './next-turn.js'
 import { openStorage } from './open-storage.js'
@@ -22,6 +23,7 @@ import { createRaft, StrictModeViolation } from './raft/index.js'
 import { MAX_TERM_JUMP, termJumpAllowed } from './raft/limits.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
+import { describeReachability, type Reachability, reachability } from './reachability.js'
 import { ReadyOutbox } from './ready-outbox.js'
 import { sendSplitting } from './split-append.js'
 import { holdsBack, standing } from './standing.js'
@@ -220,6 +222,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       retryMs: Math.max(10, tickMs(this.consensus) * 2),
       drain: () => this.#scheduleDrain(true),
       closed: () => this.#closed,
+      explain: () => describeReachability(this.reachability()),
     })
     this.#sync = new SnapshotSync(this.#syncDriver())
     this.#bonds = new Bonds({
@@ -263,7 +266,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const s = this.#state.get()
     this.#telemetry({ type: 'group.joined', preference: this.preference, ...this.#labelFields() })
     this.#telemetry({ type: 'group.state', ...this.#stateBody(s) })
-    this.#net.discovery.joinGroup(this.id)
+    this.#net.discovery.joinGroup(this.id, this.#storeLabel())
     this.#bonds.start()
     this.#tick(true)
     // Storage keeps the log, not the state machine: a member restarted past a snapshot point
@@ -376,6 +379,19 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
 
   getSnapshot(): GroupState {
     return this.#state.get()
+  }
+
+  /** What this member can reach of the group's voters now: why a write cannot commit. */
+  reachability(): Reachability {
+    const s = this.#core.status()
+    return reachability({
+      self: this.peerId,
+      preference: this.#preference,
+      leader: s.leader,
+      bonded: s.peers,
+      listed: this.#closed ? [] : this.#net.discovery.peersInGroup(this.id),
+      minVoters: this.consensus.minVoters,
+    })
   }
 
   mesh(): ReadonlyArray<readonly [PeerId, PeerId]> {
@@ -859,6 +875,19 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#state.set(Object.freeze(next))
     if (visible) this.#telemetry({ type: 'group.state', ...this.#stateBody(next) })
     for (const v of this.#revertedTo.splice(0)) this.#reverted.emit(v)
+  }
+
+  /** A collection's store label for discovery: lets peers name the option they differ in. */
+  #storeLabel(): string | undefined {
+    const store = this.#labels?.store
+    if (!store) return undefined
+    return storeLabel({
+      store,
+      group: this.id.toString(),
+      typeName: this.#sm.signature().toString(),
+      sync: syncSignature(this.syncConfig).toString(),
+      consensus: consensusDigest(this.consensus).toString(),
+    })
   }
 
   #labelFields(): { store?: string; kind?: string } {

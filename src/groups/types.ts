@@ -8,6 +8,7 @@ import type { GroupId, IdLike, PeerId, UniqueId, Version } from '../core/id.js'
 import type { TicketValidator } from '../tickets/validator.js'
 import type { ConsensusConfig, SyncConfig } from './config.js'
 import type { LeadershipPreference, LogIndex, Role, Term } from './raft/types.js'
+import type { Reachability } from './reachability.js'
 import type { Storage } from './storage.js'
 
 export type { LeadershipPreference, LogIndex, Role, Term }
@@ -228,6 +229,8 @@ export interface Group<C, Q = never, R = never> {
    * that becomes an `observer` steps down and the others elect a new one. No-op after leave.
    */
   setPreference(preference: LeadershipPreference): void
+  /** What this member can reach of the group's voters now (why writes cannot commit). Optional for stand-ins. */
+  reachability?(): Reachability
   /** Leaves gracefully (sends `departure`, closes bonds and timers). Idempotent. */
   leave(): Promise<void>
   readonly closed: boolean

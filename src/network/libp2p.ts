@@ -37,6 +37,8 @@ export async function loadKey(secret: Uint8Array | undefined): Promise<PrivateKe
 export interface NodeSettings {
   readonly transport?: TransportOption
   readonly listen?: string[]
+  /** WebRTC's STUN/TURN servers (`NetworkOptions.iceServers`). */
+  readonly iceServers?: readonly RTCIceServer[]
 }
 
 /**
@@ -48,7 +50,7 @@ export async function libp2pOptions(
   options: NodeSettings,
 ): Promise<Libp2pOptions<MosaikServices>> {
   const t = options.transport ?? defaultPreset()
-  const base = typeof t === 'string' ? await transportConfig(t, options.listen) : {}
+  const base = typeof t === 'string' ? await transportConfig(t, options.listen, options.iceServers) : {}
   const custom: Libp2pOptions = typeof t === 'string' ? {} : t
   const listen = options.listen ?? custom.addresses?.listen ?? base.addresses?.listen ?? []
   return {

@@ -9,11 +9,13 @@ import { Emitter } from '../core/watch.js'
 import type { DiscoveryConfig, DiscoveryService } from '../discovery/config.js'
 import { createDiscovery } from '../discovery/discovery.js'
 import { Groups } from '../groups/groups.js'
+import { BootstrapKeeper, type BootstrapOptions } from './bootstrap.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
 import type { JournalStore, PersistReport } from './persist/journal.js'
 import { type OpenedPersistence, openPersistence } from './persist/open.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
+import { type NetworkStatus, NetworkStatusStore } from './status.js'
 import { defaultPreset, type TransportOption } from './transports.js'
 import type { Channel, ChannelOptions, NetworkService, NetworkServices } from './types.js'
 
@@ -33,13 +35,26 @@ export interface NetworkOptions {
   network: IdLike
   /** Default: `'browser'` in browsers, `'node'` in Node. Caller options are merged over ours. */
   transport?: TransportOption
-  /** Multiaddrs dialed (with retry) at start, in the background. */
+  /**
+   * Multiaddrs dialed at start, in the background, and redialed with backoff whenever the
+   * dial fails or the connection drops, for as long as the network runs.
+   */
   bootstrap?: string[]
+  /** How bootstrap addresses are redialed (backoff 500 ms doubling up to 30 s). */
+  bootstrapRedial?: BootstrapOptions
   /** Ed25519 private key: 32-byte seed, 64-byte raw key, or libp2p protobuf. Random when absent. */
   secretKey?: Uint8Array
   tags?: IdLike[]
   /** Listen multiaddrs; replace the preset's defaults. */
   listen?: string[]
+  /**
+   * WebRTC STUN/TURN servers of the `browser` and `node` presets. Default: public STUN servers
+   * (`DEFAULT_ICE_SERVERS`, as `@libp2p/webrtc`), so peers on different networks can connect;
+   * `[]` = loopback and LAN only, nothing contacted. Add a TURN server
+   * (`{ urls: 'turn:turn.example.com:3478', username, credential }`) for peers behind
+   * symmetric NATs. Ignored when `transport` is a caller's own libp2p options.
+   */
+  iceServers?: RTCIceServer[]
   /** How dials and channel opens are retried. */
   dial?: RetryOptions
   /** Announce period, staleness, limits of discovery. */
@@ -72,6 +87,9 @@ export class Network implements NetworkServices {
   readonly peerId: PeerId
   readonly libp2p: Libp2p<MosaikServices>
   readonly discovery: DiscoveryService
+  /** Connectivity a user can see: `status`, `peers`, `relays`, `reason` (see `NetworkStatus`). */
+  readonly status: NetworkStatusStore
+  readonly #bootstrap: BootstrapKeeper
   readonly #telemetry = new Emitter<TelemetryEvent>()
   readonly #rejected = new Map<RejectReason, number>()
   readonly #services = new Map<string, NetworkService>()
@@ -101,6 +119,9 @@ export class Network implements NetworkServices {
       ...options.discovery,
       tags: options.tags ?? [],
     })
+    this.#bootstrap = new BootstrapKeeper(libp2p, options.bootstrap ?? [], options.bootstrapRedial)
+    this.status = new NetworkStatusStore(libp2p, this.#bootstrap)
+    this.status.subscribe(() => this.#emitStatus(this.status.getSnapshot()))
   }
 
   /** Creates and starts a network peer. Bootstrap addresses are dialed in the background. */
@@ -125,7 +146,7 @@ export class Network implements NetworkServices {
     try {
       libp2p = await createLibp2p(await libp2pOptions(privateKey, options))
       net = new Network(id, libp2p, privateKey, options, persist)
-      await net.#start(options.bootstrap ?? [])
+      await net.#start()
       for (const r of reports.splice(0)) net.#persistReport(r)
       if (persist?.refused)
         net.#persistReport({
@@ -271,6 +292,16 @@ export class Network implements NetworkServices {
       peer: this.peerId,
       addresses: this.addresses(),
     })
+    const status = this.status.getSnapshot()
+    listener({
+      type: 'network.status',
+      at: performance.now(),
+      peer: this.peerId,
+      status: status.status,
+      peers: status.peers,
+      relays: status.relays,
+      ...(status.reason !== undefined && { reason: status.reason }),
+    })
     for (const s of this.#services.values()) {
       try {
         s.replayTelemetry?.(listener)
@@ -318,7 +349,7 @@ export class Network implements NetworkServices {
     return this.#stopping
   }
 
-  async #start(bootstrap: string[]): Promise<void> {
+  async #start(): Promise<void> {
     this.libp2p.addEventListener('peer:connect', this.#onConnect)
     this.libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     await this.discovery.start()
@@ -329,13 +360,21 @@ export class Network implements NetworkServices {
       peer: this.peerId,
       addresses: this.addresses(),
     })
-    for (const addr of bootstrap) {
-      const dial = this.dial(addr).catch((err: unknown) => {
-        if (!this.stopped) console.warn(`mosaik-react: bootstrap ${addr} unreachable`, (err as Error).message)
-      })
-      // A group member does not count itself alone while a bootstrap dial may still bring peers.
-      this.discovery.trackDial(dial)
-    }
+    this.#bootstrap.start()
+    // A group member does not count itself alone while a first bootstrap dial may still bring peers.
+    this.discovery.trackDial(this.#bootstrap.firstAttempts())
+  }
+
+  #emitStatus(s: NetworkStatus): void {
+    this.emitTelemetry({
+      type: 'network.status',
+      at: performance.now(),
+      peer: this.peerId,
+      status: s.status,
+      peers: s.peers,
+      relays: s.relays,
+      ...(s.reason !== undefined && { reason: s.reason }),
+    })
   }
 
   async #stop(): Promise<void> {
@@ -347,6 +386,8 @@ export class Network implements NetworkServices {
       }
     }
     this.#services.clear()
+    this.#bootstrap.stop()
+    this.status.stop()
     await this.discovery.stop()
     this.#abort.abort(new ClosedError('network'))
     for (const ch of [...this.#channels]) ch.abort('shutdown')

@@ -87,6 +87,12 @@ export interface PeerEntry {
   readonly tags: string[]
   /** Group ids (hex) this peer is a member of. */
   readonly groups: string[]
+  /**
+   * Store labels of its collection groups (discovery/store-labels.ts): store and group id
+   * prefixes plus option digests, so peers can warn about a store opened with other options.
+   * Absent from older peers' entries.
+   */
+  readonly stores?: string[]
   readonly tickets: Uint8Array[]
   /** Start time of the peer process (ms since epoch) and the time of this version. */
   readonly startedAt: number
@@ -125,8 +131,11 @@ export interface Discovery {
   onEvent(listener: (event: DiscoveryEvent) => void): () => void
   addTags(...tags: IdLike[]): void
   removeTags(...tags: IdLike[]): void
-  /** Announce (at once) that this peer is a member of the group; used by the groups layer. */
-  joinGroup(groupId: IdLike): void
+  /**
+   * Announce (at once) that this peer is a member of the group; used by the groups layer.
+   * `storeLabel` (a collection's store label) lets peers detect mismatched options.
+   */
+  joinGroup(groupId: IdLike, storeLabel?: string): void
   leaveGroup(groupId: IdLike): void
   /** Peers in the catalog that announce membership of `groupId`. */
   peersInGroup(groupId: IdLike): PeerId[]

@@ -84,6 +84,8 @@ export class HandleEntry<S extends BaseSnapshot, H extends ObservedHandle<S>, P 
   #state: EntryState<S, P>
   #online: Promise<void> | undefined
   #evicted = false
+  #suspenseTimer: ReturnType<typeof setTimeout> | undefined
+  #timedOut: CellError<unknown> | undefined
 
   /**
    * `handle` undefined with `failure`: an entry that could not open (network stopped); it is
@@ -155,7 +157,11 @@ export class HandleEntry<S extends BaseSnapshot, H extends ObservedHandle<S>, P 
         const check = () => {
           if (this.#everOnline) resolve()
           else if (this.#closedError) reject(this.#closedError)
-          else return
+          else if (this.#timedOut || this.#noWriter()) {
+            // Woken to show an error: the next wait needs a fresh promise.
+            this.#online = undefined
+            resolve()
+          } else return
           unsubscribe()
           this.#holds--
           // React reveals Suspense content up to ~300 ms later (throttled): give the retry time to subscribe.
@@ -170,10 +176,41 @@ export class HandleEntry<S extends BaseSnapshot, H extends ObservedHandle<S>, P 
     return this.#online
   }
 
+  /**
+   * Bounds a Suspense wait: the first call starts a timer of `ms`; once it ran out while the
+   * handle was never online, returns (and keeps returning) an `offline` CellError with reason
+   * `timeout`, and wakes the suspended render so it can throw it.
+   */
+  suspenseTimeout(ms: number): CellError<unknown> | undefined {
+    if (this.#timedOut || this.#everOnline || this.closed || this.#suspenseTimer !== undefined) return this.#timedOut
+    this.#hooks.timers.count++
+    this.#suspenseTimer = setTimeout(() => {
+      this.#suspenseTimer = undefined
+      this.#hooks.timers.count--
+      if (this.#everOnline || this.closed) return
+      const why = this.#noWriter() ? ': no writer reachable' : ''
+      this.#timedOut = new CellError('offline', `offline: not online within ${ms} ms${why}`, undefined, {
+        reason: 'timeout',
+      })
+      for (const l of [...this.#listeners]) l()
+    }, ms)
+    return undefined
+  }
+
+  /** The handle says no member that could lead is reachable (`CellSnapshot.noWriter`). */
+  #noWriter(): boolean {
+    return (this.#state as { noWriter?: boolean }).noWriter === true
+  }
+
   /** Closes the handle now (network stopped or eviction). Idempotent. */
   close(reason?: CellError<unknown>): void {
     if (this.closed) return
     this.#cancelClose()
+    if (this.#suspenseTimer !== undefined) {
+      clearTimeout(this.#suspenseTimer)
+      this.#suspenseTimer = undefined
+      this.#hooks.timers.count--
+    }
     this.#closedError = reason ?? new CellError('network-down', 'the handle is closed', undefined)
     this.#unsubscribeHandle?.()
     this.#handle
@@ -285,6 +322,7 @@ export class HandleEntry<S extends BaseSnapshot, H extends ObservedHandle<S>, P 
     // Copies the snapshot's property definitions, so lazy fields (a map's `value`) stay lazy.
     const fields: PropertyDescriptorMap = Object.getOwnPropertyDescriptors(s)
     const own = {
+      ...('noWriter' in s && { noWriter: !closed && s.noWriter === true }),
       online: !closed && s.online,
       leader: closed ? undefined : s.leader,
       status,

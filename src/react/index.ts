@@ -16,6 +16,7 @@
  * | `useSetReader` / `useSetWriter`       | `value` (a read-only set view) / + `insert` …          | a field it read changed    |
  * | `useOnceReader` / `useOnceWriter`     | `value` (the first write) / + `write`                  | a field it read changed    |
  * | `usePriorityQueueReader` / `usePriorityQueueWriter` | entries by priority / + `insert` … | a field it read changed    |
+ * | `useNetworkStatus()`                  | `status`, `peers`, `relays`, `reason` of the network   | connectivity changed       |
  *
  * `cell` is a store id (`'app.counter'`, 64-hex or `UniqueId`) or a `defineCell` definition.
  *
@@ -24,7 +25,8 @@
  *   last of them unmounts, so StrictMode and fast remounts do not rejoin the group.
  * - Rendering: the state objects record which fields a component reads (as TanStack Query's
  *   tracked results do) and re-render it only when one of those changed; each render shows
- *   the latest state, and the object keeps its identity while the state did not change.
+ *   the latest state, and the object keeps its identity while no field it read changed
+ *   (safe in effect dependencies: `useEffect(() => { w.write(x) }, [w])` does not loop).
  *   Functions keep their identity for the component's lifetime.
  * - Errors: write functions return the handle's promise; handle its rejection (`CellError`).
  *   The last failed write also shows in `error` until the next success.
@@ -83,6 +85,7 @@ export type {
   CellWriterState,
   UpdateOptions,
   UseCellOptions,
+  UseSuspenseCellOptions,
 } from './types.js'
 export { useCellReader } from './use-cell-reader.js'
 export { useCellValue } from './use-cell-value.js'
@@ -91,6 +94,7 @@ export { useMapReader } from './use-map-reader.js'
 export { useMapValue } from './use-map-value.js'
 export { useMapWriter } from './use-map-writer.js'
 export { useNetwork } from './use-network.js'
+export { useNetworkStatus } from './use-network-status.js'
 export { useOnceReader } from './use-once-reader.js'
 export { useOnceWriter } from './use-once-writer.js'
 export { useOptionalNetwork } from './use-optional-network.js'

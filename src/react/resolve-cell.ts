@@ -16,7 +16,7 @@ export interface ResolvedCell<T> {
 /** Splits React-only options from cell options; `undefined` when no cell option is set. */
 function cellOptionsOf<T>(options: UseCellOptions<T> | undefined): CellOptions<T> | undefined {
   if (!options) return undefined
-  const { suspense: _suspense, ...rest } = options
+  const { suspense: _suspense, suspenseTimeout: _timeout, ...rest } = options
   for (const k of Object.keys(rest) as (keyof CellOptions<T>)[]) if (rest[k] === undefined) delete rest[k]
   return Object.keys(rest).length > 0 ? rest : undefined
 }

@@ -54,6 +54,6 @@ export function useCellWriter<T>(cell: CellInput<T>, options?: UseCellOptions<T>
   })
   const [actions] = useState(() => writerActions<T>(() => latest.current))
   const state = useTrackedState<CellWriterState<T>>(binding.entry, WRITER_KEYS, actions)
-  if (options?.suspense) suspendUntilOnline(binding)
+  if (options?.suspense) suspendUntilOnline(binding, options.suspenseTimeout)
   return state
 }

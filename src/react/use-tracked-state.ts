@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { CellEntryState } from '../observe/cell-entry.js'
 import type { BaseSnapshot, EntryState } from '../observe/handle-entry.js'
 import { getConnecting, noSubscribe } from './use-cell-entry.js'
@@ -13,7 +13,16 @@ export interface TrackedSource {
 type AnyState = EntryState<BaseSnapshot> & Record<string, unknown>
 
 /** What `useCellReader` exposes. */
-export const READER_KEYS: readonly StateKey[] = ['value', 'version', 'online', 'leader', 'role', 'status', 'error']
+export const READER_KEYS: readonly StateKey[] = [
+  'value',
+  'version',
+  'online',
+  'leader',
+  'role',
+  'noWriter',
+  'status',
+  'error',
+]
 /** What `useCellWriter` exposes besides its functions. */
 export const WRITER_KEYS: readonly StateKey[] = [...READER_KEYS, 'pending', 'pendingValue']
 
@@ -56,10 +65,22 @@ export function useTrackedState<R>(
   useIsomorphicLayoutEffect(() => {
     shown.current = state
   })
-  return useMemo(
-    () => trackingView(state, getState, keys, tracked, extras) as R,
-    [state, getState, keys, tracked, extras],
-  )
+  // The view keeps its identity while no field the component read changed (nor the entry
+  // or the functions), so it is safe in effect dependencies: `useEffect(f, [w])` re-runs
+  // only when something `w` showed this component changed.
+  const last = useRef<{ view: R; state: AnyState; getState: unknown; extras: unknown } | undefined>(undefined)
+  const previous = last.current
+  if (
+    previous &&
+    previous.getState === getState &&
+    previous.extras === extras &&
+    (previous.state === state || !changed(previous.state, state, tracked))
+  ) {
+    return previous.view
+  }
+  const view = trackingView(state, getState, keys, tracked, extras) as R
+  last.current = { view, state, getState, extras }
+  return view
 }
 
 function changed(a: AnyState, b: AnyState, tracked: ReadonlySet<string>): boolean {

@@ -35,6 +35,7 @@ describe('two Node peers through startRelay()', () => {
     const opts = {
       network: 'webrtc-test',
       transport: 'node' as const,
+      iceServers: [],
       listen: ['/p2p-circuit', '/webrtc'],
       bootstrap: relay.addresses,
     }
@@ -56,6 +57,7 @@ describe('a WebRTC dial that hangs', () => {
     const a = await nets.create({
       ...base,
       transport: 'node',
+      iceServers: [],
       listen: ['/p2p-circuit', '/webrtc'],
       discovery: { dialPeers: false },
     })
