@@ -1,7 +1,7 @@
 /**
  * `mosaik-react/core`: everything without React: ids, the codec, networks, discovery,
- * groups, collections and tickets. Each name is listed: what is not exported here is
- * internal (docs/API.md lists the public API).
+ * groups, collections, streams and tickets. Each name is listed: what is not exported here
+ * is internal (docs/API.md lists the public API).
  */
 
 export {
@@ -85,6 +85,7 @@ export {
   ProtocolError,
   type RejectReason,
   type StoreId,
+  type StreamTelemetry,
   SystemClock,
   type Tag,
   type TelemetryEvent,
@@ -101,6 +102,7 @@ export {
   DEFAULT_DISCOVERY,
   type DiscoveryConfig,
   type DiscoveryService,
+  MAX_STREAMS_PER_ENTRY,
   TicketRefresher,
   type TicketRefreshOptions,
   type TicketRefreshState,
@@ -170,6 +172,36 @@ export {
   type TransportOption,
   type TransportPreset,
 } from './network/index.js'
+export {
+  ChannelConditions,
+  type ChannelInfo,
+  Consumer,
+  type ConsumerOptions,
+  type Criteria,
+  defineStream,
+  EventRoom,
+  type LaggingPolicy,
+  type LinkState,
+  type PeerInfo,
+  type PeerPresence,
+  type PresenceOptions,
+  PresenceRoom,
+  type PresenceSnapshot,
+  Producer,
+  type ProducerOptions,
+  type Received,
+  type StreamCloseReason,
+  type StreamDef,
+  StreamError,
+  type StreamErrorKind,
+  type StreamId,
+  type StreamStats,
+  Streams,
+  type StreamTicketValidator,
+  StreamWhen,
+  sharedRooms,
+  type TicketExpiration,
+} from './streams/index.js'
 export {
   type Authorization,
   createTicket,
