@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { launchBrowser, openStory, screenshot, serveStatic, until } from './harness.mjs'
+import { LOAD_TOLERANCE, launchBrowser, openStory, screenshot, serveStatic, until } from './harness.mjs'
 
 const NETWORK = 'mosaik-playground'
 
@@ -24,7 +24,7 @@ const cursorOf = (page, peer) =>
     return el ? { x: Number(el.dataset.x), y: Number(el.dataset.y) } : undefined
   }, peer)
 
-describe('Live cursors stories in Chromium', { timeout: 120_000 }, () => {
+describe('Live cursors stories in Chromium', { timeout: 120_000 * LOAD_TOLERANCE }, () => {
   let relay
   let server
   let browser

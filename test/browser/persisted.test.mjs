@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { launchBrowser, openStory, readCards, screenshot, serveStatic, until } from './harness.mjs'
+import { LOAD_TOLERANCE, launchBrowser, openStory, readCards, screenshot, serveStatic, until } from './harness.mjs'
 
 const ID = 'playground-persisted--persisted'
 
@@ -22,7 +22,7 @@ const card = (page) =>
     }
   })
 
-describe('Persisted story in Chromium (IndexedDB)', { timeout: 120_000 }, () => {
+describe('Persisted story in Chromium (IndexedDB)', { timeout: 120_000 * LOAD_TOLERANCE }, () => {
   let server
   let profile
   before(async () => {

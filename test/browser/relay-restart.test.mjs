@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { launchBrowser, openStory, screenshot, serveStatic, until } from './harness.mjs'
+import { LOAD_TOLERANCE, launchBrowser, openStory, screenshot, serveStatic, until } from './harness.mjs'
 
 const NETWORK = 'mosaik-playground'
 
@@ -19,7 +19,7 @@ const netStatus = (page) =>
     return el ? { status: el.dataset.status, relays: Number(el.dataset.relays), text: el.textContent } : undefined
   })
 
-describe('a page whose relay restarts (same key file and port)', { timeout: 120_000 }, () => {
+describe('a page whose relay restarts (same key file and port)', { timeout: 120_000 * LOAD_TOLERANCE }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'mosaik-relay-restart-'))
   const keyFile = join(dir, 'relay.key')
   let relay

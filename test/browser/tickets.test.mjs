@@ -9,11 +9,11 @@ import { dirname, join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { launchBrowser } from './harness.mjs'
+import { LOAD_TOLERANCE, launchBrowser } from './harness.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-describe('tickets in Chromium', { timeout: 60_000 }, () => {
+describe('tickets in Chromium', { timeout: 60_000 * LOAD_TOLERANCE }, () => {
   let browser
   let bundle
   let server
