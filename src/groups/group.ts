@@ -440,6 +440,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       surroundings: this.#net.discovery.surroundings(this.id),
       identifyBoundMs: IDENTIFY_BOUND_MS,
     })
+    // A peer that dialed us after we joined has not been asked by us yet: ask it now.
+    if (verdict.decision === 'wait' && verdict.hear) this.#net.discovery.hearFromAll(this.id)
     if (verdict.decision === 'wait' && verdict.recheckInMs !== undefined && !this.#recheck) {
       this.#recheck = this.#timers.after(verdict.recheckInMs, () => {
         this.#recheck = undefined

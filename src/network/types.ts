@@ -123,6 +123,12 @@ export interface Discovery {
   surroundings(groupId: IdLike): Surroundings
   /** Called (synchronously, with no arguments) whenever `surroundings` may have changed. */
   onSurroundingsChange(listener: () => void): () => void
+  /**
+   * Starts a catalog exchange with every connected peer that speaks the protocol and that no
+   * exchange of ours started since the last `joinGroup(groupId)` reached yet (none in flight):
+   * a peer that connected to us after the join. Groups call it while they wait on such a peer.
+   */
+  hearFromAll(groupId: IdLike): void
 }
 
 /** Something owned by a network and stopped with it (groups registry, devtools feeds …). */
