@@ -11,6 +11,16 @@ export interface CatalogMessage {
   readonly push?: boolean
 }
 
+/** Entries verified between two turns of the event loop. */
+const INGEST_SLICE = 16
+/**
+ * Largest catalog message, and all a peer may send on one catalog channel (the exchange has
+ * no handshake, so the whole channel counts as pre-auth: at most 16 per peer, see network.ts).
+ * 1,024 entries of about 1 KiB fit.
+ */
+export const CATALOG_MAX_BYTES = 2 * 1024 * 1024
+const CATALOG_CHANNEL = { maxFrameSize: CATALOG_MAX_BYTES, preAuthBytes: CATALOG_MAX_BYTES }
+
 /** What the exchange needs from discovery. */
 export interface ExchangeHooks {
   /** Wire bytes of every entry we know of (other peers'). */
@@ -20,6 +30,11 @@ export interface ExchangeHooks {
   ingest(bytes: Uint8Array, remote: PeerId, protocol: string): Promise<void>
   /** Counts a refused input (the channel reports its own telemetry). */
   count(reason: RejectReason): void
+  /**
+   * When set, a peer's catalog is ingested before ours is served, and ours is served only
+   * if this says yes (a relay that requires tickets serves only peers it admitted).
+   */
+  mayServe?(remote: PeerId): boolean
 }
 
 interface ExchangeLimits {
@@ -50,7 +65,7 @@ export class CatalogExchange {
   }
 
   start(): void {
-    this.#host.handle('catalog', (ch) => void this.#serve(ch), { allowLimited: true })
+    this.#host.handle('catalog', (ch) => void this.#serve(ch), { allowLimited: true, ...CATALOG_CHANNEL })
   }
 
   stop(): void {
@@ -100,12 +115,13 @@ export class CatalogExchange {
     const ch = await this.#host
       .openChannel(peer, 'catalog', {
         allowLimited: true,
+        ...CATALOG_CHANNEL,
         retry: { attempts: push ? 1 : 2, attemptTimeoutMs: this.#limits.exchangeTimeoutMs },
         signal: bound.signal,
       })
       .finally(() => bound.dispose())
     try {
-      const entries = only ?? [await this.#hooks.self(), ...this.#hooks.entries()]
+      const entries = only ?? fitting([await this.#hooks.self(), ...this.#hooks.entries()])
       const msg: CatalogMessage = { type: 'catalog', entries, ...(push && { push: true }) }
       ch.send(msg)
       if (push) return true
@@ -122,12 +138,21 @@ export class CatalogExchange {
     try {
       const msg = await this.#receive(ch)
       if (!msg) return
+      const mayServe = this.#hooks.mayServe
+      if (mayServe) {
+        // A relay that requires tickets answers only after it has checked the sender's entry.
+        await this.#ingestAll(msg, ch)
+        if (!msg.push && mayServe(ch.remotePeer))
+          ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
+        return
+      }
       // The sender's own entry (first) is ingested before we answer: a peer (a relay) that two
       // members exchange with at about the same time then tells at least one of them about the
       // other (see groups/standing.ts). The rest can wait.
       const [first, ...rest] = msg.entries
       if (first) await this.#hooks.ingest(first, ch.remotePeer, this.protocol)
-      if (!msg.push) ch.send({ type: 'catalog', entries: [await this.#hooks.self(), ...this.#hooks.entries()] })
+      if (!msg.push)
+        ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
       for (const bytes of rest) await this.#hooks.ingest(bytes, ch.remotePeer, this.protocol)
     } catch {
       // Timed out or closed: nothing to do.
@@ -137,7 +162,12 @@ export class CatalogExchange {
   }
 
   async #ingestAll(msg: CatalogMessage, ch: Channel): Promise<void> {
-    for (const bytes of msg.entries) await this.#hooks.ingest(bytes, ch.remotePeer, this.protocol)
+    let i = 0
+    for (const bytes of msg.entries) {
+      // Verifying signatures is the one costly step: give the event loop a turn between slices.
+      if (++i % INGEST_SLICE === 0) await new Promise((r) => setTimeout(r, 0))
+      await this.#hooks.ingest(bytes, ch.remotePeer, this.protocol)
+    }
   }
 
   /** The peer's first message, validated; undefined (and the channel rejected) if it is bad. */
@@ -175,4 +205,16 @@ export class CatalogExchange {
     if (entries.length > this.#limits.maxCatalogEntries) return `catalog of ${entries.length} entries`
     return undefined
   }
+}
+
+/** The entries (ours first) that fit in one catalog message; the rest travel by gossip. */
+function fitting(entries: Uint8Array[]): Uint8Array[] {
+  let bytes = 1024
+  const out: Uint8Array[] = []
+  for (const e of entries) {
+    bytes += e.length + 8
+    if (bytes > CATALOG_MAX_BYTES) break
+    out.push(e)
+  }
+  return out
 }

@@ -1,28 +1,37 @@
 import { SystemClock } from '../core/clock.js'
+import type { RejectReason } from '../core/errors.js'
 import type { PeerId, UniqueId, Version } from '../core/id.js'
 import { toId } from '../core/id.js'
 import type { GroupTelemetry } from '../core/telemetry.js'
 import { Emitter, Watch } from '../core/watch.js'
+import { storeLabel } from '../discovery/store-labels.js'
 import type { Channel, NetworkServices } from '../network/types.js'
 import { Applier } from './applier.js'
-import { Bonds } from './bond/bonds.js'
+import { Bonds, GROUPS_PROTOCOL } from './bond/bonds.js'
 import type { Inbox } from './bond/inbox.js'
 import type { BondMessage } from './bond/messages.js'
 import { Client } from './client.js'
 import { type ConsensusConfig, DEFAULT_CONSENSUS, DEFAULT_SYNC, type SyncConfig } from './config.js'
 import { GroupError } from './errors.js'
-import { deriveGroupId } from './group-id.js'
+import { consensusDigest, deriveGroupId, syncSignature } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { nextTurn } from './next-turn.js'
+import { openStorage } from './open-storage.js'
+import { OwnGrant } from './own-grant.js'
 import { Pending } from './pending.js'
-import { createRaft } from './raft/index.js'
+import { createRaft, StrictModeViolation } from './raft/index.js'
+import { MAX_TERM_JUMP, termJumpAllowed } from './raft/limits.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
+import { describeReachability, type Reachability, reachability } from './reachability.js'
+import { ReadyOutbox } from './ready-outbox.js'
 import { sendSplitting } from './split-append.js'
 import { holdsBack, standing } from './standing.js'
-import { MemoryStorage, type Storage } from './storage.js'
+import type { Storage } from './storage.js'
+import { corroboratedAhead } from './sync/claims.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
 import type { FetchedSnapshot } from './sync/session.js'
+import { TicketGate } from './ticket-gate.js'
 import { type TimerHandle, Timers } from './timers.js'
 import type {
   CallOptions,
@@ -47,6 +56,8 @@ const RETAIN_ENTRIES = 512
  * `reverted`; a new member, or one missing older entries, still gets a snapshot.
  */
 const DIVERGENCE_TAIL = 64
+/** Most entries a leader keeps for a laggard that is installing a snapshot (heap stays bounded). */
+const PINNED_MAX = 4_096
 /** `catchUp: 'replay'`: compact once this many entries could go. */
 const COMPACT_STEP = 256
 /**
@@ -68,7 +79,7 @@ const MAX_UNDRAINED_INPUTS = 512
 const shared = new SystemClock()
 
 /**
- * One member of one group: the driver of DESIGN.md "Groups". It owns the timers (through a
+ * One member of one group: the driver of docs/ARCHITECTURE.md "Groups". It owns the timers (through a
  * `Clock`), feeds ticks, bond messages and proposals to the pure Raft core, and handles each
  * `Ready` in the order the core asks: persist, send, roll back, apply, answer, sync.
  */
@@ -92,6 +103,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #reverted = new Emitter<Version>()
   readonly #labels: JoinOptions<C, Q, R, I>['labels']
   readonly #onLeave: (member: GroupMember<C, Q, R, I>) => void
+  readonly #gate: TicketGate
+  readonly #own: OwnGrant
+  /** What the app asked for; `#preference` is what this member's own tickets grant of it. */
+  #declared: LeadershipPreference
   #preference: LeadershipPreference
   /** `#electIfAlone` is queued for the end of this task. */
   #reconsidering = false
@@ -120,27 +135,68 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #termStart: Version | undefined
   /** A restart from storage that holds a snapshot point: the state itself must be fetched again. */
   readonly #restoredAt: Version
+  /** The restart came back with the state machine's state too (durable storage): nothing to fetch. */
+  readonly #restoredState: boolean
+  /** Ready effects (send, apply, answer) waiting for storage writes to become durable (IndexedDB). */
+  readonly #outbox: ReadyOutbox
 
   constructor(net: NetworkServices, options: JoinOptions<C, Q, R, I>, onLeave: (m: GroupMember<C, Q, R, I>) => void) {
     this.#net = net
     this.#sm = options.stateMachine
     this.consensus = Object.freeze({ ...DEFAULT_CONSENSUS, ...options.consensus })
     this.syncConfig = Object.freeze({ ...DEFAULT_SYNC, ...options.sync })
-    this.id = deriveGroupId(options.key, this.consensus, this.#sm.signature(), this.syncConfig)
+    this.#gate = new TicketGate(net.discovery, options.requireTicket, options.writeAuth)
+    this.id = deriveGroupId(
+      options.key,
+      this.consensus,
+      this.#sm.signature(),
+      this.syncConfig,
+      this.#gate.auth,
+      this.#gate.writeAuth,
+    )
     this.peerId = net.peerId
-    this.#preference = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
-    this.#storage = options.storage ?? new MemoryStorage()
+    this.#declared = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
     this.#timers = new Timers(options.clock ?? shared)
+    this.#own = new OwnGrant(
+      this.#gate,
+      this.#timers,
+      Math.max(1_000, this.consensus.electionTimeout),
+      () => this.#applyPreference(this.#own.granted(this.#declared)),
+      (reason, detail) =>
+        this.#telemetry({ type: 'group.refused', remote: this.peerId, reason, detail: `this peer: ${detail}` }),
+    )
+    this.#preference = this.#own.granted(this.#declared)
     this.#labels = options.labels
     this.#onLeave = onLeave
+    this.#storage = openStorage(
+      net,
+      this.id.toString(),
+      options.storage,
+      (e) => this.#telemetry(e as unknown as TelemetryBody),
+      () => {
+        // Its store lost, refused or cannot keep what it voted for: a strict member could act
+        // without what it acknowledged, so it stops voting (after the Ready under way).
+        if (this.consensus.minVoters > 0) queueMicrotask(() => this.setPreference('observer'))
+      },
+    )
+    this.#outbox = new ReadyOutbox(
+      this.#storage,
+      () => this.#closed,
+      () => {
+        this.#compact()
+        this.#publish()
+      },
+    )
     const restore = this.#storage.load()
+    const state = this.#canSnapshot() ? this.#storage.loadState?.() : undefined
     // Storage holds what this driver wrote: entries whose commands are `LogCommand`s.
     this.#core = createRaft<LogCommand>(
       raftConfig(this.peerId, this.preference, this.consensus),
       restore as RaftRestore<LogCommand> | undefined,
       { noop: NOOP },
     )
-    this.#restoredAt = restore?.snapshot?.index ?? 0
+    this.#restoredAt = state?.index ?? restore?.snapshot?.index ?? 0
+    this.#restoredState = state !== undefined && this.#installRestored(state.items)
     this.#applier = new Applier<C>(
       this.#sm as StateMachine<C, unknown, unknown, unknown>,
       this.id.short(),
@@ -166,6 +222,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       retryMs: Math.max(10, tickMs(this.consensus) * 2),
       drain: () => this.#scheduleDrain(true),
       closed: () => this.#closed,
+      explain: () => describeReachability(this.reachability()),
     })
     this.#sync = new SnapshotSync(this.#syncDriver())
     this.#bonds = new Bonds({
@@ -184,6 +241,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         // A new leader that meets a member ahead of it steps down before it replicates to it.
         this.#catchUpIfNewLeader()
         this.#input(() => this.#core.peerUp(peer, pref))
+        this.#sync.peerUp(peer)
         this.#electIfAlone()
       },
       position: () => this.#applier.applied,
@@ -197,6 +255,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       },
       message: (peer, m) => this.#onBondMessage(peer, m),
       telemetry: (e) => this.#telemetry(e),
+      gate: this.#gate,
+      peerRefused: () => this.#electIfAlone(),
+      pullingFrom: (peer) => this.#sync.pullingFrom(peer),
     })
   }
 
@@ -205,12 +266,12 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const s = this.#state.get()
     this.#telemetry({ type: 'group.joined', preference: this.preference, ...this.#labelFields() })
     this.#telemetry({ type: 'group.state', ...this.#stateBody(s) })
-    this.#net.discovery.joinGroup(this.id)
+    this.#net.discovery.joinGroup(this.id, this.#storeLabel())
     this.#bonds.start()
     this.#tick(true)
     // Storage keeps the log, not the state machine: a member restarted past a snapshot point
     // fetches the state again (entries after it are replayed by the core).
-    if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
+    if (this.#restoredAt > 0 && !this.#restoredState) this.#startSync(this.#restoredAt)
     // A restart applies the committed entries it restored at once, not on the first input.
     this.#drain()
     this.#joinedAt = this.#timers.clock.now()
@@ -220,6 +281,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const reconsider = () => this.#reconsider()
     this.#off.push(this.#net.discovery.onEvent(reconsider), this.#net.discovery.onSurroundingsChange(reconsider))
     this.#reconsider()
+    this.#own.start()
   }
 
   /**
@@ -257,6 +319,12 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   setPreference(preference: LeadershipPreference): void {
+    if (this.#closed) return
+    this.#declared = preference
+    this.#applyPreference(this.#own.granted(preference))
+  }
+
+  #applyPreference(preference: LeadershipPreference): void {
     if (this.#closed || preference === this.#preference) return
     this.#preference = preference
     this.#bonds.setPreference(preference)
@@ -271,6 +339,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async executeMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
+    if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
     const deadline = this.#client.deadline(options)
     const { range, tag } = await this.#client.feed(commands, options, deadline)
     await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
@@ -282,6 +351,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async feedMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
+    if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
     return (await this.#client.feed(commands, options, this.#client.deadline(options))).range
   }
 
@@ -311,6 +381,19 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     return this.#state.get()
   }
 
+  /** What this member can reach of the group's voters now: why a write cannot commit. */
+  reachability(): Reachability {
+    const s = this.#core.status()
+    return reachability({
+      self: this.peerId,
+      preference: this.#preference,
+      leader: s.leader,
+      bonded: s.peers,
+      listed: this.#closed ? [] : this.#net.discovery.peersInGroup(this.id),
+      minVoters: this.consensus.minVoters,
+    })
+  }
+
   mesh(): ReadonlyArray<readonly [PeerId, PeerId]> {
     return this.#bonds.mesh()
   }
@@ -330,7 +413,12 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#closed) return
     // What the core still has to say goes out before the bonds close.
     this.#drain(true)
+    const settling = this.#outbox.settle()
+    if (settling) await settling
+    if (this.#closed) return
     this.#closed = true
+    this.#own.stop()
+    this.#storage.close?.()
     this.#sync.close()
     for (const off of this.#off.splice(0)) off()
     this.#bonds.leave()
@@ -409,7 +497,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   /**
-   * DESIGN.md: a member that is the only possible leader need not wait out the bootstrap delay
+   * docs/ARCHITECTURE.md: a member that is the only possible leader need not wait out the bootstrap delay
    * and an election timeout. `standing` decides whether it is (it has heard from every peer it
    * can see and every other member is a bonded observer); this runs again on every discovery,
    * connection and bond event. Otherwise the election timer elects.
@@ -417,7 +505,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #electIfAlone(): void {
     if (this.#closed || this.#catchingUp) return
     const s = this.#core.status()
-    const members = this.#net.discovery.peersInGroup(this.id)
+    // A peer whose tickets we refused cannot bond, so it is no rival while that holds.
+    const members = this.#net.discovery.peersInGroup(this.id).filter((peer) => !this.#bonds.isRefused(peer))
     const hold = holdsBack({
       preference: this.#preference,
       term: s.term,
@@ -469,16 +558,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#preference === 'observer' || this.#catchUpFailures >= CATCH_UP_ATTEMPTS) return undefined
     const s = this.#core.status()
     const mine = Math.max(s.lastIndex, this.#applier.applied)
-    let best = mine
-    let peers: PeerId[] = []
-    for (const peer of this.#bonds.peers()) {
-      const at = this.#bonds.positionOf(peer) ?? 0
-      if (at > best) {
-        best = at
-        peers = [peer]
-      } else if (at === best && best > mine) peers.push(peer)
-    }
-    return peers.length > 0 ? { peers, applied: best } : undefined
+    const claims = this.#bonds.peers().map((peer) => ({ peer, applied: this.#bonds.positionOf(peer) ?? 0 }))
+    // A claim never decides on its own word (sync/claims.ts).
+    return corroboratedAhead(mine, claims)
   }
 
   /**
@@ -538,12 +620,38 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     })
   }
 
+  /** Counts a peer's message refused above the channel (the bond stays). */
+  #refused(peer: PeerId, reason: RejectReason, detail: string): void {
+    this.#net.emitTelemetry({
+      type: 'input.rejected',
+      at: performance.now(),
+      peer: this.peerId,
+      remote: peer,
+      protocol: this.#net.protocol(GROUPS_PROTOCOL),
+      reason,
+      detail,
+    })
+  }
+
   #onBondMessage(peer: PeerId, m: BondMessage): void {
     if (this.#closed) return
     if (m.type === 'raft') {
       const raft = m.m
+      if (raft.term > MAX_TERM_JUMP && !termJumpAllowed(this.#core.status().term, raft.term)) {
+        this.#refused(peer, 'term-jump', `term ${raft.term} is too far past ours`)
+        return
+      }
       if (raft.type === 'appendEntries') this.#sync.buffer(raft)
-      this.#input(() => this.#core.step(raft))
+      this.#input(() => {
+        try {
+          this.#core.step(raft)
+        } catch (err) {
+          // The core refused before changing anything; the peer is cut off and reported.
+          if (!(err instanceof StrictModeViolation)) throw err
+          this.#refused(peer, 'protocol', err.message)
+          this.#bonds.drop(peer, 'protocol', err.message)
+        }
+      })
     } else if (m.type === 'sync') this.#sync.message(peer, m.m)
   }
 
@@ -561,14 +669,25 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.#draining = false
     }
     this.#compact()
+    this.#checkpoint()
     this.#publish()
   }
 
   #handle(rd: Ready<LogCommand>): void {
     // 1. Persist before anything that depends on it leaves this process (Raft §5, Figure 2).
-    if (rd.truncateFrom !== undefined) this.#storage.truncateFrom(rd.truncateFrom)
-    if (rd.entries.length > 0) this.#storage.append(rd.entries)
-    if (rd.hardState) this.#storage.saveHardState(rd.hardState)
+    if (this.#storage.saveReady) this.#storage.saveReady(rd.truncateFrom, rd.entries, rd.hardState)
+    else {
+      if (rd.truncateFrom !== undefined) this.#storage.truncateFrom(rd.truncateFrom)
+      if (rd.entries.length > 0) this.#storage.append(rd.entries)
+      if (rd.hardState) this.#storage.saveHardState(rd.hardState)
+    }
+    // A store whose writes complete later (IndexedDB): the rest waits until they are durable.
+    this.#outbox.run(() => this.#effects(rd))
+    this.#core.advance()
+  }
+
+  /** Steps 2 to 5 of a Ready, once what it depends on is durable. */
+  #effects(rd: Ready<LogCommand>): void {
     // 2. Send.
     for (const m of rd.messages) {
       if (m.type === 'vote') {
@@ -588,7 +707,30 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     for (const p of rd.proposals) this.#pending.settle(p.requestId, p)
     for (const r of rd.readStates) this.#pending.settle(r.requestId, r)
     if (rd.needsSnapshot) this.#startSync(rd.needsSnapshot.index)
-    this.#core.advance()
+  }
+
+  /** Durable storage: hand it the state machine's state when it wants to drop older records. */
+  #checkpoint(): void {
+    if (!this.#storage.wantsCheckpoint?.() || !this.#canSnapshot() || this.#sync.syncing || this.#closed) return
+    this.#saveState(this.#applier.applied)
+  }
+
+  #saveState(index: Version): void {
+    const point = index > 0 ? this.#core.snapshotPoint(index) : undefined
+    const snapshot = point ? this.#sm.createSnapshot?.() : undefined
+    if (!point || !snapshot) return
+    this.#storage.checkpoint?.({ index, term: point.term, items: snapshot.range(0, snapshot.length) })
+  }
+
+  /** A restart that came back with the state machine's state installs it; false when it throws. */
+  #installRestored(items: unknown[]): boolean {
+    try {
+      this.#sm.installSnapshot?.(items as I[])
+      return true
+    } catch (err) {
+      console.error(`mosaik-react: the state machine of group ${this.id.short()} refused its stored state`, err)
+      return false
+    }
   }
 
   #sendRaft(m: Message<LogCommand>): void {
@@ -614,9 +756,14 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (!this.#canSnapshot() || this.#sync.syncing || this.#closed) return
     const bySnapshot = this.#sm.catchUp === 'snapshot'
     const s = this.#core.status()
-    let upTo = Math.min(s.applied, this.#applier.applied) - (bySnapshot ? DIVERGENCE_TAIL : RETAIN_ENTRIES)
-    const floor = this.#sync.provider.floor()
-    if (floor !== undefined) upTo = Math.min(upTo, floor)
+    const tail = bySnapshot
+      ? Math.max(0, Math.min(DIVERGENCE_TAIL, this.#sm.divergenceTail?.() ?? DIVERGENCE_TAIL))
+      : RETAIN_ENTRIES
+    let upTo = Math.min(s.applied, this.#applier.applied) - tail
+    // Only a leader sends entries, so only its log waits for a laggard installing a snapshot,
+    // and at most PINNED_MAX entries: one further behind asks for a newer snapshot.
+    const floor = s.role === 'leader' ? this.#sync.provider.floor() : undefined
+    if (floor !== undefined) upTo = Math.max(Math.min(upTo, floor), upTo - PINNED_MAX)
     if (upTo - s.firstIndex + 1 < (bySnapshot ? 1 : COMPACT_STEP)) return
     this.#core.compact(upTo)
     this.#storage.compact(upTo)
@@ -646,6 +793,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         send: (peer, m) => this.#bonds.send(peer, { type: 'sync', m }),
         bonded: () => this.#bonds.peers(),
         leader: () => this.#core.status().leader,
+        refused: (peer, detail) => this.#refused(peer, 'protocol', detail),
         telemetry: (e) => this.#telemetry({ type: 'group.sync', ...e }),
       },
       isLeader: () => this.#core.status().role === 'leader' && this.#canSnapshot(),
@@ -674,6 +822,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const moved = snapshot.index !== this.#applier.applied
     this.#applier.applied = snapshot.index
     this.#storage.saveSnapshot(snapshot.index, snapshot.term)
+    if (this.#storage.checkpoint)
+      this.#storage.checkpoint({ index: snapshot.index, term: snapshot.term, items: [...snapshot.items] })
     // Devtools follow versions by `group.committed`: an install moves the version too.
     if (moved) this.#telemetry({ type: 'group.committed', version: snapshot.index, count: 0 })
     this.#input(() => {
@@ -727,6 +877,19 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#state.set(Object.freeze(next))
     if (visible) this.#telemetry({ type: 'group.state', ...this.#stateBody(next) })
     for (const v of this.#revertedTo.splice(0)) this.#reverted.emit(v)
+  }
+
+  /** A collection's store label for discovery: lets peers name the option they differ in. */
+  #storeLabel(): string | undefined {
+    const store = this.#labels?.store
+    if (!store) return undefined
+    return storeLabel({
+      store,
+      group: this.id.toString(),
+      typeName: this.#sm.signature().toString(),
+      sync: syncSignature(this.syncConfig).toString(),
+      consensus: consensusDigest(this.consensus).toString(),
+    })
   }
 
   #labelFields(): { store?: string; kind?: string } {

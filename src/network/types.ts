@@ -6,6 +6,8 @@
 import type { RejectReason } from '../core/errors.js'
 import type { IdLike, PeerId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
+import type { Ticket, TicketClass } from '../tickets/ticket.js'
+import type { JournalStore } from './persist/journal.js'
 import type { RetryOptions } from './retry.js'
 
 /** Why a channel closed. `local`/`remote` graceful closes carry no reject reason. */
@@ -45,6 +47,11 @@ export interface Channel {
   close(reason?: CloseInfo['reason'], detail?: string): void
   /** Refuse the peer's input: counts `input.rejected` with this reason and resets the stream. */
   reject(reason: RejectReason, detail: string): void
+  /**
+   * The peer passed this protocol's handshake: lifts the `preAuthBytes` budget. Optional so
+   * test doubles need not implement it.
+   */
+  authenticated?(): void
 }
 
 /**
@@ -62,6 +69,14 @@ export interface ChannelOptions {
   readonly allowLimited?: boolean
   /** Overrides the network's dial retry policy for `openChannel`. */
   readonly retry?: RetryOptions
+  /**
+   * Bytes the peer may send in all before `channel.authenticated()` is called; more resets
+   * the stream (counted `oversized`). Inbound channels with a budget also count against a
+   * per-peer cap of channels still in their handshake. Default: no budget.
+   */
+  readonly preAuthBytes?: number
+  /** Bytes queued for a peer that does not read before the channel is dropped; default 16 MiB. */
+  readonly maxQueuedBytes?: number
 }
 
 /** A signed discovery entry, as verified and stored in the catalog. Ids are hex strings. */
@@ -72,6 +87,12 @@ export interface PeerEntry {
   readonly tags: string[]
   /** Group ids (hex) this peer is a member of. */
   readonly groups: string[]
+  /**
+   * Store labels of its collection groups (discovery/store-labels.ts): store and group id
+   * prefixes plus option digests, so peers can warn about a store opened with other options.
+   * Absent from older peers' entries.
+   */
+  readonly stores?: string[]
   readonly tickets: Uint8Array[]
   /** Start time of the peer process (ms since epoch) and the time of this version. */
   readonly startedAt: number
@@ -110,8 +131,11 @@ export interface Discovery {
   onEvent(listener: (event: DiscoveryEvent) => void): () => void
   addTags(...tags: IdLike[]): void
   removeTags(...tags: IdLike[]): void
-  /** Announce (at once) that this peer is a member of the group; used by the groups layer. */
-  joinGroup(groupId: IdLike): void
+  /**
+   * Announce (at once) that this peer is a member of the group; used by the groups layer.
+   * `storeLabel` (a collection's store label) lets peers detect mismatched options.
+   */
+  joinGroup(groupId: IdLike, storeLabel?: string): void
   leaveGroup(groupId: IdLike): void
   /** Peers in the catalog that announce membership of `groupId`. */
   peersInGroup(groupId: IdLike): PeerId[]
@@ -129,6 +153,18 @@ export interface Discovery {
    * a peer that connected to us after the join. Groups call it while they wait on such a peer.
    */
   hearFromAll(groupId: IdLike): void
+  /**
+   * Attaches a ticket to this peer's signed entry and re-announces it at once (mosaik
+   * `add_ticket`); adding the same ticket twice is one ticket. Throws `RangeError` past
+   * `MAX_TICKETS_PER_ENTRY` tickets or for a ticket larger than `MAX_TICKET_BYTES`.
+   */
+  addTicket(ticket: Ticket): void
+  /** Removes the ticket with this id (`ticketId(t)`) and re-announces at once. */
+  removeTicket(id: IdLike): void
+  /** Removes every ticket of a class and re-announces at once. */
+  removeTicketsOf(ticketClass: TicketClass | IdLike): void
+  /** The tickets this peer currently announces. */
+  tickets(): Ticket[]
 }
 
 /** Something owned by a network and stopped with it (groups registry, devtools feeds …). */
@@ -160,4 +196,9 @@ export interface NetworkServices {
   emitTelemetry(event: TelemetryEvent): void
   /** A per-network singleton created on first use and stopped (in reverse order) by `stop()`. */
   service<T extends NetworkService>(key: string, create: () => T): T
+  /**
+   * Durable journals, one per group (`NetworkOptions.persist`); undefined when the network runs
+   * in memory. Groups open theirs by group id.
+   */
+  readonly journals?: JournalStore | undefined
 }

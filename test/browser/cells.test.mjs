@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   assertOneTermOneLeader,
+  LOAD_TOLERANCE,
   openStory,
   readCards,
   readLeader,
@@ -11,7 +12,7 @@ import {
   useStorybookBrowser,
 } from './harness.mjs'
 
-describe('cell stories in Chromium (memory transport)', { timeout: 120_000 }, () => {
+describe('cell stories in Chromium (memory transport)', { timeout: 120_000 * LOAD_TOLERANCE }, () => {
   const env = useStorybookBrowser()
 
   it('Shared cell: a leader is shown and every replica advances after a click', async () => {

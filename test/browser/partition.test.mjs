@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { assertOneTermOneLeader, openStory, readCards, screenshot, until, useStorybookBrowser } from './harness.mjs'
+import {
+  assertOneTermOneLeader,
+  LOAD_TOLERANCE,
+  openStory,
+  readCards,
+  screenshot,
+  until,
+  useStorybookBrowser,
+} from './harness.mjs'
 
 const allOnline = (page, n) => async () => {
   const cards = await readCards(page)
@@ -13,7 +21,7 @@ const converged = (page) => async () => {
   return cards.every((c) => c.status === 'online' && c.value === first.value && c.version === first.version) && cards
 }
 
-describe('Partition story in Chromium (memory transport with a gater)', { timeout: 120_000 }, () => {
+describe('Partition story in Chromium (memory transport with a gater)', { timeout: 120_000 * LOAD_TOLERANCE }, () => {
   const env = useStorybookBrowser()
 
   it('default mode: the minority commits on its own, is reverted on heal, and all converge', async () => {

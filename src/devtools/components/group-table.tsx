@@ -12,7 +12,20 @@ export interface GroupTableProps {
   onSelect?: (groupId: string) => void
 }
 
-const HEAD = ['group', 'member', 'role', 'term', 'leader', 'version', 'log', 'bonds', 'sync', 'reverts']
+const HEAD = [
+  'group',
+  'member',
+  'role',
+  'term',
+  'leader',
+  'version',
+  'size',
+  'log',
+  'bonds',
+  'sync',
+  'reverts',
+  'refused',
+]
 
 function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTableProps): ReactNode {
   const replicas = sortedReplicas(group)
@@ -30,6 +43,7 @@ function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTa
         data-term={r.term}
         data-version={r.commit}
         data-reverted={r.reverted}
+        data-size={r.size ?? ''}
         data-sync={r.sync?.phase ?? ''}
         onClick={onSelect ? () => onSelect(group.id) : undefined}
         style={{
@@ -49,12 +63,22 @@ function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTa
         <td style={cell}>{r.term}</td>
         <td style={{ ...cell, color: r.leader === leader ? colors.text : colors.bad }}>{shortPeer(r.leader)}</td>
         <td style={cell}>{r.commit}</td>
+        <td style={cell} data-testid="mosaik-group-size">
+          {r.size ?? ''}
+        </td>
         <td style={cell}>{r.logLength}</td>
         <td style={cell}>
           {bonds.filter((b) => b.up).length}/{bonds.length}
         </td>
         <td style={cell}>{r.sync ? r.sync.phase : ''}</td>
         <td style={{ ...cell, color: r.reverted ? colors.bad : colors.muted }}>{r.reverted}</td>
+        <td
+          style={{ ...cell, color: r.refused.length ? colors.bad : colors.muted }}
+          data-testid="mosaik-refused"
+          title={r.refused.map((x) => `${shortPeer(x.remote)}: ${x.reason} (${x.detail})`).join('\n')}
+        >
+          {r.refused.length ? `${r.refused.length} (${r.refused.at(-1)?.reason})` : 0}
+        </td>
       </tr>
     )
   })

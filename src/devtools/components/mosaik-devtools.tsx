@@ -6,6 +6,7 @@ import { GroupTable } from './group-table.js'
 import { LeaderBadge } from './leader-badge.js'
 import { PeerMesh } from './peer-mesh.js'
 import { PeerTable } from './peer-table.js'
+import { StoreWarnings } from './store-warnings.js'
 import { colors, font } from './theme.js'
 import { VersionTimeline } from './version-timeline.js'
 
@@ -138,6 +139,7 @@ function Panel({ dock, setDock, close }: { dock: DockSide; setDock: (d: DockSide
       </header>
       <div style={{ padding: 8, display: 'flex', flexDirection: 'column', gap: 8 }}>
         <DataLossBanner />
+        <StoreWarnings />
         {tab === 'groups' ? <Overview /> : tab === 'peers' ? <PeerTable /> : <EventLog limit={200} />}
       </div>
     </section>

@@ -16,7 +16,7 @@ export interface Scenario {
   /** Record a client history and check it for linearizability. */
   readonly linearizability: boolean
   /** Planted bug, for proving the checkers catch one. */
-  readonly plant?: 'forgedAcks' | 'localReads' | 'emptyCatalogAlone' | 'noHold'
+  readonly plant?: 'forgedAcks' | 'localReads' | 'emptyCatalogAlone' | 'noHold' | 'hostileAppend'
   /** A startup scenario (`startup.ts`): members start together; the flags above do not apply. */
   readonly startup?: boolean
   /** Startup: after each join the thread stalls: the whole process, or only the joining peer. */
@@ -99,6 +99,17 @@ export const scenarios: Record<string, Scenario> = {
     ...startup,
     stall: 'process',
     plant: 'emptyCatalogAlone',
+  },
+  'strict-hostile-append': {
+    name: 'strict-hostile-append',
+    strict: true,
+    partitions: true,
+    crashes: true,
+    amnesia: false,
+    lossy: true,
+    compaction: false,
+    linearizability: true,
+    plant: 'hostileAppend',
   },
 }
 

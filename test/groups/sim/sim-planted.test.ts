@@ -25,4 +25,11 @@ describe('the checkers catch planted bugs', () => {
     const caughtByHistory = run.failures.filter((r) => r.linearizability === 'violated')
     expect(caughtByHistory.length).toBeGreaterThan(5)
   })
+
+  it('a strict core refuses hostile appends at committed indices before changing anything', () => {
+    const run = sweep('strict-hostile-append', 1, 20)
+    // Every seed forges appends replacing committed entries; none may commit, apply or revert.
+    expect(run.failures, run.report).toEqual([])
+    expect(run.results.reduce((n, r) => n + r.refused, 0)).toBeGreaterThan(20)
+  })
 })

@@ -1,7 +1,8 @@
 import type { LeadershipPreference, Message, NodeId, RaftConfig } from '../../../src/groups/raft/index.js'
-import { describe } from '../../../src/groups/raft/index.js'
+import { describe, StrictModeViolation } from '../../../src/groups/raft/index.js'
 import { Workload } from './clients.js'
 import { type PartitionKind, partition, partitionKinds } from './faults.js'
+import { FORGED, forgeAppend } from './hostile.js'
 import { Invariants, Violation } from './invariants.js'
 import { checkLinearizable } from './linearizability.js'
 import { Network } from './network.js'
@@ -35,9 +36,13 @@ export interface SimResult {
   /** Times two leaders of one term could reach each other (default mode) and the rival rule ran. */
   readonly rivals: number
   readonly faults: number
+  /** Crashes inside a Ready (before or after its durable write). */
+  readonly midReadyCrashes: number
   readonly ops: number
   readonly info: number
   readonly linearizability: 'ok' | 'violated' | 'inconclusive' | 'skipped'
+  /** Hostile appends a strict core refused before changing anything (plant `hostileAppend`). */
+  readonly refused: number
 }
 
 /**
@@ -85,6 +90,14 @@ class Simulation {
   #faults = 0
   #maxTerm = 0
   readonly #rivals = new Map<string, number>()
+  #refused = 0
+  /**
+   * Members that crash inside their next Ready (durable storage semantics): `unpersisted` dies
+   * before the Ready's one atomic write, `unsent` right after it (fsynced, nothing sent, applied
+   * or answered). Either way only what was persisted before an ack survives.
+   */
+  readonly #crashing = new Map<NodeId, 'unpersisted' | 'unsent'>()
+  crashesMidReady = 0
   #rivalEpisodes = 0
   /** Strict mode: leaders bonded with fewer than a quorum of voters, and since when. */
   readonly #cutOff = new Map<string, number>()
@@ -174,6 +187,7 @@ class Simulation {
         if (node.syncAt !== undefined && node.syncAt <= this.#tick) this.#snapshotSync(node)
       }
       for (const message of this.#network.due(this.#tick)) this.#deliver(message)
+      if (this.#scenario.plant === 'hostileAppend' && this.#tick % 7 === 3) this.#hostileAppend()
       this.#workload.step(++this.#now, this.#tick, this.#nodes, this.#tick < this.#chaosTicks + this.#healTicks / 2)
       if (this.#tick % 10 === 0) this.#invariants.checkLogs(this.#rafts())
       this.#checkRivals()
@@ -245,8 +259,25 @@ class Simulation {
     if (!node?.up) return
     this.#now++
     this.#trace?.(`${this.#tick} ${message.from}->${message.to} ${describe(message)}`)
-    node.raft.step(message)
+    try {
+      node.raft.step(message)
+    } catch (err) {
+      // Like the driver: a refused hostile append is counted (and its bond dropped there).
+      if (!(err instanceof StrictModeViolation)) throw err
+      this.#refused++
+      this.#trace?.(`${this.#tick} ${node.id} refused: ${err.message}`)
+    }
     this.#process(node)
+  }
+
+  /** Plant `hostileAppend`: one follower gets a forged append replacing its committed entry. */
+  #hostileAppend(): void {
+    const followers = [...this.#nodes.values()].filter((n) => n.up)
+    if (followers.length === 0) return
+    const node = this.#random.pick(followers)
+    const forged = forgeAppend(node.id, node.raft)
+    if (forged) this.#deliver(forged)
+    if (node.history.includes(FORGED)) throw new Error(`${node.id} applied a forged entry`)
   }
 
   /** Handle every Ready like the group driver would, checking invariants first. */
@@ -254,6 +285,11 @@ class Simulation {
     const raft = node.raft
     while (raft.hasReady()) {
       const ready = raft.ready()
+      const crash = this.#crashing.get(node.id)
+      if (crash === 'unpersisted') {
+        this.#down(node, `crash before persisting a Ready`)
+        return
+      }
       this.#invariants.onReady(node.id, raft, ready)
       const disk = node.disk
       if (ready.truncateFrom !== undefined) {
@@ -262,6 +298,10 @@ class Simulation {
       }
       disk.entries.push(...ready.entries)
       if (ready.hardState) disk.hardState = ready.hardState
+      if (crash === 'unsent') {
+        this.#down(node, `crash after persisting a Ready, before sending it`)
+        return
+      }
       if (ready.softState) {
         this.#maxTerm = Math.max(this.#maxTerm, ready.softState.term)
         this.#trace?.(
@@ -341,7 +381,7 @@ class Simulation {
     this.#trace?.(`${this.#tick} fault ${kind}`)
     const nodes = [...this.#nodes.values()]
     if (kind === 'crash') {
-      const up = nodes.filter((n) => n.up)
+      const up = nodes.filter((n) => n.up && !this.#crashing.has(n.id))
       if (up.length > 1) this.#crash(random.pick(up))
     } else if (kind === 'restart') {
       const down = nodes.filter((n) => !n.up)
@@ -354,9 +394,21 @@ class Simulation {
   }
 
   #crash(node: SimNode): void {
+    // Durable storage: a crash may land inside the next Ready, before or after its write.
+    const mode = this.#random.pick(['between', 'between', 'unpersisted', 'unsent'] as const)
+    if (mode !== 'between') {
+      this.#crashing.set(node.id, mode)
+      return
+    }
     // Crash between two turns of the driver loop: whatever the core produced is on disk by now.
     this.#process(node)
     this.#checkDisk(node)
+    this.#down(node, 'crash between Readies')
+  }
+
+  #down(node: SimNode, why: string): void {
+    if (this.#crashing.delete(node.id)) this.crashesMidReady++
+    this.#trace?.(`${this.#tick} ${node.id} down: ${why}`)
     node.up = false
     node.view.clear()
     this.#network.setUp(node.id, false)
@@ -380,12 +432,14 @@ class Simulation {
   }
 
   #restart(node: SimNode, keep: boolean): void {
+    this.#crashing.delete(node.id)
     if (!keep) this.#invariants.forget(node.id)
     node.restart(keep)
     this.#network.setUp(node.id, true)
   }
 
   #heal(): void {
+    this.#crashing.clear()
     this.#network.healLinks()
     this.#network.faults = { minDelay: 0, maxDelay: this.#network.faults.maxDelay, loss: 0, duplicate: 0 }
     for (const node of this.#nodes.values()) if (!node.up) this.#restart(node, true)
@@ -466,7 +520,9 @@ class Simulation {
       commit: Math.max(0, ...nodes.map((n) => n.raft.status().commit)),
       reverts: this.#invariants.reverts,
       rivals: this.#rivalEpisodes,
+      refused: this.#refused,
       faults: this.#faults,
+      midReadyCrashes: this.crashesMidReady,
       ops: this.#workload.history.length,
       info: this.#workload.history.filter((op) => op.ret === undefined).length,
     }

@@ -225,6 +225,8 @@ export function simulateStartup(scenario: Scenario, seed: number, trace?: (line:
     ticks: sim.tick,
     sent: 0,
     dropped: 0,
+    refused: 0,
+    midReadyCrashes: 0,
     terms: sim.maxTerm,
     commit: stats?.commit ?? 0,
     reverts: sim.invariants.reverts,
