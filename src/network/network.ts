@@ -42,8 +42,9 @@ export interface NetworkOptions {
    * `mosaik-react/<network>` in browsers, `./.mosaik/<network>` in Node; a string = that
    * database name or directory. Without `secretKey` the identity is stored there too. A store
    * another process or tab holds is not shared: this network then runs in memory with a fresh
-   * identity and says so (`persist.refused` telemetry, a console warning). A store of another
-   * network or peer, or a damaged one, makes `create` throw a `PersistError`.
+   * identity and says so (`persist.refused` telemetry, a console warning), or, with a
+   * `secretKey`, `create` throws `PersistError('locked')`. A store of another network or peer,
+   * or a damaged one, makes `create` throw a `PersistError`.
    */
   persist?: boolean | string
 }

@@ -55,6 +55,10 @@ describe('Cell with persist: a directory', () => {
     expect(n2.peerId).not.toBe(n1.peerId)
     expect(n1.persistedAt).toBe(dir)
     expect(n2.persistedAt).toBeUndefined()
+    // With a fixed identity there is no fresh one to fall back to: a clear error.
+    await expect(scope.network({ persist: dir, secretKey: new Uint8Array(32).fill(7) })).rejects.toThrow(
+      expect.objectContaining({ kind: 'locked' }),
+    )
   })
 })
 

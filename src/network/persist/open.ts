@@ -22,7 +22,8 @@ export interface OpenedPersistence {
  * in browsers. The identity key is read from the store, or generated and stored there, unless
  * the app passes `secretKey`. A store held by another process or tab is not shared: this
  * network runs in memory with a fresh identity and `refused` says why (two live copies of one
- * member would break Raft's one-vote-per-term). A store of another network or peer throws
+ * member would break Raft's one-vote-per-term); with a `secretKey` it throws
+ * `PersistError('locked')` instead. A store of another network or peer throws
  * `PersistError('foreign')`.
  */
 export async function openPersistence(
@@ -41,6 +42,9 @@ export async function openPersistence(
     }
   if (!opened.ok) {
     if (opened.error.kind === 'corrupt') throw opened.error
+    // A fixed identity cannot step aside to a fresh one: two live copies of one member.
+    if (opened.error.kind === 'locked' && options.secretKey)
+      throw new PersistErrorClass('locked', `${opened.error.message}, and \`secretKey\` fixes this member's identity`)
     return { key: await loadKey(options.secretKey), root: undefined, refused: opened.error }
   }
   const root = opened.root
