@@ -10,7 +10,7 @@ import type { DiscoveryConfig, DiscoveryService } from '../discovery/config.js'
 import { createDiscovery } from '../discovery/discovery.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
-import type { JournalStore, PersistReport } from './persist/journal.js'
+import { type JournalStore, PersistError, type PersistReport } from './persist/journal.js'
 import { type OpenedPersistence, openPersistence } from './persist/open.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
 import type { TransportOption } from './transports.js'
@@ -94,6 +94,9 @@ export class Network implements NetworkServices {
   /** Creates and starts a network peer. Bootstrap addresses are dialed in the background. */
   static async create(options: NetworkOptions): Promise<Network> {
     const id = UniqueId.from(options.network)
+    const p = options.persist
+    if (p !== undefined && typeof p !== 'boolean' && (typeof p !== 'string' || p.length === 0))
+      throw new PersistError('unsupported', '`persist` must be true, false or a non-empty directory / database name')
     const reports: PersistReport[] = []
     let net: Network | undefined
     const report = (r: PersistReport) => (net ? net.#persistReport(r) : reports.push(r))

@@ -38,6 +38,12 @@ describe('Cell with persist: a directory', () => {
     expect(w2.read()).toBe('d')
   })
 
+  it('refuses a persist option that is neither a flag nor a name', async (ctx) => {
+    const scope = testScope(ctx)
+    for (const persist of ['', 5, {}] as unknown as string[])
+      await expect(scope.network({ persist })).rejects.toThrow(expect.objectContaining({ kind: 'unsupported' }))
+  })
+
   it('refuses a store of another network with a clear error', async (ctx) => {
     const scope = testScope(ctx)
     const dir = join(root, 'foreign')
