@@ -44,6 +44,17 @@ describe('Cell with persist: a directory', () => {
       await expect(scope.network({ persist })).rejects.toThrow(expect.objectContaining({ kind: 'unsupported' }))
   })
 
+  it('a damaged identity key or an unusable directory is a typed error', async (ctx) => {
+    const scope = testScope(ctx)
+    const dir = join(root, 'identity')
+    await (await scope.network({ persist: dir })).stop()
+    writeFileSync(join(dir, 'identity.key'), new Uint8Array([1, 2, 3]))
+    await expect(scope.network({ persist: dir })).rejects.toThrow(expect.objectContaining({ kind: 'corrupt' }))
+    const file = join(root, 'a-file')
+    writeFileSync(file, 'not a directory')
+    await expect(scope.network({ persist: file })).rejects.toThrow(expect.objectContaining({ kind: 'io' }))
+  })
+
   it('refuses a store of another network with a clear error', async (ctx) => {
     const scope = testScope(ctx)
     const dir = join(root, 'foreign')

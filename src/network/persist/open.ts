@@ -33,15 +33,21 @@ export async function openPersistence(
   const node = nodeBuiltins()
   const rootOptions = { network: options.network, name: options.name, persist: options.persist, report }
   let opened: OpenedRoot
-  if (node) opened = openNodeRoot(node, rootOptions)
-  else if (typeof indexedDB !== 'undefined') opened = await openIdbRoot(rootOptions)
+  if (node) {
+    try {
+      opened = openNodeRoot(node, rootOptions)
+    } catch (cause) {
+      throw new PersistErrorClass('io', `cannot open the persist directory: ${(cause as Error).message}`, { cause })
+    }
+  } else if (typeof indexedDB !== 'undefined') opened = await openIdbRoot(rootOptions)
   else
     opened = {
       ok: false,
       error: new PersistErrorClass('unsupported', 'no file system and no IndexedDB here: running in memory'),
     }
   if (!opened.ok) {
-    if (opened.error.kind === 'corrupt') throw opened.error
+    // Only a store someone else holds, or none at all here, leaves this network in memory.
+    if (opened.error.kind !== 'locked' && opened.error.kind !== 'unsupported') throw opened.error
     // A fixed identity cannot step aside to a fresh one: two live copies of one member.
     if (opened.error.kind === 'locked' && options.secretKey)
       throw new PersistErrorClass('locked', `${opened.error.message}, and \`secretKey\` fixes this member's identity`)
@@ -49,7 +55,11 @@ export async function openPersistence(
   }
   const root = opened.root
   try {
-    const key = await loadKey(options.secretKey ?? root.identity)
+    const key = options.secretKey
+      ? await loadKey(options.secretKey)
+      : await loadKey(root.identity).catch((cause: unknown) => {
+          throw new PersistErrorClass('corrupt', `the identity key in ${root.where} cannot be read`, { cause })
+        })
     const peer = peerIdFromPrivateKey(key).toString()
     checkOwner(root, options.network, peer)
     if (!options.secretKey && !root.identity) await root.saveIdentity(privateKeyToProtobuf(key))
