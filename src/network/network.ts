@@ -145,7 +145,9 @@ export class Network implements NetworkServices {
 
   #persistReport(r: PersistReport): void {
     this.emitTelemetry({ ...r, at: performance.now(), peer: this.peerId })
-    if (r.type !== 'persist.recovered') console.warn(`mosaik-react: stored data of ${r.namespace}: ${r.detail}`)
+    // A torn tail is routine after a crash; anything else lost or refused deserves a warning.
+    if (r.type !== 'persist.recovered' || !r.detail.includes('torn tail'))
+      console.warn(`mosaik-react: stored data of ${r.namespace}: ${r.detail}`)
   }
 
   get stopped(): boolean {
