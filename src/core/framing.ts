@@ -1,3 +1,4 @@
+import { Uint8ArrayList } from 'uint8arraylist'
 import { ProtocolError } from './errors.js'
 
 /** Default largest frame a peer may send: 4 MiB. */
@@ -19,52 +20,53 @@ export function encodeFrame(payload: Uint8Array, maxFrameSize = DEFAULT_MAX_FRAM
  * completed by the chunk; an announced length above the limit throws
  * `ProtocolError('oversized')` before any of that frame is buffered. `end()` throws
  * `ProtocolError('truncated')` if a partial frame is left.
+ *
+ * Linear: chunks are kept in a list (`Uint8ArrayList`, libp2p's own) and each byte is copied
+ * once, when its frame completes; a frame sent in many small pieces is never re-copied per piece.
  */
 export class FrameDecoder {
   readonly maxFrameSize: number
-  #buf: Uint8Array = new Uint8Array(0)
+  readonly #buf = new Uint8ArrayList()
+  /** Length of the frame being assembled, once its header arrived. */
+  #want: number | undefined
 
   constructor(maxFrameSize = DEFAULT_MAX_FRAME_SIZE) {
     this.maxFrameSize = maxFrameSize
   }
 
-  push(chunk: Uint8Array): Uint8Array[] {
-    let buf = this.#buf.length === 0 ? chunk : concat(this.#buf, chunk)
+  push(chunk: Uint8Array, maxFrameSize = this.maxFrameSize): Uint8Array[] {
+    if (chunk.length > 0) this.#buf.append(chunk)
     const frames: Uint8Array[] = []
-    while (buf.length >= 4) {
-      const len = new DataView(buf.buffer, buf.byteOffset, 4).getUint32(0)
-      if (len > this.maxFrameSize) {
-        this.#buf = new Uint8Array(0)
-        throw new ProtocolError(
-          'oversized',
-          `peer announced a frame of ${len} bytes; the limit is ${this.maxFrameSize}`,
-        )
+    for (;;) {
+      if (this.#want === undefined) {
+        if (this.#buf.length < 4) break
+        const len = this.#buf.getUint32(0)
+        if (len > maxFrameSize) {
+          this.#buf.consume(this.#buf.length)
+          throw new ProtocolError('oversized', `peer announced a frame of ${len} bytes; the limit is ${maxFrameSize}`)
+        }
+        this.#buf.consume(4)
+        this.#want = len
       }
-      if (buf.length < 4 + len) break
-      frames.push(buf.slice(4, 4 + len))
-      buf = buf.subarray(4 + len)
+      if (this.#buf.length < this.#want) break
+      frames.push(this.#buf.slice(0, this.#want))
+      this.#buf.consume(this.#want)
+      this.#want = undefined
     }
-    this.#buf = buf.length === 0 ? new Uint8Array(0) : buf.slice()
     return frames
   }
 
-  /** Bytes of an incomplete frame still waiting for more input. */
+  /** Bytes of an incomplete frame still waiting for more input (its header included). */
   get buffered(): number {
-    return this.#buf.length
+    return this.#buf.length + (this.#want === undefined ? 0 : 4)
   }
 
   end(): void {
-    if (this.#buf.length > 0) {
-      const n = this.#buf.length
-      this.#buf = new Uint8Array(0)
+    if (this.buffered > 0) {
+      const n = this.buffered
+      this.#buf.consume(this.#buf.length)
+      this.#want = undefined
       throw new ProtocolError('truncated', `stream ended inside a frame (${n} bytes pending)`)
     }
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a, 0)
-  out.set(b, a.length)
-  return out
 }

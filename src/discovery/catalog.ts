@@ -21,11 +21,22 @@ export type ApplyResult =
 export class Catalog {
   readonly #self: PeerId
   readonly #entries = new Map<PeerId, SignedEntry>()
+  /** When (our clock) each peer's latest version arrived: freshness never trusts their clock. */
+  readonly #seenAt = new Map<PeerId, number>()
   readonly #tombstones = new Map<PeerId, PeerEntry>()
+  readonly #maxPeers: number
+  readonly #keep: (peer: PeerId) => boolean
   #snapshot: ReadonlyMap<PeerId, PeerEntry> | undefined
 
-  constructor(self: PeerId) {
+  /**
+   * `maxPeers`: entries kept at most; when full, a new peer's entry takes the place of the one
+   * heard from least recently among those `keep` does not protect (discovery protects peers
+   * we are connected to), or is refused when every entry is protected.
+   */
+  constructor(self: PeerId, maxPeers = Number.POSITIVE_INFINITY, keep: (peer: PeerId) => boolean = () => false) {
     this.#self = self
+    this.#maxPeers = maxPeers
+    this.#keep = keep
   }
 
   /** Immutable view; keeps its identity until the catalog changes. */
@@ -47,7 +58,8 @@ export class Catalog {
     return [...this.#entries.values()].map((e) => e.bytes)
   }
 
-  apply(signed: SignedEntry): ApplyResult {
+  /** Applies a verified entry received at `now` (our clock; only differences of it are used). */
+  apply(signed: SignedEntry, now = 0): ApplyResult {
     const { entry } = signed
     if (entry.peerId === this.#self) return { kind: 'duplicate' }
     const tomb = this.#tombstones.get(entry.peerId)
@@ -59,13 +71,22 @@ export class Catalog {
       if (order < 0) return { kind: 'outdated' }
     }
     if (signed.leaving) {
+      if (this.#tombstones.size >= this.#maxPeers && !this.#tombstones.has(entry.peerId)) this.#evictTombstone()
       this.#tombstones.set(entry.peerId, entry)
+      this.#seenAt.set(entry.peerId, now)
       if (!known) return { kind: 'duplicate' }
       this.#delete(entry.peerId)
       return { kind: 'event', event: { type: 'departed', entry: known.entry } }
     }
+    if (!known && this.#entries.size >= this.#maxPeers) {
+      const evicted = this.#evictable()
+      if (evicted === undefined) return { kind: 'outdated' }
+      this.#delete(evicted)
+      this.evicted++
+    }
     this.#tombstones.delete(entry.peerId)
     this.#entries.set(entry.peerId, signed)
+    this.#seenAt.set(entry.peerId, now)
     if (!known) {
       this.#snapshot = undefined
       return { kind: 'event', event: { type: 'discovered', entry } }
@@ -77,27 +98,57 @@ export class Catalog {
     return { kind: 'refreshed', entry }
   }
 
-  /** Removes entries not updated since `now - maxAgeMs` and returns their departures. */
+  /** Entries evicted to make room for new peers (the catalog was full). */
+  evicted = 0
+
+  /** Removes entries whose latest version arrived before `now - maxAgeMs` (our clock) and returns their departures. */
   purge(now: number, maxAgeMs: number): DiscoveryEvent[] {
     const out: DiscoveryEvent[] = []
     for (const [peer, signed] of this.#entries) {
-      if (signed.entry.updatedAt < now - maxAgeMs) {
+      if ((this.#seenAt.get(peer) ?? now) < now - maxAgeMs) {
         this.#delete(peer)
         out.push({ type: 'departed', entry: signed.entry })
       }
     }
-    for (const [peer, tomb] of this.#tombstones) if (tomb.updatedAt < now - maxAgeMs) this.#tombstones.delete(peer)
+    for (const peer of this.#tombstones.keys()) {
+      if ((this.#seenAt.get(peer) ?? now) < now - maxAgeMs) {
+        this.#tombstones.delete(peer)
+        this.#seenAt.delete(peer)
+      }
+    }
     return out
+  }
+
+  /** The peer heard from least recently: it gives way to a new one when the catalog is full. */
+  #evictable(): PeerId | undefined {
+    let oldest: PeerId | undefined
+    let at = Number.POSITIVE_INFINITY
+    for (const peer of this.#entries.keys()) {
+      if (this.#keep(peer)) continue
+      const seen = this.#seenAt.get(peer) ?? 0
+      if (seen < at) [oldest, at] = [peer, seen]
+    }
+    return oldest
+  }
+
+  #evictTombstone(): void {
+    const first = this.#tombstones.keys().next()
+    if (!first.done) {
+      this.#tombstones.delete(first.value)
+      if (!this.#entries.has(first.value)) this.#seenAt.delete(first.value)
+    }
   }
 
   clear(): void {
     this.#entries.clear()
+    this.#seenAt.clear()
     this.#tombstones.clear()
     this.#snapshot = undefined
   }
 
   #delete(peer: PeerId): void {
     this.#entries.delete(peer)
+    if (!this.#tombstones.has(peer)) this.#seenAt.delete(peer)
     this.#snapshot = undefined
   }
 }

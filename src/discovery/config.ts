@@ -4,6 +4,7 @@ import type { RejectReason } from '../core/errors.js'
 import type { IdLike, UniqueId } from '../core/id.js'
 import type { RetryOptions } from '../network/retry.js'
 import type { Discovery, NetworkServices } from '../network/types.js'
+import type { TicketValidator } from '../tickets/validator.js'
 import { DEFAULT_MAX_ENTRY_BYTES } from './entry.js'
 
 /** Tunables of discovery; defaults in `DEFAULT_DISCOVERY`. */
@@ -12,10 +13,25 @@ export interface DiscoveryConfig {
   announceIntervalMs: number
   /** Each period is drawn from `interval × (1 ± jitter)`. */
   announceJitter: number
-  /** Entries not refreshed for this long are purged (`departed`) and refused as stale. */
+  /**
+   * Entries not refreshed for this long are purged (`departed`). Measured on our clock from
+   * when we received the peer's latest version, so a peer whose clock is behind or ahead
+   * of ours is not purged for it.
+   */
   purgeAfterMs: number
-  /** Entries dated further than this in the future are refused. */
+  /**
+   * Clock skew tolerated between peers: entries dated more than this before our clock are
+   * refused as stale (replays of old versions), and more than this after it as from the future.
+   */
   maxDriftMs: number
+  /** Most peers kept in the catalog; when full, the entry heard from least recently gives way. */
+  maxPeers: number
+  /**
+   * Dial private, LAN and loopback addresses found in peers' entries. Default true, false in
+   * the browser preset (a peer must not make a browser dial its LAN); relayed addresses through
+   * a relay we are connected to stay allowed, and bootstrap addresses are never filtered.
+   */
+  dialPrivate: boolean
   maxEntryBytes: number
   /** Most entries accepted from one catalog exchange. */
   maxCatalogEntries: number
@@ -26,19 +42,29 @@ export interface DiscoveryConfig {
   tags: IdLike[]
   /** Retry policy of catalog dials. */
   dial: RetryOptions
+  /**
+   * A ticket every peer must hold for this node to serve it discovery (a relay option):
+   * entries without a valid ticket for each validator are refused (`unauthorized`, counted),
+   * never stored, served or forwarded by gossip, and a peer without one gets no catalog.
+   * Default none.
+   */
+  requireTicket: readonly TicketValidator[]
 }
 
 export const DEFAULT_DISCOVERY: DiscoveryConfig = {
   announceIntervalMs: 3_500,
   announceJitter: 0.4,
   purgeAfterMs: 6 * 3_500,
-  maxDriftMs: 50_000,
+  maxDriftMs: 5 * 60_000,
+  maxPeers: 1_024,
+  dialPrivate: true,
   maxEntryBytes: DEFAULT_MAX_ENTRY_BYTES,
   maxCatalogEntries: 1_024,
   exchangeTimeoutMs: 5_000,
   dialPeers: true,
   tags: [],
   dial: { attempts: 4 },
+  requireTicket: [],
 }
 
 /** What discovery needs of its network. */
@@ -59,4 +85,6 @@ export interface DiscoveryService extends Discovery {
   announce(): Promise<void>
   /** The gossipsub topic of this network's announces. */
   readonly topic: string
+  /** Counts `dial` as a bootstrap dial in flight (`surroundings().dialing`) until it settles. */
+  trackDial(dial: Promise<unknown>): void
 }

@@ -4,6 +4,10 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '../core/id.js'
 import { type RetryOptions, retry, sleep } from '../network/retry.js'
 import type { PeerEntry } from '../network/types.js'
+import { type AddressPolicy, mayDial } from './address-policy.js'
+
+/** Dials of catalog peers in flight at once; more wait for the peer's next announce. */
+export const MAX_PENDING_DIALS = 32
 
 /**
  * Dials peers found in the catalog so that the network forms direct connections, and
@@ -24,10 +28,22 @@ export class PeerDialer {
   readonly #dials = new Map<PeerId, AbortController>()
   #stopped = false
 
-  constructor(libp2p: Libp2p, retryOptions: RetryOptions, deferMs = 1_000) {
+  readonly #policy: AddressPolicy
+
+  constructor(libp2p: Libp2p, retryOptions: RetryOptions, deferMs = 1_000, dialPrivate = true) {
     this.#libp2p = libp2p
     this.#retry = retryOptions
     this.#deferMs = deferMs
+    this.#policy = {
+      dialPrivate,
+      connectedTo: (peer) => {
+        try {
+          return this.#libp2p.getConnections(peerIdFromString(peer)).some((c) => c.status === 'open')
+        } catch {
+          return false
+        }
+      },
+    }
   }
 
   /** True when `peer` has an open connection without relay limits. */
@@ -45,8 +61,9 @@ export class PeerDialer {
   /** Dials the peer in the background unless it is connected or already being dialed. */
   consider(entry: PeerEntry): void {
     const peer = entry.peerId
-    if (this.#stopped || this.#dials.has(peer) || this.isDirectlyConnected(peer)) return
-    const plan = dialPlan(entry.addresses)
+    if (this.#stopped || this.#dials.has(peer) || this.#dials.size >= MAX_PENDING_DIALS) return
+    if (this.isDirectlyConnected(peer)) return
+    const plan = dialPlan(entry.addresses, this.#policy)
     if (plan.length === 0) return
     const abort = new AbortController()
     this.#dials.set(peer, abort)
@@ -95,11 +112,12 @@ export class PeerDialer {
 }
 
 /** Groups a peer's addresses in dial order: relayed WebRTC, direct, relayed circuit. */
-export function dialPlan(addresses: readonly string[]): Multiaddr[][] {
+export function dialPlan(addresses: readonly string[], policy?: AddressPolicy): Multiaddr[][] {
   const mas: Multiaddr[] = []
   for (const a of addresses) {
     try {
-      mas.push(multiaddr(a))
+      const ma = multiaddr(a)
+      if (!policy || mayDial(ma, policy)) mas.push(ma)
     } catch {
       // An unparsable address of a verified peer is its problem; try the others.
     }

@@ -3,7 +3,7 @@ import { ClosedError } from '../core/errors.js'
 import { UniqueId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
 import type { Channel, NetworkService, NetworkServices } from '../network/types.js'
-import { GROUPS_PROTOCOL } from './bond/bonds.js'
+import { GROUPS_PRE_AUTH_BYTES, GROUPS_PROTOCOL } from './bond/bonds.js'
 import { BondFailure, Inbox } from './bond/inbox.js'
 import { parseHandshakeFrame } from './bond/messages.js'
 import { DEFAULT_CONSENSUS, DEFAULT_SYNC } from './config.js'
@@ -45,6 +45,8 @@ export class Groups implements NetworkService {
       { ...DEFAULT_CONSENSUS, ...options.consensus },
       options.stateMachine.signature(),
       { ...DEFAULT_SYNC, ...options.sync },
+      options.requireTicket,
+      options.writeAuth,
     ).toString()
     const existing = this.#members.get(key)
     if (existing && !existing.closed) return existing as unknown as Group<C, Q, R>
@@ -54,7 +56,7 @@ export class Groups implements NetworkService {
     this.#members.set(key, member as unknown as GroupMember<never, never, never, never>)
     if (!this.#handling) {
       this.#handling = true
-      this.#net.handle(GROUPS_PROTOCOL, (ch) => this.#incoming(ch))
+      this.#net.handle(GROUPS_PROTOCOL, (ch) => this.#incoming(ch), { preAuthBytes: GROUPS_PRE_AUTH_BYTES })
     }
     member.start()
     return member
@@ -100,9 +102,9 @@ export class Groups implements NetworkService {
       })
       .catch((err: unknown) => {
         inbox.release()
-        if (err instanceof BondFailure && err.reason !== 'timeout' && err.reason !== 'closed')
-          channel.reject(err.reason, err.message)
-        else channel.close('timeout')
+        // A silent peer is refused and counted like any other bad input.
+        if (err instanceof BondFailure && err.reason !== 'closed') channel.reject(err.reason, err.message)
+        else channel.close('closed')
       })
   }
 }

@@ -1,5 +1,5 @@
 import type { Stream } from '@libp2p/interface'
-import { decode, encode } from '../core/codec.js'
+import { decode, EncodingError, encode } from '../core/codec.js'
 import { ProtocolError, type RejectReason } from '../core/errors.js'
 import { DEFAULT_MAX_FRAME_SIZE, encodeFrame, FrameDecoder } from '../core/framing.js'
 import type { PeerId } from '../core/id.js'
@@ -9,6 +9,24 @@ import type { Channel, CloseInfo } from './types.js'
 
 /** Longest a graceful close waits for queued frames to flush before resetting the stream. */
 const CLOSE_TIMEOUT_MS = 10_000
+/**
+ * Default bytes a peer may send before `authenticated()`: the handshake (hello, proofs) and the
+ * acceptor's `welcome`, which lists its bonds, fit easily.
+ */
+export const DEFAULT_PRE_AUTH_BYTES = 64 * 1024
+/** Default bytes queued for a peer that does not read before its channel is dropped. */
+export const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024
+/** Default time a peer may leave our writes blocked (no `drain`) before its channel is dropped. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000
+
+/** Limits of one `StreamChannel` (see `ChannelOptions`). */
+export interface ChannelLimits {
+  readonly maxFrameSize?: number
+  /** Bytes accepted in all before `authenticated()`; undefined: no such budget. */
+  readonly preAuthBytes?: number
+  readonly maxQueuedBytes?: number
+  readonly drainTimeoutMs?: number
+}
 
 /** What a channel needs from its network: who we are and where rejections are reported. */
 export interface ChannelContext {
@@ -32,7 +50,13 @@ export class StreamChannel implements Channel {
   readonly #ctx: ChannelContext
   readonly #maxFrameSize: number
   readonly #decoder: FrameDecoder
+  /** Bytes the peer may still send before `authenticated()`; undefined once authenticated. */
+  #preAuthLeft: number | undefined
+  readonly #maxQueued: number
+  readonly #drainTimeoutMs: number
   #queue: Uint8Array[] = []
+  #queuedBytes = 0
+  #drainTimer: ReturnType<typeof setTimeout> | undefined
   #waitingForDrain = false
   #closing = false
   /** Who ended the stream first; decides whether a graceful close reads 'local' or 'remote'. */
@@ -43,14 +67,17 @@ export class StreamChannel implements Channel {
   #messageListeners = new Set<(message: unknown) => void>()
   #closeListeners = new Set<(info: CloseInfo) => void>()
 
-  constructor(stream: Stream, remotePeer: PeerId, ctx: ChannelContext, maxFrameSize = DEFAULT_MAX_FRAME_SIZE) {
+  constructor(stream: Stream, remotePeer: PeerId, ctx: ChannelContext, limits: ChannelLimits = {}) {
     this.#stream = stream
     this.remotePeer = remotePeer
     this.protocol = stream.protocol
     this.initiator = stream.direction === 'outbound'
     this.#ctx = ctx
-    this.#maxFrameSize = maxFrameSize
-    this.#decoder = new FrameDecoder(maxFrameSize)
+    this.#maxFrameSize = limits.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE
+    this.#preAuthLeft = limits.preAuthBytes
+    this.#maxQueued = limits.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES
+    this.#drainTimeoutMs = limits.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS
+    this.#decoder = new FrameDecoder(this.#maxFrameSize)
     stream.addEventListener('message', this.#onData)
     stream.addEventListener('drain', this.#onDrain)
     stream.addEventListener('remoteCloseWrite', this.#onRemoteCloseWrite)
@@ -60,6 +87,21 @@ export class StreamChannel implements Channel {
 
   get isClosed(): boolean {
     return this.#closeInfo !== undefined
+  }
+
+  /** True once `authenticated()` lifted the pre-auth byte budget (or there was none). */
+  get isAuthenticated(): boolean {
+    return this.#preAuthLeft === undefined
+  }
+
+  /** The peer passed the handshake: the pre-auth byte budget no longer applies. */
+  authenticated(): void {
+    this.#preAuthLeft = undefined
+  }
+
+  /** Bytes waiting in our send queue for the peer to read. */
+  get queuedBytes(): number {
+    return this.#queuedBytes
   }
 
   /** Why the channel closed, once it has. */
@@ -76,7 +118,13 @@ export class StreamChannel implements Channel {
     if (this.#closeInfo || this.#closing) return false
     const frame = encodeFrame(encode(message), this.#maxFrameSize)
     if (this.#waitingForDrain || this.#queue.length > 0) {
+      if (this.#queuedBytes + frame.length > this.#maxQueued) {
+        // A reader that stops reading is dropped, not buffered for.
+        this.#dropSlowReader(`${this.#queuedBytes} bytes queued; the limit is ${this.#maxQueued}`)
+        return false
+      }
       this.#queue.push(frame)
+      this.#queuedBytes += frame.length
       return true
     }
     this.#write(frame)
@@ -142,7 +190,13 @@ export class StreamChannel implements Channel {
 
   #write(frame: Uint8Array): void {
     try {
-      if (!this.#stream.send(frame)) this.#waitingForDrain = true
+      if (!this.#stream.send(frame)) {
+        this.#waitingForDrain = true
+        this.#drainTimer ??= setTimeout(
+          () => this.#dropSlowReader(`no drain within ${this.#drainTimeoutMs} ms`),
+          this.#drainTimeoutMs,
+        )
+      }
     } catch (err) {
       this.#finish({ by: 'error', reason: 'reset', detail: (err as Error).message })
     }
@@ -150,9 +204,19 @@ export class StreamChannel implements Channel {
 
   readonly #onDrain = (): void => {
     this.#waitingForDrain = false
+    clearTimeout(this.#drainTimer)
+    this.#drainTimer = undefined
     while (this.#queue.length > 0 && !this.#waitingForDrain && !this.#closeInfo) {
-      this.#write(this.#queue.shift() as Uint8Array)
+      const frame = this.#queue.shift() as Uint8Array
+      this.#queuedBytes -= frame.length
+      this.#write(frame)
     }
+  }
+
+  #dropSlowReader(detail: string): void {
+    if (this.#closeInfo) return
+    this.#finish({ by: 'local', reason: 'slow-reader', detail })
+    this.#stream.abort(new Error(`peer stopped reading: ${detail}`))
   }
 
   async #flushThenClose(): Promise<void> {
@@ -174,6 +238,13 @@ export class StreamChannel implements Channel {
   readonly #onData = (event: { data: Uint8Array | { subarray(): Uint8Array } }): void => {
     if (this.#closeInfo) return
     const chunk = event.data instanceof Uint8Array ? event.data : event.data.subarray()
+    if (this.#preAuthLeft !== undefined) {
+      this.#preAuthLeft -= chunk.length
+      if (this.#preAuthLeft < 0) {
+        this.reject('oversized', 'the peer sent more than its pre-handshake byte budget')
+        return
+      }
+    }
     let frames: Uint8Array[]
     try {
       frames = this.#decoder.push(chunk)
@@ -186,7 +257,8 @@ export class StreamChannel implements Channel {
       try {
         message = decode(frame)
       } catch (err) {
-        this.reject('malformed', `undecodable frame: ${(err as Error).message}`)
+        const oversized = err instanceof EncodingError && err.oversized
+        this.reject(oversized ? 'oversized' : 'malformed', `undecodable frame: ${(err as Error).message}`)
         return
       }
       if (this.#closeInfo) return
@@ -239,6 +311,9 @@ export class StreamChannel implements Channel {
     if (this.#closeInfo) return
     this.#closeInfo = info
     this.#queue = []
+    this.#queuedBytes = 0
+    clearTimeout(this.#drainTimer)
+    this.#drainTimer = undefined
     this.#inbox = undefined
     this.#stream.removeEventListener('message', this.#onData)
     this.#stream.removeEventListener('drain', this.#onDrain)

@@ -23,10 +23,12 @@
  * await Promise.all([a.stop(), b.stop()])
  * ```
  */
+export * from './bootstrap.js'
 export * from './channel.js'
 export * from './libp2p.js'
 export * from './network.js'
 export { type Journal, type JournalStore, PersistError, type PersistErrorKind } from './persist/journal.js'
 export * from './retry.js'
+export * from './status.js'
 export * from './transports.js'
 export type * from './types.js'

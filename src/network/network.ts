@@ -8,31 +8,53 @@ import type { TelemetryEvent } from '../core/telemetry.js'
 import { Emitter } from '../core/watch.js'
 import type { DiscoveryConfig, DiscoveryService } from '../discovery/config.js'
 import { createDiscovery } from '../discovery/discovery.js'
+import { Groups } from '../groups/groups.js'
+import { BootstrapKeeper, type BootstrapOptions } from './bootstrap.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
 import { type JournalStore, PersistError, type PersistReport } from './persist/journal.js'
 import { type OpenedPersistence, openPersistence } from './persist/open.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
-import type { TransportOption } from './transports.js'
+import { type NetworkStatus, NetworkStatusStore } from './status.js'
+import { defaultPreset, type TransportOption } from './transports.js'
 import type { Channel, ChannelOptions, NetworkService, NetworkServices } from './types.js'
 
 export type { MosaikServices } from './libp2p.js'
 
 /** Streams of one protocol allowed per connection and direction. */
 const MAX_STREAMS_PER_PROTOCOL = 1_024
+/**
+ * Inbound channels with a pre-auth budget that one peer may hold open before their handshakes
+ * finish. With the groups protocol's 16 KiB budget, a peer holds at most 16 × 16 KiB of ours
+ * before it proves anything.
+ */
+export const MAX_PRE_AUTH_CHANNELS_PER_PEER = 16
 
 export interface NetworkOptions {
   /** Network name or id; peers of different networks never exchange entries or traffic. */
   network: IdLike
   /** Default: `'browser'` in browsers, `'node'` in Node. Caller options are merged over ours. */
   transport?: TransportOption
-  /** Multiaddrs dialed (with retry) at start, in the background. */
+  /**
+   * Multiaddrs dialed at start, in the background, and redialed with backoff whenever the
+   * dial fails or the connection drops, for as long as the network runs.
+   */
   bootstrap?: string[]
+  /** How bootstrap addresses are redialed (backoff 500 ms doubling up to 30 s). */
+  bootstrapRedial?: BootstrapOptions
   /** Ed25519 private key: 32-byte seed, 64-byte raw key, or libp2p protobuf. Random when absent. */
   secretKey?: Uint8Array
   tags?: IdLike[]
   /** Listen multiaddrs; replace the preset's defaults. */
   listen?: string[]
+  /**
+   * WebRTC STUN/TURN servers of the `browser` and `node` presets. Default: public STUN servers
+   * (`DEFAULT_ICE_SERVERS`, as `@libp2p/webrtc`), so peers on different networks can connect;
+   * `[]` = loopback and LAN only, nothing contacted. Add a TURN server
+   * (`{ urls: 'turn:turn.example.com:3478', username, credential }`) for peers behind
+   * symmetric NATs. Ignored when `transport` is a caller's own libp2p options.
+   */
+  iceServers?: RTCIceServer[]
   /** How dials and channel opens are retried. */
   dial?: RetryOptions
   /** Announce period, staleness, limits of discovery. */
@@ -66,6 +88,9 @@ export class Network implements NetworkServices {
   readonly peerId: PeerId
   readonly libp2p: Libp2p<MosaikServices>
   readonly discovery: DiscoveryService
+  /** Connectivity a user can see: `status`, `peers`, `relays`, `reason` (see `NetworkStatus`). */
+  readonly status: NetworkStatusStore
+  readonly #bootstrap: BootstrapKeeper
   readonly #telemetry = new Emitter<TelemetryEvent>()
   readonly #rejected = new Map<RejectReason, number>()
   readonly #services = new Map<string, NetworkService>()
@@ -88,7 +113,16 @@ export class Network implements NetworkServices {
     this.libp2p = libp2p
     this.peerId = libp2p.peerId.toString()
     this.#retry = { ...DEFAULT_RETRY, ...options.dial }
-    this.discovery = createDiscovery(this, key, { ...options.discovery, tags: options.tags ?? [] })
+    // A browser dials no private address a peer names, unless told to (README "Threat model").
+    const browser = (options.transport ?? defaultPreset()) === 'browser'
+    this.discovery = createDiscovery(this, key, {
+      ...(browser ? { dialPrivate: false } : {}),
+      ...options.discovery,
+      tags: options.tags ?? [],
+    })
+    this.#bootstrap = new BootstrapKeeper(libp2p, options.bootstrap ?? [], options.bootstrapRedial)
+    this.status = new NetworkStatusStore(libp2p, this.#bootstrap)
+    this.status.subscribe(() => this.#emitStatus(this.status.getSnapshot()))
   }
 
   /** Creates and starts a network peer. Bootstrap addresses are dialed in the background. */
@@ -116,7 +150,7 @@ export class Network implements NetworkServices {
     try {
       libp2p = await createLibp2p(await libp2pOptions(privateKey, options))
       net = new Network(id, libp2p, privateKey, options, persist)
-      await net.#start(options.bootstrap ?? [])
+      await net.#start()
       for (const r of reports.splice(0)) net.#persistReport(r)
       if (persist?.refused)
         net.#persistReport({
@@ -191,7 +225,21 @@ export class Network implements NetworkServices {
         stream.abort(new ClosedError('network'))
         return
       }
-      handler(this.#wrap(stream, connection.remotePeer.toString(), options))
+      const remote = connection.remotePeer.toString()
+      if (options.preAuthBytes !== undefined && this.#preAuthCount(remote) >= MAX_PRE_AUTH_CHANNELS_PER_PEER) {
+        this.emitTelemetry({
+          type: 'input.rejected',
+          at: performance.now(),
+          peer: this.peerId,
+          remote,
+          protocol,
+          reason: 'protocol',
+          detail: `more than ${MAX_PRE_AUTH_CHANNELS_PER_PEER} channels in their handshake`,
+        })
+        stream.abort(new Error('too many channels in their handshake'))
+        return
+      }
+      handler(this.#wrap(stream, remote, options))
     }
     this.libp2p
       .handle(protocol, onStream, {
@@ -250,6 +298,16 @@ export class Network implements NetworkServices {
       peer: this.peerId,
       addresses: this.addresses(),
     })
+    const status = this.status.getSnapshot()
+    listener({
+      type: 'network.status',
+      at: performance.now(),
+      peer: this.peerId,
+      status: status.status,
+      peers: status.peers,
+      relays: status.relays,
+      ...(status.reason !== undefined && { reason: status.reason }),
+    })
     for (const s of this.#services.values()) {
       try {
         s.replayTelemetry?.(listener)
@@ -274,6 +332,11 @@ export class Network implements NetworkServices {
     return this.#channels.size
   }
 
+  /** The groups of this network (created on first use, stopped with the network). */
+  get groups(): Groups {
+    return this.service('groups', () => new Groups(this))
+  }
+
   service<T extends NetworkService>(key: string, create: () => T): T {
     const existing = this.#services.get(key)
     if (existing) return existing as T
@@ -292,7 +355,7 @@ export class Network implements NetworkServices {
     return this.#stopping
   }
 
-  async #start(bootstrap: string[]): Promise<void> {
+  async #start(): Promise<void> {
     this.libp2p.addEventListener('peer:connect', this.#onConnect)
     this.libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     await this.discovery.start()
@@ -303,11 +366,21 @@ export class Network implements NetworkServices {
       peer: this.peerId,
       addresses: this.addresses(),
     })
-    for (const addr of bootstrap) {
-      this.dial(addr).catch((err: unknown) => {
-        if (!this.stopped) console.warn(`mosaik-react: bootstrap ${addr} unreachable`, (err as Error).message)
-      })
-    }
+    this.#bootstrap.start()
+    // A group member does not count itself alone while a first bootstrap dial may still bring peers.
+    this.discovery.trackDial(this.#bootstrap.firstAttempts())
+  }
+
+  #emitStatus(s: NetworkStatus): void {
+    this.emitTelemetry({
+      type: 'network.status',
+      at: performance.now(),
+      peer: this.peerId,
+      status: s.status,
+      peers: s.peers,
+      relays: s.relays,
+      ...(s.reason !== undefined && { reason: s.reason }),
+    })
   }
 
   async #stop(): Promise<void> {
@@ -319,6 +392,8 @@ export class Network implements NetworkServices {
       }
     }
     this.#services.clear()
+    this.#bootstrap.stop()
+    this.status.stop()
     await this.discovery.stop()
     this.#abort.abort(new ClosedError('network'))
     for (const ch of [...this.#channels]) ch.abort('shutdown')
@@ -337,8 +412,14 @@ export class Network implements NetworkServices {
     this.#telemetry.clear()
   }
 
+  #preAuthCount(remote: PeerId): number {
+    let n = 0
+    for (const ch of this.#channels) if (ch.remotePeer === remote && !ch.initiator && !ch.isAuthenticated) n++
+    return n
+  }
+
   #wrap(stream: Stream, remote: PeerId, options: ChannelOptions): StreamChannel {
-    const ch = new StreamChannel(stream, remote, this, options.maxFrameSize)
+    const ch = new StreamChannel(stream, remote, this, options)
     if (!ch.isClosed) {
       this.#channels.add(ch)
       ch.onClose(() => this.#channels.delete(ch))

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { bytesEqual } from '../../src/core/codec.js'
 import { ProtocolError } from '../../src/core/errors.js'
 import { encodeFrame, FrameDecoder } from '../../src/core/framing.js'
 
@@ -45,5 +46,30 @@ describe('framing', () => {
     expect(() => dec.push(new Uint8Array([0xde, 0xad, 0xbe, 0xef, 1, 2]))).toThrow(
       expect.objectContaining({ reason: 'oversized' }),
     )
+  })
+})
+
+describe('framing: linear reassembly', () => {
+  it('assembles a 2 MiB frame sent in 1 KiB pieces, each byte copied once', () => {
+    const payload = new Uint8Array(2 * 1024 * 1024)
+    for (let i = 0; i < payload.length; i++) payload[i] = i & 0xff
+    const wire = encodeFrame(payload)
+    const dec = new FrameDecoder()
+    // Count bytes copied by typed-array `set` (the only copy the decoder makes).
+    const set = Uint8Array.prototype.set
+    let copied = 0
+    Uint8Array.prototype.set = function (this: Uint8Array, src: ArrayLike<number>, offset?: number) {
+      copied += src.length
+      return set.call(this, src, offset)
+    } as typeof set
+    const out: Uint8Array[] = []
+    try {
+      for (let i = 0; i < wire.length; i += 1024) out.push(...dec.push(wire.subarray(i, i + 1024)))
+    } finally {
+      Uint8Array.prototype.set = set
+    }
+    expect(out).toHaveLength(1)
+    expect(bytesEqual(out[0], payload)).toBe(true)
+    expect(copied).toBeLessThanOrEqual(wire.length)
   })
 })

@@ -106,7 +106,7 @@ describe('signed peer entries', () => {
 
 describe('the catalog', () => {
   async function signed(patch: Partial<PeerEntry>, leaving = false) {
-    const r = await verifyEntry(await signEntry(key, { ...entry, ...patch }, leaving), policy)
+    const r = await verifyEntry(await signEntry(key, { ...entry, ...patch }, leaving), { ...policy, maxAgeMs: 300_000 })
     if (!r.ok) throw new Error(r.detail)
     return r
   }
@@ -141,9 +141,37 @@ describe('the catalog', () => {
 
   it('purges entries not refreshed within the bound', async () => {
     const c = new Catalog('self')
-    c.apply(await signed({ updatedAt: NOW - 1_000 }))
+    c.apply(await signed({ updatedAt: NOW - 1_000 }), NOW - 1_000)
     expect(c.purge(NOW, 5_000)).toEqual([])
     expect(c.purge(NOW + 10_000, 5_000)).toMatchObject([{ type: 'departed', entry: { peerId: entry.peerId } }])
     expect(c.snapshot().size).toBe(0)
+  })
+
+  it('judges freshness by when we heard a version, not by the peer clock (a peer 21 s behind stays)', async () => {
+    const c = new Catalog('self')
+    // Its clock runs 21 s behind ours: every version looks 21 s old on arrival.
+    c.apply(await signed({ updatedAt: NOW - 21_000 }), NOW)
+    expect(c.purge(NOW + 3_000, 20_000)).toEqual([])
+    c.apply(await signed({ updatedAt: NOW - 21_000 + 3_500 }), NOW + 3_500)
+    expect(c.purge(NOW + 20_000, 20_000)).toEqual([])
+    expect(c.snapshot().size).toBe(1)
+    // A replayed copy of the same version does not keep a silent peer alive.
+    c.apply(await signed({ updatedAt: NOW - 21_000 + 3_500 }), NOW + 30_000)
+    expect(c.purge(NOW + 30_000, 20_000)).toMatchObject([{ type: 'departed' }])
+  })
+
+  it('holds at most maxPeers entries; the one heard from least recently gives way', async () => {
+    const c = new Catalog('self', 2)
+    const keys = await Promise.all([0, 1, 2].map(() => generateKeyPair('Ed25519')))
+    const at = (k: (typeof keys)[number], t: number) =>
+      signEntry(k, entryOf(k, { updatedAt: t })).then((bytes) => verifyEntry(bytes, policy))
+    for (const [i, k] of keys.entries()) {
+      const v = await at(k, NOW)
+      if (!v.ok) throw new Error(v.detail)
+      c.apply(v, NOW + i)
+    }
+    expect(c.snapshot().size).toBe(2)
+    expect(c.evicted).toBe(1)
+    expect(c.has(peerIdFromPrivateKey(keys[0] as (typeof keys)[number]).toString())).toBe(false)
   })
 })

@@ -1,6 +1,7 @@
 import type { PeerId } from '../../core/id.js'
 import type { LogCommand } from '../log-command.js'
 import { isLogCommand } from '../log-command.js'
+import { isCount, isTerm } from '../raft/limits.js'
 import type { LeadershipPreference, Message } from '../raft/types.js'
 import { describeSyncMessage, isSyncMessage, type SyncMessage } from '../sync/messages.js'
 
@@ -51,7 +52,8 @@ export function describeBondMessage(m: BondMessage): string {
 }
 
 const PREFS = new Set(['normal', 'reluctant', 'observer'])
-const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0
+// Terms, indices, counts and sequence numbers: safe integers within bounds (raft/limits.ts).
+const isNum = (x: unknown): x is number => isCount(x)
 const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length < 256
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null
 
@@ -69,10 +71,10 @@ export function parseHandshakeFrame(x: unknown): HandshakeFrame | undefined {
   return undefined
 }
 
-function isEntry(x: unknown): boolean {
+function isEntry(x: unknown): x is { term: number; index: number } {
   return (
     isObj(x) &&
-    isNum(x.term) &&
+    isTerm(x.term) &&
     isNum(x.index) &&
     isLogCommand(x.command) &&
     (x.leader === undefined || isStr(x.leader)) &&
@@ -80,26 +82,39 @@ function isEntry(x: unknown): boolean {
   )
 }
 
+/**
+ * Entries of one AppendEntries: indices `prevIndex + 1, + 2, …` (anything else would make the
+ * log throw half-way through an append). Terms are not compared across fields: a member that
+ * installed a snapshot of a later term than its own may replicate older-term entries after it.
+ */
+function entriesFollow(entries: unknown[], prevIndex: number): boolean {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]
+    if (!isEntry(e) || e.index !== prevIndex + 1 + i) return false
+  }
+  return true
+}
+
 /** Validates a Raft message from `remote` to `local`; a message naming other peers is malformed. */
 export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is Message<LogCommand> {
-  if (!isObj(x) || x.from !== remote || x.to !== local || !isNum(x.term)) return false
+  if (!isObj(x) || x.from !== remote || x.to !== local || !isTerm(x.term)) return false
   switch (x.type) {
     case 'appendEntries':
       return (
         isNum(x.prevIndex) &&
-        isNum(x.prevTerm) &&
+        isTerm(x.prevTerm) &&
         isNum(x.commit) &&
         Array.isArray(x.entries) &&
-        x.entries.every(isEntry) &&
+        entriesFollow(x.entries, x.prevIndex) &&
         (x.prevLeader === undefined || isStr(x.prevLeader)) &&
         (x.probe === undefined || isNum(x.probe))
       )
     case 'appendEntriesResponse':
       return typeof x.success === 'boolean' && isNum(x.lastIndex) && typeof x.lagging === 'boolean'
     case 'needsSnapshot':
-      return isNum(x.index) && isNum(x.snapshotTerm)
+      return isNum(x.index) && isTerm(x.snapshotTerm)
     case 'requestVote':
-      return isNum(x.lastIndex) && isNum(x.lastTerm)
+      return isNum(x.lastIndex) && isTerm(x.lastTerm)
     case 'vote':
       return x.vote === 'granted' || x.vote === 'denied' || x.vote === 'abstained'
     case 'forwardCommand':

@@ -61,5 +61,7 @@
  * ```
  */
 export { describe } from './describe.js'
+export { MAX_INDEX, MAX_TERM, MAX_TERM_JUMP } from './limits.js'
 export { createRaft } from './raft.js'
+export { StrictModeViolation } from './state.js'
 export type * from './types.js'

@@ -2,6 +2,7 @@ import { campaign, handleVote } from './candidate.js'
 import { expireOutstanding, handleForwarding, propose, readIndex } from './client.js'
 import { becomeFollower, handleAppendEntries, handleNeedsSnapshot } from './follower.js'
 import { flush, handleAppendResponse, leaderTick, maybeCommit, needsFlush, sendChunk } from './leader.js'
+import { termJumpAllowed } from './limits.js'
 import { expireReads } from './reads.js'
 import { RaftState } from './state.js'
 import type {
@@ -61,6 +62,8 @@ class Raft<C> implements RaftCore<C> {
   step(message: Message<C>): void {
     const state = this.#state
     if (message.to !== state.id || message.from === state.id) return
+    // A term far past ours is refused (the driver counts it): see limits.ts.
+    if (!termJumpAllowed(state.term, message.term)) return
     switch (message.type) {
       case 'forwardCommand':
       case 'forwardCommandAck':

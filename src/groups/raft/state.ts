@@ -160,13 +160,28 @@ export class RaftState<C> {
    */
   truncateLog(from: LogIndex): void {
     if (from > this.log.lastIndex) return
+    // Checked before anything changes: the log and commit stay as they were.
+    if (this.commit >= from && this.strict) throw new StrictModeViolation(this.id, from, this.commit)
     this.log.truncate(from)
     if (this.commit >= from) {
-      if (this.strict) throw new Error(`raft ${this.id}: strict mode must never truncate committed entry ${from}`)
       this.commit = from - 1
       this.reverted = Math.min(this.reverted ?? this.commit, this.commit)
       if (this.delivered > this.commit) this.delivered = this.commit
       if (this.applied > this.commit) this.applied = this.commit
     }
+  }
+}
+
+/**
+ * A peer asked a strict-mode member to drop an entry it committed (a hostile or broken
+ * leader: in strict mode an honest one never does). Thrown by `step` before the core changes
+ * anything; the driver drops the bond with that peer and reports it.
+ */
+export class StrictModeViolation extends Error {
+  readonly index: LogIndex
+  constructor(id: string, index: LogIndex, commit: LogIndex) {
+    super(`raft ${id}: strict mode must never truncate committed entry ${index} (commit ${commit})`)
+    this.name = 'StrictModeViolation'
+    this.index = index
   }
 }

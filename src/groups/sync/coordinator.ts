@@ -46,10 +46,17 @@ export class SnapshotSync {
   #session: SyncSession | undefined
   #retrying = false
   #buffered: AppendEntries[] = []
+  /** The commit each member last announced in an AppendEntries (the leader's vouches for offers). */
+  readonly #announced = new Map<PeerId, number>()
 
   constructor(driver: SyncDriver) {
     this.#driver = driver
     this.provider = new SnapshotProvider(driver.host)
+  }
+
+  /** True while a pull session of ours asked `peer` for its state. */
+  pullingFrom(peer: PeerId): boolean {
+    return this.#session?.pullsFrom(peer) ?? false
   }
 
   /** A session runs or waits to be retried. */
@@ -62,7 +69,13 @@ export class SnapshotSync {
     if (this.#session) return
     this.#retrying = false
     this.#buffered = []
-    this.#session = new SyncSession(this.#driver.host, minIndex, (r) => this.#done(r))
+    this.#session = new SyncSession(
+      this.#driver.host,
+      minIndex,
+      (r) => this.#done(r),
+      undefined,
+      () => this.#vouched(),
+    )
     this.#driver.host.telemetry({ phase: 'started', position: minIndex })
     this.#session.request()
     this.#driver.changed()
@@ -94,6 +107,11 @@ export class SnapshotSync {
    * ends `lagging`, instead of waiting for the next heartbeat.
    */
   buffer(m: AppendEntries): void {
+    const known = this.#announced.get(m.from) ?? 0
+    if (m.commit > known) {
+      this.#announced.set(m.from, m.commit)
+      this.#session?.vouchChanged()
+    }
     if (!this.#session) return
     if (m.entries.length === 0) {
       this.#buffered = this.#buffered.filter((b) => b.entries.length > 0)
@@ -117,7 +135,8 @@ export class SnapshotSync {
         return
       }
       case 'offer':
-        this.#session?.offer(peer, m)
+        if (this.#session) this.#session.offer(peer, m)
+        else this.#driver.host.refused?.(peer, 'a snapshot offer while not syncing')
         return
       case 'fetch':
         this.provider.fetch(peer, m)
@@ -129,13 +148,26 @@ export class SnapshotSync {
   }
 
   peerDown(peer: PeerId): void {
+    this.#announced.delete(peer)
     this.#session?.peerDown(peer)
     this.provider.peerDown(peer)
+  }
+
+  /** A bond to `peer` came up or replaced an older one: re-send what may have been lost on it. */
+  peerUp(peer: PeerId): void {
+    this.provider.peerUp(peer)
+    this.#session?.peerUp(peer)
   }
 
   /** A new leader: ask it, unless the snapshot is already being fetched. */
   leaderChanged(): void {
     if (this.#session && !this.#session.fetching && !this.#session.pulling) this.#session.request()
+  }
+
+  /** The commit the current leader announced: offers above it are not installed. */
+  #vouched(): number | undefined {
+    const leader = this.#driver.host.leader()
+    return leader === undefined ? undefined : this.#announced.get(leader)
   }
 
   close(): void {

@@ -13,5 +13,7 @@ export interface SyncHost {
   /** Members with a live bond. */
   bonded(): PeerId[]
   leader(): PeerId | undefined
+  /** A peer's sync message was refused (counted as `input.rejected`). */
+  refused?(peer: PeerId, detail: string): void
   telemetry(event: Omit<Extract<GroupTelemetry, { type: 'group.sync' }>, 'at' | 'peer' | 'group' | 'type'>): void
 }

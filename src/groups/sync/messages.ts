@@ -1,3 +1,5 @@
+import { isCount, isTerm } from '../raft/limits.js'
+
 /**
  * mosaik's `SnapshotSyncMessage`, carried in bond `sync` frames:
  * - `request`: a laggard asks the leader for a snapshot;
@@ -30,7 +32,9 @@ export function describeSyncMessage(m: SyncMessage): string {
   }
 }
 
-const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0
+// Positions and counts: safe integers within bounds (raft/limits.ts); an offer's `items` is
+// a claim only (the fetch allocates what arrives, never what is claimed).
+const isNum = (x: unknown): x is number => isCount(x)
 
 /** Structural check of a sync message from a peer. */
 export function isSyncMessage(x: unknown): x is SyncMessage {
@@ -41,7 +45,7 @@ export function isSyncMessage(x: unknown): x is SyncMessage {
     case 'pull':
       return true
     case 'offer':
-      return isNum(m.index) && isNum(m.term) && isNum(m.items)
+      return isNum(m.index) && isTerm(m.term) && isNum(m.items)
     case 'fetch':
       return isNum(m.index) && isNum(m.start) && isNum(m.end) && m.end >= m.start
     case 'data':

@@ -7,7 +7,7 @@ import type { SyncMessage } from './messages.js'
 interface Held {
   readonly term: number
   readonly snapshot: Snapshot<unknown>
-  /** The laggard it was taken for. */
+  /** The laggard whose request made us take it. */
   readonly by: PeerId
   /** The laggard may still need the log after it (see `floor`). */
   pinned: boolean
@@ -49,6 +49,16 @@ export class SnapshotProvider {
     const held: Held = { term, snapshot, by, pinned: by !== this.#host.local, expiry: this.#expire(index) }
     this.#held.set(index, held)
     if (by !== this.#host.local) this.#host.send(by, { type: 'offer', index, term, items: snapshot.length })
+  }
+
+  /**
+   * A bond to `peer` came up or replaced an older one: snapshots held for it are offered
+   * again, since an offer sent before (on no bond, or on the bond just replaced) is lost.
+   */
+  peerUp(peer: PeerId): void {
+    for (const [index, held] of this.#held)
+      if (held.by === peer && peer !== this.#host.local)
+        this.#host.send(peer, { type: 'offer', index, term: held.term, items: held.snapshot.length })
   }
 
   /** Offers `to` the latest snapshot still held, if any (a repeated request within the TTL). */

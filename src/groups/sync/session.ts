@@ -12,6 +12,12 @@ export interface FetchedSnapshot {
   readonly sources: PeerId[]
 }
 
+interface Offer {
+  readonly index: number
+  readonly term: number
+  readonly items: number
+}
+
 /** How long to collect offers after the first, so batches spread over several members. */
 const OFFER_WINDOW_MS = 100
 
@@ -26,10 +32,20 @@ export class SyncSession {
   readonly #host: SyncHost
   readonly #minIndex: number
   readonly #done: (result: FetchedSnapshot | Error) => void
-  readonly #offers = new Map<number, { term: number; items: number; peers: Set<PeerId> }>()
+  /** The latest offer of each peer asked. */
+  readonly #offers = new Map<PeerId, Offer>()
+  /** The offer window is running (see `vouchChanged`). */
+  #window = false
+  readonly #vouch: (() => number | undefined) | undefined
   #anchor: { index: number; term: number; items: number } | undefined
   readonly #pool = new Set<PeerId>()
+  /** Batch starts to fetch again (failed or short answers); fresh ones come from `#cursor`. */
   readonly #todo: number[] = []
+  /**
+   * Next batch start never asked for. Batches are made as they are fetched, never all at once
+   * from the offer's `items` claim: what we hold grows with the bytes received.
+   */
+  #cursor = 0
   readonly #inflight = new Map<PeerId, { start: number; end: number; timer: TimerHandle }>()
   readonly #batches = new Map<number, unknown[]>()
   readonly #sources = new Set<PeerId>()
@@ -44,11 +60,18 @@ export class SyncSession {
     minIndex: number,
     done: (result: FetchedSnapshot | Error) => void,
     sources?: readonly PeerId[],
+    vouch?: () => number | undefined,
   ) {
     this.#host = host
     this.#minIndex = minIndex
     this.#done = done
     this.#pullFrom = sources
+    this.#vouch = vouch
+  }
+
+  /** True when this is a pull session that asked `peer` for its state. */
+  pullsFrom(peer: PeerId): boolean {
+    return this.#pullFrom?.includes(peer) ?? false
   }
 
   /** True for a session that pulls from chosen members rather than asking the leader. */
@@ -81,28 +104,57 @@ export class SyncSession {
     return this.#anchor !== undefined
   }
 
+  /**
+   * An offer counts only from a peer this session asked: a pull session's sources, or (asking
+   * the leader) a bonded member, and only at or below the position vouched for: the commit the
+   * leader announced (a `snap` entry the leader committed), or a pull's agreed target. Other
+   * offers are refused and counted; offers above the vouched position wait for it. One offer
+   * per peer is kept, so a peer cannot grow this session's state by offering many snapshots.
+   */
   offer(from: PeerId, m: Extract<SyncMessage, { type: 'offer' }>): void {
     if (this.#finished || m.index < this.#minIndex) return
-    let o = this.#offers.get(m.index)
-    if (!o) {
-      o = { term: m.term, items: m.items, peers: new Set() }
-      this.#offers.set(m.index, o)
+    const asked = this.#pullFrom ? this.#pullFrom.includes(from) : this.#host.bonded().includes(from)
+    if (!asked) {
+      this.#host.refused?.(from, 'a snapshot offer nobody asked for')
+      return
     }
-    o.peers.add(from)
+    this.#offers.set(from, { index: m.index, term: m.term, items: m.items })
     if (this.#anchor) {
-      if (this.#anchor.index === m.index) {
+      if (this.#anchor.index === m.index && this.#anchor.term === m.term) {
         this.#pool.add(from)
         this.#pump()
       }
       return
     }
+    this.vouchChanged()
+  }
+
+  /** The position vouched for rose (the leader announced a higher commit): offers may now qualify. */
+  vouchChanged(): void {
+    if (this.#anchor || this.#finished) return
+    const eligible = this.#eligible()
+    if (eligible.length === 0) return
     // Start at once when every bonded member offered; otherwise after a short window.
-    const everyone = (this.#pullFrom ?? this.#host.bonded()).every((p) => o.peers.has(p))
+    const everyone = (this.#pullFrom ?? this.#host.bonded()).every((p) => eligible.some(([q]) => q === p))
     if (everyone) this.#choose()
-    else if (this.#offers.size === 1 && o.peers.size === 1) {
+    else if (!this.#window) {
+      this.#window = true
       this.#host.timers.cancel(this.#timer)
       this.#timer = this.#host.timers.after(OFFER_WINDOW_MS, () => this.#choose())
     }
+  }
+
+  /** Highest position an offer may have: a pull's target, or the commit the leader announced. */
+  #cap(): number {
+    if (this.#pullFrom) return this.#minIndex
+    // Without a vouch (a session driven by hand, as in unit tests) every offer qualifies.
+    if (!this.#vouch) return Number.POSITIVE_INFINITY
+    return this.#vouch() ?? -1
+  }
+
+  #eligible(): [PeerId, Offer][] {
+    const cap = this.#cap()
+    return [...this.#offers].filter(([, o]) => o.index <= cap)
   }
 
   data(from: PeerId, m: Extract<SyncMessage, { type: 'data' }>): void {
@@ -136,6 +188,36 @@ export class SyncSession {
     if (this.#anchor) this.#pump()
   }
 
+  /**
+   * A bond to `peer` came up, or replaced the one we had (two peers dialing each other at
+   * once keep one bond and close the other, losing what was in flight on it). What we sent
+   * that member and still wait for is asked again on the live bond, instead of waiting out
+   * `fetchTimeout` and dropping the member: the batch in flight goes back to the queue and
+   * a member that offered the snapshot being fetched is (again) in the pool; an unanswered
+   * `request` or `pull` is sent again.
+   */
+  peerUp(peer: PeerId): void {
+    if (this.#finished) return
+    if (this.#anchor) {
+      const f = this.#inflight.get(peer)
+      if (f) {
+        this.#host.timers.cancel(f.timer)
+        this.#inflight.delete(peer)
+        this.#todo.unshift(f.start)
+      }
+      const o = this.#offers.get(peer)
+      if (o && o.index === this.#anchor.index && o.term === this.#anchor.term) this.#pool.add(peer)
+      this.#pump()
+      return
+    }
+    if (this.#pullFrom) {
+      const offered = this.#offers.has(peer)
+      if (this.#pulled && !offered && this.#pullFrom.includes(peer)) this.#host.send(peer, { type: 'pull' })
+    } else if (this.#timer !== undefined && this.#offers.size === 0 && peer === this.#host.leader()) {
+      this.#host.send(peer, { type: 'request' })
+    }
+  }
+
   abort(): void {
     this.#finished = true
     this.#host.timers.cancel(this.#timer)
@@ -145,23 +227,39 @@ export class SyncSession {
 
   #choose(): void {
     if (this.#anchor || this.#finished) return
+    const eligible = this.#eligible()
+    let best: Offer | undefined
+    for (const [, o] of eligible) if (!best || o.index > best.index) best = o
+    if (!best) {
+      // Nothing vouched for yet: wait for the leader's commit, within the request timeout.
+      this.#window = false
+      this.#timer = this.#host.timers.after(this.#host.config.snapshotRequestTimeout, () =>
+        this.#fail(new Error('no offer at a position the leader vouched for')),
+      )
+      return
+    }
     this.#host.timers.cancel(this.#timer)
     this.#timer = undefined
-    let best: number | undefined
-    for (const i of this.#offers.keys()) if (best === undefined || i > best) best = i
-    if (best === undefined) return
-    const o = this.#offers.get(best) as { term: number; items: number; peers: Set<PeerId> }
-    this.#anchor = { index: best, term: o.term, items: o.items }
-    for (const p of o.peers) this.#pool.add(p)
-    for (let s = 0; s < o.items; s += this.#host.config.fetchBatchSize) this.#todo.push(s)
-    this.#host.telemetry({ phase: 'fetching', position: best, items: o.items, sources: [...o.peers] })
+    const at = best
+    const same = eligible.filter(([, o]) => o.index === at.index && o.term === at.term)
+    // The item count most of them claim (ties: the smaller); a liar's count only slows the fetch.
+    const counts = new Map<number, number>()
+    for (const [, o] of same) counts.set(o.items, (counts.get(o.items) ?? 0) + 1)
+    let items = at.items
+    let votes = 0
+    for (const [n, c] of counts) if (c > votes || (c === votes && n < items)) [items, votes] = [n, c]
+    this.#anchor = { index: at.index, term: at.term, items }
+    for (const [p] of same) this.#pool.add(p)
+    this.#cursor = 0
+    const sources = same.map(([p]) => p)
+    this.#host.telemetry({ phase: 'fetching', position: at.index, items, sources })
     this.#pump()
   }
 
   #pump(): void {
     const anchor = this.#anchor
     if (this.#finished || !anchor) return
-    if (this.#todo.length === 0 && this.#inflight.size === 0) {
+    if (this.#todo.length === 0 && this.#cursor >= anchor.items && this.#inflight.size === 0) {
       this.#complete(anchor)
       return
     }
@@ -169,7 +267,7 @@ export class SyncSession {
     const leader = this.#host.leader()
     const idle = [...this.#pool].filter((p) => !this.#inflight.has(p)).sort((a, b) => +(a === leader) - +(b === leader))
     for (const peer of idle) {
-      const start = this.#todo.shift()
+      const start = this.#takeStart(anchor.items)
       if (start === undefined) break
       const end = Math.min(anchor.items, start + this.#host.config.fetchBatchSize, this.#nextStart(start))
       const timer = this.#host.timers.after(this.#host.config.fetchTimeout, () => {
@@ -181,13 +279,23 @@ export class SyncSession {
       this.#inflight.set(peer, { start, end, timer })
       if (!this.#host.send(peer, { type: 'fetch', index: anchor.index, start, end })) this.peerDown(peer)
     }
-    if (this.#todo.length > 0 && this.#inflight.size === 0 && this.#pool.size === 0)
+    const left = this.#todo.length > 0 || this.#cursor < anchor.items
+    if (left && this.#inflight.size === 0 && this.#pool.size === 0)
       this.#fail(new Error('no member can serve the snapshot any more'))
+  }
+
+  #takeStart(items: number): number | undefined {
+    const again = this.#todo.shift()
+    if (again !== undefined) return again
+    if (this.#cursor >= items) return undefined
+    const start = this.#cursor
+    this.#cursor = Math.min(items, start + this.#host.config.fetchBatchSize)
+    return start
   }
 
   /** Batches may start anywhere after a short answer: never ask past the next known batch start. */
   #nextStart(start: number): number {
-    let next = Number.POSITIVE_INFINITY
+    let next = this.#cursor > start ? this.#cursor : Number.POSITIVE_INFINITY
     for (const s of [...this.#todo, ...this.#batches.keys(), ...[...this.#inflight.values()].map((f) => f.start)])
       if (s > start && s < next) next = s
     return next

@@ -1,13 +1,15 @@
 import type { LeadershipPreference, Message, NodeId, RaftConfig } from '../../../src/groups/raft/index.js'
-import { describe } from '../../../src/groups/raft/index.js'
+import { describe, StrictModeViolation } from '../../../src/groups/raft/index.js'
 import { Workload } from './clients.js'
 import { type PartitionKind, partition, partitionKinds } from './faults.js'
+import { FORGED, forgeAppend } from './hostile.js'
 import { Invariants, Violation } from './invariants.js'
 import { checkLinearizable } from './linearizability.js'
 import { Network } from './network.js'
 import { SimNode } from './node.js'
 import { Random, seededRng } from './rng.js'
 import { replayCommand, type Scenario } from './scenarios.js'
+import { simulateStartup } from './startup.js'
 
 export interface SimOptions {
   /** Ticks of faults, then ticks of calm in which the cluster must heal and converge. */
@@ -39,6 +41,8 @@ export interface SimResult {
   readonly ops: number
   readonly info: number
   readonly linearizability: 'ok' | 'violated' | 'inconclusive' | 'skipped'
+  /** Hostile appends a strict core refused before changing anything (plant `hostileAppend`). */
+  readonly refused: number
 }
 
 /**
@@ -48,6 +52,7 @@ export interface SimResult {
  * history. Deterministic: the seed is the whole input.
  */
 export function simulate(scenario: Scenario, seed: number, options: SimOptions = {}): SimResult {
+  if (scenario.startup) return simulateStartup(scenario, seed, options.trace)
   const sim = new Simulation(scenario, seed, options)
   let error: string | undefined
   try {
@@ -85,6 +90,7 @@ class Simulation {
   #faults = 0
   #maxTerm = 0
   readonly #rivals = new Map<string, number>()
+  #refused = 0
   /**
    * Members that crash inside their next Ready (durable storage semantics): `unpersisted` dies
    * before the Ready's one atomic write, `unsent` right after it (fsynced, nothing sent, applied
@@ -181,6 +187,7 @@ class Simulation {
         if (node.syncAt !== undefined && node.syncAt <= this.#tick) this.#snapshotSync(node)
       }
       for (const message of this.#network.due(this.#tick)) this.#deliver(message)
+      if (this.#scenario.plant === 'hostileAppend' && this.#tick % 7 === 3) this.#hostileAppend()
       this.#workload.step(++this.#now, this.#tick, this.#nodes, this.#tick < this.#chaosTicks + this.#healTicks / 2)
       if (this.#tick % 10 === 0) this.#invariants.checkLogs(this.#rafts())
       this.#checkRivals()
@@ -252,8 +259,25 @@ class Simulation {
     if (!node?.up) return
     this.#now++
     this.#trace?.(`${this.#tick} ${message.from}->${message.to} ${describe(message)}`)
-    node.raft.step(message)
+    try {
+      node.raft.step(message)
+    } catch (err) {
+      // Like the driver: a refused hostile append is counted (and its bond dropped there).
+      if (!(err instanceof StrictModeViolation)) throw err
+      this.#refused++
+      this.#trace?.(`${this.#tick} ${node.id} refused: ${err.message}`)
+    }
     this.#process(node)
+  }
+
+  /** Plant `hostileAppend`: one follower gets a forged append replacing its committed entry. */
+  #hostileAppend(): void {
+    const followers = [...this.#nodes.values()].filter((n) => n.up)
+    if (followers.length === 0) return
+    const node = this.#random.pick(followers)
+    const forged = forgeAppend(node.id, node.raft)
+    if (forged) this.#deliver(forged)
+    if (node.history.includes(FORGED)) throw new Error(`${node.id} applied a forged entry`)
   }
 
   /** Handle every Ready like the group driver would, checking invariants first. */
@@ -496,6 +520,7 @@ class Simulation {
       commit: Math.max(0, ...nodes.map((n) => n.raft.status().commit)),
       reverts: this.#invariants.reverts,
       rivals: this.#rivalEpisodes,
+      refused: this.#refused,
       faults: this.#faults,
       midReadyCrashes: this.crashesMidReady,
       ops: this.#workload.history.length,
