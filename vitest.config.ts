@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Drops happy-dom's refusal of libp2p events that fire after a file's teardown (see there).
+    setupFiles: ['test/helpers/late-events.ts'],
   },
 })
