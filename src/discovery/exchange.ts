@@ -113,8 +113,12 @@ export class CatalogExchange {
       if (!msg.push)
         ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
       await this.#ingestAll(msg, ch)
-    } catch {
-      // Timed out or closed: nothing to do.
+    } catch (err) {
+      // A peer that opens a catalog channel and stays silent is refused and counted.
+      if (err instanceof TimeoutError) {
+        this.#hooks.count('timeout')
+        ch.reject('timeout', err.message)
+      }
     } finally {
       ch.close()
     }
