@@ -15,11 +15,12 @@ export interface CatalogMessage {
 const INGEST_SLICE = 16
 /**
  * Largest catalog message, and all a peer may send on one catalog channel (the exchange has
- * no handshake, so the whole channel counts as pre-auth: at most 16 per peer, see network.ts).
+ * no handshake, so the whole channel counts as pre-auth: at most 2 open per peer).
  * 1,024 entries of about 1 KiB fit.
  */
 export const CATALOG_MAX_BYTES = 2 * 1024 * 1024
-const CATALOG_CHANNEL = { maxFrameSize: CATALOG_MAX_BYTES, preAuthBytes: CATALOG_MAX_BYTES }
+// One exchange per connection at a time is the rule (`#running`); two allow a departure push.
+const CATALOG_CHANNEL = { maxFrameSize: CATALOG_MAX_BYTES, preAuthBytes: CATALOG_MAX_BYTES, maxPreAuthChannels: 2 }
 
 /** What the exchange needs from discovery. */
 export interface ExchangeHooks {
