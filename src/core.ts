@@ -1,7 +1,12 @@
-/** `mosaik-react/core`: everything without React (ids, codec, network, discovery, groups, collections). */
+/**
+ * `mosaik-react/core`: everything without React: ids, the codec, networks, discovery,
+ * groups and collections. Each name is listed: what is not exported here is internal
+ * (docs/API.md lists the public API).
+ */
 
 export * from './collections/index.js'
 export * from './core/index.js'
 export * from './discovery/index.js'
 export * from './groups/index.js'
 export * from './network/index.js'
+export * from './tickets/index.js'

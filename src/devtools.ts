@@ -4,6 +4,8 @@
  * selectors and `useDevtoolsStore` keep working. To ship the panel in production, import
  * from `mosaik-react/devtools/production` instead.
  */
+'use client'
+
 import type { ReactNode } from 'react'
 import * as Devtools from './devtools/index.js'
 
@@ -29,3 +31,5 @@ export const PeerMesh: View<typeof Devtools.PeerMesh> = process.env.NODE_ENV ===
 export const PeerTable: View<typeof Devtools.PeerTable> =
   process.env.NODE_ENV === 'production' ? off : Devtools.PeerTable
 export const EventLog: View<typeof Devtools.EventLog> = process.env.NODE_ENV === 'production' ? off : Devtools.EventLog
+export const StoreWarnings: View<typeof Devtools.StoreWarnings> =
+  process.env.NODE_ENV === 'production' ? off : Devtools.StoreWarnings

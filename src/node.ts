@@ -1,2 +1,2 @@
-/** `mosaik-react/node`: Node-only relay server and CLI. */
+/** `mosaik-react/node`: Node-only relay server, CLI and ticket issuing (docs/API.md "Node"). */
 export * from './node/index.js'

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { type ReactNode, useEffect, useState } from 'react'
-import { NetworkProvider, useCellWriter, useNetwork } from '../src/react/index.js'
+import { NetworkProvider, useCellWriter, useNetwork, useNetworkStatus } from '../src/react/index.js'
 import { useCluster } from './support/cluster.js'
 import { cellOptions, TIMING_DEFAULTS } from './support/consensus.js'
 import { GroupTable, LeaderBadge, MosaikDevtools, PeerMesh, peerColor, shortPeer } from './support/devtools.js'
@@ -38,6 +38,18 @@ function Links(): ReactNode {
           </li>
         ))}
       </ul>
+    </div>
+  )
+}
+
+/** What `useNetworkStatus()` shows: the line a real app would put in its header. */
+function NetStatus(): ReactNode {
+  const { status, peers, relays, reason } = useNetworkStatus()
+  const color = status === 'online' ? '#16a34a' : status === 'offline' ? '#dc2626' : '#64748b'
+  return (
+    <div style={{ ...card, color }} data-testid="net-status" data-status={status} data-relays={relays} title={reason}>
+      network {status} · {peers} peer{peers === 1 ? '' : 's'} · {relays} relay{relays === 1 ? '' : 's'}
+      {reason && status !== 'online' ? <div style={{ fontSize: 11, color: '#64748b' }}>{reason}</div> : null}
     </div>
   )
 }
@@ -93,6 +105,7 @@ function Tab({ relay }: { relay: RelayInfo }): ReactNode {
       <Row>
         <Counter />
         <Links />
+        <NetStatus />
         <LeaderBadge storeId={STORE} store={cluster.store} />
       </Row>
       <GroupTable store={cluster.store} />

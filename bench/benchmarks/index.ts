@@ -4,6 +4,7 @@ import { bundle } from './bundle.js'
 import { commitLatency } from './commit-latency.js'
 import { failover } from './failover.js'
 import { history } from './history.js'
+import { mapCatchup } from './map-catchup.js'
 import { memory } from './memory.js'
 import { online } from './online.js'
 import { rawRtt } from './raw-rtt.js'
@@ -20,6 +21,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   online,
   failover,
   history,
+  mapCatchup,
   memory,
   bundle,
 ]

@@ -34,7 +34,7 @@ export function peerOptions(
   transport: BenchTransport,
   bootstrap: string[],
   opts: PeerOptions = {},
-): { options: Pick<NetworkOptions, 'transport' | 'listen' | 'bootstrap'>; bytes?: ByteCount } {
+): { options: Pick<NetworkOptions, 'transport' | 'listen' | 'bootstrap' | 'iceServers'>; bytes?: ByteCount } {
   const counter = opts.countBytes ? byteCounter() : undefined
   const gater = { denyDialMultiaddr: () => false }
   switch (transport) {
@@ -65,7 +65,7 @@ export function peerOptions(
       }
     case 'webrtc':
       // The browser preset: WebRTC + WebSockets + circuit relay, reachable only via the relay.
-      return { options: { transport: 'browser', bootstrap } }
+      return { options: { transport: 'browser', iceServers: [], bootstrap } }
   }
 }
 

@@ -180,6 +180,9 @@ export class CellMachine<T> implements StateMachine<CellCommand, never, never, U
     }
     switch (command.type) {
       case 'write': {
+        // The same bytes again: keep the value (and its identity, so React effects that
+        // depend on it settle) without decoding or checking it a second time.
+        if (this.#register && bytesEqual(this.#register.bytes, command.value)) return
         const checked = decodeValue(this.#options.schema, command.value)
         if (checked.ok) this.#register = { value: checked.value, bytes: command.value }
         else this.#reject(describeCellCommand(command), checked.kind, checked.detail)
@@ -196,7 +199,7 @@ export class CellMachine<T> implements StateMachine<CellCommand, never, never, U
           next = { value: checked.value, bytes: command.next }
         }
         if (!this.#matches(command.current)) return false
-        this.#register = next
+        if (!(next && this.#register && bytesEqual(this.#register.bytes, next.bytes))) this.#register = next
         return true
       }
       case 'clear':

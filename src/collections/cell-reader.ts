@@ -1,12 +1,14 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
-import { CellError, type RejectReason } from '../core/errors.js'
+import type { RejectReason } from '../core/errors.js'
 import { type GroupId, type StoreId, UniqueId, type Version } from '../core/id.js'
+import { DEFAULT_CONSENSUS } from '../groups/config.js'
 import type { Group, GroupState } from '../groups/types.js'
 import type { Network } from '../network/network.js'
 import { type CellCommand, CellMachine, type CellRejection } from './cell-machine.js'
 import { CollectionWhen, networkDown, toCellError } from './cell-when.js'
 import { openReplica } from './join.js'
 import type { CellOptions, CellReader, CellSnapshot, When } from './types.js'
+import { NO_WRITER_TIMEOUTS, offlineError, WriterWatch } from './writer-watch.js'
 
 /** Default bound of a write: a pending write settles within this many ms. */
 export const DEFAULT_WRITE_TIMEOUT = 10_000
@@ -41,6 +43,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
   readonly #pending = new Set<() => void>()
   readonly #unsubscribe: (() => void)[] = []
   #snapshot!: CellSnapshot<T>
+  readonly #writers: WriterWatch
   /** Version reached by the last applied batch; 0 after a snapshot install (the group then knows best). */
   #batchVersion = 0
   #closed = false
@@ -63,6 +66,8 @@ export class CellReaderHandle<T> implements CellReader<T> {
         preference: writer ? 'normal' : 'observer',
         consensus: options.consensus,
         sync: options.sync,
+        ...(options.auth ? { requireTicket: options.auth } : {}),
+        ...(options.writeAuth ? { writeAuth: options.writeAuth } : {}),
         labels: { store: this.storeId.toString(), kind: 'cell' },
       },
     )
@@ -84,7 +89,15 @@ export class CellReaderHandle<T> implements CellReader<T> {
     this.groupId = this.group.id
     this.#when = new CollectionWhen(this.group.when)
     this.when = this.#when
+    const consensus = { ...DEFAULT_CONSENSUS, ...options.consensus }
+    this.#writers = new WriterWatch(
+      this.group as Group<unknown>,
+      NO_WRITER_TIMEOUTS * consensus.electionTimeout + consensus.bootstrapDelay,
+      () => this.#refresh(),
+    )
+    this.#unsubscribe.push(() => this.#writers.close())
     this.#snapshot = this.#build()
+    this.#writers.check()
     this.#unsubscribe.push(this.group.subscribe(() => this.#onGroupChange()))
     const onStop = () => this.#markClosed()
     network.signal.addEventListener('abort', onStop, { once: true })
@@ -158,12 +171,28 @@ export class CellReaderHandle<T> implements CellReader<T> {
     let fail!: () => void
     const guard = new Promise<never>((_, reject) => {
       fail = () => reject(networkDown(value))
-      timer = setTimeout(() => reject(new CellError('offline', `no commit within ${ms} ms (write timeout)`, value)), ms)
+      timer = setTimeout(
+        () =>
+          reject(
+            offlineError(
+              this.group as Group<unknown>,
+              value,
+              `no commit within ${ms} ms, the write timeout`,
+              undefined,
+              ms,
+            ),
+          ),
+        ms,
+      )
     })
     this.#pending.add(fail)
     try {
       const committed = this.group.execute(command, { timeout: ms }).catch((err: unknown) => {
-        throw this.#closed ? networkDown(value, err) : toCellError(err, value)
+        if (this.#closed) throw networkDown(value, err)
+        const mapped = toCellError(err, value)
+        throw mapped.kind === 'offline' && mapped.reason === undefined
+          ? offlineError(this.group as Group<unknown>, value, mapped.message, err)
+          : mapped
       })
       return await Promise.race([committed, guard])
     } finally {
@@ -174,7 +203,10 @@ export class CellReaderHandle<T> implements CellReader<T> {
 
   #onGroupChange(): void {
     if (this.group.closed) this.#markClosed()
-    else this.#refresh()
+    else {
+      this.#writers.check()
+      this.#refresh()
+    }
   }
 
   /** Rebuilds the snapshot and tells listeners if anything visible changed. */
@@ -188,6 +220,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
       next.online === prev.online &&
       next.leader === prev.leader &&
       next.role === prev.role &&
+      next.noWriter === prev.noWriter &&
       Object.is(next.value, prev.value)
     )
       return
@@ -209,6 +242,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
       online: state.online && !this.#closed,
       leader: this.#closed ? undefined : state.leader,
       role: state.role,
+      noWriter: !this.#closed && this.#writers.noWriter,
     })
   }
 
@@ -216,6 +250,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
   #markClosed(): void {
     if (this.#closed) return
     this.#closed = true
+    this.#writers.close()
     this.#when.close()
     for (const fail of [...this.#pending]) fail()
     this.#refresh()

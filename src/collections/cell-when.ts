@@ -77,10 +77,12 @@ export function networkDown<V>(value: V, cause?: unknown): CellError<V> {
 
 /** Maps a group failure onto the `CellError` a collection caller sees, keeping `value` for a retry. */
 export function toCellError<V>(err: unknown, value: V): CellError<V> {
-  if (err instanceof CellError) return new CellError(err.kind, err.message, value, { cause: err })
+  if (err instanceof CellError)
+    return new CellError(err.kind, err.message, value, { cause: err, reason: err.reason, details: err.details })
   const kind = (err as { kind?: unknown } | null)?.kind
   const message = err instanceof Error ? err.message : String(err)
   if (kind === 'closed') return networkDown(value, err)
   if (kind === 'encoding') return new CellError('encoding', message, value, { cause: err })
+  if (kind === 'unauthorized') return new CellError('unauthorized', message, value, { cause: err })
   return new CellError('offline', message, value, { cause: err })
 }

@@ -9,8 +9,9 @@ import type { CellOptions, CellReader, CellWriter } from './types.js'
  * A replicated register holding at most one value (mosaik `collections::Cell`): the
  * distributed form of a watch channel. Every replica sees the latest committed value.
  *
- * All members of a cell must agree on the store id, `typeName`, `sync` and `consensus`
- * options: they are part of the group id, and members that differ never see each other.
+ * All members of a cell must agree on the store id, `typeName`, `sync`, `consensus`, `auth`
+ * and `writeAuth` options: they are part of the group id, and members that differ never
+ * see each other.
  */
 export class Cell {
   private constructor() {}

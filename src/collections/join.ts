@@ -1,5 +1,4 @@
 import { CellError, ClosedError } from '../core/errors.js'
-import '../groups/index.js'
 import type { Group, JoinOptions, LeadershipPreference, StateMachine } from '../groups/types.js'
 import type { Network } from '../network/network.js'
 

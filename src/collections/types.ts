@@ -1,10 +1,11 @@
 /**
- * Public types of replicated collections (API.md "Cell"). `cell.ts` implements them on
+ * Public types of replicated collections (docs/API.md "Cell"). `cell.ts` implements them on
  * the public group API; the React layer programs against exactly these names.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { GroupId, PeerId, StoreId, Version } from '../core/id.js'
 import type { ConsensusConfig, SyncConfig } from '../groups/config.js'
+import type { TicketValidator } from '../tickets/validator.js'
 
 export type { ConsensusConfig, SyncConfig }
 
@@ -17,6 +18,18 @@ export interface CellOptions<T> {
   consensus?: Partial<ConsensusConfig>
   /** How long a write may wait for a leader and its commit before failing `offline`, ms (default 10 000). */
   writeTimeout?: number
+  /**
+   * The seed's `config.auth` (mosaik `require_ticket`): every member, reader or writer, must
+   * hold a valid ticket for each validator in its discovery entry, or no one bonds with it
+   * (it never comes online and sees no data). Part of the group id.
+   */
+  auth?: readonly TicketValidator[]
+  /**
+   * Additionally required to vote, lead or have a write applied: a peer without these is
+   * an observer whatever it declares, and writes from a handle whose peer lacks them reject
+   * with `CellError('unauthorized')`. Part of the group id.
+   */
+  writeAuth?: readonly TicketValidator[]
 }
 
 /** An immutable view of a replica; keeps its identity until something visible changes. */
@@ -26,6 +39,12 @@ export interface CellSnapshot<T> {
   readonly online: boolean
   readonly leader: PeerId | undefined
   readonly role: 'leader' | 'follower' | 'candidate'
+  /**
+   * True when this replica (a reader) has had no reachable writer for a bounded time
+   * (three election timeouts plus the bootstrap delay): no leader and no voting member
+   * bonded. False again as soon as one is reachable. Writers never report it.
+   */
+  readonly noWriter?: boolean
 }
 
 /** Waits on a replica's state. Every promise rejects with `CellError('network-down')` when the cell closes. */

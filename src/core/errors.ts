@@ -21,6 +21,8 @@ export type RejectReason =
   | 'stale'
   | 'invalid-value'
   | 'protocol'
+  /** The peer's tickets do not grant what it asked for (bond refused, or a frame its role may not send). */
+  | 'unauthorized'
   | 'timeout'
   | 'term-jump'
 
@@ -50,19 +52,56 @@ export class ClosedError extends MosaikError {
   }
 }
 
-export type CellErrorKind = 'offline' | 'encoding' | 'invalid' | 'network-down'
+export type CellErrorKind = 'offline' | 'encoding' | 'invalid' | 'network-down' | 'unauthorized'
+
+/**
+ * Why an `offline` cell operation failed, when known:
+ * - `no-writer`: this peer is a reader and no member that could lead is reachable;
+ * - `no-quorum`: strict mode and fewer voters reachable than a quorum;
+ * - `no-leader`: voters are reachable but none leads (an election is under way or failing);
+ * - `no-commit`: a leader is reachable but the write did not commit in time;
+ * - `timeout`: a wait the caller bounded (`useSuspenseCell`'s `timeout`) ran out.
+ */
+export type CellErrorReason = 'no-writer' | 'no-quorum' | 'no-leader' | 'no-commit' | 'timeout'
+
+/** What the failing peer could reach of the cell's group when the operation failed. */
+export interface CellErrorDetails {
+  /** Voting members reachable (this peer included when it votes). */
+  readonly voters: number
+  /** Voting members known (reachable or only listed by discovery). */
+  readonly knownVoters: number
+  /** Votes an election or a commit needs now. */
+  readonly needed: number
+  readonly strict: boolean
+  readonly minVoters: number
+  readonly leader: string | undefined
+  readonly leaderReachable: boolean
+  /** The bound that ran out, ms. */
+  readonly waitedMs?: number
+}
 
 /**
  * A cell operation that failed. `value` carries what the caller tried to write so it
- * can retry; `kind` says whether a retry can help (`offline`) or not (`network-down`).
+ * can retry; `kind` says whether a retry can help (`offline`) or not (`network-down`);
+ * `reason` and `details` say why, when known (`message` says it in words, e.g.
+ * "offline: 1 of 3 voters reachable; strict mode needs 2").
  */
 export class CellError<V = unknown> extends MosaikError {
   readonly kind: CellErrorKind
   readonly value: V
-  constructor(kind: CellErrorKind, message: string, value: V, options?: { cause?: unknown }) {
-    super(`cell/${kind}`, message, options)
+  readonly reason: CellErrorReason | undefined
+  readonly details: CellErrorDetails | undefined
+  constructor(
+    kind: CellErrorKind,
+    message: string,
+    value: V,
+    options?: { cause?: unknown; reason?: CellErrorReason; details?: CellErrorDetails },
+  ) {
+    super(`cell/${kind}`, message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'CellError'
     this.kind = kind
     this.value = value
+    this.reason = options?.reason
+    this.details = options?.details
   }
 }

@@ -9,6 +9,15 @@ import type { PeerId } from './id.js'
 export type TelemetryEvent =
   | { type: 'network.started'; at: number; network: string; peer: PeerId; addresses: string[] }
   | { type: 'network.stopped'; at: number; network: string; peer: PeerId }
+  | {
+      type: 'network.status'
+      at: number
+      peer: PeerId
+      status: 'starting' | 'connecting' | 'online' | 'offline' | 'stopped'
+      peers: number
+      relays: number
+      reason?: string
+    }
   | { type: 'peer.connected'; at: number; peer: PeerId; remote: PeerId }
   | { type: 'peer.disconnected'; at: number; peer: PeerId; remote: PeerId }
   | {
@@ -16,6 +25,19 @@ export type TelemetryEvent =
       at: number
       peer: PeerId
       remote: PeerId
+    }
+  | {
+      /** A peer announces a store we have under another group: mismatched options. Ids are prefixes. */
+      type: 'discovery.mismatch'
+      at: number
+      peer: PeerId
+      remote: PeerId
+      store: string
+      group: string
+      remoteGroup: string
+      /** The options that differ, when known: `typeName`, `sync`, `consensus`. */
+      differs: string[]
+      detail: string
     }
   | {
       type: 'input.rejected'
@@ -27,6 +49,25 @@ export type TelemetryEvent =
       detail: string
     }
   | GroupTelemetry
+  | PersistTelemetry
+
+/**
+ * The persisted store (`NetworkOptions.persist`): `recovered` = a torn or damaged tail was cut
+ * off on open (what it held was never acknowledged); `refused` = a store could not be used
+ * (`foreign`, `corrupt`, `locked`: another process or tab holds it) and this network or group
+ * runs without it; `failed` = a write failed (`quota`, `io`) and the group stopped persisting.
+ */
+export type PersistTelemetry = {
+  type: 'persist.recovered' | 'persist.refused' | 'persist.failed'
+  at: number
+  peer: PeerId
+  /** The group id hex, or `'network'` for the store as a whole. */
+  namespace: string
+  kind?: 'foreign' | 'corrupt' | 'io' | 'quota' | 'locked' | 'unsupported'
+  records?: number
+  droppedBytes?: number
+  detail: string
+}
 
 /** Per-group telemetry; `group` is the group id hex, `store` the collection store id hex when there is one. */
 export type GroupTelemetry =
@@ -84,5 +125,13 @@ export type GroupTelemetry =
       sources?: PeerId[]
     }
   | { type: 'group.reverted'; at: number; peer: PeerId; group: string; version: number }
+  /**
+   * A bond refused or dropped because the peer's tickets do not grant membership (`reason`
+   * is the ticket check's, such as `missing`, `expired`, `bad-signature`), or a frame refused
+   * because the peer's granted role may not send it (`reason` `role`).
+   */
+  | { type: 'group.refused'; at: number; peer: PeerId; group: string; remote: PeerId; reason: string; detail: string }
+  /** A collection replica's entry count changed (keys, elements); one per applied batch at most. */
+  | { type: 'group.size'; at: number; peer: PeerId; group: string; size: number }
 
 export type TelemetryType = TelemetryEvent['type']

@@ -97,6 +97,7 @@ class Draft {
           active: true,
           bonds: {},
           reverted: 0,
+          refused: [],
           commits: [],
         })
     replicas[peer] = next
@@ -228,6 +229,10 @@ function reduceGroup(d: Draft, e: GroupTelemetry): void {
       d.leaderChange(g, e.at, e.term, e.leader, e.peer)
       return
     }
+    case 'group.size': {
+      d.replica(g, e.peer).size = e.size
+      return
+    }
     case 'group.committed': {
       const r = d.replica(g, e.peer)
       if (e.version > r.commit) {
@@ -272,12 +277,20 @@ function reduceGroup(d: Draft, e: GroupTelemetry): void {
       d.log(e, `sync ${e.phase}${e.position === undefined ? '' : ` @${e.position}`}`)
       return
     }
+    case 'group.refused': {
+      const r = d.replica(g, e.peer)
+      const refusal = { at: e.at, remote: e.remote, reason: e.reason, detail: e.detail }
+      r.refused = d.push(r.refused, refusal, d.limits().markSize)
+      d.log(e, `refused ${short(e.remote)}: ${e.reason}`)
+      return
+    }
     case 'group.reverted': {
       const r = d.replica(g, e.peer)
       r.reverted += 1
+      const dropped = Math.max(0, r.commit - e.version)
       r.commit = e.version
       d.commitPoint(r, { at: e.at, version: e.version, reverted: true })
-      g.reverts = d.push(g.reverts, { at: e.at, peer: e.peer, version: e.version }, d.limits().markSize)
+      g.reverts = d.push(g.reverts, { at: e.at, peer: e.peer, version: e.version, dropped }, d.limits().markSize)
       d.root.totals = { ...d.root.totals, reverts: d.root.totals.reverts + 1 }
       d.log(e, `reverted to ${e.version}`)
       return
@@ -301,6 +314,13 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       }
       d.trimStopped()
       d.log(e, 'stopped')
+      return
+    }
+    case 'network.status': {
+      const n = d.node(e.peer)
+      const was = n.status?.status
+      n.status = { status: e.status, peers: e.peers, relays: e.relays, reason: e.reason, at: e.at }
+      if (was !== e.status) d.log(e, `network ${e.status}${e.reason ? `: ${e.reason}` : ''}`)
       return
     }
     case 'peer.connected':
@@ -327,6 +347,14 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       if (e.type !== 'discovery.updated') d.log(e, `${e.type.slice(10)} ${short(e.remote)}`)
       return
     }
+    case 'discovery.mismatch': {
+      const { type: _type, ...rest } = e
+      const same = (w: (typeof d.root.warnings)[number]) =>
+        w.peer === e.peer && w.remote === e.remote && w.store === e.store && w.remoteGroup === e.remoteGroup
+      if (!d.root.warnings.some(same)) d.root.warnings = d.push(d.root.warnings, rest, d.limits().rejectedSize)
+      d.log(e, `mismatch: ${e.detail}`)
+      return
+    }
     case 'input.rejected': {
       const n = d.node(e.peer)
       n.rejected += 1
@@ -336,6 +364,11 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       d.log(e, `rejected ${e.reason} from ${short(e.remote)} on ${e.protocol}`)
       return
     }
+    case 'persist.recovered':
+    case 'persist.refused':
+    case 'persist.failed':
+      d.log(e, `${e.type.slice(8)} ${e.namespace === 'network' ? 'store' : short(e.namespace)}: ${e.detail}`)
+      return
     default:
       reduceGroup(d, e)
   }

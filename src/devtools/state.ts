@@ -28,7 +28,10 @@ export interface LeaderChange {
 export interface RevertMark {
   readonly at: number
   readonly peer: PeerId
+  /** The version the replica moved back to. */
   readonly version: number
+  /** Committed entries (writes and no-ops) the replica rolled back: its commit before, minus `version`. */
+  readonly dropped: number
 }
 
 export interface Bond {
@@ -43,6 +46,15 @@ export interface SyncSession {
   readonly position?: number
   readonly items?: number
   readonly sources?: readonly PeerId[]
+}
+
+/** A bond this member refused or dropped (its peer's tickets did not grant membership), or a frame its role may not send. */
+export interface RefusedBond {
+  readonly at: number
+  readonly remote: PeerId
+  /** The ticket check's reason (`missing`, `expired`, `bad-signature` …) or `role`. */
+  readonly reason: string
+  readonly detail: string
 }
 
 export interface VoteRecord {
@@ -69,6 +81,10 @@ export interface ReplicaInfo {
   readonly lastVote?: VoteRecord
   readonly sync?: SyncSession
   readonly reverted: number
+  /** Refusals this member reported, newest last; bounded by `markSize`. */
+  readonly refused: readonly RefusedBond[]
+  /** Entries of a collection replica (keys, elements), once it reported one. */
+  readonly size?: number
   /** Bounded: the newest `historySize` points, coalesced to `timelineResolution`. */
   readonly commits: readonly CommitPoint[]
 }
@@ -104,6 +120,17 @@ export interface NodeInfo {
   readonly connected: Readonly<Record<PeerId, true>>
   readonly discovered: Readonly<Record<PeerId, true>>
   readonly rejected: number
+  /** The node's connectivity as its `useNetworkStatus()` shows it (last `network.status`). */
+  readonly status?: NodeStatus
+}
+
+/** A node's last reported connectivity. */
+export interface NodeStatus {
+  readonly status: 'starting' | 'connecting' | 'online' | 'offline' | 'stopped'
+  readonly peers: number
+  readonly relays: number
+  readonly reason: string | undefined
+  readonly at: number
 }
 
 export interface RejectedInput {
@@ -124,6 +151,20 @@ export interface LoggedEvent {
   readonly text: string
 }
 
+/** A store a peer opened with options that give another group (from `discovery.mismatch`). */
+export interface StoreWarning {
+  readonly at: number
+  readonly peer: PeerId
+  readonly remote: PeerId
+  /** Store and group id prefixes (16 hex). */
+  readonly store: string
+  readonly group: string
+  readonly remoteGroup: string
+  /** Differing options when known: `typeName`, `sync`, `consensus`. */
+  readonly differs: readonly string[]
+  readonly detail: string
+}
+
 export interface DevtoolsState {
   readonly nodes: Readonly<Record<PeerId, NodeInfo>>
   readonly groups: Readonly<Record<string, GroupInfo>>
@@ -133,6 +174,8 @@ export interface DevtoolsState {
   readonly events: readonly LoggedEvent[]
   /** Bounded. */
   readonly rejected: readonly RejectedInput[]
+  /** Stores a peer opened under another group (mismatched options); newest last, bounded like `rejected`. */
+  readonly warnings: readonly StoreWarning[]
   /** Newest `at` seen; the right edge of timelines. */
   readonly now: number
   readonly totals: { readonly events: number; readonly rejected: number; readonly reverts: number }
@@ -144,6 +187,7 @@ export const EMPTY_STATE: DevtoolsState = Object.freeze({
   storeIndex: {},
   events: [],
   rejected: [],
+  warnings: [],
   now: 0,
   totals: { events: 0, rejected: 0, reverts: 0 },
 })

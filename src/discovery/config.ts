@@ -4,6 +4,7 @@ import type { RejectReason } from '../core/errors.js'
 import type { IdLike, UniqueId } from '../core/id.js'
 import type { RetryOptions } from '../network/retry.js'
 import type { Discovery, NetworkServices } from '../network/types.js'
+import type { TicketValidator } from '../tickets/validator.js'
 import { DEFAULT_MAX_ENTRY_BYTES } from './entry.js'
 
 /** Tunables of discovery; defaults in `DEFAULT_DISCOVERY`. */
@@ -41,6 +42,13 @@ export interface DiscoveryConfig {
   tags: IdLike[]
   /** Retry policy of catalog dials. */
   dial: RetryOptions
+  /**
+   * A ticket every peer must hold for this node to serve it discovery (a relay option):
+   * entries without a valid ticket for each validator are refused (`unauthorized`, counted),
+   * never stored, served or forwarded by gossip, and a peer without one gets no catalog.
+   * Default none.
+   */
+  requireTicket: readonly TicketValidator[]
 }
 
 export const DEFAULT_DISCOVERY: DiscoveryConfig = {
@@ -56,6 +64,7 @@ export const DEFAULT_DISCOVERY: DiscoveryConfig = {
   dialPeers: true,
   tags: [],
   dial: { attempts: 4 },
+  requireTicket: [],
 }
 
 /** What discovery needs of its network. */
@@ -76,4 +85,6 @@ export interface DiscoveryService extends Discovery {
   announce(): Promise<void>
   /** The gossipsub topic of this network's announces. */
   readonly topic: string
+  /** Counts `dial` as a bootstrap dial in flight (`surroundings().dialing`) until it settles. */
+  trackDial(dial: Promise<unknown>): void
 }

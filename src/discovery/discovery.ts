@@ -5,13 +5,24 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { RejectReason } from '../core/errors.js'
 import { type IdLike, type PeerId, UniqueId } from '../core/id.js'
 import { Emitter } from '../core/watch.js'
-import type { DiscoveryEvent, PeerEntry } from '../network/types.js'
+import type { DiscoveryEvent, PeerEntry, Surroundings } from '../network/types.js'
+import { authorizePeer, TicketCache } from '../tickets/authorize.js'
+import {
+  encodeTicket,
+  MAX_TICKET_BYTES,
+  MAX_TICKETS_PER_ENTRY,
+  type Ticket,
+  type TicketClass,
+  ticketId,
+} from '../tickets/ticket.js'
 import { mayDial } from './address-policy.js'
 import { Catalog } from './catalog.js'
 import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type DiscoveryService } from './config.js'
 import { PeerDialer } from './dialer.js'
 import { type SignedEntry, signEntry, type VerifyResult, verifyEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
+import { describeMismatch, MAX_STORE_LABELS, storeMismatches } from './store-labels.js'
+import { SurroundingsTracker } from './surroundings.js'
 
 export function createDiscovery(
   host: DiscoveryHost,
@@ -40,7 +51,17 @@ class PeerDiscovery implements DiscoveryService {
   readonly #exchange: CatalogExchange
   readonly #tags = new Set<string>()
   readonly #groups = new Set<string>()
+  readonly #around = new SurroundingsTracker()
+  #recheckQueued = false
+  /** Our tickets by id hex, with their wire bytes. */
+  readonly #tickets = new Map<string, { ticket: Ticket; bytes: Uint8Array }>()
+  /** Store labels by group id hex (only collection groups have one). */
+  readonly #stores = new Map<string, string>()
+  /** Mismatches already reported (bounded), so each is told once. */
+  readonly #mismatches = new Set<string>()
   readonly #startedAt = Date.now()
+  /** Validation results of `requireTicket` (none configured: undefined). */
+  readonly #ticketCache: TicketCache | undefined
   #self: PeerEntry
   #timer: ReturnType<typeof setTimeout> | undefined
   #announceQueued = false
@@ -59,7 +80,9 @@ class PeerDiscovery implements DiscoveryService {
       self: () => signEntry(this.#key, this.#refreshSelf()),
       ingest: (bytes, remote, protocol) => this.#ingest(bytes, remote, protocol),
       count: (reason) => this.#count(reason),
+      ...(config.requireTicket.length > 0 && { mayServe: (remote: PeerId) => this.#catalog.get(remote) !== undefined }),
     })
+    this.#ticketCache = config.requireTicket.length > 0 ? new TicketCache() : undefined
     for (const t of config.tags) this.#tags.add(UniqueId.from(t).toString())
     this.#self = this.#buildSelf(this.#startedAt)
   }
@@ -88,17 +111,70 @@ class PeerDiscovery implements DiscoveryService {
     })
   }
 
-  joinGroup(groupId: IdLike): void {
-    this.#change(() => this.#groups.add(UniqueId.from(groupId).toString()))
+  joinGroup(groupId: IdLike, storeLabel?: string): void {
+    const g = UniqueId.from(groupId).toString()
+    this.#change(() => {
+      this.#groups.add(g)
+      if (storeLabel) this.#stores.set(g, storeLabel)
+    })
+    if (storeLabel) for (const e of this.#catalog.snapshot().values()) this.#checkStores(e)
+    this.#around.joined(groupId)
+    this.#recheck()
   }
 
   leaveGroup(groupId: IdLike): void {
-    this.#change(() => this.#groups.delete(UniqueId.from(groupId).toString()))
+    const g = UniqueId.from(groupId).toString()
+    this.#change(() => {
+      this.#groups.delete(g)
+      this.#stores.delete(g)
+    })
+    this.#around.left(groupId)
+  }
+
+  surroundings(groupId: IdLike): Surroundings {
+    return this.#around.surroundings(groupId)
+  }
+
+  onSurroundingsChange(listener: () => void): () => void {
+    return this.#around.onChange(listener)
+  }
+
+  trackDial(dial: Promise<unknown>): void {
+    this.#around.dialing(dial)
   }
 
   peersInGroup(groupId: IdLike): PeerId[] {
     const g = UniqueId.from(groupId).toString()
     return [...this.#catalog.snapshot().values()].filter((e) => e.groups.includes(g)).map((e) => e.peerId)
+  }
+
+  addTicket(ticket: Ticket): void {
+    const id = ticketId(ticket).toString()
+    if (this.#tickets.has(id)) return
+    const bytes = encodeTicket(ticket)
+    if (bytes.length > MAX_TICKET_BYTES)
+      throw new RangeError(`a ticket of ${bytes.length} bytes is larger than ${MAX_TICKET_BYTES}`)
+    if (this.#tickets.size >= MAX_TICKETS_PER_ENTRY)
+      throw new RangeError(`an entry carries at most ${MAX_TICKETS_PER_ENTRY} tickets`)
+    this.#change(() => this.#tickets.set(id, { ticket, bytes }))
+  }
+
+  removeTicket(id: IdLike): void {
+    const key = UniqueId.from(id).toString()
+    if (this.#tickets.has(key)) this.#change(() => this.#tickets.delete(key))
+  }
+
+  removeTicketsOf(ticketClass: TicketClass | IdLike): void {
+    const c = UniqueId.from(ticketClass)
+    const gone = [...this.#tickets].filter(([, t]) => t.ticket.class.equals(c)).map(([id]) => id)
+    if (gone.length === 0) return
+    this.#change(() => {
+      for (const id of gone) this.#tickets.delete(id)
+    })
+  }
+
+  tickets(): Ticket[] {
+    return [...this.#tickets.values()].map((t) => t.ticket)
   }
 
   rejected(): Readonly<Partial<Record<RejectReason, number>>> {
@@ -113,9 +189,11 @@ class PeerDiscovery implements DiscoveryService {
     libp2p.services.pubsub.subscribe(this.topic)
     libp2p.services.pubsub.addEventListener('message', this.#onGossip)
     libp2p.services.pubsub.addEventListener('subscription-change', this.#onSubscription)
+    libp2p.addEventListener('peer:connect', this.#onConnect)
     libp2p.addEventListener('peer:identify', this.#onIdentify)
     libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     libp2p.addEventListener('self:peer:update', this.#onSelfUpdate)
+    for (const peer of libp2p.getPeers()) this.#around.connected(peer.toString())
     this.#exchange.start()
     this.#schedule()
     await this.announce()
@@ -145,6 +223,7 @@ class PeerDiscovery implements DiscoveryService {
     libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
     if (libp2p.services.pubsub.topicValidators.get(this.topic) === this.#validate)
       libp2p.services.pubsub.topicValidators.delete(this.topic)
+    libp2p.removeEventListener('peer:connect', this.#onConnect)
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
     libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     libp2p.removeEventListener('self:peer:update', this.#onSelfUpdate)
@@ -160,6 +239,7 @@ class PeerDiscovery implements DiscoveryService {
       libp2p.services.pubsub.unsubscribe(this.topic)
     }
     this.#catalog.clear()
+    this.#around.clear()
     this.#events.clear()
     this.#state = 'stopped'
   }
@@ -197,6 +277,27 @@ class PeerDiscovery implements DiscoveryService {
     })
   }
 
+  /**
+   * A group was joined: swap catalogs again with every connected peer that speaks the protocol
+   * (what we heard before the join may predate the peer's own join, and the peer must see ours).
+   * Once per task, however many groups were joined in it.
+   */
+  #recheck(): void {
+    if (this.#state !== 'running' || this.#recheckQueued) return
+    this.#recheckQueued = true
+    queueMicrotask(() => {
+      this.#recheckQueued = false
+      if (this.#state !== 'running') return
+      for (const peer of this.#around.catalogPeers()) this.#exchangeWith(peer)
+    })
+  }
+
+  /** An exchange of ours, tracked for `surroundings`. */
+  #exchangeWith(peer: PeerId): void {
+    const ended = this.#around.exchangeStarted(peer)
+    void this.#exchange.exchangeWith(peer).then(ended)
+  }
+
   #refreshSelf(): PeerEntry {
     this.#self = this.#buildSelf(Math.max(this.#self.updatedAt + 1, Date.now()))
     return this.#self
@@ -209,7 +310,8 @@ class PeerDiscovery implements DiscoveryService {
       addresses: this.#host.addresses(),
       tags: [...this.#tags].sort(),
       groups: [...this.#groups].sort(),
-      tickets: [],
+      ...(this.#stores.size > 0 && { stores: [...this.#stores.values()].sort().slice(0, MAX_STORE_LABELS) }),
+      tickets: [...this.#tickets.keys()].sort().map((id) => (this.#tickets.get(id) as { bytes: Uint8Array }).bytes),
       startedAt: this.#startedAt,
       updatedAt,
     }
@@ -227,12 +329,25 @@ class PeerDiscovery implements DiscoveryService {
     })
   }
 
+  /** `requireTicket`: why a verified entry is not admitted, or undefined when it is (departures always are). */
+  async #ticketRefusal(signed: SignedEntry): Promise<string | undefined> {
+    if (!this.#ticketCache || signed.leaving || signed.entry.peerId === this.#host.peerId) return undefined
+    const { entry } = signed
+    const r = await authorizePeer(entry.peerId, entry.tickets, this.#config.requireTicket, this.#ticketCache)
+    return r.ok ? undefined : `${r.reason}: ${r.detail}`
+  }
+
   async #ingest(bytes: Uint8Array, remote: PeerId | undefined, protocol: string): Promise<void> {
     const result = this.#verified.get(bytes) ?? (await this.#verify(bytes))
     this.#verified.delete(bytes)
     if (this.#state !== 'running') return
     if (!result.ok) {
       this.#reject(result.reason, result.detail, remote, protocol)
+      return
+    }
+    const refused = await this.#ticketRefusal(result)
+    if (refused !== undefined) {
+      if (this.#state === 'running') this.#reject('unauthorized', refused, remote, protocol)
       return
     }
     this.#apply(result)
@@ -261,6 +376,7 @@ class PeerDiscovery implements DiscoveryService {
       })
       this.#host.libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addrs }).catch(() => {})
       this.#considerDial(event.entry)
+      this.#checkStores(event.entry)
     }
     this.#host.emitTelemetry({
       type: `discovery.${event.type}`,
@@ -269,6 +385,30 @@ class PeerDiscovery implements DiscoveryService {
       remote: peer,
     })
     this.#events.emit(event)
+  }
+
+  /** Reports (once each, as telemetry and a console warning) stores `entry` has under another group than ours. */
+  #checkStores(entry: PeerEntry): void {
+    if (this.#stores.size === 0 || !entry.stores?.length) return
+    for (const m of storeMismatches([...this.#stores.values()], entry)) {
+      const key = `${m.remote}|${m.store}|${m.group}|${m.remoteGroup}`
+      if (this.#mismatches.has(key)) continue
+      if (this.#mismatches.size >= 1_024) this.#mismatches.delete(this.#mismatches.values().next().value as string)
+      this.#mismatches.add(key)
+      const detail = describeMismatch(m)
+      console.warn(`mosaik-react: ${detail}`)
+      this.#host.emitTelemetry({
+        type: 'discovery.mismatch',
+        at: performance.now(),
+        peer: this.#host.peerId,
+        remote: m.remote,
+        store: m.store,
+        group: m.group,
+        remoteGroup: m.remoteGroup,
+        differs: m.differs,
+        detail,
+      })
+    }
   }
 
   #considerDial(entry: PeerEntry): void {
@@ -308,6 +448,13 @@ class PeerDiscovery implements DiscoveryService {
   readonly #validate = async (peer: Libp2pPeerId, msg: Message): Promise<TopicValidatorResult> => {
     const result = await this.#verify(msg.data)
     if (result.ok) {
+      // Announces of peers without the required ticket are neither delivered nor forwarded;
+      // Ignore, not Reject: the forwarding peer may be honest, so it is not penalised.
+      const refused = await this.#ticketRefusal(result)
+      if (refused !== undefined) {
+        this.#reject('unauthorized', refused, peer.toString(), this.topic)
+        return TopicValidatorResult.Ignore
+      }
       this.#verified.set(msg.data, result)
       return TopicValidatorResult.Accept
     }
@@ -331,13 +478,23 @@ class PeerDiscovery implements DiscoveryService {
     if (e.detail.subscriptions.some((s) => s.subscribe && s.topic === this.topic)) this.#change(() => {})
   }
 
+  readonly #onConnect = (e: CustomEvent<Libp2pPeerId>): void => {
+    this.#around.connected(e.detail.toString())
+  }
+
+  // The dialing side starts the exchange; so does the other side when one of its group members
+  // may be waiting to hear from every peer it can see (groups/standing.ts).
   readonly #onIdentify = (e: CustomEvent<IdentifyResult>): void => {
     const { protocols, connection, peerId } = e.detail
-    if (connection.direction !== 'outbound' || !protocols.includes(this.#exchange.protocol)) return
-    this.#exchange.exchangeWith(peerId.toString())
+    const peer = peerId.toString()
+    const speaks = protocols.includes(this.#exchange.protocol)
+    this.#around.connected(peer)
+    this.#around.identified(peer, speaks)
+    if (speaks && (connection.direction === 'outbound' || this.#around.inGroups)) this.#exchangeWith(peer)
   }
 
   readonly #onDisconnect = (e: CustomEvent<Libp2pPeerId>): void => {
+    this.#around.disconnected(e.detail.toString())
     const known = this.#catalog.get(e.detail.toString())
     if (known) this.#considerDial(known.entry)
   }

@@ -3,6 +3,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { decode, encode, encodeCanonical } from '../core/codec.js'
 import type { RejectReason } from '../core/errors.js'
 import type { PeerEntry } from '../network/types.js'
+import { MAX_TICKETS_PER_ENTRY, ticketsWithinBounds } from '../tickets/ticket.js'
+import { isStoreLabels } from './store-labels.js'
 
 /**
  * Signed peer entries: the unit discovery gossips and exchanges.
@@ -74,6 +76,11 @@ export async function verifyEntry(bytes: Uint8Array, policy: VerifyPolicy): Prom
   const parsed = parseBody(raw)
   if (!parsed) return fail('malformed', 'entry body has the wrong shape')
   const { entry, leaving } = parsed
+  if (!ticketsWithinBounds(entry.tickets))
+    return fail(
+      'oversized',
+      `entry carries ${entry.tickets.length} tickets (at most ${MAX_TICKETS_PER_ENTRY}, each bounded)`,
+    )
   let key: { verify(data: Uint8Array, sig: Uint8Array): boolean | Promise<boolean> } | undefined
   try {
     key = peerIdFromString(entry.peerId).publicKey
@@ -107,6 +114,7 @@ export function contentChanged(a: PeerEntry, b: PeerEntry): boolean {
     !sameList(a.addresses, b.addresses) ||
     !sameList(a.tags, b.tags) ||
     !sameList(a.groups, b.groups) ||
+    !sameList(a.stores ?? [], b.stores ?? []) ||
     a.tickets.length !== b.tickets.length ||
     a.tickets.some((t, i) => !sameBytes(t, b.tickets[i]))
   )
@@ -119,6 +127,8 @@ function toBody(e: PeerEntry, leaving: boolean): Record<string, unknown> {
     addresses: [...e.addresses],
     tags: [...e.tags].sort(),
     groups: [...e.groups].sort(),
+    // Only when there are some, so entries without stores keep their exact bytes.
+    ...(e.stores && e.stores.length > 0 && { stores: [...e.stores].sort() }),
     tickets: [...e.tickets],
     startedAt: e.startedAt,
     updatedAt: e.updatedAt,
@@ -128,10 +138,11 @@ function toBody(e: PeerEntry, leaving: boolean): Record<string, unknown> {
 
 function parseBody(raw: unknown): { entry: PeerEntry; leaving: boolean } | undefined {
   if (!isRecord(raw)) return undefined
-  const { peerId, network, addresses, tags, groups, tickets, startedAt, updatedAt, leaving } = raw
+  const { peerId, network, addresses, tags, groups, stores, tickets, startedAt, updatedAt, leaving } = raw
   if (typeof peerId !== 'string' || typeof network !== 'string') return undefined
   if (!isStrings(addresses) || !isStrings(tags) || !isStrings(groups)) return undefined
   if (!Array.isArray(tickets) || !tickets.every((t) => t instanceof Uint8Array)) return undefined
+  if (stores !== undefined && !isStoreLabels(stores)) return undefined
   if (!Number.isFinite(startedAt) || !Number.isFinite(updatedAt) || typeof leaving !== 'boolean') return undefined
   const entry: PeerEntry = {
     peerId,
@@ -139,6 +150,7 @@ function parseBody(raw: unknown): { entry: PeerEntry; leaving: boolean } | undef
     addresses,
     tags,
     groups,
+    ...(stores !== undefined && { stores }),
     tickets,
     startedAt: startedAt as number,
     updatedAt: updatedAt as number,

@@ -31,6 +31,11 @@ export interface ExchangeHooks {
   ingest(bytes: Uint8Array, remote: PeerId, protocol: string): Promise<void>
   /** Counts a refused input (the channel reports its own telemetry). */
   count(reason: RejectReason): void
+  /**
+   * When set, a peer's catalog is ingested before ours is served, and ours is served only
+   * if this says yes (a relay that requires tickets serves only peers it admitted).
+   */
+  mayServe?(remote: PeerId): boolean
 }
 
 interface ExchangeLimits {
@@ -50,7 +55,8 @@ export class CatalogExchange {
   readonly #host: NetworkServices
   readonly #limits: ExchangeLimits
   readonly #hooks: ExchangeHooks
-  readonly #running = new Set<PeerId>()
+  readonly #running = new Map<PeerId, Promise<boolean>>()
+  readonly #again = new Map<PeerId, Promise<boolean>>()
 
   constructor(host: NetworkServices, limits: ExchangeLimits, hooks: ExchangeHooks) {
     this.#host = host
@@ -67,15 +73,34 @@ export class CatalogExchange {
     if (!this.#host.stopped) this.#host.unhandle('catalog')
   }
 
-  /** Swaps catalogs with `peer` in the background (once at a time per peer). */
-  exchangeWith(peer: PeerId): void {
-    if (this.#running.has(peer) || this.#host.stopped) return
-    this.#running.add(peer)
-    this.#run(peer, false)
-      .catch(() => {
-        // The peer went away or does not answer; gossip and the next connection retry.
+  /**
+   * Swaps catalogs with `peer` in the background, one run at a time per peer. The returned
+   * promise settles with the outcome of a run that starts after this call (true: the peer's
+   * catalog arrived and was ingested), never rejects. A call while a run is under way waits for
+   * it and then runs once more (shared by every such call): the run under way may have signed
+   * our entry before the change the caller wants the peer to see.
+   */
+  exchangeWith(peer: PeerId): Promise<boolean> {
+    const running = this.#running.get(peer)
+    if (!running) return this.#start(peer)
+    let again = this.#again.get(peer)
+    if (!again) {
+      again = running.then(() => this.#start(peer))
+      this.#again.set(peer, again)
+    }
+    return again
+  }
+
+  #start(peer: PeerId): Promise<boolean> {
+    this.#again.delete(peer)
+    if (this.#host.stopped) return Promise.resolve(false)
+    const run: Promise<boolean> = this.#run(peer, false)
+      .catch(() => false) // The peer went away or does not answer; gossip and the next connection retry.
+      .finally(() => {
+        if (this.#running.get(peer) === run) this.#running.delete(peer)
       })
-      .finally(() => this.#running.delete(peer))
+    this.#running.set(peer, run)
+    return run
   }
 
   /** Sends `bytes` (a departure notice) to each connected peer of `peers`, without waiting for replies. */
@@ -85,7 +110,8 @@ export class CatalogExchange {
     await Promise.allSettled(peers.map((p) => this.#run(p, true, [bytes])))
   }
 
-  async #run(peer: PeerId, push: boolean, only?: Uint8Array[]): Promise<void> {
+  /** True when the peer's catalog came back and was ingested. */
+  async #run(peer: PeerId, push: boolean, only?: Uint8Array[]): Promise<boolean> {
     const bound = boundedSignal(this.#limits.exchangeTimeoutMs * 2, `catalog exchange with ${peer}`)
     const ch = await this.#host
       .openChannel(peer, 'catalog', {
@@ -99,9 +125,11 @@ export class CatalogExchange {
       const entries = only ?? fitting([await this.#hooks.self(), ...this.#hooks.entries()])
       const msg: CatalogMessage = { type: 'catalog', entries, ...(push && { push: true }) }
       ch.send(msg)
-      if (push) return
+      if (push) return true
       const reply = await this.#receive(ch)
-      if (reply) await this.#ingestAll(reply, ch)
+      if (!reply) return false
+      await this.#ingestAll(reply, ch)
+      return true
     } finally {
       ch.close()
     }
@@ -111,9 +139,27 @@ export class CatalogExchange {
     try {
       const msg = await this.#receive(ch)
       if (!msg) return
+      const mayServe = this.#hooks.mayServe
+      if (mayServe) {
+        // A relay that requires tickets answers only after it has checked the sender's entry.
+        await this.#ingestAll(msg, ch)
+        if (!msg.push && mayServe(ch.remotePeer))
+          ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
+        return
+      }
+      // The sender's own entry (first) is ingested before we answer: a peer (a relay) that two
+      // members exchange with at about the same time then tells at least one of them about the
+      // other (see groups/standing.ts). The rest can wait.
+      const [first, ...rest] = msg.entries
+      if (first) await this.#hooks.ingest(first, ch.remotePeer, this.protocol)
       if (!msg.push)
         ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
-      await this.#ingestAll(msg, ch)
+      let n = 0
+      for (const bytes of rest) {
+        // Verifying signatures is the one costly step: give the event loop a turn between slices.
+        if (++n % INGEST_SLICE === 0) await new Promise((r) => setTimeout(r, 0))
+        await this.#hooks.ingest(bytes, ch.remotePeer, this.protocol)
+      }
     } catch (err) {
       // A peer that opens a catalog channel and stays silent is refused and counted.
       if (err instanceof TimeoutError) {

@@ -36,6 +36,8 @@ export interface ClientHost {
   /** Handle the core's output after an input (soon: the driver batches a turn's inputs). */
   drain(): void
   closed(): boolean
+  /** Why no leader is reachable, in words (`1 of 3 voters reachable; strict mode needs 2`), for `offline` errors. */
+  explain?(): string
 }
 
 /**
@@ -165,12 +167,17 @@ export class Client {
   #waitLeader(deadline: number, signal?: AbortSignal): Promise<void> {
     const h = this.#host
     if (h.closed()) return Promise.reject(new GroupError('closed', 'the group was left'))
-    return h.pending.until(
-      h.state,
-      (s) => s.leader !== undefined && (s.leader === h.peerId || s.bonds.includes(s.leader)),
-      this.remaining(deadline),
-      'a reachable leader',
-      signal,
-    )
+    return h.pending
+      .until(
+        h.state,
+        (s) => s.leader !== undefined && (s.leader === h.peerId || s.bonds.includes(s.leader)),
+        this.remaining(deadline),
+        'reachable leader',
+        signal,
+      )
+      .catch((err: unknown) => {
+        if (!(err instanceof GroupError) || err.kind !== 'offline' || !h.explain || h.closed()) throw err
+        throw new GroupError('offline', `${err.message}: ${h.explain()}`, { cause: err })
+      })
   }
 }

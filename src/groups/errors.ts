@@ -6,8 +6,9 @@ import { MosaikError } from '../core/errors.js'
  *   was lost to a leader change; retrying may help.
  * - `encoding`: a command could not be CBOR-encoded; retrying will not help.
  * - `closed`: the group was left or its network stopped; permanent.
+ * - `unauthorized`: this member's tickets do not grant writes (`requireTicket`/`writeAuth`).
  */
-export type GroupErrorKind = 'offline' | 'encoding' | 'closed'
+export type GroupErrorKind = 'offline' | 'encoding' | 'closed' | 'unauthorized'
 
 /** A failed `execute`/`feed`/`query`/`when` call. Collections map it onto `CellError`. */
 export class GroupError extends MosaikError {

@@ -1,4 +1,5 @@
 import { type IdLike, UniqueId } from '../core/id.js'
+import type { TicketValidator } from '../tickets/validator.js'
 import type { ConsensusConfig, SyncConfig } from './config.js'
 
 function u64le(n: number): Uint8Array {
@@ -28,17 +29,26 @@ export function syncSignature(s: SyncConfig): UniqueId {
 
 /**
  * The group id, as mosaik derives it: `key.hashed()` then the consensus digest, the
- * state-machine signature and the sync signature. Any difference gives another group.
+ * state-machine signature, the sync signature and each `requireTicket` validator's
+ * signature in order. `writeAuth` validators (ours; mosaik has no write tickets) follow
+ * behind a marker, so a validator required to write differs from one required to join.
+ * Without validators the id is mosaik's. Any difference gives another group.
  */
 export function deriveGroupId(
   key: IdLike,
   consensus: ConsensusConfig,
   stateMachineSignature: UniqueId,
   sync: SyncConfig,
+  auth: readonly TicketValidator[] = [],
+  writeAuth: readonly TicketValidator[] = [],
 ): UniqueId {
-  return UniqueId.from(key)
+  let id = UniqueId.from(key)
     .hashed()
     .derive(consensusDigest(consensus))
     .derive(stateMachineSignature)
     .derive(syncSignature(sync))
+  for (const v of auth) id = id.derive(v.signature())
+  if (writeAuth.length > 0) id = id.derive('mosaik-react.write-auth')
+  for (const v of writeAuth) id = id.derive(v.signature())
+  return id
 }

@@ -4,6 +4,7 @@ import type { PeerId, UniqueId, Version } from '../core/id.js'
 import { toId } from '../core/id.js'
 import type { GroupTelemetry } from '../core/telemetry.js'
 import { Emitter, Watch } from '../core/watch.js'
+import { storeLabel } from '../discovery/store-labels.js'
 import type { Channel, NetworkServices } from '../network/types.js'
 import { Applier } from './applier.js'
 import { Bonds, GROUPS_PROTOCOL } from './bond/bonds.js'
@@ -12,20 +13,26 @@ import type { BondMessage } from './bond/messages.js'
 import { Client } from './client.js'
 import { type ConsensusConfig, DEFAULT_CONSENSUS, DEFAULT_SYNC, type SyncConfig } from './config.js'
 import { GroupError } from './errors.js'
-import { deriveGroupId } from './group-id.js'
+import { consensusDigest, deriveGroupId, syncSignature } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { nextTurn } from './next-turn.js'
+import { openStorage } from './open-storage.js'
+import { OwnGrant } from './own-grant.js'
 import { Pending } from './pending.js'
 import { createRaft, StrictModeViolation } from './raft/index.js'
 import { MAX_TERM_JUMP, termJumpAllowed } from './raft/limits.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore, Ready } from './raft/types.js'
 import { raftConfig, standNow, tickMs } from './raft-config.js'
+import { describeReachability, type Reachability, reachability } from './reachability.js'
+import { ReadyOutbox } from './ready-outbox.js'
 import { sendSplitting } from './split-append.js'
-import { MemoryStorage, type Storage } from './storage.js'
+import { holdsBack, standing } from './standing.js'
+import type { Storage } from './storage.js'
 import { corroboratedAhead } from './sync/claims.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
 import type { FetchedSnapshot } from './sync/session.js'
-import { Timers } from './timers.js'
+import { TicketGate } from './ticket-gate.js'
+import { type TimerHandle, Timers } from './timers.js'
 import type {
   CallOptions,
   Consistency,
@@ -49,10 +56,15 @@ const RETAIN_ENTRIES = 512
  * `reverted`; a new member, or one missing older entries, still gets a snapshot.
  */
 const DIVERGENCE_TAIL = 64
+/** Most entries a leader keeps for a laggard that is installing a snapshot (heap stays bounded). */
+const PINNED_MAX = 4_096
 /** `catchUp: 'replay'`: compact once this many entries could go. */
 const COMPACT_STEP = 256
-/** A member waits this long for discovery before it may elect itself as the only possible leader. */
-const LONE_GRACE_MS = 150
+/**
+ * A connected peer that has not identified within this long is taken for one that is not a
+ * mosaik peer, so it cannot hold off a lone member's election (see `standing`).
+ */
+const IDENTIFY_BOUND_MS = 1_000
 /** Failed catch-up pulls in a row after which a member stands without the state (availability first). */
 const CATCH_UP_ATTEMPTS = 3
 /** Pause before a failed catch-up pull is tried again, ms. */
@@ -67,7 +79,7 @@ const MAX_UNDRAINED_INPUTS = 512
 const shared = new SystemClock()
 
 /**
- * One member of one group: the driver of DESIGN.md "Groups". It owns the timers (through a
+ * One member of one group: the driver of docs/ARCHITECTURE.md "Groups". It owns the timers (through a
  * `Clock`), feeds ticks, bond messages and proposals to the pure Raft core, and handles each
  * `Ready` in the order the core asks: persist, send, roll back, apply, answer, sync.
  */
@@ -91,9 +103,20 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #reverted = new Emitter<Version>()
   readonly #labels: JoinOptions<C, Q, R, I>['labels']
   readonly #onLeave: (member: GroupMember<C, Q, R, I>) => void
+  readonly #gate: TicketGate
+  readonly #own: OwnGrant
+  /** What the app asked for; `#preference` is what this member's own tickets grant of it. */
+  #declared: LeadershipPreference
   #preference: LeadershipPreference
-  /** The start grace passed: `#electIfAlone` may act (see there). */
-  #graceOver = false
+  /** `#electIfAlone` is queued for the end of this task. */
+  #reconsidering = false
+  /** A timer that asks `#electIfAlone` again once an unidentified peer's bound runs out. */
+  #recheck: TimerHandle | undefined
+  /** Unsubscribes from discovery. */
+  readonly #off: Array<() => void> = []
+  /** When `start` ran (the clock's ms), and whether the core is held out of elections (`holdsBack`). */
+  #joinedAt = 0
+  #held = false
   #draining = false
   /** Inputs stepped into the core since the last drain; > 0 means a drain is scheduled. */
   #undrained = 0
@@ -112,27 +135,68 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #termStart: Version | undefined
   /** A restart from storage that holds a snapshot point: the state itself must be fetched again. */
   readonly #restoredAt: Version
+  /** The restart came back with the state machine's state too (durable storage): nothing to fetch. */
+  readonly #restoredState: boolean
+  /** Ready effects (send, apply, answer) waiting for storage writes to become durable (IndexedDB). */
+  readonly #outbox: ReadyOutbox
 
   constructor(net: NetworkServices, options: JoinOptions<C, Q, R, I>, onLeave: (m: GroupMember<C, Q, R, I>) => void) {
     this.#net = net
     this.#sm = options.stateMachine
     this.consensus = Object.freeze({ ...DEFAULT_CONSENSUS, ...options.consensus })
     this.syncConfig = Object.freeze({ ...DEFAULT_SYNC, ...options.sync })
-    this.id = deriveGroupId(options.key, this.consensus, this.#sm.signature(), this.syncConfig)
+    this.#gate = new TicketGate(net.discovery, options.requireTicket, options.writeAuth)
+    this.id = deriveGroupId(
+      options.key,
+      this.consensus,
+      this.#sm.signature(),
+      this.syncConfig,
+      this.#gate.auth,
+      this.#gate.writeAuth,
+    )
     this.peerId = net.peerId
-    this.#preference = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
-    this.#storage = options.storage ?? new MemoryStorage()
+    this.#declared = options.preference ?? this.#sm.leadershipPreference?.() ?? 'normal'
     this.#timers = new Timers(options.clock ?? shared)
+    this.#own = new OwnGrant(
+      this.#gate,
+      this.#timers,
+      Math.max(1_000, this.consensus.electionTimeout),
+      () => this.#applyPreference(this.#own.granted(this.#declared)),
+      (reason, detail) =>
+        this.#telemetry({ type: 'group.refused', remote: this.peerId, reason, detail: `this peer: ${detail}` }),
+    )
+    this.#preference = this.#own.granted(this.#declared)
     this.#labels = options.labels
     this.#onLeave = onLeave
+    this.#storage = openStorage(
+      net,
+      this.id.toString(),
+      options.storage,
+      (e) => this.#telemetry(e as unknown as TelemetryBody),
+      () => {
+        // Its store lost, refused or cannot keep what it voted for: a strict member could act
+        // without what it acknowledged, so it stops voting (after the Ready under way).
+        if (this.consensus.minVoters > 0) queueMicrotask(() => this.setPreference('observer'))
+      },
+    )
+    this.#outbox = new ReadyOutbox(
+      this.#storage,
+      () => this.#closed,
+      () => {
+        this.#compact()
+        this.#publish()
+      },
+    )
     const restore = this.#storage.load()
+    const state = this.#canSnapshot() ? this.#storage.loadState?.() : undefined
     // Storage holds what this driver wrote: entries whose commands are `LogCommand`s.
     this.#core = createRaft<LogCommand>(
       raftConfig(this.peerId, this.preference, this.consensus),
       restore as RaftRestore<LogCommand> | undefined,
       { noop: NOOP },
     )
-    this.#restoredAt = restore?.snapshot?.index ?? 0
+    this.#restoredAt = state?.index ?? restore?.snapshot?.index ?? 0
+    this.#restoredState = state !== undefined && this.#installRestored(state.items)
     this.#applier = new Applier<C>(
       this.#sm as StateMachine<C, unknown, unknown, unknown>,
       this.id.short(),
@@ -158,6 +222,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       retryMs: Math.max(10, tickMs(this.consensus) * 2),
       drain: () => this.#scheduleDrain(true),
       closed: () => this.#closed,
+      explain: () => describeReachability(this.reachability()),
     })
     this.#sync = new SnapshotSync(this.#syncDriver())
     this.#bonds = new Bonds({
@@ -176,6 +241,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         // A new leader that meets a member ahead of it steps down before it replicates to it.
         this.#catchUpIfNewLeader()
         this.#input(() => this.#core.peerUp(peer, pref))
+        this.#sync.peerUp(peer)
         this.#electIfAlone()
       },
       position: () => this.#applier.applied,
@@ -189,6 +255,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       },
       message: (peer, m) => this.#onBondMessage(peer, m),
       telemetry: (e) => this.#telemetry(e),
+      gate: this.#gate,
+      peerRefused: () => this.#electIfAlone(),
+      pullingFrom: (peer) => this.#sync.pullingFrom(peer),
     })
   }
 
@@ -197,18 +266,22 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const s = this.#state.get()
     this.#telemetry({ type: 'group.joined', preference: this.preference, ...this.#labelFields() })
     this.#telemetry({ type: 'group.state', ...this.#stateBody(s) })
-    this.#net.discovery.joinGroup(this.id)
+    this.#net.discovery.joinGroup(this.id, this.#storeLabel())
     this.#bonds.start()
     this.#tick(true)
     // Storage keeps the log, not the state machine: a member restarted past a snapshot point
     // fetches the state again (entries after it are replayed by the core).
-    if (this.#restoredAt > 0) this.#startSync(this.#restoredAt)
+    if (this.#restoredAt > 0 && !this.#restoredState) this.#startSync(this.#restoredAt)
     // A restart applies the committed entries it restored at once, not on the first input.
     this.#drain()
-    this.#timers.after(Math.min(LONE_GRACE_MS, this.consensus.bootstrapDelay), () => {
-      this.#graceOver = true
-      this.#electIfAlone()
-    })
+    this.#joinedAt = this.#timers.clock.now()
+    // Hold-back ends at its bound even if no event comes.
+    this.#timers.after(this.#holdMs(), () => this.#electIfAlone())
+    // Whether this member is alone changes with every discovery and connection event.
+    const reconsider = () => this.#reconsider()
+    this.#off.push(this.#net.discovery.onEvent(reconsider), this.#net.discovery.onSurroundingsChange(reconsider))
+    this.#reconsider()
+    this.#own.start()
   }
 
   /**
@@ -246,12 +319,18 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   setPreference(preference: LeadershipPreference): void {
+    if (this.#closed) return
+    this.#declared = preference
+    this.#applyPreference(this.#own.granted(preference))
+  }
+
+  #applyPreference(preference: LeadershipPreference): void {
     if (this.#closed || preference === this.#preference) return
     this.#preference = preference
     this.#bonds.setPreference(preference)
     this.#telemetry({ type: 'group.joined', preference, ...this.#labelFields() })
-    // While catching up the core stays an observer; the end of the catch-up applies this.
-    if (!this.#catchingUp) this.#input(() => this.#core.setPreference(preference))
+    // While catching up or held back (`holdsBack`) the core stays an observer; their end applies this.
+    if (!this.#catchingUp && !this.#held) this.#input(() => this.#core.setPreference(preference))
     this.#electIfAlone()
   }
 
@@ -260,6 +339,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async executeMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
+    if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
     const deadline = this.#client.deadline(options)
     const { range, tag } = await this.#client.feed(commands, options, deadline)
     await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
@@ -271,6 +351,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async feedMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
+    if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
     return (await this.#client.feed(commands, options, this.#client.deadline(options))).range
   }
 
@@ -300,6 +381,19 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     return this.#state.get()
   }
 
+  /** What this member can reach of the group's voters now: why a write cannot commit. */
+  reachability(): Reachability {
+    const s = this.#core.status()
+    return reachability({
+      self: this.peerId,
+      preference: this.#preference,
+      leader: s.leader,
+      bonded: s.peers,
+      listed: this.#closed ? [] : this.#net.discovery.peersInGroup(this.id),
+      minVoters: this.consensus.minVoters,
+    })
+  }
+
   mesh(): ReadonlyArray<readonly [PeerId, PeerId]> {
     return this.#bonds.mesh()
   }
@@ -319,8 +413,14 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#closed) return
     // What the core still has to say goes out before the bonds close.
     this.#drain(true)
+    const settling = this.#outbox.settle()
+    if (settling) await settling
+    if (this.#closed) return
     this.#closed = true
+    this.#own.stop()
+    this.#storage.close?.()
     this.#sync.close()
+    for (const off of this.#off.splice(0)) off()
     this.#bonds.leave()
     this.#timers.clear()
     this.#pending.close(new GroupError('closed', 'the group was left'))
@@ -386,22 +486,62 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     })
   }
 
+  /** `#electIfAlone` at the end of this task (events come in bursts). */
+  #reconsider(): void {
+    if (this.#reconsidering || this.#closed) return
+    this.#reconsidering = true
+    queueMicrotask(() => {
+      this.#reconsidering = false
+      this.#electIfAlone()
+    })
+  }
+
   /**
-   * DESIGN.md: a member that is the only possible leader need not wait out the bootstrap delay
-   * and an election timeout. That holds when no leader is known and every other member
-   * discovery lists is bonded and an observer (observers never stand or vote, so a writer
-   * whose only fellow members are readers is alone). A member listed but not bonded yet may be
-   * a rival: wait for its bond (this runs again on every bond up or down) or for the
-   * election timeout. Acts only after the start grace, so discovery has had a moment.
+   * docs/ARCHITECTURE.md: a member that is the only possible leader need not wait out the bootstrap delay
+   * and an election timeout. `standing` decides whether it is (it has heard from every peer it
+   * can see and every other member is a bonded observer); this runs again on every discovery,
+   * connection and bond event. Otherwise the election timer elects.
    */
   #electIfAlone(): void {
-    if (this.#closed || !this.#graceOver || this.#preference === 'observer' || this.#catchingUp) return
+    if (this.#closed || this.#catchingUp) return
     const s = this.#core.status()
-    if (s.role !== 'follower' || s.leader !== undefined) return
-    for (const preference of s.peers.values()) if (preference !== 'observer') return
-    for (const peer of this.#net.discovery.peersInGroup(this.id)) if (!s.peers.has(peer)) return
-    if (this.#catchUpFirst()) return
+    // A peer whose tickets we refused cannot bond, so it is no rival while that holds.
+    const members = this.#net.discovery.peersInGroup(this.id).filter((peer) => !this.#bonds.isRefused(peer))
+    const hold = holdsBack({
+      preference: this.#preference,
+      term: s.term,
+      joinedForMs: this.#timers.clock.now() - this.#joinedAt,
+      holdMs: this.#holdMs(),
+      bonded: s.peers,
+      members,
+    })
+    if (hold !== this.#held) {
+      this.#held = hold
+      // As during a catch-up: the core becomes an observer, so it neither stands nor votes.
+      this.#input(() => this.#core.setPreference(hold ? 'observer' : this.#preference))
+    }
+    const verdict = standing({
+      preference: this.#preference,
+      role: s.role,
+      leader: s.leader,
+      bonded: s.peers,
+      members,
+      surroundings: this.#net.discovery.surroundings(this.id),
+      identifyBoundMs: IDENTIFY_BOUND_MS,
+    })
+    if (verdict.decision === 'wait' && verdict.recheckInMs !== undefined && !this.#recheck) {
+      this.#recheck = this.#timers.after(verdict.recheckInMs, () => {
+        this.#recheck = undefined
+        this.#electIfAlone()
+      })
+    }
+    if (verdict.decision !== 'stand' || this.#catchUpFirst()) return
     this.#input(() => standNow(this.#core, raftConfig(this.peerId, this.preference, this.consensus)))
+  }
+
+  /** How long a fresh member holds back from elections at most (see `holdsBack`). */
+  #holdMs(): number {
+    return this.consensus.bootstrapDelay + 2 * this.consensus.electionTimeout
   }
 
   /**
@@ -451,7 +591,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (!this.#catchingUp || this.#closed) return
     this.#catchingUp = false
     this.#catchUpFailures = ok ? 0 : this.#catchUpFailures + 1
-    this.#input(() => this.#core.setPreference(this.#preference))
+    this.#input(() => this.#core.setPreference(this.#held ? 'observer' : this.#preference))
     if (ok) this.#electIfAlone()
     else this.#timers.after(CATCH_UP_RETRY_MS, () => this.#electIfAlone())
   }
@@ -527,14 +667,25 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.#draining = false
     }
     this.#compact()
+    this.#checkpoint()
     this.#publish()
   }
 
   #handle(rd: Ready<LogCommand>): void {
     // 1. Persist before anything that depends on it leaves this process (Raft §5, Figure 2).
-    if (rd.truncateFrom !== undefined) this.#storage.truncateFrom(rd.truncateFrom)
-    if (rd.entries.length > 0) this.#storage.append(rd.entries)
-    if (rd.hardState) this.#storage.saveHardState(rd.hardState)
+    if (this.#storage.saveReady) this.#storage.saveReady(rd.truncateFrom, rd.entries, rd.hardState)
+    else {
+      if (rd.truncateFrom !== undefined) this.#storage.truncateFrom(rd.truncateFrom)
+      if (rd.entries.length > 0) this.#storage.append(rd.entries)
+      if (rd.hardState) this.#storage.saveHardState(rd.hardState)
+    }
+    // A store whose writes complete later (IndexedDB): the rest waits until they are durable.
+    this.#outbox.run(() => this.#effects(rd))
+    this.#core.advance()
+  }
+
+  /** Steps 2 to 5 of a Ready, once what it depends on is durable. */
+  #effects(rd: Ready<LogCommand>): void {
     // 2. Send.
     for (const m of rd.messages) {
       if (m.type === 'vote') {
@@ -554,7 +705,30 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     for (const p of rd.proposals) this.#pending.settle(p.requestId, p)
     for (const r of rd.readStates) this.#pending.settle(r.requestId, r)
     if (rd.needsSnapshot) this.#startSync(rd.needsSnapshot.index)
-    this.#core.advance()
+  }
+
+  /** Durable storage: hand it the state machine's state when it wants to drop older records. */
+  #checkpoint(): void {
+    if (!this.#storage.wantsCheckpoint?.() || !this.#canSnapshot() || this.#sync.syncing || this.#closed) return
+    this.#saveState(this.#applier.applied)
+  }
+
+  #saveState(index: Version): void {
+    const point = index > 0 ? this.#core.snapshotPoint(index) : undefined
+    const snapshot = point ? this.#sm.createSnapshot?.() : undefined
+    if (!point || !snapshot) return
+    this.#storage.checkpoint?.({ index, term: point.term, items: snapshot.range(0, snapshot.length) })
+  }
+
+  /** A restart that came back with the state machine's state installs it; false when it throws. */
+  #installRestored(items: unknown[]): boolean {
+    try {
+      this.#sm.installSnapshot?.(items as I[])
+      return true
+    } catch (err) {
+      console.error(`mosaik-react: the state machine of group ${this.id.short()} refused its stored state`, err)
+      return false
+    }
   }
 
   #sendRaft(m: Message<LogCommand>): void {
@@ -580,9 +754,14 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (!this.#canSnapshot() || this.#sync.syncing || this.#closed) return
     const bySnapshot = this.#sm.catchUp === 'snapshot'
     const s = this.#core.status()
-    let upTo = Math.min(s.applied, this.#applier.applied) - (bySnapshot ? DIVERGENCE_TAIL : RETAIN_ENTRIES)
-    const floor = this.#sync.provider.floor()
-    if (floor !== undefined) upTo = Math.min(upTo, floor)
+    const tail = bySnapshot
+      ? Math.max(0, Math.min(DIVERGENCE_TAIL, this.#sm.divergenceTail?.() ?? DIVERGENCE_TAIL))
+      : RETAIN_ENTRIES
+    let upTo = Math.min(s.applied, this.#applier.applied) - tail
+    // Only a leader sends entries, so only its log waits for a laggard installing a snapshot,
+    // and at most PINNED_MAX entries: one further behind asks for a newer snapshot.
+    const floor = s.role === 'leader' ? this.#sync.provider.floor() : undefined
+    if (floor !== undefined) upTo = Math.max(Math.min(upTo, floor), upTo - PINNED_MAX)
     if (upTo - s.firstIndex + 1 < (bySnapshot ? 1 : COMPACT_STEP)) return
     this.#core.compact(upTo)
     this.#storage.compact(upTo)
@@ -641,6 +820,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     const moved = snapshot.index !== this.#applier.applied
     this.#applier.applied = snapshot.index
     this.#storage.saveSnapshot(snapshot.index, snapshot.term)
+    if (this.#storage.checkpoint)
+      this.#storage.checkpoint({ index: snapshot.index, term: snapshot.term, items: [...snapshot.items] })
     // Devtools follow versions by `group.committed`: an install moves the version too.
     if (moved) this.#telemetry({ type: 'group.committed', version: snapshot.index, count: 0 })
     this.#input(() => {
@@ -694,6 +875,19 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#state.set(Object.freeze(next))
     if (visible) this.#telemetry({ type: 'group.state', ...this.#stateBody(next) })
     for (const v of this.#revertedTo.splice(0)) this.#reverted.emit(v)
+  }
+
+  /** A collection's store label for discovery: lets peers name the option they differ in. */
+  #storeLabel(): string | undefined {
+    const store = this.#labels?.store
+    if (!store) return undefined
+    return storeLabel({
+      store,
+      group: this.id.toString(),
+      typeName: this.#sm.signature().toString(),
+      sync: syncSignature(this.syncConfig).toString(),
+      consensus: consensusDigest(this.consensus).toString(),
+    })
   }
 
   #labelFields(): { store?: string; kind?: string } {

@@ -45,6 +45,8 @@ export class Groups implements NetworkService {
       { ...DEFAULT_CONSENSUS, ...options.consensus },
       options.stateMachine.signature(),
       { ...DEFAULT_SYNC, ...options.sync },
+      options.requireTicket,
+      options.writeAuth,
     ).toString()
     const existing = this.#members.get(key)
     if (existing && !existing.closed) return existing as unknown as Group<C, Q, R>

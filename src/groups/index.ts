@@ -1,7 +1,7 @@
 /**
  * # Groups
  *
- * A group is a set of peers that replicate one state machine by Raft (DESIGN.md
+ * A group is a set of peers that replicate one state machine by Raft (docs/ARCHITECTURE.md
  * "Groups"). Its id is derived from the group key, the consensus settings, the state
  * machine's `signature()` and the sync settings: peers that differ in any of them land
  * in different groups and never see each other.
@@ -28,6 +28,13 @@
  * committed state moved back reports it on `when.reverted()`. Set `consensus.minVoters`
  * to `n` for strict mode: elections and commits need `floor(n/2)+1` granted votes.
  *
+ * Access (issue #11, mosaik `require_ticket`): `requireTicket` validators admit a peer only
+ * while its discovery entry holds a valid ticket for each (checked in the handshake, again
+ * on every entry update and at expiry: `ticket-gate.ts`, `bond/grants.ts`); `writeAuth`
+ * validators decide who may vote, lead and write. Roles are granted, not declared: frames
+ * an observer's role may not send are dropped and counted (`bond/admission.ts`). Both
+ * lists enter the group id.
+ *
  * @example
  * ```ts
  * import { UniqueId } from 'mosaik-react/core'
@@ -51,29 +58,11 @@
  * await group.leave()
  * ```
  */
-import { Network } from '../network/network.js'
-import { Groups } from './groups.js'
-
 export type { ConsensusConfig, SyncConfig } from './config.js'
 export { DEFAULT_CONSENSUS, DEFAULT_SYNC } from './config.js'
+export { DurableStorage } from './durable-storage.js'
 export { GroupError, type GroupErrorKind } from './errors.js'
 export { consensusDigest, deriveGroupId, syncSignature } from './group-id.js'
 export { Groups } from './groups.js'
-export { MemoryStorage, type Storage } from './storage.js'
+export { MemoryStorage, type PersistedState, type Storage } from './storage.js'
 export type * from './types.js'
-
-declare module '../network/network.js' {
-  interface Network {
-    /** The groups of this network (created on first use, stopped with the network). */
-    readonly groups: Groups
-  }
-}
-
-if (!Object.getOwnPropertyDescriptor(Network.prototype, 'groups')) {
-  Object.defineProperty(Network.prototype, 'groups', {
-    configurable: true,
-    get(this: Network): Groups {
-      return this.service('groups', () => new Groups(this))
-    },
-  })
-}

@@ -18,6 +18,35 @@ export interface Storage {
   saveSnapshot(index: LogIndex, term: Term): void
   /** Entries at or below `index` may be dropped. */
   compact(index: LogIndex): void
+  /**
+   * Durable stores: one Ready's truncation, entries and hard state in one atomic write (else
+   * the driver calls `truncateFrom`, `append` and `saveHardState`).
+   */
+  saveReady?(
+    truncateFrom: LogIndex | undefined,
+    entries: readonly Entry<unknown>[],
+    hardState: HardState | undefined,
+  ): void
+  /** Durable stores: the state machine's state a restart comes back with (see `checkpoint`). */
+  loadState?(): PersistedState | undefined
+  /** Durable stores: true when the store wants the state machine's state now (`checkpoint`). */
+  wantsCheckpoint?(): boolean
+  /** Durable stores: keep `state` (the state machine at `state.index`); older log records may go. */
+  checkpoint?(state: PersistedState): void
+  /**
+   * Durable stores whose writes complete later (IndexedDB): settles when everything written so
+   * far is durable. The driver sends and answers nothing that depends on a write before it.
+   */
+  readonly pending?: Promise<void> | undefined
+  /** Releases the store (the member left). */
+  close?(): void
+}
+
+/** The state machine's state as a durable store keeps it: its snapshot items at `index`. */
+export interface PersistedState {
+  readonly index: LogIndex
+  readonly term: Term
+  readonly items: unknown[]
 }
 
 /** Keeps everything in memory; the default. `load()` returns what was saved, so a test can restart a member from it. */

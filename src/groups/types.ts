@@ -5,8 +5,10 @@
  */
 import type { Clock } from '../core/clock.js'
 import type { GroupId, IdLike, PeerId, UniqueId, Version } from '../core/id.js'
+import type { TicketValidator } from '../tickets/validator.js'
 import type { ConsensusConfig, SyncConfig } from './config.js'
 import type { LeadershipPreference, LogIndex, Role, Term } from './raft/types.js'
+import type { Reachability } from './reachability.js'
 import type { Storage } from './storage.js'
 
 export type { LeadershipPreference, LogIndex, Role, Term }
@@ -77,6 +79,14 @@ export interface StateMachine<C, Q = never, R = never, I = unknown> {
    *   history. Suits small states (a cell's is one item); the log stays minimal.
    */
   readonly catchUp?: CatchUp
+  /**
+   * `catchUp: 'snapshot'` only: how many of the most recent applied entries the log keeps
+   * behind the applied point (at most 64, the default). A state machine whose commands can
+   * be large (a collection's `extend` of thousands of entries) answers fewer, so a late
+   * member's catch-up stays proportional to the state, not to a tail of big entries.
+   * Local: it only decides compaction, never what any replica applies.
+   */
+  divergenceTail?(): number
   /** A point-in-time snapshot of the current state (see `Snapshot`). */
   createSnapshot?(): Snapshot<I>
   /** Replaces the whole state with the items of a snapshot fetched from peers. */
@@ -126,6 +136,19 @@ export interface JoinOptions<C, Q, R, I> {
   readonly storage?: Storage
   /** Timers; default the platform clock. Tests pass a `ManualClock`. */
   readonly clock?: Clock
+  /**
+   * mosaik `require_ticket`: a peer bonds only while its discovery entry holds a valid ticket
+   * for every validator; the bond drops when the ticket expires or is removed. Part of the
+   * group id.
+   */
+  readonly requireTicket?: readonly TicketValidator[]
+  /**
+   * Roles granted, not declared: only peers whose entry also holds valid tickets for these
+   * may vote, lead or have a forwarded command applied; others are observers whatever they
+   * declare. This member's own `execute`/`feed` reject `GroupError('unauthorized')` without
+   * them. Part of the group id.
+   */
+  readonly writeAuth?: readonly TicketValidator[]
   /** Extra telemetry fields for collections (store id hex, collection kind). */
   readonly labels?: { readonly store?: string; readonly kind?: string }
 }
@@ -206,6 +229,8 @@ export interface Group<C, Q = never, R = never> {
    * that becomes an `observer` steps down and the others elect a new one. No-op after leave.
    */
   setPreference(preference: LeadershipPreference): void
+  /** What this member can reach of the group's voters now (why writes cannot commit). Optional for stand-ins. */
+  reachability?(): Reachability
   /** Leaves gracefully (sends `departure`, closes bonds and timers). Idempotent. */
   leave(): Promise<void>
   readonly closed: boolean

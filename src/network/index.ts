@@ -7,6 +7,7 @@
  * | `Network`    | `create` → started peer; `dial` retries with backoff; `stop` idempotent     |
  * | `Channel`    | length-prefixed CBOR frames, ordered, bounded; bad input rejected + counted |
  * | transports   | `memory` (tests, one page), `browser` (WebRTC + WS + relay), `node` (TCP +) |
+ * | `persist`    | durable journals per group (files / IndexedDB), identity, one live owner    |
  *
  * Protocols are namespaced by network id (`/mosaik/<id.short()>/<name>/1`), so peers of
  * different networks sharing one transport never exchange traffic.
@@ -22,9 +23,12 @@
  * await Promise.all([a.stop(), b.stop()])
  * ```
  */
+export * from './bootstrap.js'
 export * from './channel.js'
 export * from './libp2p.js'
 export * from './network.js'
+export { type Journal, type JournalStore, PersistError, type PersistErrorKind } from './persist/journal.js'
 export * from './retry.js'
+export * from './status.js'
 export * from './transports.js'
 export type * from './types.js'

@@ -10,8 +10,7 @@ import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
 import { type Identify, identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
-import type { NetworkOptions } from './network.js'
-import { defaultPreset, transportConfig } from './transports.js'
+import { defaultPreset, type TransportOption, transportConfig } from './transports.js'
 
 /** The libp2p services every mosaik network runs. */
 export interface MosaikServices {
@@ -32,15 +31,26 @@ export async function loadKey(secret: Uint8Array | undefined): Promise<PrivateKe
 }
 
 /**
+ * The parts of `NetworkOptions` the libp2p node is built from. Named here rather than
+ * imported, so that network.ts (which builds the node) and this file do not import each other.
+ */
+export interface NodeSettings {
+  readonly transport?: TransportOption
+  readonly listen?: string[]
+  /** WebRTC's STUN/TURN servers (`NetworkOptions.iceServers`). */
+  readonly iceServers?: readonly RTCIceServer[]
+}
+
+/**
  * The libp2p options of a network: the transport preset (or the caller's options, merged
  * over ours), noise + yamux, identify and gossipsub. Caller services are added to ours.
  */
 export async function libp2pOptions(
   privateKey: PrivateKey,
-  options: NetworkOptions,
+  options: NodeSettings,
 ): Promise<Libp2pOptions<MosaikServices>> {
   const t = options.transport ?? defaultPreset()
-  const base = typeof t === 'string' ? await transportConfig(t, options.listen) : {}
+  const base = typeof t === 'string' ? await transportConfig(t, options.listen, options.iceServers) : {}
   const custom: Libp2pOptions = typeof t === 'string' ? {} : t
   const listen = options.listen ?? custom.addresses?.listen ?? base.addresses?.listen ?? []
   return {

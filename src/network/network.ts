@@ -8,9 +8,14 @@ import type { TelemetryEvent } from '../core/telemetry.js'
 import { Emitter } from '../core/watch.js'
 import type { DiscoveryConfig, DiscoveryService } from '../discovery/config.js'
 import { createDiscovery } from '../discovery/discovery.js'
+import { Groups } from '../groups/groups.js'
+import { BootstrapKeeper, type BootstrapOptions } from './bootstrap.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
+import type { JournalStore, PersistReport } from './persist/journal.js'
+import { type OpenedPersistence, openPersistence } from './persist/open.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
+import { type NetworkStatus, NetworkStatusStore } from './status.js'
 import { defaultPreset, type TransportOption } from './transports.js'
 import type { Channel, ChannelOptions, NetworkService, NetworkServices } from './types.js'
 
@@ -30,17 +35,39 @@ export interface NetworkOptions {
   network: IdLike
   /** Default: `'browser'` in browsers, `'node'` in Node. Caller options are merged over ours. */
   transport?: TransportOption
-  /** Multiaddrs dialed (with retry) at start, in the background. */
+  /**
+   * Multiaddrs dialed at start, in the background, and redialed with backoff whenever the
+   * dial fails or the connection drops, for as long as the network runs.
+   */
   bootstrap?: string[]
+  /** How bootstrap addresses are redialed (backoff 500 ms doubling up to 30 s). */
+  bootstrapRedial?: BootstrapOptions
   /** Ed25519 private key: 32-byte seed, 64-byte raw key, or libp2p protobuf. Random when absent. */
   secretKey?: Uint8Array
   tags?: IdLike[]
   /** Listen multiaddrs; replace the preset's defaults. */
   listen?: string[]
+  /**
+   * WebRTC STUN/TURN servers of the `browser` and `node` presets. Default: public STUN servers
+   * (`DEFAULT_ICE_SERVERS`, as `@libp2p/webrtc`), so peers on different networks can connect;
+   * `[]` = loopback and LAN only, nothing contacted. Add a TURN server
+   * (`{ urls: 'turn:turn.example.com:3478', username, credential }`) for peers behind
+   * symmetric NATs. Ignored when `transport` is a caller's own libp2p options.
+   */
+  iceServers?: RTCIceServer[]
   /** How dials and channel opens are retried. */
   dial?: RetryOptions
   /** Announce period, staleness, limits of discovery. */
   discovery?: Partial<DiscoveryConfig>
+  /**
+   * Durable replicas and identity (DESIGN.md "Persistence"): `true` = IndexedDB
+   * `mosaik-react/<network>` in browsers, `./.mosaik/<network>` in Node; a string = that
+   * database name or directory. Without `secretKey` the identity is stored there too. A store
+   * another process or tab holds is not shared: this network then runs in memory with a fresh
+   * identity and says so (`persist.refused` telemetry, a console warning). A store of another
+   * network or peer, or a damaged one, makes `create` throw a `PersistError`.
+   */
+  persist?: boolean | string
 }
 
 /**
@@ -60,6 +87,9 @@ export class Network implements NetworkServices {
   readonly peerId: PeerId
   readonly libp2p: Libp2p<MosaikServices>
   readonly discovery: DiscoveryService
+  /** Connectivity a user can see: `status`, `peers`, `relays`, `reason` (see `NetworkStatus`). */
+  readonly status: NetworkStatusStore
+  readonly #bootstrap: BootstrapKeeper
   readonly #telemetry = new Emitter<TelemetryEvent>()
   readonly #rejected = new Map<RejectReason, number>()
   readonly #services = new Map<string, NetworkService>()
@@ -68,9 +98,17 @@ export class Network implements NetworkServices {
   readonly #abort = new AbortController()
   readonly #retry: Required<RetryOptions>
   #stopping: Promise<void> | undefined
+  readonly #persist: OpenedPersistence | undefined
 
-  private constructor(id: NetworkId, libp2p: Libp2p<MosaikServices>, key: PrivateKey, options: NetworkOptions) {
+  private constructor(
+    id: NetworkId,
+    libp2p: Libp2p<MosaikServices>,
+    key: PrivateKey,
+    options: NetworkOptions,
+    persist: OpenedPersistence | undefined,
+  ) {
     this.id = id
+    this.#persist = persist
     this.libp2p = libp2p
     this.peerId = libp2p.peerId.toString()
     this.#retry = { ...DEFAULT_RETRY, ...options.dial }
@@ -81,21 +119,63 @@ export class Network implements NetworkServices {
       ...options.discovery,
       tags: options.tags ?? [],
     })
+    this.#bootstrap = new BootstrapKeeper(libp2p, options.bootstrap ?? [], options.bootstrapRedial)
+    this.status = new NetworkStatusStore(libp2p, this.#bootstrap)
+    this.status.subscribe(() => this.#emitStatus(this.status.getSnapshot()))
   }
 
   /** Creates and starts a network peer. Bootstrap addresses are dialed in the background. */
   static async create(options: NetworkOptions): Promise<Network> {
     const id = UniqueId.from(options.network)
-    const privateKey = await loadKey(options.secretKey)
-    const libp2p = await createLibp2p(await libp2pOptions(privateKey, options))
+    const reports: PersistReport[] = []
+    let net: Network | undefined
+    const report = (r: PersistReport) => (net ? net.#persistReport(r) : reports.push(r))
+    const persist = options.persist
+      ? await openPersistence(
+          {
+            network: id.toString(),
+            name: typeof options.network === 'string' ? options.network : id.toString(),
+            persist: options.persist,
+            secretKey: options.secretKey,
+          },
+          report,
+        )
+      : undefined
+    const privateKey = persist?.key ?? (await loadKey(options.secretKey))
+    let libp2p: Libp2p<MosaikServices> | undefined
     try {
-      const net = new Network(id, libp2p, privateKey, options)
-      await net.#start(options.bootstrap ?? [])
+      libp2p = await createLibp2p(await libp2pOptions(privateKey, options))
+      net = new Network(id, libp2p, privateKey, options, persist)
+      await net.#start()
+      for (const r of reports.splice(0)) net.#persistReport(r)
+      if (persist?.refused)
+        net.#persistReport({
+          type: 'persist.refused',
+          namespace: 'network',
+          kind: persist.refused.kind,
+          detail: `${persist.refused.message}; running in memory with a fresh identity`,
+        })
       return net
     } catch (err) {
-      await libp2p.stop()
+      await libp2p?.stop()
+      await persist?.root?.close()
       throw err
     }
+  }
+
+  /** Durable journals of this network's groups, when `persist` is set and the store is this network's. */
+  get journals(): JournalStore | undefined {
+    return this.#persist?.root?.journals
+  }
+
+  /** Where this network persists (a directory or an IndexedDB name), undefined when in memory. */
+  get persistedAt(): string | undefined {
+    return this.#persist?.root?.where
+  }
+
+  #persistReport(r: PersistReport): void {
+    this.emitTelemetry({ ...r, at: performance.now(), peer: this.peerId })
+    if (r.type !== 'persist.recovered') console.warn(`mosaik-react: stored data of ${r.namespace}: ${r.detail}`)
   }
 
   get stopped(): boolean {
@@ -219,6 +299,16 @@ export class Network implements NetworkServices {
       peer: this.peerId,
       addresses: this.addresses(),
     })
+    const status = this.status.getSnapshot()
+    listener({
+      type: 'network.status',
+      at: performance.now(),
+      peer: this.peerId,
+      status: status.status,
+      peers: status.peers,
+      relays: status.relays,
+      ...(status.reason !== undefined && { reason: status.reason }),
+    })
     for (const s of this.#services.values()) {
       try {
         s.replayTelemetry?.(listener)
@@ -243,6 +333,11 @@ export class Network implements NetworkServices {
     return this.#channels.size
   }
 
+  /** The groups of this network (created on first use, stopped with the network). */
+  get groups(): Groups {
+    return this.service('groups', () => new Groups(this))
+  }
+
   service<T extends NetworkService>(key: string, create: () => T): T {
     const existing = this.#services.get(key)
     if (existing) return existing as T
@@ -261,7 +356,7 @@ export class Network implements NetworkServices {
     return this.#stopping
   }
 
-  async #start(bootstrap: string[]): Promise<void> {
+  async #start(): Promise<void> {
     this.libp2p.addEventListener('peer:connect', this.#onConnect)
     this.libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     await this.discovery.start()
@@ -272,11 +367,21 @@ export class Network implements NetworkServices {
       peer: this.peerId,
       addresses: this.addresses(),
     })
-    for (const addr of bootstrap) {
-      this.dial(addr).catch((err: unknown) => {
-        if (!this.stopped) console.warn(`mosaik-react: bootstrap ${addr} unreachable`, (err as Error).message)
-      })
-    }
+    this.#bootstrap.start()
+    // A group member does not count itself alone while a first bootstrap dial may still bring peers.
+    this.discovery.trackDial(this.#bootstrap.firstAttempts())
+  }
+
+  #emitStatus(s: NetworkStatus): void {
+    this.emitTelemetry({
+      type: 'network.status',
+      at: performance.now(),
+      peer: this.peerId,
+      status: s.status,
+      peers: s.peers,
+      relays: s.relays,
+      ...(s.reason !== undefined && { reason: s.reason }),
+    })
   }
 
   async #stop(): Promise<void> {
@@ -288,6 +393,8 @@ export class Network implements NetworkServices {
       }
     }
     this.#services.clear()
+    this.#bootstrap.stop()
+    this.status.stop()
     await this.discovery.stop()
     this.#abort.abort(new ClosedError('network'))
     for (const ch of [...this.#channels]) ch.abort('shutdown')
@@ -296,6 +403,7 @@ export class Network implements NetworkServices {
     this.libp2p.removeEventListener('peer:connect', this.#onConnect)
     this.libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     await this.libp2p.stop()
+    await this.#persist?.root?.close()
     this.emitTelemetry({
       type: 'network.stopped',
       at: performance.now(),

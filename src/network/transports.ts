@@ -22,6 +22,18 @@ export function defaultPreset(): TransportPreset {
   return isBrowser() ? 'browser' : 'node'
 }
 
+/**
+ * Public STUN servers, the same list `@libp2p/webrtc` uses when given no `iceServers`. STUN
+ * lets two peers behind (most) NATs learn their public address; it relays no data. Peers
+ * behind symmetric NATs or UDP-blocking firewalls also need a TURN server (see README).
+ */
+export const DEFAULT_ICE_SERVERS: readonly RTCIceServer[] = Object.freeze([
+  { urls: ['stun:stun.l.google.com:19302'] },
+  { urls: ['stun:global.stun.twilio.com:3478'] },
+  { urls: ['stun:stun.cloudflare.com:3478'] },
+  { urls: ['stun:stun.services.mozilla.com:3478'] },
+])
+
 /** Listen addresses that make a peer reachable over WebRTC through any relay it reserves a slot on. */
 const RELAYED_WEBRTC_LISTEN = ['/p2p-circuit', '/webrtc']
 
@@ -29,14 +41,21 @@ const RELAYED_WEBRTC_LISTEN = ['/p2p-circuit', '/webrtc']
  * Builds the transport part of the libp2p options for a preset.
  *
  * - `memory`: `@libp2p/memory`, listening on a fresh `/memory/<random>` address.
- * - `browser`: WebRTC (no STUN servers: offline and loopback work) + WebSockets (any address,
- *   including `ws://127.0.0.1`, may be dialed) + circuit relay for WebRTC signalling.
+ * - `browser`: WebRTC + WebSockets (any address, including `ws://127.0.0.1`, may be dialed) +
+ *   circuit relay for WebRTC signalling.
  * - `node`: TCP + WebSockets (dial) + WebRTC + circuit relay. `@libp2p/tcp` is imported
  *   dynamically so browser bundles never pull it in.
  *
- * `listen` replaces the preset's default listen addresses.
+ * `listen` replaces the preset's default listen addresses. `iceServers` are WebRTC's STUN /
+ * TURN servers: `DEFAULT_ICE_SERVERS` (public STUN) when absent, `[]` for loopback and LAN
+ * only (no request leaves the machine; what tests and `npm start` use).
  */
-export async function transportConfig(preset: TransportPreset, listen?: string[]): Promise<TransportConfig> {
+export async function transportConfig(
+  preset: TransportPreset,
+  listen?: string[],
+  iceServers?: readonly RTCIceServer[],
+): Promise<TransportConfig> {
+  const rtcConfiguration = { iceServers: [...(iceServers ?? DEFAULT_ICE_SERVERS)] }
   switch (preset) {
     case 'memory':
       return {
@@ -45,7 +64,7 @@ export async function transportConfig(preset: TransportPreset, listen?: string[]
       }
     case 'browser':
       return {
-        transports: [webRTC({ rtcConfiguration: { iceServers: [] } }), webSockets(), circuitRelayTransport()],
+        transports: [webRTC({ rtcConfiguration }), webSockets(), circuitRelayTransport()],
         addresses: { listen: listen ?? RELAYED_WEBRTC_LISTEN },
         // The default gater refuses private addresses; a local relay is the normal case here.
         connectionGater: { denyDialMultiaddr: () => false },
@@ -53,7 +72,7 @@ export async function transportConfig(preset: TransportPreset, listen?: string[]
     case 'node': {
       const { tcp } = await import('@libp2p/tcp')
       return {
-        transports: [tcp(), webSockets(), webRTC({ rtcConfiguration: { iceServers: [] } }), circuitRelayTransport()],
+        transports: [tcp(), webSockets(), webRTC({ rtcConfiguration }), circuitRelayTransport()],
         addresses: { listen: listen ?? ['/ip4/0.0.0.0/tcp/0', ...RELAYED_WEBRTC_LISTEN] },
         connectionGater: { denyDialMultiaddr: () => false },
       }

@@ -6,6 +6,8 @@
 import type { RejectReason } from '../core/errors.js'
 import type { IdLike, PeerId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
+import type { Ticket, TicketClass } from '../tickets/ticket.js'
+import type { JournalStore } from './persist/journal.js'
 import type { RetryOptions } from './retry.js'
 
 /** Why a channel closed. `local`/`remote` graceful closes carry no reject reason. */
@@ -87,6 +89,12 @@ export interface PeerEntry {
   readonly tags: string[]
   /** Group ids (hex) this peer is a member of. */
   readonly groups: string[]
+  /**
+   * Store labels of its collection groups (discovery/store-labels.ts): store and group id
+   * prefixes plus option digests, so peers can warn about a store opened with other options.
+   * Absent from older peers' entries.
+   */
+  readonly stores?: string[]
   readonly tickets: Uint8Array[]
   /** Start time of the peer process (ms since epoch) and the time of this version. */
   readonly startedAt: number
@@ -98,6 +106,25 @@ export type DiscoveryEvent =
   | { readonly type: 'updated'; readonly entry: PeerEntry; readonly previous: PeerEntry }
   | { readonly type: 'departed'; readonly entry: PeerEntry }
 
+/**
+ * How far discovery got with one connected peer, as seen by one group member:
+ * - `identifying`: connected, protocols not known yet;
+ * - `foreign`: does not speak the catalog protocol (not a mosaik peer of this network);
+ * - `exchanging`: speaks it; no catalog exchange started by us since the member joined has
+ *   ended yet;
+ * - `heard`: such an exchange completed (its entry, if any, is in the catalog);
+ * - `unheard`: such an exchange failed (the peer may be a member we cannot hear from).
+ */
+export type PeerStage = 'identifying' | 'foreign' | 'exchanging' | 'heard' | 'unheard'
+
+/** What a peer can see around it, for one group: see `Discovery.surroundings`. */
+export interface Surroundings {
+  /** Bootstrap dials not settled yet. */
+  readonly dialing: number
+  /** Connected peers, with how long they have been connected (ms) and their stage. */
+  readonly peers: ReadonlyArray<{ readonly peer: PeerId; readonly waitedMs: number; readonly stage: PeerStage }>
+}
+
 export interface Discovery {
   /** The local peer's own current entry. */
   self(): PeerEntry
@@ -106,11 +133,34 @@ export interface Discovery {
   onEvent(listener: (event: DiscoveryEvent) => void): () => void
   addTags(...tags: IdLike[]): void
   removeTags(...tags: IdLike[]): void
-  /** Announce (at once) that this peer is a member of the group; used by the groups layer. */
-  joinGroup(groupId: IdLike): void
+  /**
+   * Announce (at once) that this peer is a member of the group; used by the groups layer.
+   * `storeLabel` (a collection's store label) lets peers detect mismatched options.
+   */
+  joinGroup(groupId: IdLike, storeLabel?: string): void
   leaveGroup(groupId: IdLike): void
   /** Peers in the catalog that announce membership of `groupId`. */
   peersInGroup(groupId: IdLike): PeerId[]
+  /**
+   * The connected peers and bootstrap dials, with stages relative to the last `joinGroup(groupId)`
+   * (joining re-runs the catalog exchange with every connected peer). Groups use it to tell a
+   * member that is alone from one that has not heard from everyone yet.
+   */
+  surroundings(groupId: IdLike): Surroundings
+  /** Called (synchronously, with no arguments) whenever `surroundings` may have changed. */
+  onSurroundingsChange(listener: () => void): () => void
+  /**
+   * Attaches a ticket to this peer's signed entry and re-announces it at once (mosaik
+   * `add_ticket`); adding the same ticket twice is one ticket. Throws `RangeError` past
+   * `MAX_TICKETS_PER_ENTRY` tickets or for a ticket larger than `MAX_TICKET_BYTES`.
+   */
+  addTicket(ticket: Ticket): void
+  /** Removes the ticket with this id (`ticketId(t)`) and re-announces at once. */
+  removeTicket(id: IdLike): void
+  /** Removes every ticket of a class and re-announces at once. */
+  removeTicketsOf(ticketClass: TicketClass | IdLike): void
+  /** The tickets this peer currently announces. */
+  tickets(): Ticket[]
 }
 
 /** Something owned by a network and stopped with it (groups registry, devtools feeds …). */
@@ -142,4 +192,9 @@ export interface NetworkServices {
   emitTelemetry(event: TelemetryEvent): void
   /** A per-network singleton created on first use and stopped (in reverse order) by `stop()`. */
   service<T extends NetworkService>(key: string, create: () => T): T
+  /**
+   * Durable journals, one per group (`NetworkOptions.persist`); undefined when the network runs
+   * in memory. Groups open theirs by group id.
+   */
+  readonly journals?: JournalStore | undefined
 }

@@ -12,3 +12,4 @@
  */
 export * from './cli.js'
 export * from './relay.js'
+export * from './tickets.js'

@@ -10,6 +10,13 @@
  * | `useCellWriter(cell)`                 | the above + `write`, `update`, `pending`, `pendingValue` | a field it read changed  |
  * | `useCellValue(cell, selector, isEqual)` | `selector(value)`                                    | the selection changed      |
  * | `useSuspenseCell(cell)`               | like `useCellReader`, suspends until first online      | a field it read changed    |
+ * | `useMapReader(map)` / `useMapWriter(map)` | `value` (a `ReadonlyMap`), `size` … / + `insert`, `update(key, fn)` … | a field it read changed |
+ * | `useMapValue(map, key)`               | one key's value                                        | that key's value changed   |
+ * | `useVecReader` / `useVecWriter` / `useVecValue(vec, i)` | the list / + `pushBack` … / one element | as above                |
+ * | `useSetReader` / `useSetWriter`       | `value` (a read-only set view) / + `insert` …          | a field it read changed    |
+ * | `useOnceReader` / `useOnceWriter`     | `value` (the first write) / + `write`                  | a field it read changed    |
+ * | `usePriorityQueueReader` / `usePriorityQueueWriter` | entries by priority / + `insert` … | a field it read changed    |
+ * | `useNetworkStatus()`                  | `status`, `peers`, `relays`, `reason` of the network   | connectivity changed       |
  *
  * `cell` is a store id (`'app.counter'`, 64-hex or `UniqueId`) or a `defineCell` definition.
  *
@@ -18,7 +25,8 @@
  *   last of them unmounts, so StrictMode and fast remounts do not rejoin the group.
  * - Rendering: the state objects record which fields a component reads (as TanStack Query's
  *   tracked results do) and re-render it only when one of those changed; each render shows
- *   the latest state, and the object keeps its identity while the state did not change.
+ *   the latest state, and the object keeps its identity while no field it read changed
+ *   (safe in effect dependencies: `useEffect(() => { w.write(x) }, [w])` does not loop).
  *   Functions keep their identity for the component's lifetime.
  * - Errors: write functions return the handle's promise; handle its rejection (`CellError`).
  *   The last failed write also shows in `error` until the next success.
@@ -46,7 +54,21 @@
  * )
  * ```
  */
-export { type CellRegistryStats, cellHandleStats, DEFAULT_GRACE_PERIOD } from './cell-registry.js'
+export { type CellRegistryStats, cellHandleStats, DEFAULT_GRACE_PERIOD } from '../observe/handle-registry.js'
+export type {
+  CollectionState,
+  MapState,
+  MapWriterState,
+  OnceState,
+  OnceWriterState,
+  PendingWrites,
+  PriorityQueueState,
+  PriorityQueueWriterState,
+  SetState,
+  SetWriterState,
+  VecState,
+  VecWriterState,
+} from './collection-state.js'
 export {
   type AdoptNetworkProps,
   NetworkProvider,
@@ -54,6 +76,7 @@ export {
   type OwnNetworkProps,
 } from './network-provider.js'
 export { type NetworkSlotState, NetworkStartError } from './network-slot.js'
+export type { CollectionDefLike, CollectionInput, UseCollectionOptions } from './resolve-collection.js'
 export type {
   CellDefLike,
   CellInput,
@@ -62,10 +85,24 @@ export type {
   CellWriterState,
   UpdateOptions,
   UseCellOptions,
+  UseSuspenseCellOptions,
 } from './types.js'
 export { useCellReader } from './use-cell-reader.js'
 export { useCellValue } from './use-cell-value.js'
 export { useCellWriter } from './use-cell-writer.js'
+export { useMapReader } from './use-map-reader.js'
+export { useMapValue } from './use-map-value.js'
+export { useMapWriter } from './use-map-writer.js'
 export { useNetwork } from './use-network.js'
+export { useNetworkStatus } from './use-network-status.js'
+export { useOnceReader } from './use-once-reader.js'
+export { useOnceWriter } from './use-once-writer.js'
 export { useOptionalNetwork } from './use-optional-network.js'
+export { usePriorityQueueReader } from './use-priority-queue-reader.js'
+export { usePriorityQueueWriter } from './use-priority-queue-writer.js'
+export { useSetReader } from './use-set-reader.js'
+export { useSetWriter } from './use-set-writer.js'
 export { useSuspenseCell } from './use-suspense-cell.js'
+export { useVecReader } from './use-vec-reader.js'
+export { useVecValue } from './use-vec-value.js'
+export { useVecWriter } from './use-vec-writer.js'

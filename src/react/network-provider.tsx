@@ -1,9 +1,12 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import type { AuthFunction } from '../discovery/ticket-refresh.js'
 import { Network, type NetworkOptions } from '../network/network.js'
-import { DEFAULT_GRACE_PERIOD } from './cell-registry.js'
+import { DEFAULT_GRACE_PERIOD } from '../observe/handle-registry.js'
+import type { Ticket } from '../tickets/ticket.js'
 import { NetworkContext, type NetworkContextValue } from './context.js'
 import { NetworkSlot, type NetworkStartError } from './network-slot.js'
 import { stableKey } from './stable-key.js'
+import { useNetworkTickets } from './use-network-tickets.js'
 
 interface CommonProps {
   children?: ReactNode
@@ -20,6 +23,20 @@ interface CommonProps {
   errorFallback?: ReactNode | ((error: NetworkStartError, retry: () => void) => ReactNode)
   /** How long a cell handle stays open after the last component using it unmounts, ms (default 1000). */
   gracePeriod?: number
+  /** Tickets attached to this peer's discovery entry while mounted (cells with `auth` require them). */
+  tickets?: readonly Ticket[]
+  /**
+   * Fetches this peer's tickets from the app's backend, like an auth endpoint: called with the
+   * peer id once the network runs, again before the earliest ticket expires (a JWT's `exp`),
+   * and with backoff after a failure. What it returns is attached and re-announced at once.
+   *
+   * ```tsx
+   * <NetworkProvider options={opts} auth={async (peerId) => (await fetch(`/api/ticket?peer=${peerId}`)).text()}>
+   * ```
+   */
+  auth?: AuthFunction
+  /** Told when `auth` fails (default: `console.error`); the previous tickets stay until they expire. */
+  onAuthError?: (error: unknown) => void
 }
 
 /** Own a network: created from `options` when mounted, stopped when unmounted. */
@@ -81,6 +98,7 @@ export function NetworkProvider(props: NetworkProviderProps): ReactNode {
   const retry = useCallback(() => setAttempt((n) => n + 1), [])
 
   const network = adopted ?? state.network
+  useNetworkTickets(network, props.tickets, props.auth, props.onAuthError)
   const value = useMemo<NetworkContextValue>(
     () => ({ network, ready: adopted ? () => Promise.resolve(adopted) : slot.ready, gracePeriod }),
     [network, adopted, slot, gracePeriod],

@@ -2,7 +2,7 @@ import { Cell } from '../collections/index.js'
 import type { CellOptions, CellReader } from '../collections/types.js'
 import { UniqueId } from '../core/id.js'
 import type { Network } from '../network/network.js'
-import type { CellRole } from './cell-entry.js'
+import type { CellRole } from '../observe/cell-entry.js'
 import { stableKey } from './stable-key.js'
 import type { CellDefLike, CellInput, UseCellOptions } from './types.js'
 
@@ -16,7 +16,7 @@ export interface ResolvedCell<T> {
 /** Splits React-only options from cell options; `undefined` when no cell option is set. */
 function cellOptionsOf<T>(options: UseCellOptions<T> | undefined): CellOptions<T> | undefined {
   if (!options) return undefined
-  const { suspense: _suspense, ...rest } = options
+  const { suspense: _suspense, suspenseTimeout: _timeout, ...rest } = options
   for (const k of Object.keys(rest) as (keyof CellOptions<T>)[]) if (rest[k] === undefined) delete rest[k]
   return Object.keys(rest).length > 0 ? rest : undefined
 }

@@ -1,9 +1,10 @@
-/** Public types of the React binding (API.md "React"). */
+/** Public types of the React binding (docs/API.md "React"). */
 
 import type { CellOptions, CellReader, CellSnapshot, CellWriter } from '../collections/types.js'
 import type { CellError } from '../core/errors.js'
 import type { IdLike, StoreId, Version } from '../core/id.js'
 import type { Network } from '../network/network.js'
+import type { UpdateOptions } from '../observe/cell-entry.js'
 
 /**
  * Where a cell stands for this component, in the words TanStack Query uses:
@@ -20,6 +21,12 @@ export type CellStatus = 'connecting' | 'online' | 'offline' | 'closed'
 /** What `useCellReader` returns: the replica's snapshot plus a status. Immutable; a new object only when something in it changed. */
 export interface CellState<T> extends CellSnapshot<T> {
   readonly status: CellStatus
+  /**
+   * A reader that has had no reachable writer for a bounded time (three election timeouts
+   * plus the bootstrap delay; see `CellSnapshot.noWriter`): show "no writer reachable"
+   * instead of waiting on `connecting` forever. `useSuspenseCell` throws it to the error boundary.
+   */
+  readonly noWriter: boolean
   /** Why the cell is `closed` (kind `network-down`), or the last failed write of a writer (cleared by the next success). */
   readonly error: CellError<unknown> | undefined
 }
@@ -47,10 +54,7 @@ export interface CellWriterState<T> extends CellState<T> {
   readonly pendingValue: T | undefined
 }
 
-export interface UpdateOptions {
-  /** Compare-exchange rounds before giving up (default 8). */
-  attempts?: number
-}
+export type { UpdateOptions } from '../observe/cell-entry.js'
 
 /**
  * A cell declared once with `defineCell` (collections). Structural, so any declaration with
@@ -74,4 +78,12 @@ export type CellInput<T> = IdLike | CellDefLike<T>
 export interface UseCellOptions<T> extends CellOptions<T> {
   /** Suspend (throw to the nearest `<Suspense>`) until the cell is first online and caught up. Never suspends once it was online. */
   suspense?: boolean
+  /** With `suspense`: after this many ms without being online, throw an `offline` CellError (reason `timeout`) to the error boundary. */
+  suspenseTimeout?: number
+}
+
+/** Options of `useSuspenseCell`: the cell options plus `timeout`. */
+export interface UseSuspenseCellOptions<T> extends Omit<UseCellOptions<T>, 'suspense' | 'suspenseTimeout'> {
+  /** Ms to wait for the cell to be online before throwing an `offline` CellError (reason `timeout`) to the error boundary. Default: no bound. */
+  timeout?: number
 }

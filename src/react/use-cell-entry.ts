@@ -1,6 +1,7 @@
 import { useContext, useSyncExternalStore } from 'react'
-import type { CellEntry, CellEntryState, CellRole } from './cell-entry.js'
-import { cellRegistry } from './cell-registry.js'
+import { CellError } from '../core/errors.js'
+import type { CellEntry, CellEntryState, CellRole } from '../observe/cell-entry.js'
+import { cellRegistry } from '../observe/handle-registry.js'
 import { missingProvider, NetworkContext, type NetworkContextValue } from './context.js'
 import { resolveCell } from './resolve-cell.js'
 import type { CellInput, UseCellOptions } from './types.js'
@@ -12,6 +13,7 @@ export const CONNECTING: CellEntryState<never> = Object.freeze({
   online: false,
   leader: undefined,
   role: 'follower',
+  noWriter: false,
   status: 'connecting',
   error: undefined,
   pending: 0,
@@ -64,11 +66,25 @@ export function useCellEntry<T>(
  * closed first. Never throws for a cell that has been online, so there is no loader flash.
  * Never suspends on the server (streaming renders would wait forever) or while hydrating.
  */
-export function suspendUntilOnline<T>(binding: CellEntryBinding<T>): void {
+export function suspendUntilOnline<T>(binding: CellEntryBinding<T>, timeoutMs?: number): void {
   const { context, entry } = binding
   if (binding.serverOrHydrating) return
   if (!entry) throw context.ready()
   const state = entry.getState()
-  if (state.status === 'connecting') throw entry.whenOnline()
+  if (state.status === 'connecting') {
+    if (state.noWriter) throw noWriterError()
+    const timedOut = timeoutMs === undefined ? undefined : entry.suspenseTimeout(timeoutMs)
+    if (timedOut) throw timedOut
+    throw entry.whenOnline()
+  }
   if (state.status === 'closed' && state.error) throw state.error
+}
+
+function noWriterError(): CellError<undefined> {
+  return new CellError(
+    'offline',
+    'offline: no writer reachable: this peer is a reader and no member that could lead is bonded',
+    undefined,
+    { reason: 'no-writer' },
+  )
 }

@@ -22,7 +22,7 @@ import { READER_KEYS, useTrackedState } from './use-tracked-state.js'
  */
 export function useCellReader<T>(cell: CellInput<T>, options?: UseCellOptions<T>): CellState<T> {
   const binding = useCellEntry('useCellReader', cell, options, 'reader')
-  const state = useTrackedState<T, CellState<T>>(binding.entry, READER_KEYS, undefined)
-  if (options?.suspense) suspendUntilOnline(binding)
+  const state = useTrackedState<CellState<T>>(binding.entry, READER_KEYS, undefined)
+  if (options?.suspense) suspendUntilOnline(binding, options.suspenseTimeout)
   return state
 }

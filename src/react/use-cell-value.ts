@@ -1,5 +1,5 @@
 import { useMemo } from 'react'
-import type { CellEntryState } from './cell-entry.js'
+import type { CellEntryState } from '../observe/cell-entry.js'
 import type { CellInput, UseCellOptions } from './types.js'
 import { getConnecting, noSubscribe, suspendUntilOnline, useCellEntry } from './use-cell-entry.js'
 import { useSelectedSnapshot } from './use-selected-snapshot.js'

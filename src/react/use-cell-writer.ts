@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react'
 import { CellError } from '../core/errors.js'
 import type { Version } from '../core/id.js'
-import type { CellEntry } from './cell-entry.js'
+import type { CellEntry } from '../observe/cell-entry.js'
 import type { CellInput, CellWriterState, UpdateOptions, UseCellOptions } from './types.js'
 import { suspendUntilOnline, useCellEntry } from './use-cell-entry.js'
 import { useIsomorphicLayoutEffect, useTrackedState, WRITER_KEYS } from './use-tracked-state.js'
@@ -53,7 +53,7 @@ export function useCellWriter<T>(cell: CellInput<T>, options?: UseCellOptions<T>
     latest.current = binding.entry
   })
   const [actions] = useState(() => writerActions<T>(() => latest.current))
-  const state = useTrackedState<T, CellWriterState<T>>(binding.entry, WRITER_KEYS, actions)
-  if (options?.suspense) suspendUntilOnline(binding)
+  const state = useTrackedState<CellWriterState<T>>(binding.entry, WRITER_KEYS, actions)
+  if (options?.suspense) suspendUntilOnline(binding, options.suspenseTimeout)
   return state
 }

@@ -1,11 +1,28 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
-import type { CellEntry, CellEntryState } from './cell-entry.js'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react'
+import type { CellEntryState } from '../observe/cell-entry.js'
+import type { BaseSnapshot, EntryState } from '../observe/handle-entry.js'
 import { getConnecting, noSubscribe } from './use-cell-entry.js'
 
 type StateKey = keyof CellEntryState<unknown>
+/** What a tracked hook reads: any observer entry (`subscribe` + `getState`). */
+export interface TrackedSource {
+  subscribe(listener: () => void): () => void
+  getState(): object
+}
+/** Any entry's state: the keys a hook tracks are strings of it. */
+type AnyState = EntryState<BaseSnapshot> & Record<string, unknown>
 
 /** What `useCellReader` exposes. */
-export const READER_KEYS: readonly StateKey[] = ['value', 'version', 'online', 'leader', 'role', 'status', 'error']
+export const READER_KEYS: readonly StateKey[] = [
+  'value',
+  'version',
+  'online',
+  'leader',
+  'role',
+  'noWriter',
+  'status',
+  'error',
+]
 /** What `useCellWriter` exposes besides its functions. */
 export const WRITER_KEYS: readonly StateKey[] = [...READER_KEYS, 'pending', 'pendingValue']
 
@@ -24,47 +41,60 @@ export const useIsomorphicLayoutEffect = typeof document === 'undefined' ? useEf
  * - The object keeps its identity across renders while the state did not change.
  * - `extras` (functions) are copied on and not tracked.
  */
-export function useTrackedState<T, R>(
-  entry: CellEntry<T> | undefined,
-  keys: readonly StateKey[],
+export function useTrackedState<R>(
+  entry: TrackedSource | undefined,
+  keys: readonly string[],
   extras: object | undefined,
+  connecting: () => AnyState = getConnecting as unknown as () => AnyState,
 ): R {
-  const [tracked] = useState(() => new Set<StateKey>())
-  const getState = entry?.getState ?? getConnecting
-  const shown = useRef<CellEntryState<T> | undefined>(undefined)
+  const [tracked] = useState(() => new Set<string>())
+  const getState = (entry?.getState ?? connecting) as () => AnyState
+  const shown = useRef<AnyState | undefined>(undefined)
   const subscribe = useCallback(
     (listener: () => void): (() => void) => {
       if (!entry) return noSubscribe()
       return entry.subscribe(() => {
         const before = shown.current
-        const next = entry.getState()
+        const next = entry.getState() as AnyState
         if (!before || changed(before, next, tracked)) listener()
       })
     },
     [entry, tracked],
   )
-  const state = useSyncExternalStore<CellEntryState<T>>(subscribe, getState, getConnecting)
+  const state = useSyncExternalStore<AnyState>(subscribe, getState, connecting)
   useIsomorphicLayoutEffect(() => {
     shown.current = state
   })
-  return useMemo(
-    () => trackingView(state, getState, keys, tracked, extras) as R,
-    [state, getState, keys, tracked, extras],
-  )
+  // The view keeps its identity while no field the component read changed (nor the entry
+  // or the functions), so it is safe in effect dependencies: `useEffect(f, [w])` re-runs
+  // only when something `w` showed this component changed.
+  const last = useRef<{ view: R; state: AnyState; getState: unknown; extras: unknown } | undefined>(undefined)
+  const previous = last.current
+  if (
+    previous &&
+    previous.getState === getState &&
+    previous.extras === extras &&
+    (previous.state === state || !changed(previous.state, state, tracked))
+  ) {
+    return previous.view
+  }
+  const view = trackingView(state, getState, keys, tracked, extras) as R
+  last.current = { view, state, getState, extras }
+  return view
 }
 
-function changed<T>(a: CellEntryState<T>, b: CellEntryState<T>, tracked: ReadonlySet<StateKey>): boolean {
+function changed(a: AnyState, b: AnyState, tracked: ReadonlySet<string>): boolean {
   // A closed entry is always news: the next render picks a fresh handle (or shows `closed`).
   if (b.status === 'closed' && a.status !== 'closed') return true
   for (const k of tracked) if (!Object.is(a[k], b[k])) return true
   return false
 }
 
-function trackingView<T>(
-  state: CellEntryState<T>,
-  live: () => CellEntryState<T>,
-  keys: readonly StateKey[],
-  tracked: Set<StateKey>,
+function trackingView(
+  state: AnyState,
+  live: () => AnyState,
+  keys: readonly string[],
+  tracked: Set<string>,
   extras: object | undefined,
 ): object {
   const view: Record<string, unknown> = {}

@@ -78,6 +78,8 @@ export class DemoCluster {
     const net = await Network.create({
       network: this.network,
       transport: this.#options.partitionable ? this.#gatedMemory(self) : (this.#options.transport ?? 'memory'),
+      // Loopback only: the playground works offline and contacts no STUN server.
+      iceServers: [],
       bootstrap,
     })
     self.id = net.peerId

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { launchBrowser, openStory, readCards, screenshot, serveStatic, until } from './harness.mjs'
+import { LOAD_TOLERANCE, launchBrowser, openStory, readCards, screenshot, serveStatic, until } from './harness.mjs'
 
 const NETWORK = 'mosaik-playground'
 
@@ -15,7 +15,9 @@ const online = (page) => async () => {
   return card?.status === 'online'
 }
 
-describe('Across tabs story in Chromium (WebRTC through the local relay)', { timeout: 120_000 }, () => {
+describe('Across tabs story in Chromium (WebRTC through the local relay)', {
+  timeout: 120_000 * LOAD_TOLERANCE,
+}, () => {
   let relay
   let server
   let browser

@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { openStory, readCards, readLeader, readRows, screenshot, until, useStorybookBrowser } from './harness.mjs'
+import {
+  assertOneTermOneLeader,
+  LOAD_TOLERANCE,
+  openStory,
+  readCards,
+  readLeader,
+  readRows,
+  screenshot,
+  until,
+  useStorybookBrowser,
+} from './harness.mjs'
 
-describe('cell stories in Chromium (memory transport)', { timeout: 120_000 }, () => {
+describe('cell stories in Chromium (memory transport)', { timeout: 120_000 * LOAD_TOLERANCE }, () => {
   const env = useStorybookBrowser()
 
   it('Shared cell: a leader is shown and every replica advances after a click', async () => {
@@ -19,6 +29,8 @@ describe('cell stories in Chromium (memory transport)', { timeout: 120_000 }, ()
     )
     const roles = (await readRows(page)).map((r) => r.role)
     assert.equal(roles.filter((r) => r === 'leader').length, 1, `one leader row in the group table: ${roles}`)
+    // Opened together, the five form one group at once: no split in term 1, no merge, no revert.
+    await assertOneTermOneLeader(page, 5)
     const start = Math.max(...(await readCards(page)).map((c) => c.version))
     const plus = page.locator('[data-testid=cell-card][data-role=writer] [data-testid=increment]')
     await plus.nth(1).click()

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { openStory, readCards, screenshot, until, useStorybookBrowser } from './harness.mjs'
+import { LOAD_TOLERANCE, openStory, readCards, screenshot, until, useStorybookBrowser } from './harness.mjs'
 
 const SECONDS = 4
+/**
+ * Milliseconds per second and writes per second depend on how loaded the machine is, so by
+ * default they are printed, not asserted (speed belongs in benchmarks); MOSAIK_COST=1 on a
+ * quiet machine also checks them against their budgets. Counts (commits a second under the
+ * devtools' throttle) and memory are always checked: load only lowers them.
+ */
+const BUDGETS = Boolean(process.env.MOSAIK_COST)
 const f = (x) => x.toFixed(1)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
@@ -66,7 +73,7 @@ const cardsOnline = (n) => async (page) =>
     20_000,
   )
 
-describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
+describe('cost of mounted devtools in Chromium', { timeout: 180_000 * LOAD_TOLERANCE }, () => {
   const env = useStorybookBrowser()
 
   it('an open panel on a real cell at 50 writes/s costs a few ms per second', async () => {
@@ -78,14 +85,16 @@ describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
       { ready: cardsOnline(2), openPanel: true, shot: 'shared-cell-50-writes-panel' },
     )
     console.log(`# real cell, ${f(s.committed)} writes/s committed, panel open: ${describeCost(s.devtools)}`)
-    // On a loaded machine the in-page peers may not keep up with 50/s; the cost is per flush anyway.
-    assert.ok(s.committed > 25, `the load ran (${f(s.committed)} of 50 writes/s committed)`)
+    assert.ok(s.committed > 0, `the load ran (${f(s.committed)} of 50 writes/s committed)`)
     assert.ok(s.devtools.renders <= 5, `at most ~4 devtools commits a second (${f(s.devtools.renders)})`)
-    assert.ok(s.devtools.renderMs + s.devtools.flushMs < 50, describeCost(s.devtools))
+    if (BUDGETS) {
+      assert.ok(s.committed > 25, `the load ran (${f(s.committed)} of 50 writes/s committed)`)
+      assert.ok(s.devtools.renderMs + s.devtools.flushMs < 50, describeCost(s.devtools))
+    }
   })
 
   it('five replicas reporting 50 commits/s each (synthetic, views + panel) stay cheap', async () => {
-    const ready = async (page) => page.getByTestId('synthetic-write').waitFor({ timeout: 10_000 })
+    const ready = async (page) => page.getByTestId('synthetic-write').waitFor({ timeout: 10_000 * LOAD_TOLERANCE })
     const s = await sample(
       env.browser.context,
       env.server.url,
@@ -95,7 +104,8 @@ describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
     )
     console.log(`# synthetic 5 replicas, inline views + open panel: ${describeCost(s.devtools)}`)
     assert.ok(s.devtools.renders <= 12, `few devtools commits a second (${f(s.devtools.renders)})`)
-    assert.ok(s.devtools.renderMs + s.devtools.flushMs < 100, describeCost(s.devtools))
+    assert.ok(s.devtools.events > 0, 'the synthetic cluster reported commits')
+    if (BUDGETS) assert.ok(s.devtools.renderMs + s.devtools.flushMs < 100, describeCost(s.devtools))
   })
 
   it('keeps memory flat under a steady stream of telemetry (synthetic, 500 events/s)', async () => {
@@ -103,7 +113,7 @@ describe('cost of mounted devtools in Chromium', { timeout: 180_000 }, () => {
       writesPerSecond: 100,
       mounted: true,
     })
-    await page.getByTestId('synthetic-write').waitFor({ timeout: 10_000 })
+    await page.getByTestId('synthetic-write').waitFor({ timeout: 10_000 * LOAD_TOLERANCE })
     const cdp = await env.browser.context.newCDPSession(page)
     const heap = async () => {
       await cdp.send('HeapProfiler.collectGarbage')

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { openStory, screenshot, useStorybookBrowser, waitFor } from './harness.mjs'
+import { LOAD_TOLERANCE, openStory, screenshot, useStorybookBrowser, waitFor } from './harness.mjs'
 
-describe('devtools views in Chromium (synthetic telemetry)', { timeout: 60_000 }, () => {
+describe('devtools views in Chromium (synthetic telemetry)', { timeout: 60_000 * LOAD_TOLERANCE }, () => {
   const env = useStorybookBrowser()
 
   it('shows a leader, advances versions after a click and a new leader after failover', async () => {

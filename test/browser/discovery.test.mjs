@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { openStory, screenshot, useStorybookBrowser, waitFor } from './harness.mjs'
+import { LOAD_TOLERANCE, openStory, screenshot, useStorybookBrowser, waitFor } from './harness.mjs'
 
-describe('Discovery story in Chromium (memory transport)', { timeout: 90_000 }, () => {
+describe('Discovery story in Chromium (memory transport)', { timeout: 90_000 * LOAD_TOLERANCE }, () => {
   const env = useStorybookBrowser()
 
   it('five in-page peers discover each other, and see a stopped one depart', async () => {

@@ -11,9 +11,17 @@ import { extname, join, normalize } from 'node:path'
 import { after, before } from 'node:test'
 import { chromium } from 'playwright-core'
 import { ROOT, STATIC_DIR } from '../../scripts/storybook.mjs'
+import { chromiumPath } from './chromium.mjs'
 
 export const SCREENSHOTS = join(ROOT, 'test', 'browser', '__screenshots__')
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const CHROMIUM = chromiumPath()
+
+/**
+ * Waits are bounded so a hang fails saying what it waited for, never to check speed. A call
+ * site names the bound a quiet machine needs; it is multiplied by this (as test/helpers/
+ * bounds.ts does for vitest) so a machine shared with CPU-bound processes still passes.
+ */
+export const LOAD_TOLERANCE = Math.max(1, Number(process.env.MOSAIK_TEST_LOAD_TOLERANCE ?? 4) || 4)
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -64,12 +72,16 @@ export async function serveStatic({ relay = () => ({}) } = {}) {
   }
 }
 
-/** Launches headless Chromium with a fresh profile; `close()` removes the profile. */
-export async function launchBrowser() {
+/**
+ * Launches headless Chromium with a fresh profile; `close()` removes the profile. With
+ * `{ profile }` it uses that directory and keeps it (a browser restarted on the same profile).
+ */
+export async function launchBrowser(options = {}) {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`)
+    throw new Error(`${CHROMIUM} is missing: run "node test/browser/chromium.mjs" (installs it as root)`)
   }
-  const profile = mkdtempSync(join(tmpdir(), 'mosaik-chromium-'))
+  const keep = options.profile !== undefined
+  const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'mosaik-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -88,7 +100,7 @@ export async function launchBrowser() {
     context,
     close: async () => {
       await context.close().catch(() => {})
-      rmSync(profile, { recursive: true, force: true })
+      if (!keep) rmSync(profile, { recursive: true, force: true })
     },
   }
 }
@@ -110,7 +122,7 @@ export async function openStory(context, base, id, args = {}) {
     .map(([k, v]) => `${k}:${typeof v === 'boolean' ? `!${v}` : v}`)
     .join(';')
   const url = `${base}/iframe.html?id=${id}&viewMode=story${argString ? `&args=${encodeURIComponent(argString)}` : ''}`
-  await page.goto(url, { waitUntil: 'load', timeout: 20_000 })
+  await page.goto(url, { waitUntil: 'load', timeout: 20_000 * LOAD_TOLERANCE })
   page.errors = errors
   return page
 }
@@ -119,7 +131,8 @@ export async function openStory(context, base, id, args = {}) {
  * Polls `fn` (run in the page) until it returns a truthy value, at most `ms`. On timeout
  * it throws `what` with the last value and the page errors.
  */
-export async function waitFor(page, what, fn, arg, ms = 15_000) {
+export async function waitFor(page, what, fn, arg, quietMs = 15_000) {
+  const ms = quietMs * LOAD_TOLERANCE
   const end = Date.now() + ms
   let last
   while (Date.now() < end) {
@@ -143,7 +156,8 @@ export async function screenshot(page, name) {
  * Polls `check` (run in Node; it may call `page.evaluate`) until it returns a truthy
  * value, at most `ms`; on timeout throws `what` with the last value and the page errors.
  */
-export async function until(page, what, check, ms = 15_000) {
+export async function until(page, what, check, quietMs = 15_000) {
+  const ms = quietMs * LOAD_TOLERANCE
   const end = Date.now() + ms
   let last
   while (Date.now() < end) {
@@ -187,9 +201,33 @@ export function readRows(page) {
       group: r.dataset.group,
       peer: r.dataset.peer,
       role: r.dataset.role,
+      term: Number(r.dataset.term),
       version: Number(r.dataset.version),
+      reverted: Number(r.dataset.reverted),
     })),
   )
+}
+
+/**
+ * Issue #16: members that open together form one group at once: exactly one leader, of term 1,
+ * every member in term 1, no revert and no data-loss banner. Throws naming what differs.
+ */
+export async function assertOneTermOneLeader(page, members) {
+  const rows = await until(
+    page,
+    `${members} devtools rows, each in a term`,
+    async () => {
+      const r = await readRows(page)
+      return r.length === members && r.every((x) => x.term > 0) && r
+    },
+    10_000,
+  )
+  const leaders = rows.filter((r) => r.role === 'leader')
+  const shown = JSON.stringify(rows.map((r) => `${r.role}@${r.term}/reverted ${r.reverted}`))
+  if (leaders.length !== 1 || leaders[0].term !== 1) throw new Error(`not one term-1 leader: ${shown}`)
+  if (rows.some((r) => r.term !== 1 || r.reverted !== 0)) throw new Error(`a member past term 1 or reverted: ${shown}`)
+  const banners = await page.evaluate(() => document.querySelectorAll('[data-testid=mosaik-data-loss]').length)
+  if (banners !== 0) throw new Error('a data-loss banner is shown')
 }
 
 /** The leader named by the first devtools LeaderBadge, or undefined. */

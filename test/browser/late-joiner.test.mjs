@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { openStory, readCards, screenshot, until, useStorybookBrowser } from './harness.mjs'
+import { LOAD_TOLERANCE, openStory, readCards, screenshot, until, useStorybookBrowser } from './harness.mjs'
 
-describe('Late joiner story in Chromium (memory transport)', { timeout: 120_000 }, () => {
+describe('Late joiner story in Chromium (memory transport)', { timeout: 120_000 * LOAD_TOLERANCE }, () => {
   const env = useStorybookBrowser()
 
   it('a node added after 1,000 writes catches up by snapshot', async () => {

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { openStory, readCards, screenshot, until, useStorybookBrowser } from './harness.mjs'
+import {
+  assertOneTermOneLeader,
+  LOAD_TOLERANCE,
+  openStory,
+  readCards,
+  screenshot,
+  until,
+  useStorybookBrowser,
+} from './harness.mjs'
 
 const allOnline = (page, n) => async () => {
   const cards = await readCards(page)
@@ -13,12 +21,14 @@ const converged = (page) => async () => {
   return cards.every((c) => c.status === 'online' && c.value === first.value && c.version === first.version) && cards
 }
 
-describe('Partition story in Chromium (memory transport with a gater)', { timeout: 120_000 }, () => {
+describe('Partition story in Chromium (memory transport with a gater)', { timeout: 120_000 * LOAD_TOLERANCE }, () => {
   const env = useStorybookBrowser()
 
   it('default mode: the minority commits on its own, is reverted on heal, and all converge', async () => {
     const page = await openStory(env.browser.context, env.server.url, 'cells-partition--default-mode')
     await until(page, 'five cards online', allOnline(page, 5), 20_000)
+    // Before any split: the five opened together and formed one group in term 1, no revert.
+    await assertOneTermOneLeader(page, 5)
     await page.getByTestId('split').click()
     const plus = page.locator('[data-testid=cell-card] [data-testid=increment]')
     // Nodes 1-2 are cut off: a write there commits only once they elected their own leader.

@@ -2,6 +2,8 @@
 /**
  * `npm run test:browser`: builds the static Storybook once, then runs every
  * `test/browser/*.test.mjs` (node:test) one file at a time against headless Debian Chromium.
+ * A fresh machine needs no set-up: when the browser is missing it is installed first
+ * (apt-get, as root), or the run stops with one line saying how (see chromium.mjs).
  * Screenshots land in test/browser/__screenshots__/ (git-ignored).
  *
  *   node test/browser/run.mjs              # build + all browser tests
@@ -9,11 +11,11 @@
  *   node test/browser/run.mjs cells        # only files whose name contains "cells"
  */
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { spawnStorybook } from '../../scripts/storybook.mjs'
-import { CHROMIUM } from './harness.mjs'
+import { ensureChromium } from './chromium.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
@@ -24,8 +26,9 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
   console.error(`test:browser needs Node >= 22 (this is ${process.version}); run it through npm`)
   process.exit(1)
 }
-if (!existsSync(CHROMIUM)) {
-  console.error(`${CHROMIUM} is missing. Install Debian's chromium: apt-get update && apt-get install -y chromium`)
+const chromium = ensureChromium()
+if (!chromium.ok) {
+  console.error(chromium.message)
   process.exit(1)
 }
 

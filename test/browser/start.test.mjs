@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { ROOT } from '../../scripts/storybook.mjs'
-import { launchBrowser, readCards, screenshot, until } from './harness.mjs'
+import { LOAD_TOLERANCE, launchBrowser, readCards, screenshot, until } from './harness.mjs'
 
 const freePort = () =>
   new Promise((ok, fail) => {
@@ -21,7 +21,7 @@ const portOpen = (port) =>
     () => false,
   )
 
-describe('npm start (relay + Storybook dev server)', { timeout: 180_000 }, () => {
+describe('npm start (relay + Storybook dev server)', { timeout: 180_000 * LOAD_TOLERANCE }, () => {
   let child
   let output = ''
   let port
@@ -49,7 +49,7 @@ describe('npm start (relay + Storybook dev server)', { timeout: 180_000 }, () =>
   })
 
   it('prints where to go, serves the stories, and two tabs share a cell; Ctrl-C stops everything', async () => {
-    const end = Date.now() + 120_000
+    const end = Date.now() + 120_000 * LOAD_TOLERANCE
     while (!output.includes('playground is running') && Date.now() < end && child.exitCode === null) {
       await new Promise((r) => setTimeout(r, 250))
     }
@@ -65,7 +65,7 @@ describe('npm start (relay + Storybook dev server)', { timeout: 180_000 }, () =>
       const page = await browser.context.newPage()
       page.errors = []
       page.on('pageerror', (e) => page.errors.push(String(e)))
-      await page.goto(url, { timeout: 60_000 })
+      await page.goto(url, { timeout: 60_000 * LOAD_TOLERANCE })
       pages.push(page)
     }
     for (const [i, page] of pages.entries()) {

@@ -134,11 +134,14 @@ describe.concurrent('Cell: lifecycle', () => {
     // Strict mode with three voters required: a lone writer can never elect a leader.
     const w = scope.writer<number>(n0!, freshStore(), { consensus: { minVoters: 3 }, writeTimeout: 600 })
     const t0 = performance.now()
-    const err = await failure(w.write(41))
+    const err = await within(30, 'the write to settle', failure(w.write(41)))
     const ms = performance.now() - t0
     expect([err.kind, err.value]).toEqual(['offline', 41])
+    // Settled by the write timeout (its message names it: 600 ms, less the instant the cell
+    // took to hand the write over), not before it; how long after it is up to the machine's
+    // load, so there is no upper limit here (cell-handle checks the timer on fake timers).
+    expect(err.message).toMatch(/within (600|59\d(\.\d+)?) ms/)
     expect(ms).toBeGreaterThanOrEqual(500)
-    expect(ms).toBeLessThan(1_500)
     expect(w.getSnapshot().online).toBe(false)
     expect(w.read()).toBeUndefined()
   })

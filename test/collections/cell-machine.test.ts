@@ -37,6 +37,19 @@ describe('CellMachine', () => {
     expect(cellSignature(UniqueId.from('other'), 'u64').equals(expected)).toBe(false)
   })
 
+  it('keeps the value object when a write or swap commits the same bytes again (stable for React)', () => {
+    const { m } = machine<{ theme: string }>()
+    m.apply(write({ theme: 'dark' }))
+    const first = m.value()
+    m.apply(write({ theme: 'dark' }))
+    expect(m.value()).toBe(first)
+    m.apply(cas({ theme: 'dark' }, { theme: 'dark' }))
+    expect(m.value()).toBe(first)
+    m.apply(write({ theme: 'light' }))
+    expect(m.value()).not.toBe(first)
+    expect(m.value()).toEqual({ theme: 'light' })
+  })
+
   it('starts empty; write overwrites; clear empties, also when already empty', () => {
     const { m } = machine<number>()
     expect(m.value()).toBeUndefined()

@@ -9,7 +9,7 @@ import { freshStore, smoke, testScope } from './harness.js'
 describe.concurrent('Cell smoke over real transports', () => {
   it('works over TCP', async (ctx) => {
     const scope = testScope(ctx)
-    const tcp = { transport: 'node' as const, listen: ['/ip4/127.0.0.1/tcp/0'] }
+    const tcp = { transport: 'node' as const, iceServers: [], listen: ['/ip4/127.0.0.1/tcp/0'] }
     const [n0, n1] = await scope.networksKnowingEachOther(2, tcp)
     const store = freshStore()
     await smoke(scope.writer<number>(n0!, store), scope.reader<number>(n1!, store))
@@ -21,6 +21,7 @@ describe.concurrent('Cell smoke over real transports', () => {
     ctx.onTestFinished(() => relay.stop())
     const opts = {
       transport: 'node' as const,
+      iceServers: [],
       listen: ['/p2p-circuit', '/webrtc'],
       bootstrap: relay.addresses,
     }

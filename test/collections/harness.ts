@@ -8,14 +8,15 @@ import { Cell, type CellOptions, type CellReader, type CellWriter } from '../../
 import { withTimeout } from '../../src/core/async.js'
 import { UniqueId } from '../../src/core/id.js'
 import { Network, type NetworkOptions } from '../../src/network/network.js'
+import { bound } from '../helpers/bounds.js'
 import { allKnowEachOther, until } from '../network/helpers.js'
 
 /** Fast timings: a lone member elects itself in well under a second, failover in about one. */
 export const FAST = { heartbeatInterval: 100, electionTimeout: 400, bootstrapDelay: 150, maxMissedHeartbeats: 5 }
 
-/** Bounds every wait; the failure names what was awaited. */
+/** Bounds every wait (`seconds` on a quiet machine, see `bound`); the failure names what was awaited. */
 export function within<T>(seconds: number, what: string, p: Promise<T>): Promise<T> {
-  return withTimeout(p, seconds * 1000, what)
+  return withTimeout(p, bound(seconds * 1000), what)
 }
 
 /** A fresh store id per scenario, so scenarios sharing networks never share a group. */

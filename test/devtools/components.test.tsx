@@ -43,6 +43,39 @@ describe('devtools components', () => {
     expect(mesh.querySelectorAll('line[data-up="false"]').length).toBeGreaterThan(0)
   })
 
+  it('makes a revert impossible to miss: a red banner, a red table row and a red closed toggle', () => {
+    const cluster = new SyntheticCluster({ writers: 3 })
+    const store = createDevtoolsStore({ flushInterval: 0 })
+    render(
+      <StrictMode>
+        <GroupTable store={store} networks={cluster.nodes} />
+        <MosaikDevtools store={store} storageKey="loss" initialIsOpen />
+      </StrictMode>,
+    )
+    act(() => cluster.start())
+    act(() => cluster.write(3))
+    expect(screen.queryByTestId('mosaik-data-loss')).toBeNull()
+    expect(screen.queryByTestId('mosaik-data-loss-row')).toBeNull()
+    // A replica that had committed 3 entries rolls back to version 1: 2 committed entries are gone.
+    act(() => cluster.revert(cluster.nodes[2]!.peerId, 1))
+    const banner = screen.getByTestId('mosaik-data-loss')
+    expect(banner.getAttribute('role')).toBe('alert')
+    expect(banner.textContent).toMatch(/^data loss: 2 committed entries reverted in group /)
+    expect(banner.textContent).toContain('back to version 1')
+    // The standalone table and the panel's own table each show the row.
+    const rows = screen.getAllByTestId('mosaik-data-loss-row')
+    expect(rows).toHaveLength(2)
+    for (const row of rows) {
+      expect(row.dataset.dropped).toBe('2')
+      expect(row.textContent).toMatch(/data loss: 2 committed entries reverted/)
+    }
+    // Closed, the toggle says it too.
+    fireEvent.click(screen.getByLabelText('close devtools'))
+    const toggle = screen.getByTestId('mosaik-devtools-toggle')
+    expect(toggle.dataset.reverts).toBe('1')
+    expect(toggle.textContent).toContain('data loss')
+  })
+
   it('re-renders a LeaderBadge only when the leader changes, not on every commit', () => {
     const cluster = new SyntheticCluster({ writers: 3 })
     const store = createDevtoolsStore({ flushInterval: 0 })

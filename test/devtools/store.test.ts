@@ -165,6 +165,20 @@ describe('devtools store', () => {
     expect(s.rejected.map((r) => r.detail)).toEqual(['#7', '#8', '#9'])
   })
 
+  it('shows refused bonds with their reason, bounded, and logs them', () => {
+    const node = new SyntheticNode('12D3KooWA')
+    const store = createDevtoolsStore({ flushInterval: 0, markSize: 2 })
+    store.attach(node)
+    const base = { peer: node.peerId, group: 'g'.repeat(64) }
+    node.emit({ ...base, type: 'group.joined', at: 0, preference: 'normal' })
+    for (const [i, reason] of ['missing', 'expired', 'bad-signature'].entries())
+      node.emit({ ...base, type: 'group.refused', at: i + 1, remote: 'intruder', reason, detail: `#${i}` })
+    const s = store.getState()
+    const refused = s.groups[base.group]?.replicas[node.peerId]?.refused
+    expect(refused?.map((r) => r.reason)).toEqual(['expired', 'bad-signature'])
+    expect(s.events.at(-1)?.text).toMatch(/refused .*bad-signature/)
+  })
+
   it('asks a source that can replay its past telemetry to do so on attach', () => {
     const node = new SyntheticNode('12D3KooWLate')
     const source = {

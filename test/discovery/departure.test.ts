@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { deferred, withTimeout } from '../../src/core/async.js'
 import type { DiscoveryEvent } from '../../src/network/types.js'
+import { bound } from '../helpers/bounds.js'
 import { allKnowEachOther, Nets, until } from '../network/helpers.js'
 
 const nets = new Nets()
@@ -27,7 +28,7 @@ describe('departures', () => {
     const seenByB = departure(b, c.peerId)
     const t0 = performance.now()
     await c.stop()
-    await withTimeout(Promise.all([seenByA, seenByB]), 3_000, 'a and b to see c departed')
+    await withTimeout(Promise.all([seenByA, seenByB]), bound(3_000), 'a and b to see c departed')
     console.log(`graceful departure seen by both peers ${(performance.now() - t0).toFixed(0)} ms after stop() began`)
     expect(a.discovery.catalog().has(c.peerId)).toBe(false)
     expect(b.discovery.catalog().has(c.peerId)).toBe(false)
@@ -42,7 +43,7 @@ describe('departures', () => {
     const seen = departure(a, b.peerId)
     // A crash: libp2p goes away without discovery's farewell.
     await b.libp2p.stop()
-    const event = await withTimeout(seen, 5_000, 'a to purge the silent peer b')
+    const event = await withTimeout(seen, bound(5_000), 'a to purge the silent peer b')
     expect(event.entry.peerId).toBe(b.peerId)
   })
 

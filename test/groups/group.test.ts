@@ -128,7 +128,7 @@ describe('the group driver (virtual time)', () => {
     expect(await q).toEqual({ result: 5, at: follower.group.committed() })
   })
 
-  it('execute fails offline with the commands when no leader appears in time', async () => {
+  it('execute by an observer fails unauthorized at once (peers would refuse its forward)', async () => {
     const clock = new ManualClock()
     const hub = new FakeHub()
     const a = join(hub.node('peer-a'), clock, { preference: 'observer' }).group
@@ -137,8 +137,7 @@ describe('the group driver (virtual time)', () => {
       () => 'resolved',
       (e: { kind: string }) => e.kind,
     )
-    await advance(clock, 600)
-    expect(await settled).toBe('offline')
+    expect(await settled).toBe('unauthorized')
   })
 
   it('refuses a command that cannot be encoded or is larger than a frame', async () => {
@@ -364,5 +363,19 @@ describe('the group driver (virtual time)', () => {
     expect(took).toBeGreaterThanOrEqual(DEFAULT_CONSENSUS.electionTimeout - DEFAULT_CONSENSUS.heartbeatInterval)
     // One election timeout (+ jitter); a rare split vote costs a second one.
     expect(took).toBeLessThan(2 * DEFAULT_CONSENSUS.electionTimeout * 1.25 + 200)
+  })
+})
+
+describe('offline errors say why (virtual time)', () => {
+  it('a strict-mode member alone fails its call saying how many voters it reaches and how many it needs', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const { group } = join(hub.node('peer-a'), clock, { consensus: { ...DEFAULT_CONSENSUS, minVoters: 3 } })
+    const call = group.execute({ k: 'a', by: 1 }, { timeout: 5_000 }).catch((e: unknown) => e)
+    await advance(clock, 6_000)
+    const err = (await call) as Error & { kind?: string }
+    expect(err.kind).toBe('offline')
+    expect(err.message).toBe('no reachable leader within 5000 ms: 1 of 3 voters reachable; strict mode needs 2')
+    expect(group.reachability?.()).toMatchObject({ voters: 1, needed: 2, strict: true, leaderReachable: false })
   })
 })

@@ -4,6 +4,7 @@ import { deferred, withTimeout } from '../../src/core/async.js'
 import type { TelemetryEvent } from '../../src/core/telemetry.js'
 import type { Network } from '../../src/network/network.js'
 import type { Channel, CloseInfo } from '../../src/network/types.js'
+import { bound } from '../helpers/bounds.js'
 import { Nets } from './helpers.js'
 
 const nets = new Nets()
@@ -31,7 +32,7 @@ function nextRejection(net: Network): Promise<Extract<TelemetryEvent, { type: 'i
       d.resolve(e)
     }
   })
-  return withTimeout(d.promise, 5_000, 'an input.rejected event')
+  return withTimeout(d.promise, bound(5_000), 'an input.rejected event')
 }
 
 function frame(len: number, payload: Uint8Array): Uint8Array {
@@ -60,10 +61,10 @@ describe('Channel over a libp2p stream', () => {
     })
     const sent = Array.from({ length: 100 }, (_, i) => ({ i, big: 10n ** BigInt(i % 30), bytes: new Uint8Array([i]) }))
     for (const m of sent) expect(ch.send(m)).toBe(true)
-    await withTimeout(all.promise, 5_000, '100 echoed messages')
+    await withTimeout(all.promise, bound(5_000), '100 echoed messages')
     expect(got).toEqual(sent)
     ch.close()
-    expect((await withTimeout(closedOnA.promise, 5_000, 'the acceptor to see the close')).by).toBe('remote')
+    expect((await withTimeout(closedOnA.promise, bound(5_000), 'the acceptor to see the close')).by).toBe('remote')
     expect(ch.send('late')).toBe(false)
   })
 
@@ -79,7 +80,7 @@ describe('Channel over a libp2p stream', () => {
     const ch = await b.openChannel(a.peerId, 'sink')
     const chunk = new Uint8Array(64 * 1024)
     for (let i = 0; i < 200; i++) ch.send(chunk)
-    expect(await withTimeout(received.promise, 15_000, '200 frames of 64 KiB')).toBe(200)
+    expect(await withTimeout(received.promise, bound(15_000), '200 frames of 64 KiB')).toBe(200)
   })
 
   it.each([
@@ -100,7 +101,7 @@ describe('Channel over a libp2p stream', () => {
     expect(event.reason).toBe(reason)
     expect(event.remote).toBe(b.peerId)
     expect(a.rejected()[reason]).toBe(1)
-    expect(await withTimeout(closed.promise, 5_000, 'the rejected channel to close')).toMatchObject({ reason })
+    expect(await withTimeout(closed.promise, bound(5_000), 'the rejected channel to close')).toMatchObject({ reason })
     expect(delivered).toEqual([])
     // The node is fine: a well-formed channel on the same protocol still works.
     a.unhandle('victim')
@@ -109,7 +110,7 @@ describe('Channel over a libp2p stream', () => {
     const echoed = deferred<unknown>()
     ok.onMessage((m) => echoed.resolve(m))
     ok.send('still here')
-    expect(await withTimeout(echoed.promise, 5_000, 'an echo after the rejection')).toBe('still here')
+    expect(await withTimeout(echoed.promise, bound(5_000), 'an echo after the rejection')).toBe('still here')
   })
 
   it('refuses to send a message larger than the frame limit', async () => {

@@ -1,5 +1,6 @@
 import { TimeoutError } from '../../src/core/errors.js'
 import { Network, type NetworkOptions } from '../../src/network/network.js'
+import { bound } from '../helpers/bounds.js'
 
 /** Networks created by a test; `stopAll` in afterEach so a failing test leaks nothing. */
 export class Nets {
@@ -18,10 +19,12 @@ export class Nets {
 
 /**
  * Resolves once `check()` holds, re-checking whenever one of the networks reports a
- * discovery, telemetry or connection event. Rejects naming `what` after `timeoutMs`.
+ * discovery, telemetry or connection event. Rejects naming `what` after `timeoutMs` (on a
+ * quiet machine; see `bound`).
  */
-export function until(nets: Network[], what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+export function until(nets: Network[], what: string, check: () => boolean, quietMs = 10_000): Promise<void> {
   if (check()) return Promise.resolve()
+  const timeoutMs = bound(quietMs)
   return new Promise((resolve, reject) => {
     const offs: Array<() => void> = []
     const done = (err?: Error) => {

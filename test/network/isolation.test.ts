@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { deferred, withTimeout } from '../../src/core/async.js'
+import { bound } from '../helpers/bounds.js'
 import { allKnowEachOther, Nets, until } from './helpers.js'
 
 const nets = new Nets()
@@ -33,7 +34,7 @@ describe('networks with different ids on one transport', () => {
       if (++heard === 5) enough.resolve()
     }
     red1.libp2p.services.pubsub.addEventListener('message', onMsg)
-    await withTimeout(enough.promise, 8_000, 'five announces from red2')
+    await withTimeout(enough.promise, bound(8_000), 'five announces from red2')
     red1.libp2p.services.pubsub.removeEventListener('message', onMsg)
 
     await until([red1, red2], 'the red peers to know each other', () => allKnowEachOther([red1, red2]))

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { deferred, withTimeout } from '../../src/core/async.js'
+import { bound } from '../helpers/bounds.js'
 import { allKnowEachOther, Nets, until } from './helpers.js'
 
 /**
@@ -106,7 +107,7 @@ describe('Network.stop()', () => {
     // Only libp2p's own one-shot timers may remain: gossipsub's next heartbeat (its stop()
     // does not clear it) and the address manager's 1 s debounce. They run out by themselves.
     ledger.tracking = false
-    await withTimeout(ledger.drained(), 3_000, 'libp2p timers left after stop to run out')
+    await withTimeout(ledger.drained(), bound(3_000), 'libp2p timers left after stop to run out')
     await expect(a.openChannel(b.peerId, 'hold')).rejects.toThrow(/closed/)
     await a.stop()
   })

@@ -11,7 +11,7 @@ function sockets(): number {
 describe('three networks over TCP on 127.0.0.1', () => {
   it('discover each other, talk over TCP, and close every socket on stop', async () => {
     const before = sockets()
-    const opts = { transport: 'node' as const, listen: ['/ip4/127.0.0.1/tcp/0'] }
+    const opts = { transport: 'node' as const, iceServers: [], listen: ['/ip4/127.0.0.1/tcp/0'] }
     const a = await nets.create(opts)
     expect(a.addresses()[0]).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
     const b = await nets.create({ ...opts, bootstrap: a.addresses() })

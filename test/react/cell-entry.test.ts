@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Network } from '../../src/network/network.js'
-import { cellHandleStats, cellRegistry } from '../../src/react/cell-registry.js'
+import { cellHandleStats, cellRegistry } from '../../src/observe/handle-registry.js'
 import { NetworkSlot } from '../../src/react/network-slot.js'
 import { fakeCell, fakeNetwork } from './helpers/fakes.js'
 

@@ -20,6 +20,7 @@ import {
   useNetwork,
   useSuspenseCell,
 } from '../../src/react/index.js'
+import { bound } from '../helpers/bounds.js'
 import { fakeCell, fakeNetwork } from './helpers/fakes.js'
 import { Boundary, Commits, Counted, Strict } from './helpers/render.js'
 
@@ -241,7 +242,7 @@ describe('shared handles', () => {
     expect(cellHandleStats(net)).toEqual({ handles: 1, timers: 0, refs: 200 })
     view.unmount()
     expect(cellHandleStats(net)).toMatchObject({ handles: 1, timers: 1, refs: 0 })
-    await waitFor(() => expect(cell.group.closed).toBe(1), { timeout: 2000 })
+    await waitFor(() => expect(cell.group.closed).toBe(1), { timeout: bound(2000) })
     expect(cellHandleStats(net)).toEqual({ handles: 0, timers: 0, refs: 0 })
   })
 
@@ -428,7 +429,7 @@ describe('Suspense', () => {
     )
     expect(screen.getByTestId('loading')).toBeTruthy()
     act(() => cell.group.setOnline(true))
-    await waitFor(() => expect(screen.getByTestId('s').textContent).toBe('ready'), { timeout: 2000 })
+    await waitFor(() => expect(screen.getByTestId('s').textContent).toBe('ready'), { timeout: bound(2000) })
     expect(cell.group.opened).toBe(1)
   })
 

@@ -10,6 +10,7 @@ import { hydrateRoot } from 'react-dom/client'
 import { renderToString } from 'react-dom/server'
 import { expect, it } from 'vitest'
 import { cellHandleStats, NetworkProvider, useCellReader, useCellValue } from '../../src/react/index.js'
+import { bound } from '../helpers/bounds.js'
 import { fakeCell, fakeNetwork } from './helpers/fakes.js'
 
 it('hydrates the server `connecting` HTML without a mismatch, then shows the live cell', async () => {
@@ -34,9 +35,11 @@ it('hydrates the server `connecting` HTML without a mismatch, then shows the liv
   expect(cell.group.opened).toBe(0)
   const recoverable: unknown[] = []
   const root = await act(async () => hydrateRoot(container, tree, { onRecoverableError: (e) => recoverable.push(e) }))
-  await waitFor(() => expect(container.textContent).toBe('online:3:6'), { timeout: 2000 })
+  await waitFor(() => expect(container.textContent).toBe('online:3:6'), { timeout: bound(2000) })
   expect(recoverable).toEqual([])
   expect(cell.group.opened).toBe(1)
   act(() => root.unmount())
-  await waitFor(() => expect(cellHandleStats(net)).toEqual({ handles: 0, timers: 0, refs: 0 }), { timeout: 2000 })
+  await waitFor(() => expect(cellHandleStats(net)).toEqual({ handles: 0, timers: 0, refs: 0 }), {
+    timeout: bound(2000),
+  })
 })

@@ -23,13 +23,14 @@ import {
   useCellWriter,
   useSuspenseCell,
 } from '../../src/react/index.js'
+import { bound } from '../helpers/bounds.js'
 import { allKnowEachOther, until } from '../network/helpers.js'
 import { Commits, Counted, Strict } from './helpers/render.js'
 
 /** Short consensus timings: a leader in well under a second. */
 const FAST = { heartbeatInterval: 100, electionTimeout: 400, bootstrapDelay: 150, maxMissedHeartbeats: 5 }
 const GRACE = 50
-const WAIT = { timeout: 10_000 }
+const WAIT = { timeout: bound(10_000) }
 const t0 = performance.now()
 
 let a: Network
@@ -183,7 +184,7 @@ describe('two providers on the memory transport', () => {
     commits.reset()
     let version = 0
     for (let i = 1; i <= 10; i++) version = await act(() => w.write({ title: 'hello', clicks: i }))
-    await act(() => withTimeout(probe.when.reaches(version), 10_000, `B to apply version ${version}`))
+    await act(() => withTimeout(probe.when.reaches(version), bound(10_000), `B to apply version ${version}`))
     await probe.close()
     const unchanged = commits.get('title')
     await act(() => w.write({ title: 'bye', clicks: 11 }))
@@ -254,7 +255,7 @@ describe('two providers on the memory transport', () => {
     )
     const last = Math.max(...versions)
     const probe = cell.reader(a)
-    await act(() => withTimeout(probe.when.reaches(last), 10_000, `A to apply version ${last}`))
+    await act(() => withTimeout(probe.when.reaches(last), bound(10_000), `A to apply version ${last}`))
     console.log(
       `update(): ${2 * perPeer} concurrent increments from 2 peers in ${(performance.now() - started).toFixed(0)} ms -> ${probe.read()}`,
     )

@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { UniqueId } from '../../src/core/id.js'
 import { Network, type NetworkOptions } from '../../src/network/network.js'
 import { NetworkProvider, NetworkStartError, useCellReader, useNetwork } from '../../src/react/index.js'
+import { bound } from '../helpers/bounds.js'
 import { Boundary, Strict } from './helpers/render.js'
 
 const created: Network[] = []
@@ -40,7 +41,7 @@ function PeerId() {
   return <span data-testid="peer">{useNetwork().peerId}</span>
 }
 
-const WAIT = { timeout: 10_000 }
+const WAIT = { timeout: bound(10_000) }
 
 describe('NetworkProvider with options (owns its network)', () => {
   it('creates one network under StrictMode, shows the fallback meanwhile, stops it on unmount', async () => {

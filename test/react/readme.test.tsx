@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
 import { type ComponentType, StrictMode } from 'react'
 import { afterEach, expect, it } from 'vitest'
+import { bound } from '../helpers/bounds.js'
 
 // The README's first example is the code new users paste: run it as written (the package
 // import pointed at the sources, the memory transport instead of the browser's) and click.
@@ -43,10 +44,12 @@ it('the README React example renders, goes online and counts a click', async () 
       expect(b.disabled, 'the counter button to enable (cell online)').toBe(false)
       return b
     },
-    { timeout: 15_000 },
+    { timeout: bound(15_000) },
   )
   expect(button.textContent).toBe('Clicked 0 times')
   act(() => button.click())
-  await waitFor(() => expect(screen.getByRole('button').textContent).toBe('Clicked 1 times'), { timeout: 10_000 })
+  await waitFor(() => expect(screen.getByRole('button').textContent).toBe('Clicked 1 times'), {
+    timeout: bound(10_000),
+  })
   expect(screen.getByText(/^online, version \d+$/)).toBeTruthy()
 })

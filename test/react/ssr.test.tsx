@@ -13,7 +13,15 @@ import {
   useCellReader,
   useCellValue,
   useCellWriter,
+  useMapReader,
+  useMapValue,
+  useMapWriter,
+  useOnceReader,
+  usePriorityQueueReader,
+  useSetReader,
   useSuspenseCell,
+  useVecReader,
+  useVecWriter,
 } from '../../src/react/index.js'
 import { fakeCell, fakeNetwork } from './helpers/fakes.js'
 
@@ -60,5 +68,36 @@ describe('server rendering', () => {
     expect(html).toBe('<!--$--><p>connecting|false|0|connecting|0|v=none|connecting</p><!--/$-->')
     expect(cell.group.opened).toBe(0)
     expect(cellHandleStats(net)).toEqual({ handles: 0, timers: 0, refs: 0 })
+  })
+})
+
+describe('server rendering of the collection hooks', () => {
+  it('every collection hook reports connecting with an empty value, opens nothing and never suspends', () => {
+    const create = vi.spyOn(Network, 'create')
+    function Collections() {
+      const m = useMapReader<string, number>('ssr.map')
+      const mw = useMapWriter<string, number>('ssr.map')
+      const key = useMapValue<string, number>('ssr.map', 'k')
+      const v = useVecReader<number>('ssr.vec', { suspense: true })
+      const vw = useVecWriter<number>('ssr.vec')
+      const s = useSetReader<number>('ssr.set')
+      const o = useOnceReader<number>('ssr.once', { suspense: true })
+      const q = usePriorityQueueReader<number, string, number>('ssr.pq')
+      const fields = [m.status, m.size, m.value.size, mw.pending, key, v.status, v.value.length, vw.status]
+      return <p>{[...fields, s.value.size, o.value, o.status, q.value.length, q.version].map(String).join('|')}</p>
+    }
+    const html = renderToString(
+      <StrictMode>
+        <NetworkProvider options={{ network: 'ssr', transport: 'memory' }}>
+          <Suspense fallback="loading">
+            <Collections />
+          </Suspense>
+        </NetworkProvider>
+      </StrictMode>,
+    )
+    expect(html).toBe(
+      '<!--$--><p>connecting|0|0|0|undefined|connecting|0|connecting|0|undefined|connecting|0|0</p><!--/$-->',
+    )
+    expect(create).not.toHaveBeenCalled()
   })
 })

@@ -1,7 +1,8 @@
-import type { ReactNode } from 'react'
+import { Fragment, type ReactNode } from 'react'
 import { useDevtoolsStore, withDevtoolsSource } from '../context.js'
 import { leaderOf, sortedReplicas } from '../selectors.js'
 import type { GroupInfo } from '../state.js'
+import { dataLossOf, dataLossText } from './data-loss.js'
 import { TableHead } from './table-head.js'
 import { box, cell, colors, peerColor, roleColor, shortPeer } from './theme.js'
 
@@ -11,7 +12,20 @@ export interface GroupTableProps {
   onSelect?: (groupId: string) => void
 }
 
-const HEAD = ['group', 'member', 'role', 'term', 'leader', 'version', 'log', 'bonds', 'sync', 'reverts']
+const HEAD = [
+  'group',
+  'member',
+  'role',
+  'term',
+  'leader',
+  'version',
+  'size',
+  'log',
+  'bonds',
+  'sync',
+  'reverts',
+  'refused',
+]
 
 function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTableProps): ReactNode {
   const replicas = sortedReplicas(group)
@@ -26,7 +40,10 @@ function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTa
         data-group={group.id}
         data-peer={r.peer}
         data-role={r.role}
+        data-term={r.term}
         data-version={r.commit}
+        data-reverted={r.reverted}
+        data-size={r.size ?? ''}
         data-sync={r.sync?.phase ?? ''}
         onClick={onSelect ? () => onSelect(group.id) : undefined}
         style={{
@@ -46,12 +63,22 @@ function GroupRows({ group, selected, onSelect }: { group: GroupInfo } & GroupTa
         <td style={cell}>{r.term}</td>
         <td style={{ ...cell, color: r.leader === leader ? colors.text : colors.bad }}>{shortPeer(r.leader)}</td>
         <td style={cell}>{r.commit}</td>
+        <td style={cell} data-testid="mosaik-group-size">
+          {r.size ?? ''}
+        </td>
         <td style={cell}>{r.logLength}</td>
         <td style={cell}>
           {bonds.filter((b) => b.up).length}/{bonds.length}
         </td>
         <td style={cell}>{r.sync ? r.sync.phase : ''}</td>
         <td style={{ ...cell, color: r.reverted ? colors.bad : colors.muted }}>{r.reverted}</td>
+        <td
+          style={{ ...cell, color: r.refused.length ? colors.bad : colors.muted }}
+          data-testid="mosaik-refused"
+          title={r.refused.map((x) => `${shortPeer(x.remote)}: ${x.reason} (${x.detail})`).join('\n')}
+        >
+          {r.refused.length ? `${r.refused.length} (${r.refused.at(-1)?.reason})` : 0}
+        </td>
       </tr>
     )
   })
@@ -68,9 +95,24 @@ function GroupTableView(props: GroupTableProps): ReactNode {
         <table style={{ borderCollapse: 'collapse', width: '100%' }}>
           <TableHead columns={HEAD} />
           <tbody>
-            {list.map((g) => (
-              <GroupRows key={g.id} group={g} {...props} />
-            ))}
+            {list.map((g) => {
+              const loss = dataLossOf(g)
+              return (
+                <Fragment key={g.id}>
+                  {loss && (
+                    <tr data-testid="mosaik-data-loss-row" data-group={g.id} data-dropped={loss.dropped}>
+                      <td
+                        colSpan={HEAD.length}
+                        style={{ ...cell, background: colors.bad, color: '#fff', fontWeight: 700 }}
+                      >
+                        {dataLossText(loss)}
+                      </td>
+                    </tr>
+                  )}
+                  <GroupRows group={g} {...props} />
+                </Fragment>
+              )
+            })}
           </tbody>
         </table>
       )}
@@ -78,5 +120,8 @@ function GroupTableView(props: GroupTableProps): ReactNode {
   )
 }
 
-/** Every group with one row per member: role, term, leader it follows, committed version, log, bonds. */
+/**
+ * Every group with one row per member: role, term, leader it follows, committed version, log,
+ * bonds; above a group whose replicas rolled back committed entries, a red "data loss" row.
+ */
 export const GroupTable = withDevtoolsSource(GroupTableView, 'GroupTable')

@@ -1,10 +1,12 @@
 import { type CSSProperties, type ReactNode, useEffect, useState } from 'react'
 import { DevtoolsProvider, type DevtoolsSourceProps, useDevtoolsStore } from '../context.js'
+import { DataLossBanner, useRevertCount } from './data-loss.js'
 import { EventLog } from './event-log.js'
 import { GroupTable } from './group-table.js'
 import { LeaderBadge } from './leader-badge.js'
 import { PeerMesh } from './peer-mesh.js'
 import { PeerTable } from './peer-table.js'
+import { StoreWarnings } from './store-warnings.js'
 import { colors, font } from './theme.js'
 import { VersionTimeline } from './version-timeline.js'
 
@@ -135,17 +137,46 @@ function Panel({ dock, setDock, close }: { dock: DockSide; setDock: (d: DockSide
           ✕
         </button>
       </header>
-      <div style={{ padding: 8 }}>
+      <div style={{ padding: 8, display: 'flex', flexDirection: 'column', gap: 8 }}>
+        <DataLossBanner />
+        <StoreWarnings />
         {tab === 'groups' ? <Overview /> : tab === 'peers' ? <PeerTable /> : <EventLog limit={200} />}
       </div>
     </section>
   )
 }
 
+/** The closed panel's button; red, with the count, once any replica reverted committed entries. */
+function Toggle({ style, open }: { style: CSSProperties; open: () => void }): ReactNode {
+  const reverts = useRevertCount()
+  const loss = reverts > 0
+  return (
+    <button
+      type="button"
+      data-testid="mosaik-devtools-toggle"
+      data-reverts={reverts}
+      aria-label={loss ? `open mosaik devtools: data loss, ${reverts} reverts` : 'open mosaik devtools'}
+      style={{
+        ...button,
+        position: 'fixed',
+        zIndex: 99999,
+        padding: '6px 10px',
+        ...(loss && { background: colors.bad, color: '#fff', fontWeight: 700 }),
+        ...style,
+      }}
+      onClick={open}
+    >
+      {loss ? `◆ mosaik · data loss (${reverts} reverts)` : '◆ mosaik'}
+    </button>
+  )
+}
+
 /**
  * A floating, collapsible devtools panel (like TanStack Query's): groups with role, term,
  * leader and version per member, the bond mesh and version timeline of the selected
- * group, peers and an event log. Remembers open/closed and dock side in localStorage.
+ * group, peers and an event log. Remembers open/closed and dock side in localStorage. A
+ * revert (committed entries rolled back: data loss) turns the closed button red and puts a red
+ * banner on top of the open panel.
  */
 export function MosaikDevtoolsPanel(props: MosaikDevtoolsProps): ReactNode {
   const { initialIsOpen = false, initialDock = 'bottom', buttonPosition = 'bottom-right' } = props
@@ -158,15 +189,7 @@ export function MosaikDevtoolsPanel(props: MosaikDevtoolsProps): ReactNode {
       {open ? (
         <Panel dock={dock} setDock={setDock} close={() => setOpen(false)} />
       ) : (
-        <button
-          type="button"
-          data-testid="mosaik-devtools-toggle"
-          aria-label="open mosaik devtools"
-          style={{ ...button, position: 'fixed', zIndex: 99999, [v]: 12, [hz]: 12, padding: '6px 10px' }}
-          onClick={() => setOpen(true)}
-        >
-          ◆ mosaik
-        </button>
+        <Toggle style={{ [v]: 12, [hz]: 12 }} open={() => setOpen(true)} />
       )}
     </DevtoolsProvider>
   )

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import { useDevtoolsStore, withDevtoolsSource } from '../context.js'
+import type { NodeInfo } from '../state.js'
 import { TableHead } from './table-head.js'
 import { box, cell, colors, peerColor, shortPeer } from './theme.js'
 
@@ -16,9 +17,7 @@ function PeerTableView(): ReactNode {
               <td style={{ ...cell, color: peerColor(n.peer) }} title={n.peer}>
                 {shortPeer(n.peer)}
               </td>
-              <td style={{ ...cell, color: n.running ? colors.ok : colors.bad }}>
-                {n.running ? 'running' : 'stopped'}
-              </td>
+              <NodeState node={n} />
               <td style={cell} data-count={Object.keys(n.discovered).length}>
                 {Object.keys(n.discovered).map(shortPeer).join(' ') || '—'}
               </td>
@@ -29,6 +28,24 @@ function PeerTableView(): ReactNode {
         </tbody>
       </table>
     </div>
+  )
+}
+
+/** What `useNetworkStatus()` shows on that node (`online`, `offline` with its reason …), else running/stopped. */
+function NodeState({ node }: { node: NodeInfo }): ReactNode {
+  const status = node.running ? (node.status?.status ?? 'running') : 'stopped'
+  const good = status === 'online' || status === 'running'
+  const reason = node.running ? node.status?.reason : undefined
+  return (
+    <td style={{ ...cell, color: good ? colors.ok : colors.bad }} data-status={status} title={reason}>
+      {status}
+      {node.status && node.running ? ` · ${node.status.relays} relay${node.status.relays === 1 ? '' : 's'}` : ''}
+      {reason && status !== 'online' ? (
+        <div style={{ color: colors.muted, fontSize: 11 }} data-testid="mosaik-peer-reason">
+          {reason}
+        </div>
+      ) : null}
+    </td>
   )
 }
 

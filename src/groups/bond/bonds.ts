@@ -2,8 +2,11 @@ import type { PeerId, UniqueId } from '../../core/id.js'
 import type { GroupTelemetry } from '../../core/telemetry.js'
 import type { Channel, DiscoveryEvent, NetworkServices } from '../../network/types.js'
 import type { LeadershipPreference } from '../raft/types.js'
+import type { TicketGate } from '../ticket-gate.js'
 import type { TimerHandle, Timers } from '../timers.js'
+import { grantedPreference, refusedFromObserver } from './admission.js'
 import { Bond } from './bond.js'
+import { Grants } from './grants.js'
 import { acceptHandshake, initiateHandshake } from './handshake.js'
 import type { HeartbeatConfig } from './heartbeat.js'
 import { BondFailure, Inbox } from './inbox.js'
@@ -38,6 +41,12 @@ export interface BondsHost {
   /** A bonded peer reported a new applied index (after its `peerUp`). */
   positionChanged?(peer: PeerId, applied: number): void
   telemetry(event: DistributiveOmit<GroupTelemetry, 'at' | 'peer' | 'group'>): void
+  /** Checks peers' tickets (`requireTicket` / `writeAuth`); none: every peer is granted what it declares. */
+  readonly gate?: TicketGate
+  /** A peer's tickets were refused (it cannot bond while that holds). */
+  peerRefused?(peer: PeerId): void
+  /** True while this member pulls its state from `peer` (a session it started). */
+  pullingFrom?(peer: PeerId): boolean
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -63,6 +72,8 @@ export class Bonds {
   /** Peers that said `departure`: not redialed until discovery shows them (again) in the group. */
   readonly #departed = new Set<PeerId>()
   readonly #mesh: Mesh
+  /** What each bonded peer's tickets grant; peers refused at their last check. */
+  readonly #grants: Grants
   #preference: LeadershipPreference
   #unsubDiscovery: (() => void) | undefined
   #reconcileTimer: TimerHandle | undefined
@@ -73,6 +84,25 @@ export class Bonds {
     this.#local = host.network.peerId
     this.#preference = host.preference
     this.#mesh = new Mesh(this.#local, (a, b, up) => host.telemetry({ type: 'group.mesh', a, b, up }))
+    this.#grants = new Grants({
+      ...(host.gate && { gate: host.gate }),
+      timers: host.timers,
+      refused: (peer, reason, detail) => {
+        this.#refused(peer, reason, detail)
+        queueMicrotask(() => host.peerRefused?.(peer))
+      },
+      rechecked: (peer, grant) => {
+        const bond = this.#bonds.get(peer)
+        if (this.#closed || !bond) return
+        if (!grant.ok) {
+          bond.close('unauthorized', `${grant.reason}: ${grant.detail}`)
+          return
+        }
+        const before = this.#granted(bond)
+        this.#grants.set(peer, grant.voter, grant.recheck)
+        this.#regranted(bond, before)
+      },
+    })
   }
 
   /** Starts following discovery and dials every member it already knows. */
@@ -80,8 +110,13 @@ export class Bonds {
     const group = this.#host.groupId.toString()
     this.#unsubDiscovery = this.#host.network.discovery.onEvent((e: DiscoveryEvent) => {
       if (e.type === 'departed') return
+      // A bonded peer's entry changed: its tickets may have been removed or added.
+      if (e.type === 'updated' && this.#grants.enabled && this.#bonds.has(e.entry.peerId))
+        this.#grants.recheck(e.entry.peerId)
       if (!e.entry.groups.includes(group)) return
       this.#departed.delete(e.entry.peerId)
+      // A refused peer's entry changed (it may hold a ticket now): try again soon, not after the backoff.
+      if (this.#grants.enabled) this.#resetRetry(e.entry.peerId)
       this.#dialSoon(e.entry.peerId)
     })
     this.#reconcile()
@@ -95,18 +130,32 @@ export class Bonds {
       .sort()
   }
 
+  /** True while `peer`'s last ticket check failed (it cannot bond, so it cannot lead or vote). */
+  isRefused(peer: PeerId): boolean {
+    return this.#grants.isRefused(peer)
+  }
+
   has(peer: PeerId): boolean {
     return this.#bonds.get(peer)?.isUp === true
   }
 
+  /** The preference a bonded peer is granted: what it declared, or `observer` when it may not vote. */
   preferenceOf(peer: PeerId): LeadershipPreference | undefined {
-    return this.#bonds.get(peer)?.preference
+    const b = this.#bonds.get(peer)
+    return b ? this.#granted(b) : undefined
   }
 
-  /** The applied index a bonded peer last reported; undefined when not bonded or never reported. */
+  /**
+   * The applied index a bonded peer last reported; undefined when not bonded or never
+   * reported. An observer's claim counts only where roles are declared (no `writeAuth`):
+   * there any peer may bond as a voter and claim the same, and believing readers is what
+   * lets a writer that reloads take their state instead of erasing it. With `writeAuth`
+   * an observer's progress claim is never believed (nor its state installed).
+   */
   positionOf(peer: PeerId): number | undefined {
     const b = this.#bonds.get(peer)
-    return b?.isUp ? b.applied : undefined
+    if (!b?.isUp) return undefined
+    return this.#granted(b) !== 'observer' || this.#grants.rolesDeclared ? b.applied : undefined
   }
 
   send(peer: PeerId, message: BondMessage): boolean {
@@ -142,7 +191,10 @@ export class Bonds {
       return
     }
     this.#handshaking.add(channel)
-    acceptHandshake(channel, inbox, nonceI, this.#params(), () => this.#admit(channel))
+    acceptHandshake(channel, inbox, nonceI, this.#params(), async () => {
+      await this.#grants.authorize(channel)
+      this.#admit(channel)
+    })
       .then(() => this.#established(channel, inbox))
       .catch((err: unknown) => this.#failed(channel, inbox, err))
       .finally(() => this.#handshaking.delete(channel))
@@ -156,6 +208,7 @@ export class Bonds {
     this.#host.timers.cancel(this.#reconcileTimer)
     for (const r of this.#retry.values()) this.#host.timers.cancel(r.at)
     this.#retry.clear()
+    this.#grants.clear()
     for (const b of [...this.#bonds.values()]) b.depart()
     this.#bonds.clear()
     for (const ch of this.#handshaking) ch.close('shutdown')
@@ -187,6 +240,13 @@ export class Bonds {
     else this.#scheduleRetry(peer, RETRY_MIN_MS)
   }
 
+  #resetRetry(peer: PeerId): void {
+    const pending = this.#retry.get(peer)
+    if (!pending || pending.delay <= RETRY_MIN_MS) return
+    this.#host.timers.cancel(pending.at)
+    this.#retry.delete(peer)
+  }
+
   #scheduleRetry(peer: PeerId, delay: number): void {
     if (this.#closed || this.#retry.has(peer)) return
     const at = this.#host.timers.after(delay, () => {
@@ -216,6 +276,7 @@ export class Bonds {
         this.#handshaking.add(channel)
         const inbox = new Inbox(channel)
         return initiateHandshake(channel, inbox, this.#params())
+          .then(() => this.#grants.authorize(channel))
           .then(() => {
             this.#admit(channel)
             this.#established(channel, inbox)
@@ -269,6 +330,7 @@ export class Bonds {
       },
     })
     this.#bonds.set(peer, bond)
+    this.#grants.established(channel)
     const applied = this.#host.position?.()
     bond.start(
       {
@@ -293,7 +355,7 @@ export class Bonds {
 
   #up(bond: Bond): void {
     if (this.#bonds.get(bond.peer) !== bond) return
-    const pref = bond.preference as LeadershipPreference
+    const pref = this.#granted(bond)
     this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: true, remotePreference: pref })
     this.#mesh.local(bond.peer, true)
     for (const other of this.#bonds.values()) {
@@ -310,19 +372,57 @@ export class Bonds {
     if (m.type === 'welcome') this.#mesh.learn(bond.peer, m.bonds)
     else if (m.type === 'preference') this.#preferenceChanged(bond, m.preference)
     else if (m.type === 'bondFormed') this.#mesh.remote(bond.peer, m.peer, m.up)
-    else this.#host.message(bond.peer, m)
+    else {
+      const pulled = this.#grants.rolesDeclared && this.#host.pullingFrom?.(bond.peer) === true
+      const refused = this.#granted(bond) === 'observer' ? refusedFromObserver(m, pulled) : undefined
+      if (refused) this.#refuseFrame(bond.peer, refused)
+      else this.#host.message(bond.peer, m)
+    }
   }
 
   #preferenceChanged(bond: Bond, preference: LeadershipPreference): void {
     if (bond.preference === preference) return
+    const before = this.#granted(bond)
     bond.preferenceChanged(preference)
-    this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: true, remotePreference: preference })
-    this.#host.peerUp(bond.peer, preference)
+    this.#regranted(bond, before)
+  }
+
+  /** What the bond's peer is granted: its declared preference unless its tickets make it an observer. */
+  #granted(bond: Bond): LeadershipPreference {
+    return grantedPreference(bond.preference ?? 'observer', this.#grants.voter(bond.peer))
+  }
+
+  /** The granted preference may have changed: tell the core (its quorums count voters by it) and devtools. */
+  #regranted(bond: Bond, before: LeadershipPreference): void {
+    const after = this.#granted(bond)
+    if (after === before || !bond.isUp) return
+    this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: true, remotePreference: after })
+    this.#host.peerUp(bond.peer, after)
+  }
+
+  #refused(remote: PeerId, reason: string, detail: string): void {
+    this.#host.telemetry({ type: 'group.refused', remote, reason, detail })
+  }
+
+  /** A frame the peer's granted role may not send: dropped and counted, the bond stays. */
+  #refuseFrame(remote: PeerId, detail: string): void {
+    this.#refused(remote, 'role', detail)
+    const net = this.#host.network
+    net.emitTelemetry({
+      type: 'input.rejected',
+      at: performance.now(),
+      peer: this.#local,
+      remote,
+      protocol: net.protocol(GROUPS_PROTOCOL),
+      reason: 'unauthorized',
+      detail,
+    })
   }
 
   #down(bond: Bond, departed: boolean): void {
     if (this.#bonds.get(bond.peer) !== bond) return
     this.#bonds.delete(bond.peer)
+    this.#grants.forget(bond.peer)
     const wasUp = bond.preference !== undefined
     if (wasUp) {
       this.#host.telemetry({ type: 'group.bond', remote: bond.peer, up: false })

@@ -20,7 +20,7 @@ function peerBytes(p: PeerId): Uint8Array {
 }
 
 /**
- * DESIGN.md "Groups": `keyed-blake3(key.hashed(), groupId || initiator || acceptor ||
+ * docs/ARCHITECTURE.md "Bonds and the handshake": `keyed-blake3(key.hashed(), groupId || initiator || acceptor ||
  * nonceI || nonceA || role)`. Both nonces bind the proof to this session (mosaik binds it
  * to the TLS session secret instead), so a proof replayed from another session fails.
  * Peer ids are prefixed with their byte length.
@@ -84,15 +84,15 @@ export async function initiateHandshake(channel: Channel, inbox: Inbox, p: Hands
 
 /**
  * Acceptor side, after the service routed the `hello` (carrying `nonceI`) to this group:
- * challenge → their proof → `admit()` → our proof. Nothing about the group is sent before
- * the initiator's proof verified and `admit` accepted the bond.
+ * challenge → their proof → `admit()` (which may check tickets) → our proof. Nothing about
+ * the group is sent before the initiator's proof verified and `admit` accepted the bond.
  */
 export async function acceptHandshake(
   channel: Channel,
   inbox: Inbox,
   nonceI: Uint8Array,
   p: HandshakeParams,
-  admit: () => void,
+  admit: () => void | Promise<void>,
 ): Promise<void> {
   const nonceA = p.nonce ?? randomBytes(32)
   channel.send({ type: 'challenge', nonce: nonceA })
@@ -100,6 +100,6 @@ export async function acceptHandshake(
   const remote = channel.remotePeer
   const want = bondProof(p.keyHash, p.groupId, remote, p.local, nonceI, nonceA, 'initiator')
   if (!bytesEqual(proof, want)) throw new BondFailure('bad-proof', 'the initiator does not prove the group key')
-  admit()
+  await admit()
   channel.send({ type: 'proof', proof: bondProof(p.keyHash, p.groupId, remote, p.local, nonceI, nonceA, 'acceptor') })
 }

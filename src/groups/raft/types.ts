@@ -1,5 +1,5 @@
 /**
- * The contract of the pure Raft core (DESIGN.md "Raft core"). The group
+ * The contract of the pure Raft core (docs/ARCHITECTURE.md "The raft core"). The group
  * driver (src/groups/group.ts) programs against exactly these names; the
  * implementation lives beside this file. Nothing here does I/O, reads a clock
  * or calls Math.random: time is `tick()`, randomness is `RaftConfig.rng`.

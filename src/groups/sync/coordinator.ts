@@ -54,6 +54,11 @@ export class SnapshotSync {
     this.provider = new SnapshotProvider(driver.host)
   }
 
+  /** True while a pull session of ours asked `peer` for its state. */
+  pullingFrom(peer: PeerId): boolean {
+    return this.#session?.pullsFrom(peer) ?? false
+  }
+
   /** A session runs or waits to be retried. */
   get syncing(): boolean {
     return this.#session !== undefined || this.#retrying
@@ -145,6 +150,13 @@ export class SnapshotSync {
   peerDown(peer: PeerId): void {
     this.#announced.delete(peer)
     this.#session?.peerDown(peer)
+    this.provider.peerDown(peer)
+  }
+
+  /** A bond to `peer` came up or replaced an older one: re-send what may have been lost on it. */
+  peerUp(peer: PeerId): void {
+    this.provider.peerUp(peer)
+    this.#session?.peerUp(peer)
   }
 
   /** A new leader: ask it, unless the snapshot is already being fetched. */

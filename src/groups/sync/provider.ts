@@ -7,6 +7,10 @@ import type { SyncMessage } from './messages.js'
 interface Held {
   readonly term: number
   readonly snapshot: Snapshot<unknown>
+  /** The laggard whose request made us take it. */
+  readonly by: PeerId
+  /** The laggard may still need the log after it (see `floor`). */
+  pinned: boolean
   expiry: TimerHandle
 }
 
@@ -42,9 +46,19 @@ export class SnapshotProvider {
   hold(index: number, term: number, by: PeerId, snapshot: Snapshot<unknown>): void {
     const existing = this.#held.get(index)
     if (existing) this.#host.timers.cancel(existing.expiry)
-    const held: Held = { term, snapshot, expiry: this.#expire(index) }
+    const held: Held = { term, snapshot, by, pinned: by !== this.#host.local, expiry: this.#expire(index) }
     this.#held.set(index, held)
     if (by !== this.#host.local) this.#host.send(by, { type: 'offer', index, term, items: snapshot.length })
+  }
+
+  /**
+   * A bond to `peer` came up or replaced an older one: snapshots held for it are offered
+   * again, since an offer sent before (on no bond, or on the bond just replaced) is lost.
+   */
+  peerUp(peer: PeerId): void {
+    for (const [index, held] of this.#held)
+      if (held.by === peer && peer !== this.#host.local)
+        this.#host.send(peer, { type: 'offer', index, term: held.term, items: held.snapshot.length })
   }
 
   /** Offers `to` the latest snapshot still held, if any (a repeated request within the TTL). */
@@ -83,11 +97,20 @@ export class SnapshotProvider {
     }
   }
 
-  /** The lowest index of a snapshot still held (a laggard installing it needs the log after it). */
+  /**
+   * The lowest index of a snapshot still held for a laggard that may need the log after it
+   * (its bond is up). Snapshots of a laggard that left stay offered until they expire but no
+   * longer hold the log back (the driver also caps how far a floor holds it).
+   */
   floor(): number | undefined {
     let min: number | undefined
-    for (const i of this.#held.keys()) if (min === undefined || i < min) min = i
+    for (const [i, h] of this.#held) if (h.pinned && (min === undefined || i < min)) min = i
     return min
+  }
+
+  /** `peer`'s bond went down: snapshots taken for it no longer hold the log back. */
+  peerDown(peer: PeerId): void {
+    for (const h of this.#held.values()) if (h.by === peer) h.pinned = false
   }
 
   get held(): number {

@@ -69,6 +69,11 @@ export class SyncSession {
     this.#vouch = vouch
   }
 
+  /** True when this is a pull session that asked `peer` for its state. */
+  pullsFrom(peer: PeerId): boolean {
+    return this.#pullFrom?.includes(peer) ?? false
+  }
+
   /** True for a session that pulls from chosen members rather than asking the leader. */
   get pulling(): boolean {
     return this.#pullFrom !== undefined
@@ -181,6 +186,36 @@ export class SyncSession {
       this.#todo.unshift(f.start)
     }
     if (this.#anchor) this.#pump()
+  }
+
+  /**
+   * A bond to `peer` came up, or replaced the one we had (two peers dialing each other at
+   * once keep one bond and close the other, losing what was in flight on it). What we sent
+   * that member and still wait for is asked again on the live bond, instead of waiting out
+   * `fetchTimeout` and dropping the member: the batch in flight goes back to the queue and
+   * a member that offered the snapshot being fetched is (again) in the pool; an unanswered
+   * `request` or `pull` is sent again.
+   */
+  peerUp(peer: PeerId): void {
+    if (this.#finished) return
+    if (this.#anchor) {
+      const f = this.#inflight.get(peer)
+      if (f) {
+        this.#host.timers.cancel(f.timer)
+        this.#inflight.delete(peer)
+        this.#todo.unshift(f.start)
+      }
+      const o = this.#offers.get(peer)
+      if (o && o.index === this.#anchor.index && o.term === this.#anchor.term) this.#pool.add(peer)
+      this.#pump()
+      return
+    }
+    if (this.#pullFrom) {
+      const offered = this.#offers.has(peer)
+      if (this.#pulled && !offered && this.#pullFrom.includes(peer)) this.#host.send(peer, { type: 'pull' })
+    } else if (this.#timer !== undefined && this.#offers.size === 0 && peer === this.#host.leader()) {
+      this.#host.send(peer, { type: 'request' })
+    }
   }
 
   abort(): void {

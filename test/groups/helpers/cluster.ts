@@ -12,7 +12,9 @@ export type Transport = 'memory' | 'tcp'
 /** Options for a network of the given transport. */
 export function netOptions(transport: Transport, bootstrap?: string[]): Partial<NetworkOptions> {
   const base: Partial<NetworkOptions> =
-    transport === 'tcp' ? { transport: 'node', listen: ['/ip4/127.0.0.1/tcp/0'] } : { transport: 'memory' }
+    transport === 'tcp'
+      ? { transport: 'node', iceServers: [], listen: ['/ip4/127.0.0.1/tcp/0'] }
+      : { transport: 'memory' }
   return bootstrap ? { ...base, bootstrap } : base
 }
 

@@ -12,6 +12,7 @@ import type {
   NetworkServices,
   PeerEntry,
 } from '../../../src/network/types.js'
+import { encodeTicket, type Ticket, ticketId } from '../../../src/tickets/ticket.js'
 
 /**
  * An in-process stand-in for `Network`: channels are pairs of queues with CBOR round trips
@@ -146,6 +147,7 @@ export class FakeNetwork implements NetworkServices {
   readonly #events = new Emitter<DiscoveryEvent>()
   readonly #telemetry = new Emitter<TelemetryEvent>()
   readonly groups = new Set<string>()
+  readonly tickets = new Map<string, Ticket>()
   stopped = false
 
   constructor(hub: FakeHub, peerId: PeerId) {
@@ -166,8 +168,27 @@ export class FakeNetwork implements NetworkServices {
         this.groups.delete(hexOf(g))
         this.#announce()
       },
+      addTicket: (t) => {
+        this.tickets.set(ticketId(t).toString(), t)
+        this.#announce()
+      },
+      removeTicket: (id) => {
+        this.tickets.delete(hexOf(id))
+        this.#announce()
+      },
+      removeTicketsOf: (c) => {
+        for (const [id, t] of this.tickets) if (t.class.equals(UniqueId.from(c))) this.tickets.delete(id)
+        this.#announce()
+      },
+      tickets: () => [...this.tickets.values()],
       peersInGroup: (g) =>
         [...hub.nodes.values()].filter((n) => n !== this && n.groups.has(hexOf(g))).map((n) => n.peerId),
+      // The registry is instant: every other node is connected and heard from.
+      surroundings: () => ({
+        dialing: 0,
+        peers: this.connectedPeers().map((peer) => ({ peer, waitedMs: 0, stage: 'heard' as const })),
+      }),
+      onSurroundingsChange: () => () => {},
     }
   }
 
@@ -178,7 +199,7 @@ export class FakeNetwork implements NetworkServices {
       addresses: [],
       tags: [],
       groups: [...this.groups],
-      tickets: [],
+      tickets: [...this.tickets.values()].map(encodeTicket),
       startedAt: 0,
       updatedAt: 0,
     }

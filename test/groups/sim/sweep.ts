@@ -20,7 +20,7 @@ export function sweep(name: string, from: number, count: number): Sweep {
 
 export function total(
   results: readonly SimResult[],
-  key: 'ticks' | 'ops' | 'reverts' | 'faults' | 'info' | 'rivals',
+  key: 'ticks' | 'ops' | 'reverts' | 'faults' | 'info' | 'rivals' | 'midReadyCrashes',
 ): number {
   return results.reduce((sum, r) => sum + r[key], 0)
 }

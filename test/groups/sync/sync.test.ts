@@ -84,6 +84,65 @@ describe('snapshot sync', () => {
     expect(h.timers.size).toBe(0)
   })
 
+  it('asks again on a bond that replaced the one a fetch was in flight on, keeping the member', () => {
+    const { h, clock, sent } = host('late', ['b', 'c'])
+    let result: FetchedSnapshot | Error | undefined
+    const s = new SyncSession(h, 0, (r) => {
+      result = r
+    })
+    s.request()
+    sent.splice(0)
+    for (const p of ['b', 'c']) s.offer(p, { type: 'offer', index: 3, term: 1, items: 20 })
+    const round = sent.splice(0)
+    const toB = round.find((x) => x.to === 'b')?.m as Extract<SyncMessage, { type: 'fetch' }>
+    // The bond to b was replaced: the fetch sent on the old one is lost. b is asked again.
+    s.peerUp('b')
+    expect(sent.splice(0)).toEqual([{ to: 'b', m: toB }])
+    // The first fetch's timer is gone: b stays a source however long the old bond stays silent.
+    clock.advance(CONFIG.fetchTimeout - 1)
+    for (const { to, m } of round) {
+      if (m.type !== 'fetch') continue
+      s.data(to, { type: 'data', index: 3, start: m.start, items: items.slice(m.start, m.end) })
+    }
+    clock.advance(2)
+    expect(result).toMatchObject({ index: 3, items: items.slice(0, 20), sources: ['b', 'c'] })
+    expect(h.timers.size).toBe(0)
+  })
+
+  it('takes a member back into the pool when its bond comes up again during the fetch', () => {
+    const { h, sent } = host('late', ['b', 'c'])
+    let result: FetchedSnapshot | Error | undefined
+    const s = new SyncSession(h, 0, (r) => {
+      result = r
+    })
+    for (const p of ['b', 'c']) s.offer(p, { type: 'offer', index: 3, term: 1, items: 40 })
+    s.peerDown('b') // its bond was replaced: down, then up again
+    s.peerUp('b')
+    for (let rounds = 0; !result && rounds < 10; rounds++) {
+      for (const { to, m } of sent.splice(0)) {
+        if (m.type !== 'fetch') continue
+        s.data(to, { type: 'data', index: 3, start: m.start, items: items.slice(m.start, m.end) })
+      }
+    }
+    expect(result).toMatchObject({ index: 3, sources: ['b', 'c'] })
+  })
+
+  it('asks the leader again when the bond to it is replaced before an offer came', () => {
+    const { h, sent } = host('late', ['leader', 'b'])
+    const s = new SyncSession(h, 0, () => {})
+    s.request()
+    expect(sent.splice(0)).toEqual([{ to: 'leader', m: { type: 'request' } }])
+    s.peerUp('b')
+    expect(sent).toEqual([])
+    s.peerUp('leader')
+    expect(sent.splice(0)).toEqual([{ to: 'leader', m: { type: 'request' } }])
+    s.offer('leader', { type: 'offer', index: 3, term: 1, items: 20 })
+    sent.splice(0)
+    s.peerUp('b') // nothing in flight to b, and the request was answered: nothing to repeat
+    expect(sent).toEqual([])
+    s.abort()
+  })
+
   it('fails when no member is left to serve a missing batch', () => {
     const { h, clock, sent } = host('late', ['b'])
     let result: FetchedSnapshot | Error | undefined
@@ -134,6 +193,10 @@ describe('the snapshot provider', () => {
     p.fetch('late', { type: 'fetch', index: 7, start: 0, end: 100 })
     expect(sent.shift()?.m).toMatchObject({ items: items.slice(0, CONFIG.fetchBatchSize) })
     expect(p.floor()).toBe(7)
+    // The laggard left: the snapshot stays offered but no longer holds the log back.
+    p.peerDown('late')
+    expect(p.floor()).toBeUndefined()
+    expect(p.held).toBe(1)
   })
 
   it('drops a snapshot after its TTL unless fetches keep it alive', () => {
@@ -150,6 +213,19 @@ describe('the snapshot provider', () => {
     p.fetch('late', { type: 'fetch', index: 7, start: 0, end: 10 })
     expect(sent.shift()?.m).toEqual({ type: 'data', index: 7, start: 0, items: undefined })
     expect(p.floor()).toBeUndefined()
+  })
+
+  it('offers a held snapshot again when the bond to its requester comes up or is replaced', () => {
+    const { h, sent } = host('b', [])
+    const p = new SnapshotProvider(h)
+    p.hold(7, 2, 'late', snapshot) // sent on no bond (or one about to be replaced): lost
+    p.hold(9, 2, 'other', snapshot)
+    sent.splice(0)
+    p.peerUp('late')
+    expect(sent).toEqual([{ to: 'late', m: { type: 'offer', index: 7, term: 2, items: 45 } }])
+    p.peerUp('nobody')
+    expect(sent).toHaveLength(1)
+    p.clear()
   })
 
   it('replicates at most one snapshot request per laggard per TTL', () => {

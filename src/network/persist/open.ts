@@ -1,0 +1,58 @@
+import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { loadKey } from '../libp2p.js'
+import { nodeBuiltins } from './file-journal.js'
+import { openIdbRoot } from './idb-root.js'
+import { type PersistError, PersistError as PersistErrorClass, type PersistReport } from './journal.js'
+import { openNodeRoot } from './node-root.js'
+import { checkOwner, type OpenedRoot, type PersistRoot } from './persistence.js'
+
+/** What `Network.create` gets back: the identity to run as, and the store when this process may use it. */
+export interface OpenedPersistence {
+  readonly key: PrivateKey
+  /** The store; undefined when another process or tab holds it (see `refused`). */
+  readonly root: PersistRoot | undefined
+  /** Why the store is not used by this network (it then runs in memory with a fresh identity). */
+  readonly refused: PersistError | undefined
+}
+
+/**
+ * Opens the persisted store of a network (`NetworkOptions.persist`): files in Node, IndexedDB
+ * in browsers. The identity key is read from the store, or generated and stored there, unless
+ * the app passes `secretKey`. A store held by another process or tab is not shared: this
+ * network runs in memory with a fresh identity and `refused` says why (two live copies of one
+ * member would break Raft's one-vote-per-term). A store of another network or peer throws
+ * `PersistError('foreign')`.
+ */
+export async function openPersistence(
+  options: { network: string; name: string; persist: true | string; secretKey: Uint8Array | undefined },
+  report: (r: PersistReport) => void,
+): Promise<OpenedPersistence> {
+  const node = nodeBuiltins()
+  const rootOptions = { network: options.network, name: options.name, persist: options.persist, report }
+  let opened: OpenedRoot
+  if (node) opened = openNodeRoot(node, rootOptions)
+  else if (typeof indexedDB !== 'undefined') opened = await openIdbRoot(rootOptions)
+  else
+    opened = {
+      ok: false,
+      error: new PersistErrorClass('unsupported', 'no file system and no IndexedDB here: running in memory'),
+    }
+  if (!opened.ok) {
+    if (opened.error.kind === 'corrupt') throw opened.error
+    return { key: await loadKey(options.secretKey), root: undefined, refused: opened.error }
+  }
+  const root = opened.root
+  try {
+    const key = await loadKey(options.secretKey ?? root.identity)
+    const peer = peerIdFromPrivateKey(key).toString()
+    checkOwner(root, options.network, peer)
+    if (!options.secretKey && !root.identity) await root.saveIdentity(privateKeyToProtobuf(key))
+    if (!root.owner) await root.saveOwner({ network: options.network, peer })
+    return { key, root, refused: undefined }
+  } catch (err) {
+    await root.close()
+    throw err
+  }
+}
