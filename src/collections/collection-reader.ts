@@ -63,6 +63,9 @@ export abstract class CollectionReaderHandle<C, I, M extends CollectionMachine<C
       preference: writer ? 'normal' : 'observer',
       consensus,
       sync,
+      // Ticket validators, as Cell passes them (mosaik `require_ticket`): part of the group id.
+      ...(options.auth ? { requireTicket: options.auth } : {}),
+      ...(options.writeAuth ? { writeAuth: options.writeAuth } : {}),
       labels: { store: this.storeId.toString(), kind },
     })
     this.#release = replica.release
