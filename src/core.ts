@@ -1,6 +1,6 @@
 /**
  * `mosaik-react/core`: everything without React: ids, the codec, networks, discovery,
- * groups and collections. Each name is listed: what is not exported here is internal
+ * groups, collections and streams. Each name is listed: what is not exported here is internal
  * (docs/API.md lists the public API).
  */
 
@@ -9,4 +9,5 @@ export * from './core/index.js'
 export * from './discovery/index.js'
 export * from './groups/index.js'
 export * from './network/index.js'
+export * from './streams/index.js'
 export * from './tickets/index.js'

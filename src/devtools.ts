@@ -31,5 +31,7 @@ export const PeerMesh: View<typeof Devtools.PeerMesh> = process.env.NODE_ENV ===
 export const PeerTable: View<typeof Devtools.PeerTable> =
   process.env.NODE_ENV === 'production' ? off : Devtools.PeerTable
 export const EventLog: View<typeof Devtools.EventLog> = process.env.NODE_ENV === 'production' ? off : Devtools.EventLog
+export const StreamTable: View<typeof Devtools.StreamTable> =
+  process.env.NODE_ENV === 'production' ? off : Devtools.StreamTable
 export const StoreWarnings: View<typeof Devtools.StoreWarnings> =
   process.env.NODE_ENV === 'production' ? off : Devtools.StoreWarnings

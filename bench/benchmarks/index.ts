@@ -7,6 +7,7 @@ import { history } from './history.js'
 import { mapCatchup } from './map-catchup.js'
 import { memory } from './memory.js'
 import { online } from './online.js'
+import { presence } from './presence.js'
 import { rawRtt } from './raw-rtt.js'
 import { reactRender } from './react-render.js'
 import { throughput } from './throughput.js'
@@ -18,6 +19,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   throughput,
   visible,
   reactRender,
+  presence,
   online,
   failover,
   history,

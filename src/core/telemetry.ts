@@ -49,7 +49,50 @@ export type TelemetryEvent =
       detail: string
     }
   | GroupTelemetry
+  | StreamTelemetry
   | PersistTelemetry
+
+/**
+ * Per-stream telemetry; `stream` is the stream id hex, `role` the local side. `stream.stats`
+ * comes about once a second while counters move: totals since the producer or consumer opened
+ * (devtools derive rates from successive samples); `lag` is the largest per-link backlog.
+ */
+export type StreamTelemetry =
+  | { type: 'stream.opened'; at: number; peer: PeerId; stream: string; role: 'producer' | 'consumer' }
+  | { type: 'stream.closed'; at: number; peer: PeerId; stream: string; role: 'producer' | 'consumer' }
+  | {
+      type: 'stream.link'
+      at: number
+      peer: PeerId
+      stream: string
+      role: 'producer' | 'consumer'
+      remote: PeerId
+      up: boolean
+      reason?: string
+    }
+  | { type: 'stream.rtt'; at: number; peer: PeerId; remote: PeerId; ms: number }
+  | {
+      type: 'stream.refused'
+      at: number
+      peer: PeerId
+      stream: string
+      role: 'producer' | 'consumer'
+      remote: PeerId
+      reason: string
+    }
+  | {
+      type: 'stream.stats'
+      at: number
+      peer: PeerId
+      stream: string
+      role: 'producer' | 'consumer'
+      links: number
+      datums: number
+      bytes: number
+      dropped: number
+      refused: number
+      lag: number
+    }
 
 /**
  * The persisted store (`NetworkOptions.persist`): `recovered` = a torn or damaged tail was cut

@@ -8,6 +8,7 @@
  * | `<LeaderBadge />`     | the leader and term of one group                                  |
  * | `<VersionTimeline />` | committed versions over time per replica; elections and reverts   |
  * | `<PeerMesh />`        | the bond mesh; leader ringed, observers hollow, down bonds dashed |
+ * | `<StreamTable />`     | streams: producers, consumers, links, rates, drops, refusals, lag |
  * | `<StoreWarnings />`   | a store opened with other options (typeName, sync, consensus) elsewhere |
  * | `useDevtoolsStore()`  | the zustand store behind them, for your own views                 |
  *
@@ -32,6 +33,7 @@ export { type DockSide, MosaikDevtoolsPanel, type MosaikDevtoolsProps } from './
 export { PeerMesh, type PeerMeshProps } from './components/peer-mesh.js'
 export { PeerTable } from './components/peer-table.js'
 export { StoreWarnings } from './components/store-warnings.js'
+export { StreamTable } from './components/stream-table.js'
 export { peerColor, shortPeer } from './components/theme.js'
 export { VersionTimeline, type VersionTimelineProps } from './components/version-timeline.js'
 export { DevtoolsProvider, type DevtoolsSourceProps, useDevtoolsStore, useDevtoolsStoreApi } from './context.js'

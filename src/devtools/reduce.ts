@@ -6,6 +6,7 @@
  */
 import type { PeerId } from '../core/id.js'
 import type { GroupTelemetry, TelemetryEvent } from '../core/telemetry.js'
+import { dropStreamsOf, reduceStream } from './reduce-streams.js'
 import {
   type CommitPoint,
   type DevtoolsState,
@@ -151,7 +152,7 @@ class Draft {
   }
 }
 
-const short = (peer: PeerId | undefined): string => (peer ? peer.slice(-6) : '—')
+export const short = (peer: PeerId | undefined): string => (peer ? peer.slice(-6) : '—')
 
 function removeReplica(d: Draft, g: Mutable<GroupInfo>, peer: PeerId): void {
   const replicas = d.own(g.replicas)
@@ -312,6 +313,7 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       for (const g of Object.values(d.root.groups)) {
         if (g.replicas[e.peer]) removeReplica(d, d.group(g.id)!, e.peer)
       }
+      dropStreamsOf(d, e.peer)
       d.trimStopped()
       d.log(e, 'stopped')
       return
@@ -364,6 +366,15 @@ function reduceOne(d: Draft, e: TelemetryEvent): void {
       d.log(e, `rejected ${e.reason} from ${short(e.remote)} on ${e.protocol}`)
       return
     }
+    case 'stream.opened':
+    case 'stream.closed':
+    case 'stream.link':
+    case 'stream.stats':
+    case 'stream.refused':
+      reduceStream(d, e)
+      return
+    case 'stream.rtt':
+      return
     case 'persist.recovered':
     case 'persist.refused':
     case 'persist.failed':

@@ -151,6 +151,32 @@ export interface LoggedEvent {
   readonly text: string
 }
 
+/** One side of a stream on one peer, as its `stream.*` telemetry reports it. */
+export interface StreamEndpoint {
+  readonly peer: PeerId
+  readonly role: 'producer' | 'consumer'
+  /** Remote peers linked now. */
+  readonly links: Readonly<Record<PeerId, true>>
+  /** Totals since the endpoint opened. */
+  readonly datums: number
+  readonly bytes: number
+  readonly dropped: number
+  readonly refused: number
+  /** Largest per-link backlog in the last sample. */
+  readonly lag: number
+  /** Datums per second between the last two samples. */
+  readonly rate: number
+  /** `at` of the last sample. */
+  readonly at: number
+}
+
+/** A stream id (hex) and its producers and consumers across the observed peers. */
+export interface StreamInfo {
+  readonly id: string
+  readonly producers: Readonly<Record<PeerId, StreamEndpoint>>
+  readonly consumers: Readonly<Record<PeerId, StreamEndpoint>>
+}
+
 /** A store a peer opened with options that give another group (from `discovery.mismatch`). */
 export interface StoreWarning {
   readonly at: number
@@ -168,6 +194,8 @@ export interface StoreWarning {
 export interface DevtoolsState {
   readonly nodes: Readonly<Record<PeerId, NodeInfo>>
   readonly groups: Readonly<Record<string, GroupInfo>>
+  /** Streams by id hex (ephemeral pub/sub; see `StreamInfo`). */
+  readonly streams: Readonly<Record<string, StreamInfo>>
   /** Store id hex → group id hex. */
   readonly storeIndex: Readonly<Record<string, string>>
   /** Bounded. */
@@ -184,6 +212,7 @@ export interface DevtoolsState {
 export const EMPTY_STATE: DevtoolsState = Object.freeze({
   nodes: {},
   groups: {},
+  streams: {},
   storeIndex: {},
   events: [],
   rejected: [],

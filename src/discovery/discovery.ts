@@ -19,7 +19,7 @@ import { mayDial } from './address-policy.js'
 import { Catalog } from './catalog.js'
 import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type DiscoveryService } from './config.js'
 import { PeerDialer } from './dialer.js'
-import { type SignedEntry, signEntry, type VerifyResult, verifyEntry } from './entry.js'
+import { MAX_STREAMS_PER_ENTRY, type SignedEntry, signEntry, type VerifyResult, verifyEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
 import { describeMismatch, MAX_STORE_LABELS, storeMismatches } from './store-labels.js'
 import { SurroundingsTracker } from './surroundings.js'
@@ -51,6 +51,7 @@ class PeerDiscovery implements DiscoveryService {
   readonly #exchange: CatalogExchange
   readonly #tags = new Set<string>()
   readonly #groups = new Set<string>()
+  readonly #streams = new Set<string>()
   readonly #around = new SurroundingsTracker()
   #recheckQueued = false
   /** Our tickets by id hex, with their wire bytes. */
@@ -146,6 +147,24 @@ class PeerDiscovery implements DiscoveryService {
   peersInGroup(groupId: IdLike): PeerId[] {
     const g = UniqueId.from(groupId).toString()
     return [...this.#catalog.snapshot().values()].filter((e) => e.groups.includes(g)).map((e) => e.peerId)
+  }
+
+  addStream(streamId: IdLike): void {
+    const id = UniqueId.from(streamId).toString()
+    if (this.#streams.has(id)) return
+    if (this.#streams.size >= MAX_STREAMS_PER_ENTRY)
+      throw new RangeError(`a peer announces at most ${MAX_STREAMS_PER_ENTRY} streams`)
+    this.#change(() => this.#streams.add(id))
+  }
+
+  removeStream(streamId: IdLike): void {
+    const id = UniqueId.from(streamId).toString()
+    if (this.#streams.has(id)) this.#change(() => this.#streams.delete(id))
+  }
+
+  peersWithStream(streamId: IdLike): PeerId[] {
+    const s = UniqueId.from(streamId).toString()
+    return [...this.#catalog.snapshot().values()].filter((e) => e.streams?.includes(s)).map((e) => e.peerId)
   }
 
   addTicket(ticket: Ticket): void {
@@ -310,6 +329,7 @@ class PeerDiscovery implements DiscoveryService {
       addresses: this.#host.addresses(),
       tags: [...this.#tags].sort(),
       groups: [...this.#groups].sort(),
+      ...(this.#streams.size > 0 && { streams: [...this.#streams].sort() }),
       ...(this.#stores.size > 0 && { stores: [...this.#stores.values()].sort().slice(0, MAX_STORE_LABELS) }),
       tickets: [...this.#tickets.keys()].sort().map((id) => (this.#tickets.get(id) as { bytes: Uint8Array }).bytes),
       startedAt: this.#startedAt,

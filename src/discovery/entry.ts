@@ -114,6 +114,7 @@ export function contentChanged(a: PeerEntry, b: PeerEntry): boolean {
     !sameList(a.addresses, b.addresses) ||
     !sameList(a.tags, b.tags) ||
     !sameList(a.groups, b.groups) ||
+    !sameList(a.streams ?? [], b.streams ?? []) ||
     !sameList(a.stores ?? [], b.stores ?? []) ||
     a.tickets.length !== b.tickets.length ||
     a.tickets.some((t, i) => !sameBytes(t, b.tickets[i]))
@@ -127,6 +128,8 @@ function toBody(e: PeerEntry, leaving: boolean): Record<string, unknown> {
     addresses: [...e.addresses],
     tags: [...e.tags].sort(),
     groups: [...e.groups].sort(),
+    // Only when there are some, so entries of peers without streams sign the same bytes as before.
+    ...(e.streams && e.streams.length > 0 && { streams: [...e.streams].sort() }),
     // Only when there are some, so entries without stores keep their exact bytes.
     ...(e.stores && e.stores.length > 0 && { stores: [...e.stores].sort() }),
     tickets: [...e.tickets],
@@ -138,9 +141,10 @@ function toBody(e: PeerEntry, leaving: boolean): Record<string, unknown> {
 
 function parseBody(raw: unknown): { entry: PeerEntry; leaving: boolean } | undefined {
   if (!isRecord(raw)) return undefined
-  const { peerId, network, addresses, tags, groups, stores, tickets, startedAt, updatedAt, leaving } = raw
+  const { peerId, network, addresses, tags, groups, streams, stores, tickets, startedAt, updatedAt, leaving } = raw
   if (typeof peerId !== 'string' || typeof network !== 'string') return undefined
   if (!isStrings(addresses) || !isStrings(tags) || !isStrings(groups)) return undefined
+  if (streams !== undefined && !isStreamIds(streams)) return undefined
   if (!Array.isArray(tickets) || !tickets.every((t) => t instanceof Uint8Array)) return undefined
   if (stores !== undefined && !isStoreLabels(stores)) return undefined
   if (!Number.isFinite(startedAt) || !Number.isFinite(updatedAt) || typeof leaving !== 'boolean') return undefined
@@ -150,6 +154,7 @@ function parseBody(raw: unknown): { entry: PeerEntry; leaving: boolean } | undef
     addresses,
     tags,
     groups,
+    ...(streams !== undefined && { streams }),
     ...(stores !== undefined && { stores }),
     tickets,
     startedAt: startedAt as number,
@@ -168,6 +173,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function isStrings(v: unknown): v is string[] {
   return Array.isArray(v) && v.length <= 256 && v.every((s) => typeof s === 'string' && s.length <= 1024)
+}
+
+/** Most stream ids one entry may announce. */
+export const MAX_STREAMS_PER_ENTRY = 64
+
+function isStreamIds(v: unknown): v is string[] {
+  return (
+    Array.isArray(v) &&
+    v.length <= MAX_STREAMS_PER_ENTRY &&
+    v.every((s) => typeof s === 'string' && /^[0-9a-f]{64}$/.test(s))
+  )
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -9,6 +9,7 @@ import { Emitter } from '../core/watch.js'
 import type { DiscoveryConfig, DiscoveryService } from '../discovery/config.js'
 import { createDiscovery } from '../discovery/discovery.js'
 import { Groups } from '../groups/groups.js'
+import { Streams } from '../streams/streams.js'
 import { BootstrapKeeper, type BootstrapOptions } from './bootstrap.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
@@ -331,6 +332,11 @@ export class Network implements NetworkServices {
   /** Channels currently open on this network (tests use it to prove nothing leaks). */
   get openChannels(): number {
     return this.#channels.size
+  }
+
+  /** Ephemeral pub/sub without consensus (`streams.produce` / `streams.consume`); created on first use, stopped with the network. */
+  get streams(): Streams {
+    return this.service('streams', () => new Streams(this))
   }
 
   /** The groups of this network (created on first use, stopped with the network). */

@@ -89,6 +89,8 @@ export interface PeerEntry {
   readonly tags: string[]
   /** Group ids (hex) this peer is a member of. */
   readonly groups: string[]
+  /** Stream ids (hex) this peer produces; absent when none (older peers never send it). */
+  readonly streams?: string[]
   /**
    * Store labels of its collection groups (discovery/store-labels.ts): store and group id
    * prefixes plus option digests, so peers can warn about a store opened with other options.
@@ -141,6 +143,11 @@ export interface Discovery {
   leaveGroup(groupId: IdLike): void
   /** Peers in the catalog that announce membership of `groupId`. */
   peersInGroup(groupId: IdLike): PeerId[]
+  /** Announce (at once) that this peer produces `streamId`; used by the streams layer. At most 64. */
+  addStream(streamId: IdLike): void
+  removeStream(streamId: IdLike): void
+  /** Peers in the catalog that announce producing `streamId`. */
+  peersWithStream(streamId: IdLike): PeerId[]
   /**
    * The connected peers and bootstrap dials, with stages relative to the last `joinGroup(groupId)`
    * (joining re-runs the catalog exchange with every connected peer). Groups use it to tell a

@@ -10,6 +10,10 @@
  * | `useCellWriter(cell)`                 | the above + `write`, `update`, `pending`, `pendingValue` | a field it read changed  |
  * | `useCellValue(cell, selector, isEqual)` | `selector(value)`                                    | the selection changed      |
  * | `useSuspenseCell(cell)`               | like `useCellReader`, suspends until first online      | a field it read changed    |
+ * | `usePresence(room, initial)`          | `self`, `others`, `update` (streams, no consensus)     | any presence changed       |
+ * | `useOthers(room, selector, isEqual)`  | `selector(others)`                                     | the selection changed      |
+ * | `useBroadcastEvent(room)`             | `broadcast(event)`                                     | never                      |
+ * | `useEventListener(room, listener)`    | calls `listener(event, from)`                          | never                      |
  * | `useMapReader(map)` / `useMapWriter(map)` | `value` (a `ReadonlyMap`), `size` … / + `insert`, `update(key, fn)` … | a field it read changed |
  * | `useMapValue(map, key)`               | one key's value                                        | that key's value changed   |
  * | `useVecReader` / `useVecWriter` / `useVecValue(vec, i)` | the list / + `pushBack` … / one element | as above                |
@@ -87,9 +91,11 @@ export type {
   UseCellOptions,
   UseSuspenseCellOptions,
 } from './types.js'
+export { useBroadcastEvent } from './use-broadcast-event.js'
 export { useCellReader } from './use-cell-reader.js'
 export { useCellValue } from './use-cell-value.js'
 export { useCellWriter } from './use-cell-writer.js'
+export { useEventListener } from './use-event-listener.js'
 export { useMapReader } from './use-map-reader.js'
 export { useMapValue } from './use-map-value.js'
 export { useMapWriter } from './use-map-writer.js'
@@ -98,6 +104,8 @@ export { useNetworkStatus } from './use-network-status.js'
 export { useOnceReader } from './use-once-reader.js'
 export { useOnceWriter } from './use-once-writer.js'
 export { useOptionalNetwork } from './use-optional-network.js'
+export { useOthers } from './use-others.js'
+export { type PresenceState, usePresence } from './use-presence.js'
 export { usePriorityQueueReader } from './use-priority-queue-reader.js'
 export { usePriorityQueueWriter } from './use-priority-queue-writer.js'
 export { useSetReader } from './use-set-reader.js'

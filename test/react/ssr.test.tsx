@@ -10,13 +10,17 @@ import { Network } from '../../src/network/network.js'
 import {
   cellHandleStats,
   NetworkProvider,
+  useBroadcastEvent,
   useCellReader,
   useCellValue,
   useCellWriter,
+  useEventListener,
   useMapReader,
   useMapValue,
   useMapWriter,
   useOnceReader,
+  useOthers,
+  usePresence,
   usePriorityQueueReader,
   useSetReader,
   useSuspenseCell,
@@ -68,6 +72,30 @@ describe('server rendering', () => {
     expect(html).toBe('<!--$--><p>connecting|false|0|connecting|0|v=none|connecting</p><!--/$-->')
     expect(cell.group.opened).toBe(0)
     expect(cellHandleStats(net)).toEqual({ handles: 0, timers: 0, refs: 0 })
+  })
+})
+
+function Room() {
+  const { self, others, update } = usePresence<{ x: number }>('ssr.room', { x: 7 })
+  const count = useOthers<{ x: number }, number>('ssr.room', (o) => o.length)
+  const broadcast = useBroadcastEvent<string>('ssr.room')
+  useEventListener<string>('ssr.room', () => {})
+  update({ x: 8 })
+  return <p>{[self.x, others.length, count, broadcast('hi')].map(String).join('|')}</p>
+}
+
+describe('server rendering of rooms', () => {
+  it('presence and event hooks show the initial presence, nobody else, and send nothing', () => {
+    const create = vi.spyOn(Network, 'create')
+    const html = renderToString(
+      <StrictMode>
+        <NetworkProvider options={{ network: 'ssr', transport: 'memory' }}>
+          <Room />
+        </NetworkProvider>
+      </StrictMode>,
+    )
+    expect(html).toBe('<p>7|0|0|false</p>')
+    expect(create).not.toHaveBeenCalled()
   })
 })
 

@@ -7,6 +7,7 @@ import { LeaderBadge } from './leader-badge.js'
 import { PeerMesh } from './peer-mesh.js'
 import { PeerTable } from './peer-table.js'
 import { StoreWarnings } from './store-warnings.js'
+import { StreamTable } from './stream-table.js'
 import { colors, font } from './theme.js'
 import { VersionTimeline } from './version-timeline.js'
 
@@ -23,7 +24,7 @@ export interface MosaikDevtoolsProps extends DevtoolsSourceProps {
   storageKey?: string
 }
 
-type Tab = 'groups' | 'peers' | 'events'
+type Tab = 'groups' | 'peers' | 'streams' | 'events'
 
 function usePersisted<T extends string | boolean>(key: string, initial: T): [T, (v: T) => void] {
   const [value, setValue] = useState<T>(() => {
@@ -111,7 +112,7 @@ function Panel({ dock, setDock, close }: { dock: DockSide; setDock: (d: DockSide
         <strong>mosaik devtools</strong>
         <span style={{ color: colors.muted }}>{counts}</span>
         <span style={{ flex: 1 }} />
-        {(['groups', 'peers', 'events'] as const).map((t) => (
+        {(['groups', 'peers', 'streams', 'events'] as const).map((t) => (
           <button
             key={t}
             type="button"
@@ -140,7 +141,15 @@ function Panel({ dock, setDock, close }: { dock: DockSide; setDock: (d: DockSide
       <div style={{ padding: 8, display: 'flex', flexDirection: 'column', gap: 8 }}>
         <DataLossBanner />
         <StoreWarnings />
-        {tab === 'groups' ? <Overview /> : tab === 'peers' ? <PeerTable /> : <EventLog limit={200} />}
+        {tab === 'groups' ? (
+          <Overview />
+        ) : tab === 'peers' ? (
+          <PeerTable />
+        ) : tab === 'streams' ? (
+          <StreamTable />
+        ) : (
+          <EventLog limit={200} />
+        )}
       </div>
     </section>
   )

@@ -183,6 +183,9 @@ export class FakeNetwork implements NetworkServices {
       tickets: () => [...this.tickets.values()],
       peersInGroup: (g) =>
         [...hub.nodes.values()].filter((n) => n !== this && n.groups.has(hexOf(g))).map((n) => n.peerId),
+      addStream: () => {},
+      removeStream: () => {},
+      peersWithStream: () => [],
       // The registry is instant: every other node is connected and heard from.
       surroundings: () => ({
         dialing: 0,

@@ -1,0 +1,235 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec'
+import { encode } from '../core/codec.js'
+import type { PeerId } from '../core/id.js'
+import type { Channel, PeerEntry } from '../network/types.js'
+import type { ChannelConditions } from './conditions.js'
+import { StreamError } from './errors.js'
+import { MAX_WINDOW, type StreamCloseReason, type SubscribeFrame } from './messages.js'
+import { checkSchema } from './schema.js'
+import { LinkInfo, StreamWhen } from './status.js'
+import { Subscription } from './subscription.js'
+import { satisfies, validateTickets } from './tickets.js'
+import type { LaggingPolicy, PeerInfo, ProducerOptions, StreamId, StreamTicketValidator } from './types.js'
+
+/** A producer's options with defaults applied. */
+export interface ProducerConfig {
+  readonly require: ReadonlyArray<(peer: PeerInfo) => boolean>
+  readonly tickets: readonly StreamTicketValidator[]
+  readonly onlineWhen: (c: ChannelConditions) => ChannelConditions
+  readonly maxConsumers: number
+  readonly bufferSize: number
+  readonly maxQueuedBytes: number
+  readonly window: number
+  readonly onLagging: LaggingPolicy
+  readonly maxDatumBytes: number
+  readonly schema: StandardSchemaV1<unknown> | undefined
+}
+
+export const DEFAULT_MAX_DATUM_BYTES = 64 * 1024
+/** Largest `maxDatumBytes` either side may set (the streams protocol's frames carry one datum). */
+export const MAX_DATUM_BYTES = 1024 * 1024
+
+export function producerConfig(options: ProducerOptions<unknown>): ProducerConfig {
+  return {
+    require: toList(options.require),
+    tickets: toList(options.requireTicket),
+    onlineWhen: options.onlineWhen ?? ((c) => c),
+    maxConsumers: positive(options.maxConsumers, 1_024, 'maxConsumers'),
+    bufferSize: positive(options.bufferSize ?? options.buffer, 1_024, 'bufferSize'),
+    maxQueuedBytes: positive(options.maxQueuedBytes, 4 * 1024 * 1024, 'maxQueuedBytes'),
+    window: Math.min(positive(options.window, 64, 'window'), MAX_WINDOW),
+    onLagging: options.onLagging ?? 'disconnect',
+    maxDatumBytes: atMost(positive(options.maxDatumBytes, DEFAULT_MAX_DATUM_BYTES, 'maxDatumBytes'), MAX_DATUM_BYTES),
+    schema: options.schema,
+  }
+}
+
+/** What a sink reports to its owner. */
+export interface SinkHost {
+  readonly peerId: PeerId
+  /** The smoothed RTT to `peer`, if measured. */
+  rtt(peer: PeerId): number | undefined
+  linkChanged(sink: Sink, link: LinkInfo, up: boolean, reason?: string): void
+  refused(sink: Sink, remote: PeerId, reason: StreamCloseReason): void
+}
+
+/**
+ * The fanout of one stream id on this peer (mosaik's producer worker loop): every producer
+ * handle of the stream shares it. A datum is encoded once and offered to every consumer;
+ * each consumer has its own credit window and bounded queue, so a slow one never holds
+ * back the others (see `LaggingPolicy`).
+ */
+export class Sink {
+  readonly streamId: StreamId
+  readonly config: ProducerConfig
+  readonly when: StreamWhen
+  readonly #host: SinkHost
+  readonly #subs = new Set<Subscription>()
+  readonly #roomWaiters = new Set<() => void>()
+  /** Datums that found no consumer (mosaik's undelivered sink, counted only). */
+  undelivered = 0
+  /** Subscriptions refused so far (capacity, `require`, tickets). */
+  refusals = 0
+  #closed = false
+
+  constructor(host: SinkHost, streamId: StreamId, config: ProducerConfig) {
+    this.#host = host
+    this.streamId = streamId
+    this.config = config
+    this.when = new StreamWhen(`producer ${streamId.short()}`, config.onlineWhen, 1)
+    this.when.onOnlineChange(() => this.#wake())
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  get subscriptions(): ReadonlySet<Subscription> {
+    return this.#subs
+  }
+
+  /**
+   * Admits a consumer whose subscribe frame was read: capacity, `require` and tickets are
+   * checked against its verified discovery entry. Refusals tell the consumer why.
+   */
+  async accept(channel: Channel, frame: SubscribeFrame, entry: PeerEntry, rtt?: number): Promise<void> {
+    const refuse = (reason: StreamCloseReason) => {
+      this.refusals++
+      this.#host.refused(this, channel.remotePeer, reason)
+      channel.send({ t: 'close', reason })
+      channel.close(reason)
+    }
+    if (this.#closed) return refuse('stream-not-found')
+    if (this.#subs.size >= this.config.maxConsumers) return refuse('no-capacity')
+    if (!satisfies(entry, this.config.require, rtt)) return refuse('not-allowed')
+    let expiry: number | undefined
+    if (this.config.tickets.length > 0) {
+      const granted = await validateTickets(entry, this.config.tickets)
+      if (!granted) return refuse('not-allowed')
+      if (granted.kind === 'at') expiry = granted.at.getTime() - Date.now()
+    }
+    // Checks above may have awaited: look again.
+    if (this.#closed || channel.isClosed) return refuse('stream-not-found')
+    if (this.#subs.size >= this.config.maxConsumers) return refuse('no-capacity')
+    const window = Math.min(frame.window, this.config.window)
+    const info = new LinkInfo(this.streamId, this.#host.peerId, channel.remotePeer, entry)
+    const sub = new Subscription(channel, info, {
+      window,
+      bufferSize: this.config.bufferSize,
+      maxQueuedBytes: this.config.maxQueuedBytes,
+      policy: this.config.onLagging,
+      onRoom: () => this.#wake(),
+      onClosed: (s, reason) => this.#removed(s, reason),
+    })
+    if (sub.closed) return
+    channel.send({ t: 'start', net: frame.net, stream: frame.stream, window })
+    if (expiry !== undefined) sub.expireAt(expiry)
+    info.state = 'connected'
+    info.counters.connectedAt = performance.now()
+    this.#subs.add(sub)
+    this.when.add(info)
+    this.#host.linkChanged(this, info, true)
+  }
+
+  /** Re-checks `require` and tickets for a consumer whose entry changed; drops it if it fails now. */
+  async reevaluate(entry: PeerEntry): Promise<void> {
+    for (const sub of [...this.#subs]) {
+      if (sub.info.consumerId !== entry.peerId) continue
+      if (!satisfies(entry, this.config.require, this.#host.rtt(entry.peerId))) sub.end('not-allowed')
+      else if (this.config.tickets.length > 0 && !(await validateTickets(entry, this.config.tickets)))
+        sub.end('not-allowed')
+    }
+  }
+
+  /** True when some consumer can take a datum now (or none is needed: online with no consumer). */
+  hasRoom(size = 0): boolean {
+    if (this.#subs.size === 0) return true
+    for (const s of this.#subs) if (s.hasRoom(size)) return true
+    return false
+  }
+
+  /** Encodes and checks a value from the app; throws `StreamError` for a bad one. */
+  prepare(value: unknown): Uint8Array {
+    if (this.#closed) throw new StreamError('closed', `producer of ${this.streamId.short()} is closed`, value)
+    const checked = checkSchema(this.config.schema, value)
+    if (!checked.ok) throw new StreamError('invalid', checked.detail, value)
+    let bytes: Uint8Array
+    try {
+      bytes = encode(checked.value)
+    } catch (err) {
+      throw new StreamError('encoding', (err as Error).message, value, { cause: err })
+    }
+    if (bytes.length > this.config.maxDatumBytes)
+      throw new StreamError(
+        'encoding',
+        `datum of ${bytes.length} bytes > maxDatumBytes ${this.config.maxDatumBytes}`,
+        value,
+      )
+    return bytes
+  }
+
+  /** Offers encoded bytes to every consumer (call only when online and `hasRoom()`). */
+  fanout(bytes: Uint8Array): void {
+    if (this.#subs.size === 0) {
+      this.undelivered++
+      return
+    }
+    for (const s of [...this.#subs]) s.offer(bytes)
+  }
+
+  /** Resolves when online with room, or rejects with `StreamError('closed')`. */
+  async ready(value: unknown, size: number): Promise<void> {
+    while (!(this.when.isOnline() && this.hasRoom(size))) {
+      if (this.#closed) throw new StreamError('closed', `producer of ${this.streamId.short()} is closed`, value)
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.#roomWaiters.delete(wake)
+          resolve()
+        }
+        this.#roomWaiters.add(wake)
+      })
+    }
+    if (this.#closed) throw new StreamError('closed', `producer of ${this.streamId.short()} is closed`, value)
+  }
+
+  keepalive(now: number, idleMs: number): void {
+    for (const s of this.#subs) s.keepalive(now, idleMs)
+  }
+
+  /** Ends every subscription (`shutdown`) and wakes waiting senders, which reject. */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    for (const s of [...this.#subs]) s.end('shutdown')
+    this.#wake()
+    this.when.close()
+  }
+
+  #removed(sub: Subscription, reason: string | undefined): void {
+    if (!this.#subs.delete(sub)) return
+    this.when.remove(sub.info)
+    this.#host.linkChanged(this, sub.info, false, reason)
+    this.#wake()
+  }
+
+  #wake(): void {
+    for (const w of [...this.#roomWaiters]) w()
+  }
+}
+
+function toList<X>(v: X | readonly X[] | undefined): readonly X[] {
+  return v === undefined ? [] : Array.isArray(v) ? (v as readonly X[]) : [v as X]
+}
+
+function atMost(v: number, max: number): number {
+  if (v > max) throw new RangeError(`maxDatumBytes must be at most ${max}, got ${v}`)
+  return v
+}
+
+function positive(v: number | undefined, fallback: number, name: string): number {
+  if (v === undefined) return fallback
+  if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`)
+  return v
+}
+
+export { toList }
