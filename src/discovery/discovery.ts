@@ -140,6 +140,11 @@ class PeerDiscovery implements DiscoveryService {
     return this.#around.onChange(listener)
   }
 
+  hearFromAll(groupId: IdLike): void {
+    if (this.#state !== 'running') return
+    for (const peer of this.#around.unheard(groupId)) this.#exchangeWith(peer)
+  }
+
   trackDial(dial: Promise<unknown>): void {
     this.#around.dialing(dial)
   }
@@ -502,15 +507,15 @@ class PeerDiscovery implements DiscoveryService {
     this.#around.connected(e.detail.toString())
   }
 
-  // The dialing side starts the exchange; so does the other side when one of its group members
-  // may be waiting to hear from every peer it can see (groups/standing.ts).
+  // The dialing side starts the exchange. (A group member waiting to hear from a peer that
+  // dialed us asks for one of its own: `hearFromAll`.)
   readonly #onIdentify = (e: CustomEvent<IdentifyResult>): void => {
     const { protocols, connection, peerId } = e.detail
     const peer = peerId.toString()
     const speaks = protocols.includes(this.#exchange.protocol)
     this.#around.connected(peer)
     this.#around.identified(peer, speaks)
-    if (speaks && (connection.direction === 'outbound' || this.#around.inGroups)) this.#exchangeWith(peer)
+    if (speaks && connection.direction === 'outbound') this.#exchangeWith(peer)
   }
 
   readonly #onDisconnect = (e: CustomEvent<Libp2pPeerId>): void => {

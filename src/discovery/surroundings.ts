@@ -48,11 +48,6 @@ export class SurroundingsTracker {
     this.#joins.delete(UniqueId.from(group).toString())
   }
 
-  /** True when some group was joined (a new connection then deserves an exchange of our own). */
-  get inGroups(): boolean {
-    return this.#joins.size > 0
-  }
-
   connected(peer: PeerId): void {
     if (this.#peers.has(peer)) return
     this.#peers.set(peer, { since: this.#now(), speaks: undefined, heard: 0, failed: 0, pending: new Set() })
@@ -69,6 +64,17 @@ export class SurroundingsTracker {
     if (!p || p.speaks === speaks) return
     p.speaks = speaks
     this.#changed()
+  }
+
+  /** Connected peers that speak the catalog protocol and that no exchange of ours since `group`'s join covers (none in flight either). */
+  unheard(group: IdLike): PeerId[] {
+    const joinedAt = this.#joins.get(UniqueId.from(group).toString())
+    if (joinedAt === undefined) return []
+    return [...this.#peers]
+      .filter(
+        ([, p]) => p.speaks && p.heard < joinedAt && p.failed < joinedAt && ![...p.pending].some((s) => s >= joinedAt),
+      )
+      .map(([peer]) => peer)
   }
 
   /** Connected peers that speak the catalog protocol. */

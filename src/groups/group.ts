@@ -269,8 +269,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#net.discovery.joinGroup(this.id, this.#storeLabel())
     this.#bonds.start()
     this.#tick(true)
-    // Storage keeps the log, not the state machine: a member restarted past a snapshot point
-    // fetches the state again (entries after it are replayed by the core).
+    // A store without the state machine's state (memory, or a durable one that lost it): a
+    // member restarted past a snapshot point fetches the state again (entries after it are
+    // replayed by the core). A durable store's state was installed in the constructor.
     if (this.#restoredAt > 0 && !this.#restoredState) this.#startSync(this.#restoredAt)
     // A restart applies the committed entries it restored at once, not on the first input.
     this.#drain()
@@ -529,6 +530,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       surroundings: this.#net.discovery.surroundings(this.id),
       identifyBoundMs: IDENTIFY_BOUND_MS,
     })
+    // A peer that dialed us after we joined has not been asked by us yet: ask it now.
+    if (verdict.decision === 'wait' && verdict.hear) this.#net.discovery.hearFromAll(this.id)
     if (verdict.decision === 'wait' && verdict.recheckInMs !== undefined && !this.#recheck) {
       this.#recheck = this.#timers.after(verdict.recheckInMs, () => {
         this.#recheck = undefined

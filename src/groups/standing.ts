@@ -34,7 +34,13 @@ export interface StandingInput {
  */
 export type Standing =
   | { readonly decision: 'stand' }
-  | { readonly decision: 'wait'; readonly reason: string; readonly recheckInMs?: number }
+  | {
+      readonly decision: 'wait'
+      readonly reason: string
+      readonly recheckInMs?: number
+      /** Waiting on a peer discovery has not swapped catalogs with since the join: ask for it. */
+      readonly hear?: boolean
+    }
   | { readonly decision: 'timer'; readonly reason: string }
 
 /**
@@ -67,7 +73,7 @@ export function standing(input: StandingInput): Standing {
     const verdict = peerVerdict(p.stage, p.waitedMs, input.identifyBoundMs)
     if (verdict === 'timer') return { decision: 'timer', reason: `no catalog from ${p.peer}` }
     if (verdict === 'ignore') continue
-    if (verdict === 'wait') return { decision: 'wait', reason: `${p.peer} is ${p.stage}` }
+    if (verdict === 'wait') return { decision: 'wait', reason: `${p.peer} is ${p.stage}`, hear: true }
     recheckInMs = Math.min(recheckInMs ?? verdict, verdict)
   }
   if (recheckInMs !== undefined) return { decision: 'wait', reason: 'a peer is identifying', recheckInMs }

@@ -13,7 +13,7 @@ import { Streams } from '../streams/streams.js'
 import { BootstrapKeeper, type BootstrapOptions } from './bootstrap.js'
 import { StreamChannel } from './channel.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
-import type { JournalStore, PersistReport } from './persist/journal.js'
+import { type JournalStore, PersistError, type PersistReport } from './persist/journal.js'
 import { type OpenedPersistence, openPersistence } from './persist/open.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
 import { type NetworkStatus, NetworkStatusStore } from './status.js'
@@ -65,8 +65,9 @@ export interface NetworkOptions {
    * `mosaik-react/<network>` in browsers, `./.mosaik/<network>` in Node; a string = that
    * database name or directory. Without `secretKey` the identity is stored there too. A store
    * another process or tab holds is not shared: this network then runs in memory with a fresh
-   * identity and says so (`persist.refused` telemetry, a console warning). A store of another
-   * network or peer, or a damaged one, makes `create` throw a `PersistError`.
+   * identity and says so (`persist.refused` telemetry, a console warning), or, with a
+   * `secretKey`, `create` throws `PersistError('locked')`. A store of another network or peer,
+   * or a damaged one, makes `create` throw a `PersistError`.
    */
   persist?: boolean | string
 }
@@ -128,6 +129,9 @@ export class Network implements NetworkServices {
   /** Creates and starts a network peer. Bootstrap addresses are dialed in the background. */
   static async create(options: NetworkOptions): Promise<Network> {
     const id = UniqueId.from(options.network)
+    const p = options.persist
+    if (p !== undefined && typeof p !== 'boolean' && (typeof p !== 'string' || p.length === 0))
+      throw new PersistError('unsupported', '`persist` must be true, false or a non-empty directory / database name')
     const reports: PersistReport[] = []
     let net: Network | undefined
     const report = (r: PersistReport) => (net ? net.#persistReport(r) : reports.push(r))
@@ -176,7 +180,9 @@ export class Network implements NetworkServices {
 
   #persistReport(r: PersistReport): void {
     this.emitTelemetry({ ...r, at: performance.now(), peer: this.peerId })
-    if (r.type !== 'persist.recovered') console.warn(`mosaik-react: stored data of ${r.namespace}: ${r.detail}`)
+    // A torn tail is routine after a crash; anything else lost or refused deserves a warning.
+    if (r.type !== 'persist.recovered' || !r.detail.includes('torn tail'))
+      console.warn(`mosaik-react: stored data of ${r.namespace}: ${r.detail}`)
   }
 
   get stopped(): boolean {

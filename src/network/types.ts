@@ -157,6 +157,12 @@ export interface Discovery {
   /** Called (synchronously, with no arguments) whenever `surroundings` may have changed. */
   onSurroundingsChange(listener: () => void): () => void
   /**
+   * Starts a catalog exchange with every connected peer that speaks the protocol and that no
+   * exchange of ours started since the last `joinGroup(groupId)` reached yet (none in flight):
+   * a peer that connected to us after the join. Groups call it while they wait on such a peer.
+   */
+  hearFromAll(groupId: IdLike): void
+  /**
    * Attaches a ticket to this peer's signed entry and re-announces it at once (mosaik
    * `add_ticket`); adding the same ticket twice is one ticket. Throws `RangeError` past
    * `MAX_TICKETS_PER_ENTRY` tickets or for a ticket larger than `MAX_TICKET_BYTES`.

@@ -20,7 +20,7 @@ export async function validateTickets(
     let granted: TicketExpiration | undefined
     for (const raw of entry.tickets) {
       const ticket = decodeTicket(raw)
-      if (!ticket || !ticket.class.equals(validator.class)) continue
+      if (!ticket?.class.equals(validator.class)) continue
       try {
         const e = await validator.validate(ticket.data, entry.peerId)
         if (e.kind === 'at' && e.at.getTime() <= now) continue

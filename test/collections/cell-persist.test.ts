@@ -38,6 +38,23 @@ describe('Cell with persist: a directory', () => {
     expect(w2.read()).toBe('d')
   })
 
+  it('refuses a persist option that is neither a flag nor a name', async (ctx) => {
+    const scope = testScope(ctx)
+    for (const persist of ['', 5, {}] as unknown as string[])
+      await expect(scope.network({ persist })).rejects.toThrow(expect.objectContaining({ kind: 'unsupported' }))
+  })
+
+  it('a damaged identity key or an unusable directory is a typed error', async (ctx) => {
+    const scope = testScope(ctx)
+    const dir = join(root, 'identity')
+    await (await scope.network({ persist: dir })).stop()
+    writeFileSync(join(dir, 'identity.key'), new Uint8Array([1, 2, 3]))
+    await expect(scope.network({ persist: dir })).rejects.toThrow(expect.objectContaining({ kind: 'corrupt' }))
+    const file = join(root, 'a-file')
+    writeFileSync(file, 'not a directory')
+    await expect(scope.network({ persist: file })).rejects.toThrow(expect.objectContaining({ kind: 'io' }))
+  })
+
   it('refuses a store of another network with a clear error', async (ctx) => {
     const scope = testScope(ctx)
     const dir = join(root, 'foreign')
@@ -55,6 +72,10 @@ describe('Cell with persist: a directory', () => {
     expect(n2.peerId).not.toBe(n1.peerId)
     expect(n1.persistedAt).toBe(dir)
     expect(n2.persistedAt).toBeUndefined()
+    // With a fixed identity there is no fresh one to fall back to: a clear error.
+    await expect(scope.network({ persist: dir, secretKey: new Uint8Array(32).fill(7) })).rejects.toThrow(
+      expect.objectContaining({ kind: 'locked' }),
+    )
   })
 })
 

@@ -47,6 +47,21 @@ describe('surroundings: what discovery heard from each connected peer, per group
     expect(stageOf(t, 'p')).toBeUndefined()
   })
 
+  it('names the connected peers no exchange of ours since the join reached (a peer that dialed us later)', () => {
+    const { t } = tracker()
+    t.connected('early')
+    t.identified('early', true)
+    t.joined(G)
+    t.exchangeStarted('early')(true)
+    t.connected('late')
+    t.identified('late', true)
+    t.connected('foreign')
+    t.identified('foreign', false)
+    expect(t.unheard(G)).toEqual(['late'])
+    t.exchangeStarted('late')
+    expect(t.unheard(G)).toEqual([])
+  })
+
   it('counts bootstrap dials until they settle', async () => {
     const { t } = tracker()
     let settle!: () => void

@@ -44,7 +44,7 @@ describe('standing: may a member stand alone now?', () => {
 
   it('waits for a connected peer whose catalog has not come back since it joined (the old bug)', () => {
     // An empty catalog with a connection up used to count as alone.
-    expect(standing(withPeer('exchanging'))).toMatchObject({ decision: 'wait' })
+    expect(standing(withPeer('exchanging'))).toMatchObject({ decision: 'wait', hear: true })
   })
 
   it('waits for an unidentified peer at most the identify bound, then ignores it', () => {

@@ -44,18 +44,26 @@ function frame(b: NodeBuiltins, payload: Uint8Array): Uint8Array {
   return out
 }
 
-/** Frames in `bytes`, up to the first torn or damaged one; `end` is where the good part ends. */
-function unframe(b: NodeBuiltins, bytes: Uint8Array): { payloads: Uint8Array[]; end: number; damage?: string } {
+/**
+ * Frames in `bytes`, up to the first torn or damaged one; `end` is where the good part ends.
+ * `atTail`: the bad frame reaches the end of the file, as a crash mid-write leaves it; else
+ * good data may follow it (damage to what was written and acknowledged).
+ */
+function unframe(
+  b: NodeBuiltins,
+  bytes: Uint8Array,
+): { payloads: Uint8Array[]; end: number; damage?: string; atTail?: boolean } {
   const payloads: Uint8Array[] = []
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let at = 0
   while (at < bytes.length) {
-    if (bytes.length - at < HEADER) return { payloads, end: at, damage: 'a torn record header' }
+    if (bytes.length - at < HEADER) return { payloads, end: at, damage: 'a torn record header', atTail: true }
     const length = view.getUint32(at)
-    if (length > MAX_RECORD) return { payloads, end: at, damage: `a record length of ${length} bytes` }
-    if (bytes.length - at - HEADER < length) return { payloads, end: at, damage: 'a torn record' }
+    if (length > MAX_RECORD || bytes.length - at - HEADER < length)
+      return { payloads, end: at, damage: `a torn record (length ${length})`, atTail: true }
     const payload = bytes.subarray(at + HEADER, at + HEADER + length)
-    if (b.crc32(payload) !== view.getUint32(at + 4)) return { payloads, end: at, damage: 'a checksum mismatch' }
+    if (b.crc32(payload) !== view.getUint32(at + 4))
+      return { payloads, end: at, damage: 'a checksum mismatch', atTail: at + HEADER + length === bytes.length }
     payloads.push(payload)
     at += HEADER + length
   }
@@ -158,7 +166,8 @@ class FileJournal implements Journal {
     const records: unknown[] = []
     let last = cp.segment
     let damaged = false
-    for (const seq of segments) {
+    let lost: string | undefined
+    for (const [n, seq] of segments.entries()) {
       const file = this.#file(seq)
       if (seq < cp.segment || damaged) {
         fs.rmSync(file, { force: true })
@@ -166,7 +175,7 @@ class FileJournal implements Journal {
       }
       last = seq
       const bytes = fs.readFileSync(file)
-      const { payloads, end, damage } = unframe(b, bytes)
+      const { payloads, end, damage, atTail } = unframe(b, bytes)
       let good = payloads.length
       for (let i = 0; i < payloads.length; i++) {
         try {
@@ -187,19 +196,25 @@ class FileJournal implements Journal {
         const fd = fs.openSync(file, 'r+')
         fs.fsyncSync(fd)
         fs.closeSync(fd)
+        // A torn last record is what a crash mid-write leaves: it was never acknowledged.
+        // Anything else (bit rot, a record cut out of the middle) may have been.
+        const torn = atTail === true && good === payloads.length && n === segments.length - 1
+        const what = `segment ${seq}: ${damage ?? 'an undecodable record'} at byte ${cut}`
+        if (!torn) lost = `${what}; acknowledged records after it are lost`
         report({
           type: 'persist.recovered',
           namespace: owner.namespace,
           records: records.length,
           droppedBytes: bytes.length - cut,
-          detail: `segment ${seq}: ${damage ?? 'an undecodable record'} at byte ${cut}; the rest was never acknowledged`,
+          detail: torn ? `${what}: a torn tail, never acknowledged` : (lost as string),
         })
       }
       this.#tailBytes += end
     }
     this.#tailRecords = records.length
     this.#segment = last
-    this.loaded = { checkpoint: cp.state, records, ...(reset ? { reset } : {}) }
+    const why = reset ?? lost
+    this.loaded = { checkpoint: cp.state, records, ...(why ? { reset: why } : {}) }
   }
 
   get dir(): string {

@@ -31,7 +31,7 @@ export interface Journal {
 export interface JournalContents {
   readonly checkpoint: unknown
   readonly records: readonly unknown[]
-  /** Set when damaged data was set aside and the journal starts over: why. */
+  /** Set when damaged data was set aside or cut out (what was acknowledged may be lost): why. */
   readonly reset?: string
 }
 

@@ -22,7 +22,8 @@ export interface OpenedPersistence {
  * in browsers. The identity key is read from the store, or generated and stored there, unless
  * the app passes `secretKey`. A store held by another process or tab is not shared: this
  * network runs in memory with a fresh identity and `refused` says why (two live copies of one
- * member would break Raft's one-vote-per-term). A store of another network or peer throws
+ * member would break Raft's one-vote-per-term); with a `secretKey` it throws
+ * `PersistError('locked')` instead. A store of another network or peer throws
  * `PersistError('foreign')`.
  */
 export async function openPersistence(
@@ -32,20 +33,33 @@ export async function openPersistence(
   const node = nodeBuiltins()
   const rootOptions = { network: options.network, name: options.name, persist: options.persist, report }
   let opened: OpenedRoot
-  if (node) opened = openNodeRoot(node, rootOptions)
-  else if (typeof indexedDB !== 'undefined') opened = await openIdbRoot(rootOptions)
+  if (node) {
+    try {
+      opened = openNodeRoot(node, rootOptions)
+    } catch (cause) {
+      throw new PersistErrorClass('io', `cannot open the persist directory: ${(cause as Error).message}`, { cause })
+    }
+  } else if (typeof indexedDB !== 'undefined') opened = await openIdbRoot(rootOptions)
   else
     opened = {
       ok: false,
       error: new PersistErrorClass('unsupported', 'no file system and no IndexedDB here: running in memory'),
     }
   if (!opened.ok) {
-    if (opened.error.kind === 'corrupt') throw opened.error
+    // Only a store someone else holds, or none at all here, leaves this network in memory.
+    if (opened.error.kind !== 'locked' && opened.error.kind !== 'unsupported') throw opened.error
+    // A fixed identity cannot step aside to a fresh one: two live copies of one member.
+    if (opened.error.kind === 'locked' && options.secretKey)
+      throw new PersistErrorClass('locked', `${opened.error.message}, and \`secretKey\` fixes this member's identity`)
     return { key: await loadKey(options.secretKey), root: undefined, refused: opened.error }
   }
   const root = opened.root
   try {
-    const key = await loadKey(options.secretKey ?? root.identity)
+    const key = options.secretKey
+      ? await loadKey(options.secretKey)
+      : await loadKey(root.identity).catch((cause: unknown) => {
+          throw new PersistErrorClass('corrupt', `the identity key in ${root.where} cannot be read`, { cause })
+        })
     const peer = peerIdFromPrivateKey(key).toString()
     checkOwner(root, options.network, peer)
     if (!options.secretKey && !root.identity) await root.saveIdentity(privateKeyToProtobuf(key))

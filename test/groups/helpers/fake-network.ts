@@ -192,6 +192,7 @@ export class FakeNetwork implements NetworkServices {
         peers: this.connectedPeers().map((peer) => ({ peer, waitedMs: 0, stage: 'heard' as const })),
       }),
       onSurroundingsChange: () => () => {},
+      hearFromAll: () => {},
     }
   }
 

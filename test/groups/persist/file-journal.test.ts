@@ -56,6 +56,8 @@ describe('FileJournalStore', () => {
     const again = store('torn', reports).open(NS)
     expect(again.loaded.records).toEqual([0, 1, 2, 3].map((i) => ({ i })))
     expect(reports).toMatchObject([{ type: 'persist.recovered', namespace: NS, records: 4 }])
+    expect(reports[0]?.detail).toMatch(/torn tail/)
+    expect(again.loaded.reset).toBeUndefined()
     // Appends continue after the cut, and the next open sees them.
     again.append({ i: 99 })
     again.close()
@@ -72,6 +74,7 @@ describe('FileJournalStore', () => {
     writeFileSync(file, bytes)
     const reports: PersistReport[] = []
     expect(store('flip', reports).open(NS).loaded.records).toEqual([0, 1].map((i) => ({ i, pad: 'x'.repeat(20) })))
+    // The last record: as likely a torn write as rot, and never followed by anything.
     expect(reports[0]?.detail).toMatch(/checksum/)
   })
 
@@ -197,5 +200,20 @@ describe('DurableStorage on files', () => {
     k.append({ t: 'r', e: 'not entries' })
     k.close()
     expect(() => new DurableStorage(store('shapes2').open(NS), () => {})).toThrow(PersistError)
+  })
+
+  it('damage in the middle of a segment is reported as a loss of acknowledged records (reset)', () => {
+    const j = store('rot').open(NS)
+    for (let i = 0; i < 3; i++) j.append({ i, pad: 'y'.repeat(20) })
+    j.close()
+    const file = join(root, 'rot', 'groups', NS, segments('rot')[0]!)
+    const bytes = readFileSync(file)
+    bytes.writeUInt8(bytes.readUInt8(12) ^ 0xff, 12) // inside the first record's payload
+    writeFileSync(file, bytes)
+    const reports: PersistReport[] = []
+    const again = store('rot', reports).open(NS)
+    expect(again.loaded.records).toEqual([])
+    expect(again.loaded.reset).toMatch(/acknowledged records after it are lost/)
+    expect(reports[0]?.detail).toMatch(/lost/)
   })
 })

@@ -77,6 +77,11 @@ export class StartupPeer {
     return [...this.#catalog].filter(([, e]) => e.member).map(([id]) => id)
   }
 
+  /** As discovery's `hearFromAll`: an exchange with each connected peer not asked since the join. */
+  hearFromAll(): void {
+    for (const peer of this.tracker.unheard(GROUP)) this.#exchangeWith(peer)
+  }
+
   freezeUntil(tick: number): void {
     this.frozenUntil = Math.max(this.frozenUntil, tick)
   }
@@ -139,7 +144,7 @@ export class StartupPeer {
     this.tracker.connected(peer)
     this.#world.at(this.#world.tick + this.#world.random.int(1, 2), this.id, () => {
       this.tracker.identified(peer, true)
-      if (direction === 'outbound' || this.tracker.inGroups) this.#exchangeWith(peer)
+      if (direction === 'outbound') this.#exchangeWith(peer)
       this.#reconsider()
     })
     this.#maybeBond(peer)

@@ -258,13 +258,8 @@ export function decide(peer: StartupPeer, planted: boolean, holds: boolean): voi
     })
     node.raft.setPreference(hold ? 'observer' : node.preference)
   }
-  const alone = planted
-    ? peer.joinedFor() >= 15 && // the old 150 ms grace
-      node.preference !== 'observer' &&
-      s.role === 'follower' &&
-      s.leader === undefined &&
-      [...s.peers.values()].every((p) => p === 'observer') &&
-      members.every((m) => s.peers.has(m))
+  const verdict = planted
+    ? undefined
     : standing({
         preference: node.preference,
         role: s.role,
@@ -273,6 +268,15 @@ export function decide(peer: StartupPeer, planted: boolean, holds: boolean): voi
         members,
         surroundings: peer.tracker.surroundings(GROUP),
         identifyBoundMs: 1_000,
-      }).decision === 'stand'
+      })
+  if (verdict?.decision === 'wait' && verdict.hear) peer.hearFromAll()
+  const alone = planted
+    ? peer.joinedFor() >= 15 && // the old 150 ms grace
+      node.preference !== 'observer' &&
+      s.role === 'follower' &&
+      s.leader === undefined &&
+      [...s.peers.values()].every((p) => p === 'observer') &&
+      members.every((m) => s.peers.has(m))
+    : verdict?.decision === 'stand'
   if (alone) standNow(node.raft, peer.config())
 }
