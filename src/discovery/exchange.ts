@@ -15,11 +15,12 @@ export interface CatalogMessage {
 const INGEST_SLICE = 16
 /**
  * Largest catalog message, and all a peer may send on one catalog channel (the exchange has
- * no handshake, so the whole channel counts as pre-auth: at most 16 per peer, see network.ts).
+ * no handshake, so the whole channel counts as pre-auth: at most 2 open per peer).
  * 1,024 entries of about 1 KiB fit.
  */
 export const CATALOG_MAX_BYTES = 2 * 1024 * 1024
-const CATALOG_CHANNEL = { maxFrameSize: CATALOG_MAX_BYTES, preAuthBytes: CATALOG_MAX_BYTES }
+// One exchange per connection at a time is the rule (`#running`); two allow a departure push.
+const CATALOG_CHANNEL = { maxFrameSize: CATALOG_MAX_BYTES, preAuthBytes: CATALOG_MAX_BYTES, maxPreAuthChannels: 2 }
 
 /** What the exchange needs from discovery. */
 export interface ExchangeHooks {
@@ -153,9 +154,18 @@ export class CatalogExchange {
       if (first) await this.#hooks.ingest(first, ch.remotePeer, this.protocol)
       if (!msg.push)
         ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
-      for (const bytes of rest) await this.#hooks.ingest(bytes, ch.remotePeer, this.protocol)
-    } catch {
-      // Timed out or closed: nothing to do.
+      let n = 0
+      for (const bytes of rest) {
+        // Verifying signatures is the one costly step: give the event loop a turn between slices.
+        if (++n % INGEST_SLICE === 0) await new Promise((r) => setTimeout(r, 0))
+        await this.#hooks.ingest(bytes, ch.remotePeer, this.protocol)
+      }
+    } catch (err) {
+      // A peer that opens a catalog channel and stays silent is refused and counted.
+      if (err instanceof TimeoutError) {
+        this.#hooks.count('timeout')
+        ch.reject('timeout', err.message)
+      }
     } finally {
       ch.close()
     }

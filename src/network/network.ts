@@ -227,7 +227,14 @@ export class Network implements NetworkServices {
         return
       }
       const remote = connection.remotePeer.toString()
-      if (options.preAuthBytes !== undefined && this.#preAuthCount(remote) >= MAX_PRE_AUTH_CHANNELS_PER_PEER) {
+      const limit = Math.min(
+        MAX_PRE_AUTH_CHANNELS_PER_PEER,
+        options.maxPreAuthChannels ?? MAX_PRE_AUTH_CHANNELS_PER_PEER,
+      )
+      if (
+        options.preAuthBytes !== undefined &&
+        (this.#preAuthCount(remote) >= MAX_PRE_AUTH_CHANNELS_PER_PEER || this.#preAuthCount(remote, protocol) >= limit)
+      ) {
         this.emitTelemetry({
           type: 'input.rejected',
           at: performance.now(),
@@ -235,7 +242,7 @@ export class Network implements NetworkServices {
           remote,
           protocol,
           reason: 'protocol',
-          detail: `more than ${MAX_PRE_AUTH_CHANNELS_PER_PEER} channels in their handshake`,
+          detail: `more than ${limit} channels in their handshake`,
         })
         stream.abort(new Error('too many channels in their handshake'))
         return
@@ -418,9 +425,11 @@ export class Network implements NetworkServices {
     this.#telemetry.clear()
   }
 
-  #preAuthCount(remote: PeerId): number {
+  #preAuthCount(remote: PeerId, protocol?: string): number {
     let n = 0
-    for (const ch of this.#channels) if (ch.remotePeer === remote && !ch.initiator && !ch.isAuthenticated) n++
+    for (const ch of this.#channels)
+      if (ch.remotePeer === remote && !ch.initiator && !ch.isAuthenticated && (!protocol || ch.protocol === protocol))
+        n++
     return n
   }
 

@@ -75,6 +75,8 @@ export interface ChannelOptions {
    * per-peer cap of channels still in their handshake. Default: no budget.
    */
   readonly preAuthBytes?: number
+  /** Inbound channels of this protocol one peer may hold before `authenticated()`; default (and at most) 16. */
+  readonly maxPreAuthChannels?: number
   /** Bytes queued for a peer that does not read before the channel is dropped; default 16 MiB. */
   readonly maxQueuedBytes?: number
 }

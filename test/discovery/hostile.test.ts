@@ -81,3 +81,14 @@ describe('gossip announces', () => {
     expect(c.discovery.rejected()).toEqual({})
   })
 })
+
+describe('catalog channels', () => {
+  it('a peer that opens one and stays silent is refused and counted after the exchange timeout', async () => {
+    const victim = await nets.create({ discovery: { dialPeers: false, exchangeTimeoutMs: 300 } })
+    const evil = await nets.create({ discovery: { dialPeers: false } })
+    await evil.dial(victim.addresses())
+    await evil.openChannel(victim.peerId, 'catalog', { allowLimited: true })
+    await until([victim], 'the silent catalog channel to be refused', () => (victim.rejected().timeout ?? 0) >= 1)
+    expect(victim.discovery.rejected().timeout).toBeGreaterThanOrEqual(1)
+  })
+})

@@ -1,6 +1,6 @@
 import { abandonLeadership } from './client.js'
 import { follower } from './roles.js'
-import type { RaftState } from './state.js'
+import { type RaftState, StrictModeViolation } from './state.js'
 import type { Entry, LogIndex, Message, NodeId, Term } from './types.js'
 
 type AppendEntries<C> = Extract<Message<C>, { type: 'appendEntries' }>
@@ -29,6 +29,9 @@ export function becomeFollower<C>(state: RaftState<C>, term: Term, leader: NodeI
 export function handleAppendEntries<C>(state: RaftState<C>, message: AppendEntries<C>): void {
   const role = state.role
   if (role.role !== 'follower') return
+  // Strict mode: refuse an append that would cut a committed entry before anything changes,
+  // not even who we take for the leader (`truncateLog` checks again as a backstop).
+  if (state.strict) refuseCommittedCut(state, message)
   role.leader = message.from
   state.resetElectionTimer()
   // A need reported for another leader is stale: this leader will say what it lacks.
@@ -82,6 +85,25 @@ export function handleAppendEntries<C>(state: RaftState<C>, message: AppendEntri
   if (heartbeat) dropStaleTail(state, prev, message)
   state.advanceCommit(Math.min(message.commit, lastNew))
   respond(state, message, true, lastNew)
+}
+
+/**
+ * Throws `StrictModeViolation` when `message` would truncate an entry at or below our commit:
+ * a conflicting entry, a conflict at `prevIndex`, or a heartbeat's stale tail (the three places
+ * `handleAppendEntries` truncates).
+ */
+function refuseCommittedCut<C>(state: RaftState<C>, message: AppendEntries<C>): void {
+  const log = state.log
+  const committed = (i: LogIndex) => i > log.snapshotIndex && i <= state.commit && i <= log.lastIndex
+  for (const e of message.entries)
+    if (committed(e.index) && !log.matches(e.index, e.term, e.leader))
+      throw new StrictModeViolation(state.id, e.index, state.commit)
+  const prev = message.prevIndex
+  if (committed(prev) && !log.matches(prev, message.prevTerm, message.prevLeader))
+    throw new StrictModeViolation(state.id, prev, state.commit)
+  const next = log.at(prev + 1)
+  if (message.entries.length === 0 && next && committed(prev + 1) && stale(message, next.term, next.leader))
+    throw new StrictModeViolation(state.id, prev + 1, state.commit)
 }
 
 /** The leader compacted what we need: remember it for the driver's snapshot sync. */

@@ -3,6 +3,7 @@ import { ManualClock } from '../../../src/core/clock.js'
 import type { PeerId } from '../../../src/core/id.js'
 import { MAX_CLAIMS_PER_PEER, Mesh } from '../../../src/groups/bond/mesh.js'
 import { isRaftMessage, parseBondMessage } from '../../../src/groups/bond/messages.js'
+import { StrictModeViolation } from '../../../src/groups/raft/index.js'
 import { MAX_TERM_JUMP } from '../../../src/groups/raft/limits.js'
 import { corroboratedAhead } from '../../../src/groups/sync/claims.js'
 import type { SyncHost } from '../../../src/groups/sync/host.js'
@@ -157,5 +158,34 @@ describe('mesh claims', () => {
     expect(mesh.edges().length).toBe(1 + MAX_CLAIMS_PER_PEER)
     mesh.forget('x')
     expect(mesh.edges().length).toBe(1)
+  })
+})
+
+describe('strict mode against a hostile append', () => {
+  it('refuses a cut of committed entries before changing anything, even who it follows', () => {
+    const cluster = new Cluster({ noop: true, minVoters: 3 })
+    for (const id of ['a', 'b', 'c']) cluster.add(id)
+    cluster.campaign('a')
+    cluster.get('a').raft.propose(['x'])
+    cluster.stabilize()
+    const b = cluster.get('b').raft
+    const before = b.status()
+    expect(before.commit).toBeGreaterThanOrEqual(2)
+    const committed = b.entries(1, before.commit)
+    const forged = {
+      type: 'appendEntries' as const,
+      from: 'c',
+      to: 'b',
+      term: before.term,
+      prevIndex: 0,
+      prevTerm: 0,
+      commit: before.commit,
+      entries: [{ index: 1, term: before.term, leader: 'forger', command: 'FORGED' }],
+    }
+    expect(() => b.step(forged)).toThrow(StrictModeViolation)
+    const after = b.status()
+    expect(after.leader).toBe('a')
+    expect(after.commit).toBe(before.commit)
+    expect(b.entries(1, before.commit)).toEqual(committed)
   })
 })
