@@ -32,7 +32,10 @@ describe('benchmark smoke run', () => {
       for (const row of record.rows) {
         for (const v of [row.stats.median, row.stats.min, row.stats.max, row.stats.p99]) {
           expect(Number.isFinite(v), `${row.case}: ${v}`).toBe(true)
-          expect(v, `${bench.name}/${row.case} on ${row.transport}`).toBeGreaterThanOrEqual(0)
+          // A heap figure is a difference of two heap readings: a collection between them makes
+          // a small one negative (history's group heap after 100 writes: -0.13 MiB once).
+          if (!/\bheap\b/.test(row.case))
+            expect(v, `${bench.name}/${row.case} on ${row.transport}`).toBeGreaterThanOrEqual(0)
         }
       }
       // Some rows may be legitimately zero (writes lost); the benchmark as a whole measured something.
