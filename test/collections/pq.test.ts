@@ -1,48 +1,12 @@
-import { describe, expect, it, type TestContext } from 'vitest'
-import {
-  definePriorityQueue,
-  PriorityQueue,
-  type PriorityQueueOptions,
-  type PriorityQueueReader,
-  type PriorityQueueWriter,
-} from '../../src/collections/pq.js'
-import type { Network } from '../../src/network/network.js'
-import { closing, fast, freshStore, networkPool, online, reach, within } from './collection-harness.js'
+import { describe, expect, it } from 'vitest'
+import { definePriorityQueue, PriorityQueue, type PriorityQueueWriter } from '../../src/collections/pq.js'
+import { closing, fast, freshStore, online, reach, within } from './collection-harness.js'
+import { FIVE, pqPool, priorities } from './pq-harness.js'
 
 // mosaik tests/collections/depq.rs, scenario by scenario (each `it` names its Rust test;
 // mosaik's `BoundedPriorityQueue<…, CAP>` is `capacity: CAP` here).
 
-type Q = PriorityQueueWriter<number, number, number>
-type R = PriorityQueueReader<number, number, number>
-const pool = networkPool(4)
-const net = (i: number): Network => pool.nets[i] as Network
-const writer = (ctx: TestContext, store: string, i: number, o: PriorityQueueOptions<number, number, number> = {}) =>
-  closing(ctx, PriorityQueue.writer<number, number, number>(net(i), store, fast(o)))[0] as Q
-const reader = (ctx: TestContext, store: string, i: number, o: PriorityQueueOptions<number, number, number> = {}) =>
-  closing(ctx, PriorityQueue.reader<number, number, number>(net(i), store, fast(o)))[0] as R
-
-async function pair(ctx: TestContext, o: PriorityQueueOptions<number, number, number> = {}) {
-  const store = freshStore()
-  const w = writer(ctx, store, 0, o)
-  const r = reader(ctx, store, 1, o)
-  await online(w, r)
-  return { w, r }
-}
-
-async function alone(ctx: TestContext, o: PriorityQueueOptions<number, number, number> = {}) {
-  const w = writer(ctx, freshStore(), 0, o)
-  await online(w)
-  return w
-}
-
-const priorities = (q: R) => q.iterAsc().map(([p]) => p)
-const FIVE: [number, number, number][] = [
-  [10, 1, 100],
-  [20, 2, 200],
-  [30, 3, 300],
-  [40, 4, 400],
-  [50, 5, 500],
-]
+const { net, writer, reader, pair, alone } = pqPool()
 
 describe.concurrent('PriorityQueue (mosaik tests/collections/depq.rs)', () => {
   it('depq::smoke_no_catchup — every read and write, seen by a reader', async (ctx) => {
