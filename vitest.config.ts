@@ -10,6 +10,9 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // vitest's default on 2 cores is one file at a time; most files wait on timers and sockets,
+    // so two at once halve the suite and still pass with both cores busy elsewhere.
+    maxWorkers: 2,
     // Drops happy-dom's refusal of libp2p events that fire after a file's teardown (see there).
     setupFiles: ['test/helpers/late-events.ts'],
   },
