@@ -1,34 +1,14 @@
-import { describe, expect, it, type TestContext } from 'vitest'
-import { type MapOptions, type MapReader, type MapWriter, ReplicatedMap } from '../../src/collections/map.js'
-import type { Network } from '../../src/network/network.js'
-import { closing, fast, freshStore, networkPool, online, reach } from './collection-harness.js'
+import { describe, expect, it } from 'vitest'
+import { ReplicatedMap } from '../../src/collections/map.js'
+import { closing, fast, freshStore, online, reach } from './collection-harness.js'
+import { mapPool, sorted } from './map-harness.js'
 
 // mosaik tests/collections/map.rs, the compare_exchange_* scenarios (each `it` names its Rust test).
 // The four networks are shared by every scenario; each scenario has its own store id.
 // A "late" member is a handle opened after the writes, on a network that has no replica
 // of that store yet, so it catches up by snapshot exactly as a late network would.
 
-const pool = networkPool(4)
-const net = (i: number): Network => pool.nets[i] as Network
-
-function writer<K = number, V = number>(ctx: TestContext, store: string, i: number, options: MapOptions<K, V> = {}) {
-  return closing(ctx, ReplicatedMap.writer<K, V>(net(i), store, fast(options)))[0] as MapWriter<K, V>
-}
-
-function reader<K = number, V = number>(ctx: TestContext, store: string, i: number, options: MapOptions<K, V> = {}) {
-  return closing(ctx, ReplicatedMap.reader<K, V>(net(i), store, fast(options)))[0] as MapReader<K, V>
-}
-
-/** A writer on network 0 and a reader on network 1, both online. */
-async function pair<K = number, V = number>(ctx: TestContext) {
-  const store = freshStore()
-  const w = writer<K, V>(ctx, store, 0)
-  const r = reader<K, V>(ctx, store, 1)
-  await online(w, r)
-  return { w, r, store }
-}
-
-const sorted = (m: MapReader<number, number>) => [...m.entries()].sort((a, b) => a[0] - b[0])
+const { net, writer, reader, pair } = mapPool()
 
 describe.concurrent('ReplicatedMap: compare-exchange (mosaik tests/collections/map.rs)', () => {
   it('map::compare_exchange_success — swaps when the value matches', async (ctx) => {
