@@ -296,8 +296,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async executeMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
-    if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
+    // One deadline bounds the whole call: the check of this member's own tickets, the append, the apply.
     const deadline = this.#client.deadline(options)
+    if (this.#own.mustAuthorize(this.#preference)) await this.#authorize(deadline, options)
     const { range, tag } = await this.#client.feed(commands, options, deadline)
     await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
     return range
@@ -308,8 +309,15 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   }
 
   async feedMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
-    if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
-    return (await this.#client.feed(commands, options, this.#client.deadline(options))).range
+    const deadline = this.#client.deadline(options)
+    if (this.#own.mustAuthorize(this.#preference)) await this.#authorize(deadline, options)
+    return (await this.#client.feed(commands, options, deadline)).range
+  }
+
+  /** Rejects `unauthorized` when this member may not write; the check counts against the call's deadline. */
+  async #authorize(deadline: number, options: CallOptions): Promise<void> {
+    const check = this.#own.authorize(this.#preference)
+    await this.#pending.race(check, this.#client.remaining(deadline), "check of this peer's tickets", options.signal)
   }
 
   async query(query: Q, consistency: Consistency = 'weak', options: CallOptions = {}): Promise<QueryResultAt<R>> {
