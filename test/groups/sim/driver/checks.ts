@@ -25,6 +25,8 @@ export class DriverChecks implements ApplyObserver {
   readonly #digests = new Map<string, Applied>([[GENESIS, { parent: '', index: 0, value: INITIAL }]])
   readonly #byIndex = new Map<number, string>()
   readonly #entries = new Map<string, string>()
+  /** Entry key -> the key of the entry before it, as first logged anywhere. */
+  readonly #links = new Map<string, string>()
   readonly #leaders = new Map<number, string>()
   /** Per replica (incarnation name): the digest after each index it applied itself. */
   readonly #history = new Map<string, Map<number, string>>()
@@ -135,6 +137,10 @@ export class DriverChecks implements ApplyObserver {
     const entries = this.#entries
     const fail = (m: string) => this.fail(m)
     const terms = new Map<number, number>()
+    const links = this.#links
+    // This store's log as keys by index, to check that an entry always follows the same one.
+    const mirror = mirrors.get(inner) ?? new Map<number, string>()
+    mirrors.set(inner, mirror)
     return {
       inner,
       load: () => {
@@ -148,14 +154,23 @@ export class DriverChecks implements ApplyObserver {
       wantsCheckpoint: () => true,
       checkpoint: (state: PersistedState) => states.set(inner, state),
       saveHardState: (s: HardState) => inner.saveHardState(s),
-      truncateFrom: (i: LogIndex) => inner.truncateFrom(i),
-      saveSnapshot: (i: LogIndex, t: Term) => inner.saveSnapshot(i, t),
+      truncateFrom: (i: LogIndex) => {
+        this.trace?.(`${node} truncate from ${i}`)
+        for (const k of [...mirror.keys()]) if (k >= i) mirror.delete(k)
+        inner.truncateFrom(i)
+      },
+      saveSnapshot: (i: LogIndex, t: Term) => {
+        // The log restarts after the snapshot: what preceded it is no longer known here.
+        for (const k of [...mirror.keys()]) if (k <= i) mirror.delete(k)
+        inner.saveSnapshot(i, t)
+      },
       compact: (i: LogIndex) => {
         const term = terms.get(i) ?? compacted.get(inner)?.term
         if (term !== undefined && i > (compacted.get(inner)?.index ?? 0)) compacted.set(inner, { index: i, term })
         inner.compact(i)
       },
       append: (es: readonly Entry<unknown>[]) => {
+        this.trace?.(`${node} log ${es.map((e) => `${e.index}:${e.term}:${e.leader ?? '?'}`).join(' ')}`)
         for (const e of es) {
           terms.set(e.index, e.term)
           const key = `${e.index}:${e.term}:${e.leader ?? ''}`
@@ -163,6 +178,15 @@ export class DriverChecks implements ApplyObserver {
           const seen = entries.get(key)
           if (seen === undefined) entries.set(key, command)
           else if (seen !== command) fail(`log matching: ${node} logs ${command} at ${key}, another ${seen}`)
+          // Log matching, prefix half: logs that share an entry share the one before it.
+          for (const k of [...mirror.keys()]) if (k >= e.index) mirror.delete(k)
+          const prev = mirror.get(e.index - 1)
+          mirror.set(e.index, key)
+          if (prev === undefined) continue
+          const known = links.get(key)
+          if (known === undefined) links.set(key, prev)
+          else if (known !== prev)
+            fail(`log matching: ${node} logs ${key} after ${prev}, another log has it after ${known}`)
         }
         inner.append(es)
       },
@@ -181,6 +205,8 @@ export class DriverChecks implements ApplyObserver {
 
 /** The compaction point of each store (kept across restarts, as the store is). */
 const compacted = new WeakMap<MemoryStorage, { index: number; term: number }>()
+/** Each store's log as entry keys by index. */
+const mirrors = new WeakMap<MemoryStorage, Map<number, string>>()
 /** The state machine's state each store keeps (its last checkpoint). */
 const states = new WeakMap<MemoryStorage, PersistedState>()
 

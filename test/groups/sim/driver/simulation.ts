@@ -98,6 +98,8 @@ class DriverSimulation {
     this.#minVoters = s.strict ? voters : 0
     this.#end = s.chaosMs + s.calmMs
     this.#net.telemetry.push((e) => {
+      if (this.#checks.trace && (e.type === 'group.sync' || e.type === 'group.reverted' || e.type === 'group.state'))
+        this.#checks.trace(`${e.peer} ${JSON.stringify({ ...e, at: undefined, peer: undefined, group: undefined })}`)
       if (e.type === 'group.reverted') {
         const slot = this.#slots.find((x) => x.peerId === e.peer && x.proc.life.alive)
         this.#checks.reverted(slot?.name ?? e.peer, this.#sched.now, e.version)
