@@ -48,12 +48,15 @@ describe('driver simulator: the real GroupMember over a simulated network', () =
     // The faults really happened: minorities committed and rolled back, late members installed snapshots.
     expect(run.results.reduce((n, r) => n + r.reverts, 0)).toBeGreaterThan(0)
     expect(run.results.reduce((n, r) => n + r.installs, 0)).toBeGreaterThan(10)
+    expect(run.results.filter((r) => r.lateInstalls > 0).length).toBeGreaterThan(2)
   })
 
   it('refuses every forged snapshot a hostile writer offers above the leader commit', async () => {
     const run = await driverSweep('strict-hostile', 1, 6)
     expect(run.failures, run.report).toEqual([])
     expect(run.results.reduce((n, r) => n + r.installs, 0)).toBeGreaterThan(10)
+    // Late joiners caught up by snapshot (the 2-entry tail compacts what they miss).
+    expect(run.results.filter((r) => r.lateInstalls > 0).length).toBeGreaterThan(3)
     // Offers while not syncing are refused and counted (`protocol`).
     expect(run.results.reduce((n, r) => n + (r.refused.protocol ?? 0), 0)).toBeGreaterThan(100)
   })

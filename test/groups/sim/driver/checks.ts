@@ -34,6 +34,8 @@ export class DriverChecks implements ApplyObserver {
   readonly acks: { node: string; index: number; digest: string; at: number }[] = []
   readonly reverts: { node: string; at: number; version: number }[] = []
   installs = 0
+  /** Snapshot installs by late joiners (incarnations named `sim-late-…`). */
+  lateInstalls = 0
   applies = 0
   acksUnchecked = 0
   /** The first broken property. Recorded, not thrown: the driver catches what its callbacks throw. */
@@ -74,6 +76,7 @@ export class DriverChecks implements ApplyObserver {
 
   installed(node: string, item: RegisterItem): void {
     this.installs++
+    if (node.startsWith('sim-late-')) this.lateInstalls++
     this.trace?.(`${node} install ${item.index} ${item.value} ${item.digest}`)
     const known = this.#digests.get(item.digest)
     if (!known || known.index !== item.index || known.value !== item.value)

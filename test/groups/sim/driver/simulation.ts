@@ -27,6 +27,8 @@ export interface DriverResult {
   readonly faults: number
   readonly reverts: number
   readonly installs: number
+  /** Of those, by the late joiner (it catches up by snapshot). */
+  readonly lateInstalls: number
   /** Peer input refused and counted (`input.rejected` plus role refusals), by reason. */
   readonly refused: Record<string, number>
   readonly linearizability: 'ok' | 'violated' | 'inconclusive' | 'skipped'
@@ -147,6 +149,7 @@ class DriverSimulation {
       faults: this.#faults,
       reverts: this.#checks.reverts.length,
       installs: this.#checks.installs,
+      lateInstalls: this.#checks.lateInstalls,
       refused: Object.fromEntries(this.#net.rejected),
       linearizability: lin,
     }
