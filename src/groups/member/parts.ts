@@ -15,9 +15,10 @@ import type { MemberTelemetry } from './telemetry.js'
 
 /**
  * The parts of one group member that its rooms (`ready-loop`, `effects`, `election`,
- * `catch-up`, `snapshots`, `state-publisher`) share. `GroupMember` builds them and hands
- * every room this one view; rooms never import each other, they call across through the
- * methods below (which `GroupMember` forwards to the room that owns them).
+ * `catch-up`, `snapshots`, `state-publisher`, `bonding`) share. `GroupMember` builds them
+ * and hands every room this one view. A room calls another through the methods below
+ * (`GroupMember` forwards each to the room that owns it), or takes the sibling it needs in
+ * its constructor; the imports between rooms form no circle (test/architecture.test.ts).
  */
 export interface MemberParts {
   readonly id: UniqueId
