@@ -1,3 +1,5 @@
+import { durableScenarios } from './durable-scenarios.js'
+
 /** One driver-simulator scenario: what the cluster is and what goes wrong. */
 export interface DriverScenario {
   readonly name: string
@@ -26,8 +28,10 @@ export interface DriverScenario {
    * tail loses `reverted` reports: README, "What the driver simulator found").
    */
   readonly divergenceTail: number
-  /** Plants a driver bug (see src/groups/sync/plants.ts). */
-  readonly plant?: 'unvouched-offers'
+  /** Plants a driver bug (see src/groups/sync/plants.ts, src/groups/plants.ts). */
+  readonly plant?: 'unvouched-offers' | 'send-before-durable'
+  /** Members keep their log in the real `DurableStorage` on a journal that commits late (durable-store.ts). */
+  readonly durable?: boolean
 }
 
 const base = {
@@ -81,6 +85,7 @@ export const driverScenarios: Record<string, DriverScenario> = {
     partitions: false,
     plant: 'unvouched-offers',
   },
+  ...durableScenarios,
 }
 
 export function driverScenario(name: string): DriverScenario {
