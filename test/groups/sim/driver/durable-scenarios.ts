@@ -3,8 +3,8 @@ import type { DriverScenario } from './scenarios.js'
 /**
  * Durability: every member keeps its log in the real `DurableStorage` on a journal whose writes
  * become durable only after a seeded delay (durable-store.ts), and crashes (no partitions, so
- * most faults are crashes) lose every write not yet durable. No late joiner or leader
- * departure: the faults are the crash-restarts.
+ * most faults are crashes) lose every write not yet durable; every crashed member restarts from
+ * its store. No late joiner or leader departure: the faults are the crash-restarts.
  */
 const durable = {
   sizes: [3, 5],
@@ -19,6 +19,7 @@ const durable = {
   hostile: false,
   divergenceTail: 64,
   durable: true,
+  keepStores: true,
 } as const
 
 export const durableScenarios: Record<string, DriverScenario> = {
@@ -33,4 +34,9 @@ export const durableScenarios: Record<string, DriverScenario> = {
     strict: true,
     plant: 'send-before-durable',
   },
+  /**
+   * Strict on the same stores, but one crash per run comes back as a fresh identity (an empty
+   * log) as in `strict`: shows committed entries overwritten (README, "What the driver simulator found").
+   */
+  'durable-strict-fresh': { ...durable, name: 'durable-strict-fresh', strict: true, keepStores: false },
 }

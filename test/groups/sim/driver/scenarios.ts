@@ -32,6 +32,8 @@ export interface DriverScenario {
   readonly plant?: 'unvouched-offers' | 'send-before-durable'
   /** Members keep their log in the real `DurableStorage` on a journal that commits late (durable-store.ts). */
   readonly durable?: boolean
+  /** Every crashed member restarts from its store (none comes back as a fresh identity). */
+  readonly keepStores?: boolean
 }
 
 const base = {

@@ -298,6 +298,7 @@ class DriverSimulation {
    * up (README, "What the driver simulator found").
    */
   #keepStorage(): boolean {
+    if (this.#s.keepStores) return true
     if (this.#s.strict && this.#freshRestarts >= 1) return true
     const keep = this.#rng.chance(0.5)
     if (!keep) this.#freshRestarts++
