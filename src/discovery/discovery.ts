@@ -217,6 +217,10 @@ class PeerDiscovery implements DiscoveryService {
     libp2p.addEventListener('peer:identify', this.#onIdentify)
     libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     libp2p.addEventListener('self:peer:update', this.#onSelfUpdate)
+    // self:peer:update comes 1 s after a listener (a relay reservation) changes our addresses
+    // (libp2p debounces it); a peer waiting to dial us should not wait that second.
+    libp2p.addEventListener('transport:listening', this.#onSelfUpdate)
+    libp2p.addEventListener('transport:close', this.#onSelfUpdate)
     for (const peer of libp2p.getPeers()) this.#around.connected(peer.toString())
     this.#exchange.start()
     this.#schedule()
@@ -251,6 +255,8 @@ class PeerDiscovery implements DiscoveryService {
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
     libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     libp2p.removeEventListener('self:peer:update', this.#onSelfUpdate)
+    libp2p.removeEventListener('transport:listening', this.#onSelfUpdate)
+    libp2p.removeEventListener('transport:close', this.#onSelfUpdate)
     // libp2p may already be down (stopped under us): then there is no one to tell.
     if (libp2p.status === 'started') {
       // Graceful departure (mosaik's departure window): tell everyone we can reach, bounded.
