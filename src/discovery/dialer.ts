@@ -20,13 +20,15 @@ export const MAX_PENDING_DIALS = 32
  * circuit (limited; enough for signalling and the catalog exchange, not for traffic).
  * Every dial retries with backoff; `forget` and `stop` abort dials in flight.
  *
- * Both peers dial as soon as they find each other (a simultaneous open): when one side's
- * WebRTC dial hangs, the other's usually completes, and two crossing connections cost less
- * than a second of waiting (libp2p keeps both; streams use either). An attempt that stops
- * making progress for `stallTimeoutMs` is abandoned and retried at once, and a WebRTC
- * connection that never answers identify (its other half hung) is closed and redialed
- * rather than taken as a connection (`IdentifiedConnections`). `deferMs` > 0 makes the
- * side with the greater peer id wait that long first (off by default).
+ * A peer reachable over WebRTC is dialed by both sides as soon as they find each other (a
+ * simultaneous open): when one side's WebRTC dial hangs, the other's usually completes, and two
+ * crossing connections cost less than a second of waiting (libp2p keeps both; streams use
+ * either). A WebRTC attempt that stops making progress for `stallTimeoutMs` is abandoned and
+ * retried at once (`DialWatchers`); a WebRTC connection that never answers identify (its other
+ * half hung) is closed and redialed rather than taken as a connection, and one that dies at
+ * birth makes us dial again at once (`IdentifiedConnections`). Other plans (TCP, WebSockets,
+ * memory) do not hang that way: when both peers find each other at once, the one with the
+ * greater peer id waits `deferMs` first, so usually one connection forms instead of two.
  */
 export class PeerDialer {
   readonly #libp2p: Libp2p
@@ -41,7 +43,7 @@ export class PeerDialer {
 
   readonly #policy: AddressPolicy
 
-  constructor(libp2p: Libp2p, retryOptions: RetryOptions, deferMs = 0, dialPrivate = true) {
+  constructor(libp2p: Libp2p, retryOptions: RetryOptions, deferMs = 1_000, dialPrivate = true) {
     this.#libp2p = libp2p
     this.#retry = retryOptions
     this.#deferMs = deferMs
@@ -88,7 +90,8 @@ export class PeerDialer {
     const dial = new AbortController()
     const { signal } = dial
     this.#dials.set(peer, dial)
-    const defer = this.#libp2p.peerId.toString() > peer ? this.#deferMs : 0
+    const webrtcFirst = plan[0]?.some(isWebRTCAddr) ?? false
+    const defer = !webrtcFirst && this.#libp2p.peerId.toString() > peer ? this.#deferMs : 0
     const attempts = this.#retry.attempts ?? DEFAULT_RETRY.attempts
     sleep(defer, signal)
       .then(() => {
@@ -174,8 +177,8 @@ export class PeerDialer {
   async #usable(connection: Connection, signal: AbortSignal): Promise<void> {
     if (!isWebRTC(connection) || connection.limits !== undefined) return
     // Identify follows the open within a round trip: a connection open for the stall bound
-    // already without it is given up at once.
-    const left = this.#stallMs - (Date.now() - connection.timeline.open)
+    // already without it is given up at once. No stall bound: the attempt's bounds the wait.
+    const left = this.#stallMs > 0 ? this.#stallMs - (Date.now() - connection.timeline.open) : MAX_TIMER_MS
     if (await this.#identified.wait(connection, Math.max(0, left), signal)) return
     signal.throwIfAborted()
     const err = new Error(`WebRTC connection to ${connection.remotePeer} does not answer identify`)
@@ -183,6 +186,9 @@ export class PeerDialer {
     throw err
   }
 }
+
+/** The longest delay `setTimeout` takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 /** Entries remembered for redials (`consider` keeps the newest of each peer). */
 const MAX_REMEMBERED = 1_024

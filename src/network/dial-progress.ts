@@ -2,9 +2,16 @@ import { TimeoutError } from '../core/errors.js'
 import type { PeerId } from '../core/id.js'
 import { DEFAULT_RETRY } from './retry.js'
 
-/** A libp2p dial progress event (`onProgress` of `libp2p.dial`): only its `type` is read. */
+/** A libp2p dial progress event (`onProgress` of `libp2p.dial`). */
 export interface DialProgress {
   readonly type: string
+  readonly detail?: unknown
+}
+
+/** True when `event` shows the dial is a WebRTC one (the only kind seen to hang mid-way). */
+function isWebRTCStep(event: DialProgress): boolean {
+  if (event.type.startsWith('webrtc:')) return true
+  return event.type === 'transport-manager:selected-transport' && String(event.detail).includes('webrtc')
 }
 
 /**
@@ -25,6 +32,7 @@ const UNBOUNDED_AFTER = new Set([...ICE, ...CONNECTED])
 /** Events that say nothing about the progress of the dial in flight to the peer. */
 const NOT_PROGRESS = new Set(['connection:open', 'dial-queue:already-in-dial-queue'])
 const JOINED = 'dial-queue:already-in-dial-queue'
+const NEW_DIAL = 'dial-queue:add-to-dial-queue'
 /** A dial silent this long when a connection with its peer dies at birth is abandoned (`abandon`). */
 const ABANDON_SILENT_MS = 100
 
@@ -40,6 +48,8 @@ export interface DialWatch {
 
 interface Watch {
   stage: string
+  /** This watch saw a WebRTC step: only then is the stall bound armed. */
+  webrtc: boolean
   /** When this watch last saw progress (its creation before any). */
   last: number
   joined: boolean
@@ -50,10 +60,12 @@ interface Watch {
 const watchers = new WeakMap<object, DialWatchers>()
 
 /**
- * Abandons dials that stop making progress. Each stage libp2p reports (relay circuit,
+ * Abandons WebRTC dials that stop making progress. Each stage libp2p reports (relay circuit,
  * signalling stream, SDP offer, answer, upgrade …) must be followed by the next within the
  * stall bound, except the stages in `UNBOUNDED_AFTER`. A dial that hangs before its first WebRTC
  * step is thus given up after the stall bound instead of the whole attempt bound, and retried.
+ * Other dials (TCP, WebSockets, memory) are left to the attempt bound: they were not seen to
+ * hang, and a loaded machine should not make them churn.
  *
  * libp2p runs one dial per peer and lets later dials to the same peer join it; the dial ends
  * only when every joiner gave up. So the watches of one node share, per peer, when its dial in
@@ -64,6 +76,8 @@ const watchers = new WeakMap<object, DialWatchers>()
 export class DialWatchers {
   /** Per peer: when a dial to it last made progress. */
   readonly #last = new Map<PeerId, number>()
+  /** Peers whose dial in flight is a WebRTC one. */
+  readonly #webrtc = new Set<PeerId>()
   readonly #watches = new Map<PeerId, Set<Watch>>()
 
   /** The watchers of one libp2p node (created on first use). */
@@ -86,6 +100,7 @@ export class DialWatchers {
     const signal = parent ? AbortSignal.any([parent, controller.signal]) : controller.signal
     const w: Watch = {
       stage: 'start',
+      webrtc: false,
       last: performance.now(),
       joined: false,
       timer: undefined,
@@ -101,7 +116,8 @@ export class DialWatchers {
     const arm = () => {
       clearTimeout(w.timer)
       w.timer = undefined
-      if (disposed || !(bound > 0) || UNBOUNDED_AFTER.has(w.stage)) return
+      const webrtc = w.webrtc || (w.joined && this.#webrtc.has(peer))
+      if (disposed || !webrtc || !(bound > 0) || UNBOUNDED_AFTER.has(w.stage)) return
       const since = w.joined ? Math.min(w.last, this.#last.get(peer) ?? w.last) : w.last
       const at = w.stage
       w.timer = setTimeout(
@@ -116,6 +132,11 @@ export class DialWatchers {
         if (disposed) return
         w.stage = event.type
         if (event.type === JOINED) w.joined = true
+        if (event.type === NEW_DIAL) this.#webrtc.delete(peer)
+        if (isWebRTCStep(event)) {
+          w.webrtc = true
+          this.#webrtc.add(peer)
+        }
         if (!NOT_PROGRESS.has(event.type)) {
           w.last = performance.now()
           this.#last.set(peer, w.last)
@@ -129,6 +150,7 @@ export class DialWatchers {
         if (set.size === 0 && this.#watches.get(peer) === set) {
           this.#watches.delete(peer)
           this.#last.delete(peer)
+          this.#webrtc.delete(peer)
         }
       },
     }

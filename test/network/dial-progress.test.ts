@@ -11,13 +11,16 @@ afterEach(() => {
 })
 
 const ev = (type: string) => ({ type })
+/** libp2p picked the WebRTC transport: from here the dial is watched. */
+const webrtc = { type: 'transport-manager:selected-transport', detail: '@libp2p/webrtc' }
 
 describe('DialWatchers: a dial that stops making progress is abandoned', () => {
   it('aborts a dial silent for the stall bound after a bounded stage, naming the stage', () => {
     const w = new DialWatchers().watch('p', 1_000, 'dial p')
     w.onProgress(ev('dial-queue:add-to-dial-queue'))
+    w.onProgress(ev('webrtc:dial-relay'))
     vi.advanceTimersByTime(600)
-    w.onProgress(ev('transport-manager:selected-transport'))
+    w.onProgress(webrtc)
     vi.advanceTimersByTime(999)
     expect(w.signal.aborted).toBe(false)
     vi.advanceTimersByTime(1)
@@ -32,6 +35,7 @@ describe('DialWatchers: a dial that stops making progress is abandoned', () => {
     const ice = watchers.watch('p', 1_000, 'dial p')
     ice.onProgress(ev('webrtc:add-ice-candidate'))
     const connected = watchers.watch('q', 1_000, 'dial q')
+    connected.onProgress(webrtc)
     connected.onProgress(ev('connection:opened'))
     vi.advanceTimersByTime(10_000)
     expect(ice.signal.aborted).toBe(false)
@@ -47,7 +51,7 @@ describe('DialWatchers: a dial that stops making progress is abandoned', () => {
   it('counts a joiner from the last progress of the dial it joined, so a late joiner does not keep a hung dial alive', () => {
     const watchers = new DialWatchers()
     const first = watchers.watch('p', 1_000, 'dial p')
-    first.onProgress(ev('transport-manager:selected-transport'))
+    first.onProgress(webrtc)
     vi.advanceTimersByTime(800)
     const late = watchers.watch('p', 1_000, 'open p')
     late.onProgress(ev('connection:open'))
@@ -62,6 +66,7 @@ describe('DialWatchers: a dial that stops making progress is abandoned', () => {
   it('a joiner that sees the joined dial progress is bounded from that progress', () => {
     const watchers = new DialWatchers()
     const first = watchers.watch('p', 1_000, 'dial p')
+    first.onProgress(webrtc)
     const late = watchers.watch('p', 1_000, 'open p')
     late.onProgress(ev('dial-queue:already-in-dial-queue'))
     vi.advanceTimersByTime(900)
@@ -78,11 +83,11 @@ describe('DialWatchers: a dial that stops making progress is abandoned', () => {
   it('abandon() aborts the silent bounded dials to that peer only, not ICE checks nor other peers', () => {
     const watchers = new DialWatchers()
     const hung = watchers.watch('p', 5_000, 'dial p')
-    hung.onProgress(ev('transport-manager:selected-transport'))
+    hung.onProgress(webrtc)
     const ice = watchers.watch('p', 5_000, 'dial p again')
     ice.onProgress(ev('webrtc:add-ice-candidate'))
     const other = watchers.watch('q', 5_000, 'dial q')
-    other.onProgress(ev('transport-manager:selected-transport'))
+    other.onProgress(webrtc)
     vi.advanceTimersByTime(150)
     const fresh = watchers.watch('p', 5_000, 'dial p fresh')
     fresh.onProgress(ev('dial-queue:add-to-dial-queue'))
@@ -95,15 +100,31 @@ describe('DialWatchers: a dial that stops making progress is abandoned', () => {
     for (const w of [hung, ice, other, fresh]) w.dispose()
   })
 
+  it('leaves a dial that is not WebRTC (memory, TCP, WebSockets) to the attempt bound, joiners included', () => {
+    const watchers = new DialWatchers()
+    const tcp = watchers.watch('p', 1_000, 'dial p')
+    tcp.onProgress(ev('dial-queue:add-to-dial-queue'))
+    tcp.onProgress({ type: 'transport-manager:selected-transport', detail: '@libp2p/tcp' })
+    const joiner = watchers.watch('p', 1_000, 'open p')
+    joiner.onProgress(ev('dial-queue:already-in-dial-queue'))
+    vi.advanceTimersByTime(60_000)
+    expect(tcp.signal.aborted).toBe(false)
+    expect(joiner.signal.aborted).toBe(false)
+    tcp.dispose()
+    joiner.dispose()
+  })
+
   it('a stall bound of 0 disables the watch; the parent signal still aborts it; dispose leaves no timer', () => {
     const parent = new AbortController()
     const w = new DialWatchers().watch('p', 0, 'dial p', parent.signal)
+    w.onProgress(webrtc)
     vi.advanceTimersByTime(60_000)
     expect(w.signal.aborted).toBe(false)
     parent.abort(new Error('stopped'))
     expect(w.signal.aborted).toBe(true)
     w.dispose()
     const d = new DialWatchers().watch('p', 1_000, 'dial p')
+    d.onProgress(webrtc)
     d.dispose()
     expect(vi.getTimerCount()).toBe(0)
   })

@@ -27,7 +27,8 @@ function setup() {
   const node = new EventTarget()
   const tracker = new IdentifiedConnections(node as unknown as Libp2p)
   tracker.start()
-  const identify = (c: Connection) => node.dispatchEvent(new CustomEvent('peer:identify', { detail: { connection: c } }))
+  const identify = (c: Connection) =>
+    node.dispatchEvent(new CustomEvent('peer:identify', { detail: { connection: c } }))
   const close = (c: Connection) => {
     ;(c as { status: string }).status = 'closed'
     node.dispatchEvent(new CustomEvent('connection:close', { detail: c }))
