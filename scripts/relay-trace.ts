@@ -41,7 +41,7 @@ for (let r = 0; r < runs; r++) {
   }
   const trace = (e: TelemetryEvent) => {
     const x = e as unknown as Record<string, unknown>
-    if (e.type === 'network.status' || e.type === 'group.committed') return
+    if (e.type === 'network.status') return
     const extra = ['remote', 'role', 'term', 'up', 'status', 'reason', 'detail', 'version']
       .filter((k) => x[k] !== undefined)
       .map((k) => `${k}=${k === 'remote' ? name(String(x[k])) : String(x[k])}`)
@@ -52,7 +52,7 @@ for (let r = 0; r < runs; r++) {
   Network.create = orig
   const bStart = lines.find(([, l]) => l.startsWith('B create start'))?.[0] ?? 0
   console.log(
-    `--- run ${r} (B start ${new Date(Date.now() - (performance.now() - bStart)).toISOString()}): agree ${o.agreeMs.toFixed(0)} ms, dials ${o.dials}, reverts ${o.reverts}, leaders ${o.leaders}`,
+    `--- run ${r} (B start ${new Date(Date.now() - (performance.now() - bStart)).toISOString()}): agree ${o.agreeMs.toFixed(0)} ms, dials ${o.dials}, acknowledged ${o.acknowledged}, reverts ${o.reverts}, leaders ${o.leaders}`,
   )
   for (const [t, l] of lines.sort((a, b) => a[0] - b[0])) console.log(`${(t - bStart).toFixed(0).padStart(6)} ${l}`)
 }

@@ -29,6 +29,7 @@ const CONNECTED = [
   'connection:opened-stream',
 ]
 const UNBOUNDED_AFTER = new Set([...ICE, ...CONNECTED])
+const CONNECTED_STAGES = new Set(CONNECTED)
 /** Events that say nothing about the progress of the dial in flight to the peer. */
 const NOT_PROGRESS = new Set(['connection:open', 'dial-queue:already-in-dial-queue'])
 const JOINED = 'dial-queue:already-in-dial-queue'
@@ -161,12 +162,17 @@ export class DialWatchers {
    * data channel that never opens (it happens to a WebRTC setup whose ICE checks pass at once).
    * Our own dials to `peer` that are silent in a bounded stage are abandoned now, so the next
    * attempt starts a fresh one instead of waiting for the stall bound. A dial in its ICE checks
-   * is left alone: a healthy one can be silent there for a second (measured: abandoning it
-   * costs more than it saves).
+   * is left alone: a healthy one can be silent there for a second, and nothing tells it from a
+   * hung one here. `dialedDied` (the peer told us our dial died, `DialHints`): every dial to
+   * `peer` without a connection yet is abandoned, ICE checks included.
    */
-  abandon(peer: PeerId, reason: Error): void {
+  abandon(peer: PeerId, reason: Error, dialedDied = false): void {
     const now = performance.now()
-    for (const w of [...(this.#watches.get(peer) ?? [])])
-      if (!UNBOUNDED_AFTER.has(w.stage) && now - w.last >= ABANDON_SILENT_MS) w.abort(reason)
+    for (const w of [...(this.#watches.get(peer) ?? [])]) {
+      const hung = dialedDied
+        ? !CONNECTED_STAGES.has(w.stage)
+        : !UNBOUNDED_AFTER.has(w.stage) && now - w.last >= ABANDON_SILENT_MS
+      if (hung) w.abort(reason)
+    }
   }
 }

@@ -11,6 +11,7 @@ import { Groups } from '../groups/groups.js'
 import { Streams } from '../streams/streams.js'
 import { BootstrapKeeper } from './bootstrap.js'
 import { ChannelHub } from './channel-hub.js'
+import { DialHints } from './dial-hints.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
 import type { NetworkOptions } from './options.js'
 import { type JournalStore, PersistError, type PersistReport } from './persist/journal.js'
@@ -48,6 +49,7 @@ export class Network implements NetworkServices {
   readonly #rejected = new Map<RejectReason, number>()
   readonly #services = new Map<string, NetworkService>()
   readonly #hub: ChannelHub
+  readonly #hints: DialHints
   readonly #abort = new AbortController()
   readonly #retry: Required<RetryOptions>
   #stopping: Promise<void> | undefined
@@ -66,6 +68,7 @@ export class Network implements NetworkServices {
     this.peerId = libp2p.peerId.toString()
     this.#retry = { ...DEFAULT_RETRY, ...options.dial }
     this.#hub = new ChannelHub(this, this.#retry)
+    this.#hints = new DialHints(libp2p, this.protocol('dial-hint'))
     // A browser dials no private address a peer names, unless told to (README "Threat model").
     const browser = (options.transport ?? defaultPreset()) === 'browser'
     this.discovery = createDiscovery(this, key, {
@@ -278,6 +281,7 @@ export class Network implements NetworkServices {
       peer: this.peerId,
       addresses: this.addresses(),
     })
+    this.#hints.start()
     this.#bootstrap.start()
     // A group member does not count itself alone while a first bootstrap dial may still bring peers.
     this.discovery.trackDial(this.#bootstrap.firstAttempts())
@@ -305,6 +309,7 @@ export class Network implements NetworkServices {
     }
     this.#services.clear()
     this.#bootstrap.stop()
+    this.#hints.stop()
     this.status.stop()
     await this.discovery.stop()
     this.#abort.abort(new ClosedError('network'))
