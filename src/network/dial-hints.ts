@@ -25,11 +25,14 @@ export class DialHints {
   readonly #protocol: string
   readonly #identified: IdentifiedConnections
   readonly #lastHint = new Map<string, number>()
+  readonly #refused: (remote: string, detail: string) => void
   #stopped = false
 
-  constructor(libp2p: Libp2p, protocol: string) {
+  /** `refused` counts a hint dropped for coming too soon after the last one from that peer. */
+  constructor(libp2p: Libp2p, protocol: string, refused: (remote: string, detail: string) => void = () => {}) {
     this.#libp2p = libp2p
     this.#protocol = protocol
+    this.#refused = refused
     this.#identified = new IdentifiedConnections(libp2p)
   }
 
@@ -67,7 +70,10 @@ export class DialHints {
     if (this.#stopped) return
     const peer = connection.remotePeer.toString()
     const now = performance.now()
-    if (now - (this.#lastHint.get(peer) ?? Number.NEGATIVE_INFINITY) < HINT_INTERVAL_MS) return
+    if (now - (this.#lastHint.get(peer) ?? Number.NEGATIVE_INFINITY) < HINT_INTERVAL_MS) {
+      this.#refused(peer, `more than one dial hint per ${HINT_INTERVAL_MS} ms`)
+      return
+    }
     this.#lastHint.set(peer, now)
     // Bounded: one entry per peer that sent a hint lately.
     if (this.#lastHint.size > 1_024)

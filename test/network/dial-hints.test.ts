@@ -56,4 +56,17 @@ describe('DialHints: the peer that saw our WebRTC dial die tells us', () => {
     connected.dispose()
     first.dispose()
   })
+
+  it('counts hints that come too fast from one peer as refused', async () => {
+    const a = await nets.create()
+    const b = await nets.create({ bootstrap: a.addresses() })
+    await b.dial(a.addresses())
+    const refused = new Promise<void>((resolve) =>
+      a.onTelemetry((e) => e.type === 'input.rejected' && e.protocol === a.protocol('dial-hint') && resolve()),
+    )
+    // A burst: the handler sees them within a few ms of each other, well inside 250 ms.
+    await Promise.allSettled(Array.from({ length: 5 }, () => hint(b, a.peerId, a.protocol('dial-hint'))))
+    await withTimeout(refused, 10_000, 'A to count a hint that came too soon')
+    expect(a.rejected().protocol ?? 0).toBeGreaterThanOrEqual(1)
+  })
 })
