@@ -1,5 +1,3 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import {
   generateKeyPair,
   generateKeyPairFromSeed,
@@ -9,6 +7,8 @@ import {
 import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
 import { type Identify, identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
 import type { Libp2pOptions } from 'libp2p'
 import { defaultPreset, type TransportOption, transportConfig } from './transports.js'
 
