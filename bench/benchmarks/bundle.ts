@@ -3,13 +3,20 @@
  * production React), gzipped at level 9. Nothing is excluded; a second figure leaves out the
  * peer dependency `react` (what the library adds to an app that already ships React). The
  * esbuild metafile says which packages dominate.
+ *
+ * Then a real Vite production build of a tiny app (`bench/fixtures/tiny-app`: one cell under a
+ * `NetworkProvider`, no devtools): the whole app, and our own code, libp2p and the other
+ * packages, and React each gzipped on its own; the devtools modules found in it (none is the
+ * target). The same build of an app that mounts the devtools, in development mode, shows that
+ * the check finds them when they are there.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build, type Metafile } from 'esbuild'
-import type { Benchmark, Row } from '../lib/harness.js'
+import type { Benchmark, Row, Target } from '../lib/harness.js'
 import { summarize } from '../lib/stats.js'
+import { type ViteBuild, viteBuild } from '../lib/vite-build.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 
@@ -77,6 +84,56 @@ const REACT = ['react', 'react-dom', 'scheduler']
 const topOf = (size: BundleSize) =>
   size.byPackage.slice(0, 6).map(([p, b]) => ({ package: p, kib: Math.round(kib(b) * 10) / 10 }))
 
+/** #15's targets for a browser app's `mosaik-react` (gzipped, React not counted). */
+export const TARGET_KB = { library: 170, ours: 30 }
+
+const kbRow = (name: string, bytes: { minified: number; gzipped: number }, target?: Target): Row => ({
+  case: name,
+  transport: '-',
+  nodes: 0,
+  unit: 'KiB',
+  stats: summarize([kib(bytes.gzipped)]),
+  ...(target && { target }),
+  extra: { minifiedKiB: kib(bytes.minified), gzippedBytes: bytes.gzipped },
+})
+
+/** `n` devtools modules in a build, as a row (a count, target none unless `expectNone`). */
+function devtoolsRow(name: string, build: ViteBuild, expectNone: boolean): Row {
+  const found = build.ourModules.filter((m) => m.startsWith('devtools'))
+  return {
+    case: name,
+    transport: '-',
+    nodes: 0,
+    unit: 'modules',
+    stats: summarize([found.length]),
+    ...(expectNone && { target: { text: 'none', pass: found.length === 0 } }),
+    extra: { modules: found },
+  }
+}
+
+/** The Vite builds: the tiny app (production) and the devtools app (development). */
+async function viteRows(rows: Row[], notes: string[]): Promise<void> {
+  const tiny = await viteBuild('tiny-app')
+  if (!tiny.parts) throw new Error('the tiny app was built without its parts')
+  const { ours, deps, react } = tiny.parts
+  const library = { minified: ours.minified + deps.minified, gzipped: ours.gzipped + deps.gzipped }
+  const within = (b: { gzipped: number }, kb: number) => ({ text: `≤ ${kb} KB gz`, pass: b.gzipped <= kb * 1000 })
+  rows.push(kbRow('vite tiny app gz (all)', tiny.total))
+  rows.push(kbRow('vite tiny app gz: mosaik-react (ours + packages)', library, within(library, TARGET_KB.library)))
+  rows.push(kbRow('vite tiny app gz: ours (src/)', ours, within(ours, TARGET_KB.ours)))
+  rows.push(kbRow('vite tiny app gz: packages (libp2p …)', deps))
+  rows.push(kbRow('vite tiny app gz: react', react))
+  rows.push(devtoolsRow('vite tiny app (production): devtools modules', tiny, true))
+  const dev = await viteBuild('devtools-app', 'development', { parts: false })
+  rows.push(devtoolsRow('vite devtools app (development): devtools modules', dev, false))
+  notes.push(
+    `vite tiny app: ${kib(tiny.total.gzipped).toFixed(1)} KiB gz in all = ours ${kib(ours.gzipped).toFixed(1)} + ` +
+      `packages ${kib(deps.gzipped).toFixed(1)} + react ${kib(react.gzipped).toFixed(1)} (each chunk gzipped alone); ` +
+      `${tiny.ourModules.length} modules of ours, devtools among them: ` +
+      `${tiny.ourModules.filter((m) => m.startsWith('devtools')).length}`,
+  )
+}
+
 function sizeRow(name: string, size: BundleSize): Row {
   return {
     case: name,
@@ -113,7 +170,18 @@ export const bundle: Benchmark = {
         rows.push(sizeRow(`${entry.name} gz (react external)`, await bundleSize(entry.file, REACT)))
       }
     }
+    await viteRows(rows, notes)
     if (missing.length > 0) notes.push(`not built yet (entry missing): ${missing.join(', ')}`)
-    return { rows, notes, params: { entries: ENTRIES, minify: true, gzipLevel: 9, platform: 'browser' } }
+    return {
+      rows,
+      notes,
+      params: {
+        entries: ENTRIES,
+        minify: true,
+        gzipLevel: 9,
+        platform: 'browser',
+        viteApps: ['tiny-app', 'devtools-app'],
+      },
+    }
   },
 }
