@@ -8,15 +8,7 @@ import type { PeerId } from '../core/id.js'
 import type { GroupTelemetry, TelemetryEvent } from '../core/telemetry.js'
 import { Draft, type Mutable } from './draft.js'
 import { dropStreamsOf, reduceStream } from './reduce-streams.js'
-import {
-  type CommitPoint,
-  type DevtoolsState,
-  edgeKey,
-  type GroupInfo,
-  type HistoryLimits,
-  type NodeInfo,
-  type ReplicaInfo,
-} from './state.js'
+import { type DevtoolsState, edgeKey, type GroupInfo, type HistoryLimits } from './state.js'
 
 /** The last six characters of a peer id, as the devtools show it. */
 export const short = (peer: PeerId | undefined): string => (peer ? peer.slice(-6) : '—')

@@ -10,9 +10,9 @@ import { EntryAdmission } from './admission.js'
 import { Catalog } from './catalog.js'
 import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type DiscoveryService } from './config.js'
 import { PeerDialer } from './dialer.js'
-import { type SignedEntry, signEntry, type VerifyResult } from './entry.js'
+import { type SignedEntry, signEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
-import { AnnounceGossip } from './gossip.js'
+import { AnnounceFlood, MAX_HOPS, PushBudget } from './flood.js'
 import { LocalEntry } from './local-entry.js'
 import { SurroundingsTracker } from './surroundings.js'
 
@@ -25,11 +25,13 @@ export function createDiscovery(
 }
 
 /**
- * mosaik's discovery on libp2p: each peer signs its entry and gossips it on
- * `mosaik/<network hex>/announce` every few seconds (with jitter) and at once when it
- * changes; two peers that connect swap full catalogs over `/mosaik/<net>/catalog/1`, so
- * peers behind a relay learn each other from it. Entries are verified before they count;
- * stale ones are purged; a graceful stop sends a signed departure notice.
+ * mosaik's discovery on libp2p: two peers that connect swap full catalogs over
+ * `/mosaik/<net>/catalog/1`, so peers behind a relay learn each other from it; each peer
+ * signs its entry and pushes it to its direct neighbours every few seconds (with jitter) and
+ * at once when it changes, and every entry accepted for the first time at its version is
+ * pushed on (flood.ts), so a newcomer's entry reaches the whole network one push after its
+ * first exchange. Entries are verified before they count or travel further; stale ones are
+ * purged; a graceful stop sends a signed departure notice.
  */
 class PeerDiscovery implements DiscoveryService {
   readonly #host: DiscoveryHost
@@ -40,7 +42,8 @@ class PeerDiscovery implements DiscoveryService {
   readonly #admission: EntryAdmission
   readonly #dialer: PeerDialer
   readonly #exchange: CatalogExchange
-  readonly #gossip: AnnounceGossip
+  readonly #flood: AnnounceFlood
+  readonly #budget: PushBudget
   readonly #local: LocalEntry
   readonly #around = new SurroundingsTracker()
   #recheckQueued = false
@@ -60,23 +63,24 @@ class PeerDiscovery implements DiscoveryService {
     this.#exchange = new CatalogExchange(host, config, {
       entries: () => this.#catalog.signedBytes(),
       self: () => signEntry(this.#key, this.#refreshSelf()),
-      ingest: (bytes, remote, protocol) => this.#ingest(bytes, remote, protocol),
+      ingest: (bytes, remote, protocol, hops) => this.#ingest(bytes, remote, protocol, hops),
+      admitPush: (remote, n) => this.#budget.take(remote, n),
       count: (reason) => this.#admission.count(reason),
       ...(config.requireTicket.length > 0 && { mayServe: (remote: PeerId) => this.#catalog.get(remote) !== undefined }),
     })
-    this.#gossip = new AnnounceGossip(host, this.#admission, {
-      deliver: (bytes, from, verified) => void this.#ingest(bytes, from, this.topic, verified),
-      // A peer that just joined the topic hears from us at once instead of a period later.
-      joined: () => this.#change(() => {}),
+    this.#budget = new PushBudget(config.pushBurst, config.pushPerSecond)
+    this.#flood = new AnnounceFlood({
+      targets: () => this.#pushTargets(),
+      push: (peer, entries, hops) => this.#exchange.push(peer, entries, hops),
     })
     this.#local = new LocalEntry(host.peerId, host.id.toString())
     for (const t of config.tags) this.#local.tags.add(UniqueId.from(t).toString())
     this.#self = this.#buildSelf(this.#local.startedAt)
   }
 
-  /** The gossipsub topic of this network's announces. */
+  /** The protocol announces travel on (pushes of the catalog protocol). */
   get topic(): string {
-    return this.#gossip.topic
+    return this.#exchange.protocol
   }
 
   self(): PeerEntry {
@@ -196,7 +200,6 @@ class PeerDiscovery implements DiscoveryService {
     if (this.#state !== 'idle') return
     this.#state = 'running'
     const { libp2p } = this.#host
-    this.#gossip.start()
     libp2p.addEventListener('peer:connect', this.#onConnect)
     libp2p.addEventListener('peer:identify', this.#onIdentify)
     libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
@@ -215,7 +218,7 @@ class PeerDiscovery implements DiscoveryService {
   async announce(): Promise<void> {
     if (this.#state !== 'running') return
     const bytes = await signEntry(this.#key, this.#refreshSelf())
-    await this.#gossip.publish(bytes)
+    if (this.#state === 'running') this.#flood.send(this.#host.peerId, bytes, MAX_HOPS)
   }
 
   async #stop(): Promise<void> {
@@ -227,7 +230,7 @@ class PeerDiscovery implements DiscoveryService {
     clearTimeout(this.#timer)
     this.#dialer.stop()
     const { libp2p } = this.#host
-    this.#gossip.detach()
+    this.#flood.stop()
     libp2p.removeEventListener('peer:connect', this.#onConnect)
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
     libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
@@ -236,12 +239,8 @@ class PeerDiscovery implements DiscoveryService {
     if (libp2p.status === 'started') {
       // Graceful departure (mosaik's departure window): tell everyone we can reach, bounded.
       const farewell = await signEntry(this.#key, this.#refreshSelf(), true)
-      await Promise.allSettled([
-        this.#gossip.publish(farewell),
-        this.#exchange.pushTo([...this.#catalog.snapshot().keys()], farewell),
-      ])
+      await this.#exchange.pushTo([...this.#catalog.snapshot().keys()], farewell, MAX_HOPS)
       this.#exchange.stop()
-      this.#gossip.leave()
     }
     this.#catalog.clear()
     this.#around.clear()
@@ -303,13 +302,11 @@ class PeerDiscovery implements DiscoveryService {
     return this.#local.build(this.#host.addresses(), updatedAt)
   }
 
-  async #ingest(
-    bytes: Uint8Array,
-    remote: PeerId | undefined,
-    protocol: string,
-    verified?: VerifyResult,
-  ): Promise<void> {
-    const result = verified ?? (await this.#admission.verify(bytes))
+  /** `hops`: how many more times a push said the entry may travel (undefined: learnt by exchange, as many as we allow). */
+  async #ingest(bytes: Uint8Array, remote: PeerId, protocol: string, hops?: number): Promise<void> {
+    // An identical copy of what we hold (a flood reaching us by a second path) changes nothing.
+    if (bytes instanceof Uint8Array && this.#catalog.holds(bytes)) return
+    const result = await this.#admission.verify(bytes)
     if (this.#state !== 'running') return
     if (!result.ok) {
       this.#admission.reject(result.reason, result.detail, remote, protocol)
@@ -320,12 +317,14 @@ class PeerDiscovery implements DiscoveryService {
       if (this.#state === 'running') this.#admission.reject('unauthorized', refused, remote, protocol)
       return
     }
-    this.#apply(result)
+    this.#apply(result, remote, hops)
   }
 
-  #apply(result: SignedEntry): void {
+  #apply(result: SignedEntry, from: PeerId, hops = MAX_HOPS): void {
     const applied = this.#catalog.apply(result, Date.now())
-    if (applied.kind === 'outdated') return
+    if (applied.kind === 'outdated' || applied.kind === 'duplicate') return
+    // A version we hold for the first time travels on (a checked entry only: bad ones stop here).
+    if (hops > 0) this.#flood.send(result.entry.peerId, result.bytes, Math.min(hops, MAX_HOPS) - 1, from)
     if (applied.kind === 'refreshed') this.#considerDial(applied.entry)
     if (applied.kind === 'event') this.#emit(applied.event)
   }
@@ -348,6 +347,18 @@ class PeerDiscovery implements DiscoveryService {
       remote: peer,
     })
     this.#events.emit(event)
+  }
+
+  /** Direct neighbours speaking the catalog protocol (and, with `requireTicket`, admitted). */
+  #pushTargets(): PeerId[] {
+    return this.#around.catalogPeers().filter((peer) => {
+      if (this.#config.requireTicket.length > 0 && !this.#catalog.has(peer)) return false
+      try {
+        return this.#host.libp2p.getConnections(peerIdFromString(peer)).some((c) => c.status === 'open' && !c.limits)
+      } catch {
+        return false
+      }
+    })
   }
 
   #considerDial(entry: PeerEntry): void {
