@@ -5,11 +5,10 @@ import { DEFAULT_CONSENSUS } from '../groups/config.js'
 import type { Group } from '../groups/types.js'
 import type { Network } from '../network/network.js'
 import { type CellCommand, CellMachine, type CellRejection } from './cell-machine.js'
-import { toCellError } from './cell-when.js'
 import { openReplica } from './join.js'
 import { ReplicaHandle } from './replica-handle.js'
 import type { CellOptions, CellReader, CellSnapshot } from './types.js'
-import { NO_WRITER_TIMEOUTS, offlineError, WriterWatch } from './writer-watch.js'
+import { NO_WRITER_TIMEOUTS, WriterWatch } from './writer-watch.js'
 
 /** Default bound of a write: a pending write settles within this many ms. */
 export const DEFAULT_WRITE_TIMEOUT = 10_000
@@ -119,23 +118,6 @@ export class CellReaderHandle<T> extends ReplicaHandle<CellCommand, CellSnapshot
 
   protected override onClosed(): void {
     this.#writers.close()
-  }
-
-  protected override timeoutError<V>(value: V, ms: number): Error {
-    return offlineError(
-      this.group as Group<unknown>,
-      value,
-      `no commit within ${ms} ms, the write timeout`,
-      undefined,
-      ms,
-    )
-  }
-
-  protected override commandError<V>(err: unknown, value: V): Error {
-    const mapped = toCellError(err, value)
-    return mapped.kind === 'offline' && mapped.reason === undefined
-      ? offlineError(this.group as Group<unknown>, value, mapped.message, err)
-      : mapped
   }
 
   #noWriter(): boolean {

@@ -1,9 +1,9 @@
-import { CellError } from '../core/errors.js'
 import type { GroupId, StoreId, UniqueId, Version } from '../core/id.js'
 import type { Group, GroupState, Role } from '../groups/types.js'
 import type { Network } from '../network/network.js'
-import { CollectionWhen, networkDown, toCellError } from './cell-when.js'
+import { CollectionWhen } from './cell-when.js'
 import type { When } from './types.js'
+import { runWrite, type WriteScope } from './write.js'
 
 /** The fields every collection snapshot has. */
 export interface ReplicaFields {
@@ -24,7 +24,7 @@ export interface OpenedReplica<C> {
  * The part every collection handle (Cell and the others, readers and writers) shares: an
  * immutable snapshot that changes identity only when something visible changed (listeners
  * called once per applied batch, never once per command), commands bounded by
- * `writeTimeout`, and, once closed (by `close()` or the network stopping), every pending and
+ * `writeTimeout` (`write.ts`), and, once closed (by `close()` or the network stopping), every pending and
  * later command failed with `network-down`. A subclass builds its snapshot (`build`), says
  * what else it shows (`isCurrent`) and calls `open` at the end of its constructor.
  */
@@ -39,6 +39,8 @@ export abstract class ReplicaHandle<C, S extends ReplicaFields> {
   readonly #listeners = new Set<() => void>()
   /** Fails each pending command with `network-down` (its own value inside). */
   readonly #pending = new Set<() => void>()
+  /** What each write borrows of this handle (`runWrite`). */
+  readonly #writeScope: WriteScope
   readonly #cleanup: (() => void)[] = []
   #snapshot: S | undefined
   /** Version reached by the last applied batch; 0 after a snapshot install (the group then knows best). */
@@ -49,6 +51,7 @@ export abstract class ReplicaHandle<C, S extends ReplicaFields> {
   protected constructor(storeId: UniqueId, replica: OpenedReplica<C>, writeTimeout: number) {
     this.storeId = storeId
     this.writeTimeout = writeTimeout
+    this.#writeScope = { timeoutMs: writeTimeout, inFlight: this.#pending, closed: () => this.#closed }
     this.#release = replica.release
     this.group = replica.group
     this.groupId = replica.group.id
@@ -128,36 +131,13 @@ export abstract class ReplicaHandle<C, S extends ReplicaFields> {
   /** Called once when the handle closes, before pending commands fail. */
   protected onClosed(): void {}
 
-  /** The error of a command that did not commit within `writeTimeout`. */
-  protected timeoutError<V>(value: V, ms: number): Error {
-    return new CellError('offline', `no commit within ${ms} ms (write timeout)`, value)
-  }
-
-  /** The error of a command the group refused or lost (the handle still open). */
-  protected commandError<V>(err: unknown, value: V): Error {
-    return toCellError(err, value)
-  }
-
-  /** Runs one command through the group, bounded by `writeTimeout`; every failure is a `CellError` carrying `value`. */
-  protected async execute<V>(command: C, value: V): Promise<Version> {
-    if (this.#closed) throw networkDown(value)
-    const ms = this.writeTimeout
-    let timer: ReturnType<typeof setTimeout> | undefined
-    let fail!: () => void
-    const guard = new Promise<never>((_, reject) => {
-      fail = () => reject(networkDown(value))
-      timer = setTimeout(() => reject(this.timeoutError(value, ms)), ms)
-    })
-    this.#pending.add(fail)
-    try {
-      const committed = this.group.execute(command, { timeout: ms }).catch((err: unknown) => {
-        throw this.#closed ? networkDown(value, err) : this.commandError(err, value)
-      })
-      return await Promise.race([committed, guard])
-    } finally {
-      clearTimeout(timer)
-      this.#pending.delete(fail)
-    }
+  /**
+   * Runs one command through the group, bounded by `writeTimeout` (`write.ts`, the one write
+   * path of every collection). Every way it can fail becomes a `CellError` carrying `value`;
+   * closing the handle fails it at once.
+   */
+  protected execute<V>(command: C, value: V): Promise<Version> {
+    return runWrite(this.group, command, value, this.#writeScope)
   }
 
   /** Rebuilds the snapshot and tells listeners if anything visible changed. */
