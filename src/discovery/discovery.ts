@@ -12,7 +12,7 @@ import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type Disco
 import { PeerDialer } from './dialer.js'
 import { type SignedEntry, signEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
-import { AnnounceFlood, FORWARD_FANOUT, MAX_HOPS, PushBudget } from './flood.js'
+import { AnnounceFlood, MAX_HOPS, PushBudget } from './flood.js'
 import { LocalEntry } from './local-entry.js'
 import { SurroundingsTracker } from './surroundings.js'
 
@@ -324,8 +324,7 @@ class PeerDiscovery implements DiscoveryService {
     const applied = this.#catalog.apply(result, Date.now())
     if (applied.kind === 'outdated' || applied.kind === 'duplicate') return
     // A version we hold for the first time travels on (a checked entry only: bad ones stop here).
-    if (hops > 0)
-      this.#flood.send(result.entry.peerId, result.bytes, Math.min(hops, MAX_HOPS) - 1, from, FORWARD_FANOUT)
+    if (hops > 0) this.#flood.send(result.entry.peerId, result.bytes, Math.min(hops, MAX_HOPS) - 1, from)
     if (applied.kind === 'refreshed') this.#considerDial(applied.entry)
     if (applied.kind === 'event') this.#emit(applied.event)
   }
@@ -352,19 +351,23 @@ class PeerDiscovery implements DiscoveryService {
 
   /** Direct neighbours speaking the catalog protocol (and, with `requireTicket`, admitted). */
   #pushTargets(): PeerId[] {
-    const admitted = (peer: PeerId) => this.#config.requireTicket.length === 0 || this.#catalog.has(peer)
-    return this.#around.catalogPeers().filter((peer) => admitted(peer) && this.#connected(peer, true))
+    return this.#around.catalogPeers().filter((peer) => {
+      if (this.#config.requireTicket.length > 0 && !this.#catalog.has(peer)) return false
+      try {
+        return this.#host.libp2p.getConnections(peerIdFromString(peer)).some((c) => c.status === 'open' && !c.limits)
+      } catch {
+        return false
+      }
+    })
   }
 
   #considerDial(entry: PeerEntry): void {
     if (this.#config.dialPeers && this.#state === 'running') this.#dialer.consider(entry)
   }
 
-  /** An open connection to `peer` (`direct`: not a relayed, data-capped one). */
-  #connected(peer: string, direct = false): boolean {
+  #connected(peer: string): boolean {
     try {
-      const conns = this.#host.libp2p.getConnections(peerIdFromString(peer))
-      return conns.some((c) => c.status === 'open' && !(direct && c.limits))
+      return this.#host.libp2p.getConnections(peerIdFromString(peer)).some((c) => c.status === 'open')
     } catch {
       return false
     }

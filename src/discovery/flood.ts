@@ -6,13 +6,6 @@ import type { PeerId } from '../core/id.js'
  * many hops of each other (a relay's star is two) hears every announce by pushes alone.
  */
 export const MAX_HOPS = 8
-/**
- * Neighbours a forwarded entry is pushed to (chosen at random among those eligible), as
- * gossipsub's mesh degree: each peer's cost per announce stays linear in this, not in its
- * neighbour count, while an epidemic of this fanout still reaches every peer in a few hops.
- * A peer's own entry goes to every neighbour.
- */
-export const FORWARD_FANOUT = 6
 /** Entries in one push: well under a receiver's `maxCatalogEntries` and `CATALOG_MAX_BYTES`. */
 const BATCH_ENTRIES = 256
 const BATCH_BYTES = 1024 * 1024
@@ -37,8 +30,7 @@ interface Queue {
 /**
  * Discovery's announce flood, in place of gossipsub: a signed entry we accept for the first
  * time at its version (ours, or another peer's that passed every check) is pushed at once to
- * direct neighbours except the one it came from and its signer: ours to all of them, another
- * peer's to `FORWARD_FANOUT` of them. Dedupe is by (signer,
+ * each direct neighbour except the one it came from and its signer. Dedupe is by (signer,
  * version): the catalog accepts each version once, so each crosses a connection at most
  * once in each direction; a hop limit bounds it besides. One push per neighbour is in flight
  * at a time; entries that arrive meanwhile wait in that neighbour's queue (one per signer,
@@ -54,14 +46,11 @@ export class AnnounceFlood {
     this.#hooks = hooks
   }
 
-  /**
-   * Pushes `bytes`, signed by `signer`, to every target but `from` and `signer` (at most
-   * `fanout` of them, chosen at random); `hops`: how many more times receivers may forward it.
-   */
-  send(signer: PeerId, bytes: Uint8Array, hops: number, from?: PeerId, fanout = Number.POSITIVE_INFINITY): void {
-    if (this.#stopped) return
-    const eligible = this.#hooks.targets().filter((peer) => peer !== from && peer !== signer)
-    for (const peer of eligible.length > fanout ? sample(eligible, fanout) : eligible) {
+  /** Pushes `bytes`, signed by `signer`, to every target but `from` and `signer`; `hops` left after this one. */
+  send(signer: PeerId, bytes: Uint8Array, hops: number, from?: PeerId): void {
+    if (this.#stopped || hops <= 0) return
+    for (const peer of this.#hooks.targets()) {
+      if (peer === from || peer === signer) continue
       let queue = this.#queues.get(peer)
       if (!queue) {
         queue = { entries: new Map(), hops }
@@ -108,16 +97,6 @@ export class AnnounceFlood {
       this.#sending.delete(peer)
     }
   }
-}
-
-/** `n` of `items` chosen uniformly at random (a partial Fisher–Yates shuffle of a copy). */
-function sample<T>(items: readonly T[], n: number): T[] {
-  const copy = [...items]
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(Math.random() * (copy.length - i))
-    ;[copy[i], copy[j]] = [copy[j] as T, copy[i] as T]
-  }
-  return copy.slice(0, n)
 }
 
 /**
