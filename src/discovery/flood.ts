@@ -35,6 +35,12 @@ interface Queue {
  * once in each direction; a hop limit bounds it besides. One push per neighbour is in flight
  * at a time; entries that arrive meanwhile wait in that neighbour's queue (one per signer,
  * the newest replacing older ones: at most one per catalog peer) and leave as one batch.
+ *
+ * Cost: every peer pushes each new version to all its neighbours, so a full mesh of N peers
+ * carries about N² pushes per announce period (duplicates are dropped on arrival by digest,
+ * before any signature check). Forwarding to a random few instead (gossipsub's mesh degree)
+ * would starve a peer whose only neighbour is a relay; suppressing forwards to neighbours
+ * that already hear the signer directly is the way to cut it.
  */
 export class AnnounceFlood {
   readonly #hooks: FloodHooks
