@@ -351,23 +351,19 @@ class PeerDiscovery implements DiscoveryService {
 
   /** Direct neighbours speaking the catalog protocol (and, with `requireTicket`, admitted). */
   #pushTargets(): PeerId[] {
-    return this.#around.catalogPeers().filter((peer) => {
-      if (this.#config.requireTicket.length > 0 && !this.#catalog.has(peer)) return false
-      try {
-        return this.#host.libp2p.getConnections(peerIdFromString(peer)).some((c) => c.status === 'open' && !c.limits)
-      } catch {
-        return false
-      }
-    })
+    const admitted = (peer: PeerId) => this.#config.requireTicket.length === 0 || this.#catalog.has(peer)
+    return this.#around.catalogPeers().filter((peer) => admitted(peer) && this.#connected(peer, true))
   }
 
   #considerDial(entry: PeerEntry): void {
     if (this.#config.dialPeers && this.#state === 'running') this.#dialer.consider(entry)
   }
 
-  #connected(peer: string): boolean {
+  /** An open connection to `peer` (`direct`: not a relayed, data-capped one). */
+  #connected(peer: string, direct = false): boolean {
     try {
-      return this.#host.libp2p.getConnections(peerIdFromString(peer)).some((c) => c.status === 'open')
+      const conns = this.#host.libp2p.getConnections(peerIdFromString(peer))
+      return conns.some((c) => c.status === 'open' && !(direct && c.limits))
     } catch {
       return false
     }
