@@ -9,6 +9,7 @@ import { dialable } from './address-policy.js'
 import { EntryAdmission } from './admission.js'
 import { Catalog } from './catalog.js'
 import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type DiscoveryService } from './config.js'
+import { connectedTo } from './connected.js'
 import { PeerDialer } from './dialer.js'
 import { type SignedEntry, signEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
@@ -367,12 +368,7 @@ class PeerDiscovery implements DiscoveryService {
 
   /** An open connection to `peer` (`direct`: not a relayed, data-capped one). */
   #connected(peer: string, direct = false): boolean {
-    try {
-      const conns = this.#host.libp2p.getConnections(peerIdFromString(peer))
-      return conns.some((c) => c.status === 'open' && !(direct && c.limits))
-    } catch {
-      return false
-    }
+    return connectedTo(this.#host.libp2p, peer, direct)
   }
 
   readonly #onConnect = (e: CustomEvent<Libp2pPeerId>): void => {
