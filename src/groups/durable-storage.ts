@@ -78,7 +78,12 @@ export class DurableStorage implements Storage {
   #check(): void {
     const bad = (why: string) => new PersistErrorClass('corrupt', `stored log is damaged: ${why}`)
     const h = this.#hardState
-    if (h !== undefined && (!isIndex(h.term) || !isIndex(h.commit))) throw bad('hard state')
+    const flag = h?.caughtUp
+    if (
+      h !== undefined &&
+      (!isIndex(h.term) || !isIndex(h.commit) || (flag !== undefined && typeof flag !== 'boolean'))
+    )
+      throw bad('hard state')
     const base = this.#snapshot?.index ?? 0
     if (this.#snapshot && (!isIndex(this.#snapshot.index) || !isIndex(this.#snapshot.term))) throw bad('snapshot point')
     this.#entries.forEach((e, i) => {

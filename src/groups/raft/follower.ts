@@ -84,6 +84,9 @@ export function handleAppendEntries<C>(state: RaftState<C>, message: AppendEntri
   const lastNew = prev + entries.length
   if (heartbeat) dropStaleTail(state, prev, message)
   state.advanceCommit(Math.min(message.commit, lastNew))
+  // Our log now matches this leader's up to its announced commit: we hold every entry it knew
+  // committed, and may vote for candidates with history from now on (state.ts `caughtUp`).
+  if (lastNew >= message.commit) state.caughtUp = true
   respond(state, message, true, lastNew)
 }
 

@@ -10,6 +10,8 @@ type AppendEntriesResponse<C> = Extract<Message<C>, { type: 'appendEntriesRespon
 export function becomeLeader<C>(state: RaftState<C>): void {
   state.lagging = false
   state.needsSnapshot = undefined
+  // Leader Completeness (Raft §5.4): a leader holds every committed entry.
+  state.caughtUp = true
   state.role = {
     role: 'leader',
     acks: new Map(),

@@ -23,7 +23,7 @@ import type {
   SoftState,
   Term,
 } from './types.js'
-import { handleRequestVote } from './vote.js'
+import { handleRequestVote, mayStand } from './vote.js'
 
 /**
  * Create the pure Raft core for one member. `restore` brings back what a previous run persisted
@@ -54,8 +54,9 @@ class Raft<C> implements RaftCore<C> {
     }
     state.electionElapsed++
     if (state.electionElapsed < state.electionTimeout) return
-    // mosaik: observers never stand; they only keep following.
-    if (state.config.preference === 'observer') state.resetElectionTimer()
+    // mosaik: observers never stand; they only keep following. Nor does a strict member with a
+    // partial catch-up (state.ts `caughtUp`): its log may lack committed entries.
+    if (state.config.preference === 'observer' || !mayStand(state)) state.resetElectionTimer()
     else campaign(state)
   }
 
@@ -266,7 +267,7 @@ class Raft<C> implements RaftCore<C> {
 }
 
 function sameHard(a: HardState, b: HardState): boolean {
-  return a.term === b.term && a.votedFor === b.votedFor && a.commit === b.commit
+  return a.term === b.term && a.votedFor === b.votedFor && a.commit === b.commit && a.caughtUp === b.caughtUp
 }
 
 function sameSoft(a: SoftState, b: SoftState): boolean {

@@ -37,6 +37,30 @@ export class RaftState<C> {
   term: Term
   votedFor: NodeId | undefined
   commit: LogIndex
+  /**
+   * Raft's "learner until caught up", for strict mode (vote.ts, `mayStand`). A member that
+   * starts with an empty log may be a voter that lost its store and came back (a new tab or
+   * identity, a wiped device): committed entries it once acknowledged now have one holder fewer,
+   * and with its empty log it would grant its vote to a member that lacks them. So until a
+   * leader caught it up it grants no vote to a candidate with history and does not stand while
+   * its log is non-empty; a candidate with an empty log still gets its vote, so a new group
+   * forms. Caught up means: it accepted an append after which its log matches the leader's up
+   * to at least the commit index that append announced, so it holds every entry that leader
+   * knew committed (follower.ts); a leader is caught up by Leader Completeness. Persisted with
+   * the hard state, so a partial catch-up that survived a restart does not count.
+   *
+   * Its acknowledgements count toward commit before that: an ack of index i means it durably
+   * holds the leader's prefix up to i (persisted before the ack is sent), and until it is
+   * caught up it votes for no candidate with history, so an election quorum that excludes it
+   * still meets every commit quorum in a member that holds the entry and denies a candidate
+   * without it; the leader that catches it up was elected that way, so holds the entry too.
+   *
+   * What it cannot close: the leader's announced commit may lag an entry a quorum already
+   * holds (acks still in flight); if the member whose store was lost was in that quorum and
+   * the leader dies before sending it, the entry's only holder is down. Replacing a voter safely
+   * in all cases takes a membership change, which strict mode does not have (DESIGN.md).
+   */
+  caughtUp: boolean
   role: RoleState = follower(undefined)
   readonly peers = new Map<NodeId, LeadershipPreference>()
 
@@ -76,6 +100,10 @@ export class RaftState<C> {
     this.log = new RaftLog(restore?.entries ?? [], restore?.snapshot)
     this.term = restore?.hardState.term ?? 0
     this.votedFor = restore?.hardState.votedFor
+    // A store written before the flag existed: a member with history voted already, keep it so
+    // (treating it as fresh would stall a group whose members all restart from such stores).
+    const history = (restore?.entries.length ?? 0) > 0 || restore?.snapshot !== undefined
+    this.caughtUp = restore?.hardState.caughtUp ?? history
     const snapshotIndex = restore?.snapshot?.index ?? 0
     this.commit = Math.max(snapshotIndex, Math.min(restore?.hardState.commit ?? 0, this.log.lastIndex))
     // The driver rebuilds its state machine from the snapshot; entries after it are replayed.
@@ -97,7 +125,7 @@ export class RaftState<C> {
   }
 
   hardState(): HardState {
-    return { term: this.term, votedFor: this.votedFor, commit: this.commit }
+    return { term: this.term, votedFor: this.votedFor, commit: this.commit, caughtUp: this.caughtUp }
   }
 
   softState(): SoftState {

@@ -63,6 +63,13 @@ export interface HardState {
   readonly term: Term
   readonly votedFor: NodeId | undefined
   readonly commit: LogIndex
+  /**
+   * Strict mode: this member may vote for a candidate with history (see `RaftState.caughtUp`).
+   * A member starts without it and gains it once a leader caught it up; leaders have it. Absent
+   * in stores written before it existed: the core then takes a non-empty log (or snapshot) as
+   * caught up (those members voted already) and an empty one as fresh.
+   */
+  readonly caughtUp?: boolean
 }
 
 /** Role, leader and term as seen now; changes are reported in `Ready.softState`. */

@@ -7,8 +7,10 @@ type RequestVote<C> = Extract<Message<C>, { type: 'requestVote' }>
  * Answer a `requestVote` in any role (term checks already ran, so `request.term <= state.term`
  * and equal terms mean the same election).
  *
- * - Denied: stale term, already voted for someone else this term, or the candidate's log is
- *   behind ours (Raft §5.4.1 election restriction).
+ * - Denied: stale term, already voted for someone else this term, the candidate's log is
+ *   behind ours (Raft §5.4.1 election restriction), or, in strict mode, we were not caught up
+ *   yet and the candidate has history (`RaftState.caughtUp`). Denying keeps our vote for the
+ *   term free, so a later candidate of the same term can still get it.
  * - Abstained (mosaik): we are an observer, or, in default mode, our log is behind the
  *   candidate's, so we leave the denominator instead of blocking or inflating it. Abstaining
  *   still uses up our vote for the term, so no member answers two candidates favourably.
@@ -31,6 +33,8 @@ function decide<C>(state: RaftState<C>, request: RequestVote<C>): VoteResult {
   const ours = { term: state.log.lastTerm, index: state.log.lastIndex }
   const theirs = { term: request.lastTerm, index: request.lastIndex }
   if (behind(theirs, ours)) return 'denied'
+  // Strict mode: a member not yet caught up cannot judge a group with history (state.ts `caughtUp`).
+  if (state.strict && !state.caughtUp && request.lastIndex > 0) return 'denied'
   if (state.config.preference === 'observer') return 'abstained'
   if (!state.strict && behind(ours, theirs)) return 'abstained'
   return 'granted'
@@ -39,4 +43,13 @@ function decide<C>(state: RaftState<C>, request: RequestVote<C>): VoteResult {
 /** `a` is less up to date than `b` (Raft §5.4.1: compare last terms, then lengths). */
 function behind(a: { term: number; index: number }, b: { term: number; index: number }): boolean {
   return a.term < b.term || (a.term === b.term && a.index < b.index)
+}
+
+/**
+ * Whether this member may stand for election. In strict mode one that is not caught up stands
+ * only with an empty log (a new group); with a partial catch-up it may lack committed entries
+ * while the members it asks lack them too (`RaftState.caughtUp`).
+ */
+export function mayStand<C>(state: RaftState<C>): boolean {
+  return !state.strict || state.caughtUp || state.log.lastIndex === 0
 }

@@ -73,7 +73,7 @@ suite('raft core details', () => {
     const request = { type: 'requestVote' as const, term: 1, from: 'a', to: 'b', lastIndex: 0, lastTerm: 0 }
     b.step(request)
     const ready = b.ready()
-    expect(ready.hardState).toEqual({ term: 1, votedFor: 'a', commit: 0 })
+    expect(ready.hardState).toEqual({ term: 1, votedFor: 'a', commit: 0, caughtUp: false })
     expect(ready.messages.map(describe)).toEqual(['Vote[t=1/granted]'])
   })
 
