@@ -116,7 +116,10 @@ export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is M
     case 'requestVote':
       return isNum(x.lastIndex) && isTerm(x.lastTerm)
     case 'vote':
-      return x.vote === 'granted' || x.vote === 'denied' || x.vote === 'abstained'
+      return (
+        (x.vote === 'granted' || x.vote === 'denied' || x.vote === 'abstained') &&
+        (x.learner === undefined || x.learner === true)
+      )
     case 'forwardCommand':
       return isNum(x.requestId) && Array.isArray(x.commands) && x.commands.every(isLogCommand)
     case 'forwardCommandAck':

@@ -21,7 +21,7 @@ export function describe<C>(message: Message<C>): string {
     case 'requestVote':
       return `RequestVote[t=${message.term}/log=${message.lastTerm}:${message.lastIndex}]`
     case 'vote':
-      return `Vote[t=${message.term}/${message.vote}]`
+      return `Vote[t=${message.term}/${message.vote}${message.learner ? '/learner' : ''}]`
     case 'forwardCommand':
       return `ForwardCommand[t=${message.term}/id=${message.requestId}/n=${message.commands.length}]`
     case 'forwardCommandAck':

@@ -14,6 +14,8 @@ export interface Candidate {
   readonly granted: Set<NodeId>
   readonly denied: Set<NodeId>
   readonly abstained: Set<NodeId>
+  /** Granted by members not caught up yet (`vote.learner`, strict mode). */
+  readonly learners: Set<NodeId>
 }
 
 /** A strong read waiting for a committed entry of this term and a quorum of probe echoes (Raft §8). */

@@ -106,6 +106,7 @@ export type Unanswered = 'noLeader' | 'notLeader' | 'timeout' | 'steppedDown'
  * - `appendEntriesResponse.lastIndex`: on success the last index known to match the leader; on
  *   failure (`lagging`) where the leader should resume. The leader keeps no nextIndex/matchIndex.
  * - `needsSnapshot`: the leader compacted the entries this follower needs (`Ready.needsSnapshot`).
+ * - `vote.learner`: see the field; a voter that omits it counts as caught up.
  * - `forward*` and `readIndex*` never change terms or roles; their `term` is informative.
  */
 export type Message<C> =
@@ -133,7 +134,18 @@ export type Message<C> =
     }
   | { type: 'needsSnapshot'; term: Term; from: NodeId; to: NodeId; index: LogIndex; snapshotTerm: Term }
   | { type: 'requestVote'; term: Term; from: NodeId; to: NodeId; lastIndex: LogIndex; lastTerm: Term }
-  | { type: 'vote'; term: Term; from: NodeId; to: NodeId; vote: VoteResult }
+  | {
+      type: 'vote'
+      term: Term
+      from: NodeId
+      to: NodeId
+      vote: VoteResult
+      /**
+       * Strict mode: the voter is not caught up yet (`HardState.caughtUp`), so its grant counts
+       * toward the quorum only beside enough grants of caught-up members (candidate.ts).
+       */
+      learner?: true
+    }
   | { type: 'forwardCommand'; term: Term; from: NodeId; to: NodeId; requestId: RequestId; commands: C[] }
   | {
       type: 'forwardCommandAck'

@@ -7,15 +7,15 @@ type RequestVote<C> = Extract<Message<C>, { type: 'requestVote' }>
  * Answer a `requestVote` in any role (term checks already ran, so `request.term <= state.term`
  * and equal terms mean the same election).
  *
- * - Denied: stale term, already voted for someone else this term, the candidate's log is
- *   behind ours (Raft §5.4.1 election restriction), or, in strict mode, we were not caught up
- *   yet and the candidate has history (`RaftState.caughtUp`). Denying keeps our vote for the
- *   term free, so a later candidate of the same term can still get it.
+ * - Denied: stale term, already voted for someone else this term, or the candidate's log is
+ *   behind ours (Raft §5.4.1 election restriction).
  * - Abstained (mosaik): we are an observer, or, in default mode, our log is behind the
  *   candidate's, so we leave the denominator instead of blocking or inflating it. Abstaining
  *   still uses up our vote for the term, so no member answers two candidates favourably.
  * - Granted otherwise. Strict mode grants to a candidate ahead of us as plain Raft does, because
- *   an abstention cannot help reach its fixed quorum.
+ *   an abstention cannot help reach its fixed quorum; a member not caught up yet marks its grant
+ *   `learner` when the candidate has history (neither denying nor abstaining: a group with as
+ *   many fresh members as it may lose would stall, 3 of 4 voters with 2 fresh, say).
  */
 export function handleRequestVote<C>(state: RaftState<C>, request: RequestVote<C>): void {
   const vote = decide(state, request)
@@ -24,7 +24,17 @@ export function handleRequestVote<C>(state: RaftState<C>, request: RequestVote<C
     // Raft §5.2: granting a vote resets the election timer.
     if (state.role.role === 'follower') state.resetElectionTimer()
   }
-  state.send({ type: 'vote', term: state.term, from: state.id, to: request.from, vote })
+  // Strict mode: a member not yet caught up cannot judge a group with history (state.ts
+  // `caughtUp`); its grant says so, and counts only beside enough caught-up grants (candidate.ts).
+  const learner = vote === 'granted' && state.strict && !state.caughtUp && request.lastIndex > 0
+  state.send({
+    type: 'vote',
+    term: state.term,
+    from: state.id,
+    to: request.from,
+    vote,
+    ...(learner ? { learner } : {}),
+  })
 }
 
 function decide<C>(state: RaftState<C>, request: RequestVote<C>): VoteResult {
@@ -33,8 +43,6 @@ function decide<C>(state: RaftState<C>, request: RequestVote<C>): VoteResult {
   const ours = { term: state.log.lastTerm, index: state.log.lastIndex }
   const theirs = { term: request.lastTerm, index: request.lastIndex }
   if (behind(theirs, ours)) return 'denied'
-  // Strict mode: a member not yet caught up cannot judge a group with history (state.ts `caughtUp`).
-  if (state.strict && !state.caughtUp && request.lastIndex > 0) return 'denied'
   if (state.config.preference === 'observer') return 'abstained'
   if (!state.strict && behind(ours, theirs)) return 'abstained'
   return 'granted'

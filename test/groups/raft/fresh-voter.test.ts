@@ -1,5 +1,5 @@
 import { expect, it, describe as suite } from 'vitest'
-import type { Entry, HardState, RaftCore, VoteResult } from '../../../src/groups/raft/index.js'
+import type { Entry, HardState, RaftCore } from '../../../src/groups/raft/index.js'
 import { createRaft } from '../../../src/groups/raft/index.js'
 import { Cluster } from './cluster.js'
 
@@ -25,12 +25,12 @@ function committedThenLost(): Cluster {
   return cluster
 }
 
-/** Ask `raft` (member b) for its vote from candidate c and return the answer. */
-function voteOf(raft: RaftCore<string>, lastIndex: number, lastTerm: number): VoteResult | undefined {
+/** Ask `raft` (member b) for its vote from candidate c and return the answer (`granted/learner`, say). */
+function voteOf(raft: RaftCore<string>, lastIndex: number, lastTerm: number): string | undefined {
   raft.peerUp('c', 'normal')
   raft.step({ type: 'requestVote', term: 9, from: 'c', to: 'b', lastIndex, lastTerm })
   const vote = raft.ready().messages.find((m) => m.type === 'vote')
-  return vote?.type === 'vote' ? vote.vote : undefined
+  return vote?.type === 'vote' ? `${vote.vote}${vote.learner ? '/learner' : ''}` : undefined
 }
 
 /** Member b restored from a store holding entries 1..4 of term 2 (a partial catch-up, or not). */
@@ -50,7 +50,7 @@ suite('strict mode: a member that starts with an empty log votes only once caugh
     cluster.campaign('c')
     // Without the rule b grants (its log is empty) and c + b overwrite the committed x.
     expect(cluster.leader()).toBeUndefined()
-    expect(cluster.transcript).toContain(`b->c Vote[t=${cluster.get('c').raft.status().term}/denied]`)
+    expect(cluster.transcript).toContain(`b->c Vote[t=${cluster.get('c').raft.status().term}/granted/learner]`)
     cluster.restart('a', true)
     // a's first round is term 2, where c voted for itself and b already answered: a second wins.
     cluster.campaign('a')
@@ -82,12 +82,34 @@ suite('strict mode: a member that starts with an empty log votes only once caugh
     expect(cluster.leader()?.id).toBe('b')
   })
 
-  it('a partial catch-up restored from a store neither votes for history nor stands', () => {
+  it('a partial catch-up restored from a store grants only as a learner and does not stand', () => {
     const partial = restored({ term: 2, votedFor: undefined, commit: 4, caughtUp: false })
-    expect(voteOf(partial, 4, 2)).toBe('denied')
+    expect(voteOf(partial, 4, 2)).toBe('granted/learner')
     const standing = restored({ term: 2, votedFor: undefined, commit: 4, caughtUp: false })
     for (let i = 0; i < 100; i++) standing.tick()
     expect(standing.status()).toMatchObject({ role: 'follower', term: 2 })
+  })
+
+  it('with 4 voters, 2 caught-up grants and a learner win; 1 caught-up grant and 2 learners do not', () => {
+    const cluster = new Cluster({ noop: true, minVoters: 4 })
+    for (const id of ['a', 'b', 'c', 'd']) cluster.add(id)
+    cluster.campaign('a')
+    cluster.get('a').raft.propose(['x'])
+    cluster.stabilize()
+    // b loses its disk and d is replaced by a fresh member while no leader can catch them up.
+    cluster.crash('a')
+    for (const id of ['b', 'd']) {
+      cluster.crash(id)
+      cluster.restart(id, false)
+    }
+    cluster.campaign('c')
+    // c, b and d are 3 grants (the quorum), but b and d are learners: c might lack what a holds.
+    expect(cluster.leader()).toBeUndefined()
+    cluster.restart('a', true)
+    cluster.campaign('c')
+    expect(cluster.leader()?.id).toBe('c')
+    cluster.stabilize()
+    for (const m of cluster.members.values()) expect(m.applied).toEqual(['x'])
   })
 
   it('a caught-up store votes; a store older than the flag with a log counts as caught up', () => {
@@ -95,7 +117,12 @@ suite('strict mode: a member that starts with an empty log votes only once caugh
     expect(voteOf(restored({ term: 2, votedFor: undefined, commit: 4 }), 4, 2)).toBe('granted')
   })
 
-  it('default mode keeps its behaviour: a fresh member abstains as any laggard does', () => {
+  it('strict mode grants from an empty log once caught up; default mode abstains as any laggard does', () => {
+    const caughtUp = createRaft<string>(new Cluster({ minVoters: 3 }).config('b', 'normal'), {
+      hardState: { term: 0, votedFor: undefined, commit: 0, caughtUp: true },
+      entries: [],
+    })
+    expect(voteOf(caughtUp, 4, 2)).toBe('granted')
     const raft = createRaft<string>(new Cluster().config('b', 'normal'))
     expect(voteOf(raft, 4, 2)).toBe('abstained')
   })
