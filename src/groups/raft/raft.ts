@@ -73,6 +73,7 @@ class Raft<C> implements RaftCore<C> {
         handleForwarding(state, message)
         return
     }
+    if (showsHistory(message)) state.historySeen = true
     // Term checks shared by every role run before dispatch (Raft §5.1).
     const fromLeader = message.type === 'appendEntries' || message.type === 'needsSnapshot'
     if (message.term > state.term) becomeFollower(state, message.term, fromLeader ? message.from : undefined)
@@ -263,6 +264,21 @@ class Raft<C> implements RaftCore<C> {
       lagging: state.lagging,
       needsSnapshot: state.needsSnapshot,
     }
+  }
+}
+
+/** The sender's log (or the one it answers about) is not empty: the group has history. */
+function showsHistory<C>(message: Message<C>): boolean {
+  switch (message.type) {
+    case 'appendEntries':
+      return message.prevIndex > 0 || message.entries.length > 0 || message.commit > 0
+    case 'appendEntriesResponse':
+    case 'requestVote':
+      return message.lastIndex > 0
+    case 'needsSnapshot':
+      return message.index > 0
+    default:
+      return false
   }
 }
 

@@ -61,6 +61,13 @@ export class RaftState<C> {
    * in all cases takes a membership change, which strict mode does not have (DESIGN.md).
    */
   caughtUp: boolean
+  /**
+   * A peer showed a non-empty log (an append, a vote request or an answer past index 0): the group
+   * has history, so until caught up we treat an empty-log candidate like one with history and do
+   * not stand with our own empty log. In memory only: a restart hears it again. A lying peer can
+   * only make us more careful.
+   */
+  historySeen = false
   role: RoleState = follower(undefined)
   readonly peers = new Map<NodeId, LeadershipPreference>()
 

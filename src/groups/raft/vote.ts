@@ -26,7 +26,7 @@ export function handleRequestVote<C>(state: RaftState<C>, request: RequestVote<C
   }
   // Strict mode: a member not yet caught up cannot judge a group with history (state.ts
   // `caughtUp`); its grant says so, and counts only beside enough caught-up grants (candidate.ts).
-  const learner = vote === 'granted' && state.strict && !state.caughtUp && request.lastIndex > 0
+  const learner = vote === 'granted' && state.strict && !state.caughtUp && (request.lastIndex > 0 || state.historySeen)
   state.send({
     type: 'vote',
     term: state.term,
@@ -55,9 +55,10 @@ function behind(a: { term: number; index: number }, b: { term: number; index: nu
 
 /**
  * Whether this member may stand for election. In strict mode one that is not caught up stands
- * only with an empty log (a new group); with a partial catch-up it may lack committed entries
- * while the members it asks lack them too (`RaftState.caughtUp`).
+ * only with an empty log while no peer showed history (a new group); with a partial catch-up, or
+ * in a group with history, it may lack committed entries while the members it asks lack them too
+ * (`RaftState.caughtUp`, `historySeen`).
  */
 export function mayStand<C>(state: RaftState<C>): boolean {
-  return !state.strict || state.caughtUp || state.log.lastIndex === 0
+  return !state.strict || state.caughtUp || (state.log.lastIndex === 0 && !state.historySeen)
 }
