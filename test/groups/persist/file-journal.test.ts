@@ -176,6 +176,23 @@ describe('DurableStorage on files', () => {
     expect(restore.entries.length).toBeLessThan(80)
   })
 
+  it('keeps the caught-up flag with the hard state across reopen and checkpoint; a bad one is corrupt', () => {
+    const open = (name: string) => new DurableStorage(store(name).open(NS), () => {})
+    const s = open('caught')
+    s.saveReady(undefined, entries(1, 3), { term: 2, votedFor: 'x', commit: 3, caughtUp: false })
+    s.close()
+    expect(open('caught').load()?.hardState).toEqual({ term: 2, votedFor: 'x', commit: 3, caughtUp: false })
+    const t = open('caught')
+    t.saveHardState({ term: 2, votedFor: 'x', commit: 3, caughtUp: true })
+    t.checkpoint({ index: 3, term: 2, items: [] })
+    t.close()
+    expect(open('caught').load()?.hardState.caughtUp).toBe(true)
+    const j = store('badflag').open(NS)
+    j.append({ t: 'r', e: entries(1, 1), h: { term: 1, votedFor: undefined, commit: 1, caughtUp: 'yes' } })
+    j.close()
+    expect(() => open('badflag')).toThrow(expect.objectContaining({ kind: 'corrupt' }))
+  })
+
   it('forgets a checkpointed state whose entries a new leader overwrote', () => {
     const open = () => new DurableStorage(store('stale').open(NS), () => {})
     const s = open()
