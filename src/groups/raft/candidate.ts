@@ -49,9 +49,10 @@ export function handleVote<C>(state: RaftState<C>, message: Extract<Message<C>, 
   role.denied.delete(message.from)
   role.abstained.delete(message.from)
   role.learners.delete(message.from)
-  if (message.vote === 'granted') role.granted.add(message.from)
-  if (message.vote === 'granted' && message.learner) role.learners.add(message.from)
-  else if (message.vote === 'denied') role.denied.add(message.from)
+  if (message.vote === 'granted') {
+    role.granted.add(message.from)
+    if (message.learner) role.learners.add(message.from)
+  } else if (message.vote === 'denied') role.denied.add(message.from)
   else role.abstained.add(message.from)
   maybeWin(state, role)
 }
