@@ -4,6 +4,9 @@ import type { Candidate } from './roles.js'
 import type { RaftState } from './state.js'
 import type { Message } from './types.js'
 
+/** Stores that strict mode assumes lost at once among members not caught up again (see `maybeWin`). */
+const LOST_STORES = 1
+
 /**
  * Stand for election in the next term (Raft §5.2): vote for ourselves and ask every connected
  * member. The committee is fixed for the round, as in mosaik; observers are not asked because
@@ -61,12 +64,16 @@ export function handleVote<C>(state: RaftState<C>, message: Extract<Message<C>, 
  * mosaik's dynamic quorum: abstainers leave the denominator, so a majority of the members that
  * did not abstain wins. Strict mode never accepts fewer than floor(minVoters/2)+1 grants.
  *
- * Strict mode and learners (`vote.learner`, state.ts `caughtUp`): a learner cannot tell whether
- * we lack committed entries, so its grant proves nothing about our log. Every committed entry is
- * held by a commit quorum, so at most `committee - quorum` caught-up members lack it, and none
- * that holds it grants us without it: with more caught-up grants than that (ourselves included)
- * we hold every committed entry, whatever the learners said. The learners then only fill the
- * quorum (3 of 4 voters: 2 caught up and 1 learner win; 2 of 3: learners never help).
+ * Strict mode and learners (`vote.learner`, state.ts `caughtUp`): a learner may be a voter that
+ * lost its store, whose grant proves nothing about our log. We win when either holds:
+ * - more caught-up grants (ourselves included) than caught-up members can lack a committed
+ *   entry: a commit quorum holds it, so at most `committee - quorum` of them lack it, and a
+ *   holder never grants us without it (3 of 4 voters: 2 caught up and 1 learner win);
+ * - a quorum even with `LOST_STORES` learner grants set aside: the other learners are members
+ *   that started empty and lost nothing (a new group, a late joiner), whose log checks hold as
+ *   anyone's (a learner that holds an entry denies a candidate without it). Without this a
+ *   group whose first leader reached one member of five before it crashed stalls forever.
+ * So strict mode tolerates one lost store at a time (until its member is caught up again).
  */
 function maybeWin<C>(state: RaftState<C>, role: Candidate): void {
   const committee = role.requested.size - role.abstained.size
@@ -75,7 +82,8 @@ function maybeWin<C>(state: RaftState<C>, role: Candidate): void {
   if (state.strict) {
     const minVoters = state.config.minVoters ?? 0
     const lackAtMost = Math.max(committee - quorum, minVoters - (Math.floor(minVoters / 2) + 1))
-    if (role.granted.size - role.learners.size <= lackAtMost) return
+    const informed = role.granted.size - role.learners.size > lackAtMost
+    if (!informed && role.granted.size - Math.min(role.learners.size, LOST_STORES) < quorum) return
   }
   becomeLeader(state)
 }

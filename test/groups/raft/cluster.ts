@@ -260,14 +260,18 @@ export class Cluster {
 
   /** Deliver every queued message, in order, until nothing moves. */
   stabilize(limit = 10_000): void {
-    for (let round = 0; round < limit; round++) {
-      this.processReadies()
-      if (this.#queue.length === 0) return
-      const queue = this.#queue
-      this.#queue = []
-      for (const message of queue) this.deliver(message)
-    }
+    for (let round = 0; round < limit; round++) if (!this.round()) return
     throw new Error('cluster did not stabilize')
+  }
+
+  /** One round: drain every Ready, then deliver what it sent. False when nothing was queued. */
+  round(): boolean {
+    this.processReadies()
+    if (this.#queue.length === 0) return false
+    const queue = this.#queue
+    this.#queue = []
+    for (const message of queue) this.deliver(message)
+    return true
   }
 
   deliver(message: Message<string>): void {

@@ -112,6 +112,24 @@ suite('strict mode: a member that starts with an empty log votes only once caugh
     for (const m of cluster.members.values()) expect(m.applied).toEqual(['x'])
   })
 
+  it('does not stall a new group whose first leader reached one member of five before it crashed', () => {
+    const cluster = new Cluster({ noop: true, minVoters: 5 })
+    for (const id of ['a', 'b', 'c', 'd', 'e']) cluster.add(id)
+    for (let i = 0; i < 1000 && cluster.get('c').raft.status().role === 'follower'; i++) cluster.tick('c')
+    cluster.round() // vote requests
+    cluster.round() // votes: c leads and appends its no-op
+    expect(cluster.leader()?.id).toBe('c')
+    for (const id of ['a', 'd', 'e']) cluster.cutLink('c', id)
+    cluster.stabilize()
+    // c's no-op reached b only; a, d and e never got an entry, so they are still learners.
+    expect(cluster.get('b').raft.status().lastIndex).toBe(1)
+    expect(cluster.get('a').raft.status().lastIndex).toBe(0)
+    cluster.crash('c')
+    cluster.campaign('b')
+    expect(cluster.transcript).toContain(`a->b Vote[t=${cluster.get('b').raft.status().term}/granted/learner]`)
+    expect(cluster.leader()?.id).toBe('b')
+  })
+
   it('a caught-up store votes; a store older than the flag with a log counts as caught up', () => {
     expect(voteOf(restored({ term: 2, votedFor: undefined, commit: 4, caughtUp: true }), 4, 2)).toBe('granted')
     expect(voteOf(restored({ term: 2, votedFor: undefined, commit: 4 }), 4, 2)).toBe('granted')
