@@ -1,5 +1,5 @@
 import { campaign, handleVote } from './candidate.js'
-import { expireOutstanding, handleForwarding, propose, readIndex } from './client.js'
+import { expireOutstanding, handleForwarding, propose, readIndex, resendOutstanding } from './client.js'
 import { becomeFollower, handleAppendEntries, handleNeedsSnapshot } from './follower.js'
 import { flush, handleAppendResponse, leaderTick, maybeCommit, needsFlush, sendChunk } from './leader.js'
 import { termJumpAllowed } from './limits.js'
@@ -101,6 +101,7 @@ class Raft<C> implements RaftCore<C> {
         if (state.role.role === 'candidate') becomeFollower(state, message.term, message.from)
         if (message.type === 'appendEntries') handleAppendEntries(state, message)
         else handleNeedsSnapshot(state, message)
+        resendOutstanding(state, message.from)
     }
   }
 
@@ -129,6 +130,8 @@ class Raft<C> implements RaftCore<C> {
     state.peers.set(id, preference)
     // A new member hears from the leader at once and reports how far behind it is.
     if (!known && state.role.role === 'leader') sendChunk(state, id, state.log.lastIndex)
+    // Our leader's bond was replaced (or came back): resend what the old one may have lost.
+    if (state.role.role === 'follower' && state.role.leader === id) state.resendTo = id
     maybeCommit(state)
   }
 
@@ -145,6 +148,7 @@ class Raft<C> implements RaftCore<C> {
       maybeCommit(state)
     } else if (role.role === 'follower' && role.leader === id) {
       role.leader = undefined
+      state.resendTo = id
     }
   }
 
