@@ -7,7 +7,7 @@ import type { ApplyContext, StateMachine } from './types.js'
 /** What the applier reports back to the driver. */
 export interface ApplierHooks {
   /** A `snap` entry committed: hold a snapshot of the state as it is now. */
-  snapshotAt(index: Version, term: Term, by: PeerId): void
+  snapshotAt(index: Version, term: Term, by: PeerId, leader: string | undefined): void
   /** The command at `index` was proposed under `tag` (to detect entries lost to a leader change). */
   tagged(index: Version, tag: string | undefined): void
   /**
@@ -74,7 +74,7 @@ export class Applier<C> {
       }
       flush()
       this.applied = e.index
-      if (c.t === 'snap') this.#hooks.snapshotAt(e.index, e.term, c.by)
+      if (c.t === 'snap') this.#hooks.snapshotAt(e.index, e.term, c.by, e.leader)
     }
     flush()
     if (this.applied > from) this.#hooks.committed(this.applied, count)

@@ -202,9 +202,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.id.short(),
       this.#restoredAt,
       {
-        snapshotAt: (index, term, by) => {
+        snapshotAt: (index, term, by, leader) => {
           const snapshot = this.#canSnapshot() ? this.#sm.createSnapshot?.() : undefined
-          if (snapshot) this.#sync.hold(index, term, by, snapshot)
+          if (snapshot) this.#sync.hold(index, term, by, snapshot, leader)
         },
         tagged: (index, tag) => this.#pending.tagApplied(index, tag),
         committed: (version, count) => this.#telemetry({ type: 'group.committed', version, count }),
@@ -806,10 +806,29 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         const index = this.#applier.applied
         const point = index > 0 && this.#canSnapshot() ? this.#core.snapshotPoint(index) : undefined
         const snapshot = point ? this.#sm.createSnapshot?.() : undefined
-        return point && snapshot ? { index, term: point.term, snapshot } : undefined
+        return point && snapshot ? { ...point, snapshot } : undefined
       },
-      pullFailed: () => this.#catchUpDone(false),
+      pullFailed: () => {
+        this.#applyMissed()
+        this.#catchUpDone(false)
+      },
     }
+  }
+
+  /**
+   * A catch-up pull failed: the entries committed while it ran were delivered but not applied
+   * (`#effects` skips them while syncing). Apply them from the log, or fetch a snapshot when
+   * the log no longer holds them.
+   */
+  #applyMissed(): void {
+    if (this.#closed || this.#sync.syncing) return
+    const from = this.#applier.applied + 1
+    const commit = this.#core.status().commit
+    if (from > commit) return
+    const missed = this.#core.entries(from, commit)
+    if (missed[0]?.index === from && missed.length === commit - from + 1) this.#applier.apply(missed)
+    else this.#startSync(commit)
+    this.#publish()
   }
 
   /** mosaik: install the fetched snapshot, fast-forward to its index, replay what was buffered. */
@@ -822,13 +841,13 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     }
     const moved = snapshot.index !== this.#applier.applied
     this.#applier.applied = snapshot.index
-    this.#storage.saveSnapshot(snapshot.index, snapshot.term)
+    this.#storage.saveSnapshot(snapshot.index, snapshot.term, snapshot.leader)
     if (this.#storage.checkpoint)
       this.#storage.checkpoint({ index: snapshot.index, term: snapshot.term, items: [...snapshot.items] })
     // Devtools follow versions by `group.committed`: an install moves the version too.
     if (moved) this.#telemetry({ type: 'group.committed', version: snapshot.index, count: 0 })
     this.#input(() => {
-      this.#core.installSnapshot(snapshot.index, snapshot.term)
+      this.#core.installSnapshot(snapshot.index, snapshot.term, snapshot.leader)
       for (const m of buffered) this.#core.step(m)
     })
     this.#catchUpDone(true)

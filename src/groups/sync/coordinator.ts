@@ -25,8 +25,12 @@ export interface SyncDriver {
    * A member asked for our current state (`pull`): a snapshot of the state machine at the
    * applied index and that index's term, or undefined when we cannot serve it now.
    */
-  current?(): { index: Version; term: Term; snapshot: Snapshot<unknown> } | undefined
-  /** A pull session failed (no offer, or no source could serve); it is not retried here. */
+  current?(): { index: Version; term: Term; leader?: string; snapshot: Snapshot<unknown> } | undefined
+  /**
+   * A pull session failed (no offer, or no source could serve); it is not retried here. The
+   * entries committed while it ran were not applied: unless a regular session started
+   * (`syncing`), the driver applies them now.
+   */
   pullFailed?(): void
 }
 
@@ -45,6 +49,12 @@ export class SnapshotSync {
   readonly #driver: SyncDriver
   #session: SyncSession | undefined
   #retrying = false
+  /**
+   * A snapshot the core asked for (`needsSnapshot`, a revert) while a pull session ran: the
+   * pull does not answer it, so a regular session starts after the pull unless its install
+   * reached this point.
+   */
+  #wanted: Version | undefined
   #buffered: AppendEntries[] = []
   /** The commit each member last announced in an AppendEntries (the leader's vouches for offers). */
   readonly #announced = new Map<PeerId, number>()
@@ -66,6 +76,7 @@ export class SnapshotSync {
 
   /** Starts a session that installs a snapshot at or past `minIndex` (no-op while one runs). */
   start(minIndex: Version): void {
+    if (this.#session?.pulling) this.#wanted = Math.max(this.#wanted ?? 0, minIndex)
     if (this.#session) return
     this.#retrying = false
     this.#buffered = []
@@ -97,8 +108,8 @@ export class SnapshotSync {
   }
 
   /** A `snap` entry committed here. */
-  hold(index: Version, term: Term, by: PeerId, snapshot: Snapshot<unknown>): void {
-    this.provider.hold(index, term, by, snapshot)
+  hold(index: Version, term: Term, by: PeerId, snapshot: Snapshot<unknown>, leader?: string): void {
+    this.provider.hold(index, term, by, snapshot, leader)
   }
 
   /**
@@ -131,7 +142,7 @@ export class SnapshotSync {
       case 'pull': {
         if (this.#session) return
         const current = this.#driver.current?.()
-        if (current) this.provider.hold(current.index, current.term, peer, current.snapshot)
+        if (current) this.provider.hold(current.index, current.term, peer, current.snapshot, current.leader)
         return
       }
       case 'offer':
@@ -174,6 +185,7 @@ export class SnapshotSync {
     this.#session?.abort()
     this.#session = undefined
     this.#retrying = false
+    this.#wanted = undefined
     this.provider.clear()
   }
 
@@ -181,9 +193,13 @@ export class SnapshotSync {
     const pulling = this.#session?.pulling === true
     this.#session = undefined
     const host = this.#driver.host
+    const wanted = pulling ? this.#wanted : undefined
+    if (pulling) this.#wanted = undefined
     if (result instanceof Error && pulling) {
       host.telemetry({ phase: 'failed' })
-      this.#driver.changed()
+      // What the core asked for meanwhile still has to come (the pull was no answer to it).
+      if (wanted !== undefined) this.start(Math.max(wanted, this.#driver.retryFrom()))
+      else this.#driver.changed()
       this.#driver.pullFailed?.()
       return
     }
@@ -205,5 +221,6 @@ export class SnapshotSync {
     const buffered = this.#buffered.filter((m) => m.prevIndex >= result.index)
     this.#buffered = []
     this.#driver.install(result, buffered)
+    if (wanted !== undefined && wanted > result.index) this.start(wanted)
   }
 }

@@ -12,7 +12,14 @@ import { isCount, isTerm } from '../raft/limits.js'
 export type SyncMessage =
   | { readonly type: 'request' }
   | { readonly type: 'pull' }
-  | { readonly type: 'offer'; readonly index: number; readonly term: number; readonly items: number }
+  | {
+      readonly type: 'offer'
+      readonly index: number
+      readonly term: number
+      readonly items: number
+      /** `Entry.leader` of the entry at `index`: two leaders of one term wrote different states there. */
+      readonly leader?: string
+    }
   | { readonly type: 'fetch'; readonly index: number; readonly start: number; readonly end: number }
   | { readonly type: 'data'; readonly index: number; readonly start: number; readonly items: unknown[] | undefined }
 
@@ -35,6 +42,8 @@ export function describeSyncMessage(m: SyncMessage): string {
 // Positions and counts: safe integers within bounds (raft/limits.ts); an offer's `items` is
 // a claim only (the fetch allocates what arrives, never what is claimed).
 const isNum = (x: unknown): x is number => isCount(x)
+/** An `Entry.leader` tag: a peer id and a nonce, bounded. */
+const isTag = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 256
 
 /** Structural check of a sync message from a peer. */
 export function isSyncMessage(x: unknown): x is SyncMessage {
@@ -45,7 +54,7 @@ export function isSyncMessage(x: unknown): x is SyncMessage {
     case 'pull':
       return true
     case 'offer':
-      return isNum(m.index) && isTerm(m.term) && isNum(m.items)
+      return isNum(m.index) && isTerm(m.term) && isNum(m.items) && (m.leader === undefined || isTag(m.leader))
     case 'fetch':
       return isNum(m.index) && isNum(m.start) && isNum(m.end) && m.end >= m.start
     case 'data':

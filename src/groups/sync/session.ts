@@ -9,6 +9,8 @@ export interface FetchedSnapshot {
   readonly index: number
   readonly term: number
   readonly items: unknown[]
+  /** `Entry.leader` of the entry at `index`, as the sources offered it (log matching after the install). */
+  readonly leader?: string
   /** Members that served at least one batch. */
   readonly sources: PeerId[]
 }
@@ -17,6 +19,12 @@ interface Offer {
   readonly index: number
   readonly term: number
   readonly items: number
+  readonly leader: string | undefined
+}
+
+/** Two offers of the same state: same point, and the same leader wrote the entry there (rival leaders of one term differ). */
+function samePoint(a: { index: number; term: number; leader: string | undefined }, b: Offer): boolean {
+  return a.index === b.index && a.term === b.term && a.leader === b.leader
 }
 
 /** How long to collect offers after the first, so batches spread over several members. */
@@ -38,7 +46,7 @@ export class SyncSession {
   /** The offer window is running (see `vouchChanged`). */
   #window = false
   readonly #vouch: (() => number | undefined) | undefined
-  #anchor: { index: number; term: number; items: number } | undefined
+  #anchor: { index: number; term: number; items: number; leader: string | undefined } | undefined
   readonly #pool = new Set<PeerId>()
   /** Batch starts to fetch again (failed or short answers); fresh ones come from `#cursor`. */
   readonly #todo: number[] = []
@@ -119,9 +127,10 @@ export class SyncSession {
       this.#host.refused?.(from, 'a snapshot offer nobody asked for')
       return
     }
-    this.#offers.set(from, { index: m.index, term: m.term, items: m.items })
+    const offer: Offer = { index: m.index, term: m.term, items: m.items, leader: m.leader }
+    this.#offers.set(from, offer)
     if (this.#anchor) {
-      if (this.#anchor.index === m.index && this.#anchor.term === m.term) {
+      if (samePoint(this.#anchor, offer)) {
         this.#pool.add(from)
         this.#pump()
       }
@@ -207,7 +216,7 @@ export class SyncSession {
         this.#todo.unshift(f.start)
       }
       const o = this.#offers.get(peer)
-      if (o && o.index === this.#anchor.index && o.term === this.#anchor.term) this.#pool.add(peer)
+      if (o && samePoint(this.#anchor, o)) this.#pool.add(peer)
       this.#pump()
       return
     }
@@ -242,14 +251,14 @@ export class SyncSession {
     this.#host.timers.cancel(this.#timer)
     this.#timer = undefined
     const at = best
-    const same = eligible.filter(([, o]) => o.index === at.index && o.term === at.term)
+    const same = eligible.filter(([, o]) => samePoint(at, o))
     // The item count most of them claim (ties: the smaller); a liar's count only slows the fetch.
     const counts = new Map<number, number>()
     for (const [, o] of same) counts.set(o.items, (counts.get(o.items) ?? 0) + 1)
     let items = at.items
     let votes = 0
     for (const [n, c] of counts) if (c > votes || (c === votes && n < items)) [items, votes] = [n, c]
-    this.#anchor = { index: at.index, term: at.term, items }
+    this.#anchor = { index: at.index, term: at.term, items, leader: at.leader }
     for (const [p] of same) this.#pool.add(p)
     this.#cursor = 0
     const sources = same.map(([p]) => p)
@@ -302,12 +311,13 @@ export class SyncSession {
     return next
   }
 
-  #complete(anchor: { index: number; term: number }): void {
+  #complete(anchor: { index: number; term: number; leader: string | undefined }): void {
     this.#finished = true
     const starts = [...this.#batches.keys()].sort((a, b) => a - b)
     const items: unknown[] = []
     for (const s of starts) for (const it of this.#batches.get(s) as unknown[]) items.push(it)
-    this.#done({ index: anchor.index, term: anchor.term, items, sources: [...this.#sources].sort() })
+    const leader = anchor.leader === undefined ? {} : { leader: anchor.leader }
+    this.#done({ index: anchor.index, term: anchor.term, ...leader, items, sources: [...this.#sources].sort() })
   }
 
   #fail(err: Error): void {
