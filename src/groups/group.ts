@@ -799,6 +799,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       },
       isLeader: () => this.#core.status().role === 'leader' && this.#canSnapshot(),
       replicate: (by) => this.#input(() => this.#pending.ignore(this.#core.propose([{ t: 'snap', by }]))),
+      serveCurrent: () => this.consensus.minVoters > 0,
       install: (snapshot, buffered) => this.#install(snapshot, buffered),
       retryFrom: () => this.#core.status().needsSnapshot?.index ?? this.#applier.applied,
       changed: () => this.#publish(),

@@ -27,6 +27,13 @@ export interface SyncDriver {
    */
   current?(): { index: Version; term: Term; leader?: string; snapshot: Snapshot<unknown> } | undefined
   /**
+   * Leader only: true when a `snap` entry may not commit without the laggard asking for it
+   * (strict mode: commits need a majority of `minVoters`, and a laggard abstains). The leader
+   * then also offers its own state at its applied index, which it committed, so the laggard
+   * does not wait for a commit that waits for it.
+   */
+  serveCurrent?(): boolean
+  /**
    * A pull session failed (no offer, or no source could serve); it is not retried here. The
    * entries committed while it ran were not applied: unless a regular session started
    * (`syncing`), the driver applies them now.
@@ -138,13 +145,11 @@ export class SnapshotSync {
         // gets the snapshot already held instead of waiting out its request timeout.
         if (this.provider.shouldReplicate(peer)) this.#driver.replicate(peer)
         else this.provider.reoffer(peer)
+        if (this.#driver.serveCurrent?.()) this.#holdCurrent(peer)
         return
-      case 'pull': {
-        if (this.#session) return
-        const current = this.#driver.current?.()
-        if (current) this.provider.hold(current.index, current.term, peer, current.snapshot, current.leader)
+      case 'pull':
+        if (!this.#session) this.#holdCurrent(peer)
         return
-      }
       case 'offer':
         if (this.#session) this.#session.offer(peer, m)
         else this.#driver.host.refused?.(peer, 'a snapshot offer while not syncing')
@@ -173,6 +178,12 @@ export class SnapshotSync {
   /** A new leader: ask it, unless the snapshot is already being fetched. */
   leaderChanged(): void {
     if (this.#session && !this.#session.fetching && !this.#session.pulling) this.#session.request()
+  }
+
+  /** Holds our state at the applied index for `peer` and offers it (see `current`). */
+  #holdCurrent(peer: PeerId): void {
+    const current = this.#driver.current?.()
+    if (current) this.provider.hold(current.index, current.term, peer, current.snapshot, current.leader)
   }
 
   /** The commit the current leader announced: offers above it are not installed. */

@@ -128,6 +128,10 @@ export class SyncSession {
       return
     }
     const offer: Offer = { index: m.index, term: m.term, items: m.items, leader: m.leader }
+    // An offer that qualifies is not replaced by one that does not (yet): a peer offering
+    // past the vouched position over and over cannot starve the offer that can be fetched.
+    const kept = this.#offers.get(from)
+    if (!this.#anchor && kept && kept.index <= this.#cap() && offer.index > this.#cap()) return
     this.#offers.set(from, offer)
     if (this.#anchor) {
       if (samePoint(this.#anchor, offer)) {
