@@ -15,6 +15,8 @@ export interface ApplierHooks {
    * the new applied index and how many commands it applied.
    */
   committed(version: Version, count: number): void
+  /** Every entry as it is applied (or skipped as undecodable), in index order: who wrote the history. */
+  entry?(index: Version, term: Term, leader: string | undefined): void
 }
 
 /**
@@ -52,6 +54,7 @@ export class Applier<C> {
     }
     for (const e of entries) {
       if (e.index <= this.applied) continue
+      this.#hooks.entry?.(e.index, e.term, e.leader)
       const c = e.command
       if (c.t === 'cmd' && !e.noop) {
         let command: C

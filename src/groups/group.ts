@@ -30,6 +30,7 @@ import { holdsBack, standing } from './standing.js'
 import type { Storage } from './storage.js'
 import { corroboratedAhead } from './sync/claims.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
+import { Lineage, rolledBack } from './sync/lineage.js'
 import type { FetchedSnapshot } from './sync/session.js'
 import { TicketGate } from './ticket-gate.js'
 import { type TimerHandle, Timers } from './timers.js'
@@ -97,6 +98,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #bonds: Bonds
   readonly #sync: SnapshotSync
   readonly #applier: Applier<C>
+  /** Who wrote the applied history (an install reports what it rolls back: `sync/lineage.ts`). */
+  readonly #lineage: Lineage
   readonly #pending: Pending
   readonly #client: Client
   readonly #state: Watch<GroupState>
@@ -197,6 +200,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     )
     this.#restoredAt = state?.index ?? restore?.snapshot?.index ?? 0
     this.#restoredState = state !== undefined && this.#installRestored(state.items)
+    this.#lineage = new Lineage(this.#restoredAt)
     this.#applier = new Applier<C>(
       this.#sm as StateMachine<C, unknown, unknown, unknown>,
       this.id.short(),
@@ -204,8 +208,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       {
         snapshotAt: (index, term, by, leader) => {
           const snapshot = this.#canSnapshot() ? this.#sm.createSnapshot?.() : undefined
-          if (snapshot) this.#sync.hold(index, term, by, snapshot, leader)
+          if (snapshot) this.#sync.hold(index, term, by, snapshot, { leader, lineage: this.#lineage.upTo(index) })
         },
+        entry: (index, term, leader) => this.#lineage.note(index, term, leader),
         tagged: (index, tag) => this.#pending.tagApplied(index, tag),
         committed: (version, count) => this.#telemetry({ type: 'group.committed', version, count }),
       },
@@ -741,6 +746,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #onReverted(to: Version): void {
     this.#telemetry({ type: 'group.reverted', version: to })
     this.#revertedTo.push(to)
+    this.#lineage.trim(to)
     // A state machine cannot be rolled back in place: fetch the group's state again.
     if (this.#canSnapshot()) {
       this.#applier.applied = Math.min(this.#applier.applied, to)
@@ -807,7 +813,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         const index = this.#applier.applied
         const point = index > 0 && this.#canSnapshot() ? this.#core.snapshotPoint(index) : undefined
         const snapshot = point ? this.#sm.createSnapshot?.() : undefined
-        return point && snapshot ? { ...point, snapshot } : undefined
+        return point && snapshot ? { ...point, lineage: this.#lineage.upTo(index), snapshot } : undefined
       },
       pullFailed: () => {
         this.#applyMissed()
@@ -841,6 +847,13 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       console.error(`mosaik-react: the state machine of group ${this.id.short()} threw in installSnapshot`, err)
     }
     const moved = snapshot.index !== this.#applier.applied
+    // Applied entries the snapshot's history does not hold are rolled back: say so (default mode).
+    const kept = rolledBack(this.#lineage.view(), snapshot.lineage)
+    this.#lineage.reset(snapshot.lineage ?? { from: snapshot.index, runs: [] })
+    if (kept !== undefined) {
+      this.#telemetry({ type: 'group.reverted', version: kept })
+      this.#revertedTo.push(kept)
+    }
     this.#applier.applied = snapshot.index
     this.#storage.saveSnapshot(snapshot.index, snapshot.term, snapshot.leader)
     if (this.#storage.checkpoint)

@@ -4,7 +4,7 @@ import type { Message, Term } from '../raft/types.js'
 import type { Snapshot } from '../types.js'
 import type { SyncHost } from './host.js'
 import type { SyncMessage } from './messages.js'
-import { SnapshotProvider } from './provider.js'
+import { type OfferTags, SnapshotProvider } from './provider.js'
 import { type FetchedSnapshot, SyncSession } from './session.js'
 
 type AppendEntries = Extract<Message<LogCommand>, { type: 'appendEntries' }>
@@ -25,7 +25,7 @@ export interface SyncDriver {
    * A member asked for our current state (`pull`): a snapshot of the state machine at the
    * applied index and that index's term, or undefined when we cannot serve it now.
    */
-  current?(): { index: Version; term: Term; leader?: string; snapshot: Snapshot<unknown> } | undefined
+  current?(): ({ index: Version; term: Term; snapshot: Snapshot<unknown> } & OfferTags) | undefined
   /**
    * Leader only: true when a `snap` entry may not commit without the laggard asking for it
    * (strict mode: commits need a majority of `minVoters`, and a laggard abstains). The leader
@@ -115,8 +115,8 @@ export class SnapshotSync {
   }
 
   /** A `snap` entry committed here. */
-  hold(index: Version, term: Term, by: PeerId, snapshot: Snapshot<unknown>, leader?: string): void {
-    this.provider.hold(index, term, by, snapshot, leader)
+  hold(index: Version, term: Term, by: PeerId, snapshot: Snapshot<unknown>, tags?: OfferTags): void {
+    this.provider.hold(index, term, by, snapshot, tags)
   }
 
   /**
@@ -183,7 +183,7 @@ export class SnapshotSync {
   /** Holds our state at the applied index for `peer` and offers it (see `current`). */
   #holdCurrent(peer: PeerId): void {
     const current = this.#driver.current?.()
-    if (current) this.provider.hold(current.index, current.term, peer, current.snapshot, current.leader)
+    if (current) this.provider.hold(current.index, current.term, peer, current.snapshot, current)
   }
 
   /** The commit the current leader announced: offers above it are not installed. */

@@ -1,4 +1,5 @@
 import { isCount, isTerm } from '../raft/limits.js'
+import { LINEAGE_RUNS, type LineageView } from './lineage.js'
 
 /**
  * mosaik's `SnapshotSyncMessage`, carried in bond `sync` frames:
@@ -19,6 +20,8 @@ export type SyncMessage =
       readonly items: number
       /** `Entry.leader` of the entry at `index`: two leaders of one term wrote different states there. */
       readonly leader?: string
+      /** Who wrote the history up to `index` (the laggard reports what the install rolls back). */
+      readonly lineage?: LineageView
     }
   | { readonly type: 'fetch'; readonly index: number; readonly start: number; readonly end: number }
   | { readonly type: 'data'; readonly index: number; readonly start: number; readonly items: unknown[] | undefined }
@@ -54,7 +57,13 @@ export function isSyncMessage(x: unknown): x is SyncMessage {
     case 'pull':
       return true
     case 'offer':
-      return isNum(m.index) && isTerm(m.term) && isNum(m.items) && (m.leader === undefined || isTag(m.leader))
+      return (
+        isNum(m.index) &&
+        isTerm(m.term) &&
+        isNum(m.items) &&
+        (m.leader === undefined || isTag(m.leader)) &&
+        (m.lineage === undefined || isLineage(m.lineage, m.index))
+      )
     case 'fetch':
       return isNum(m.index) && isNum(m.start) && isNum(m.end) && m.end >= m.start
     case 'data':
@@ -62,4 +71,18 @@ export function isSyncMessage(x: unknown): x is SyncMessage {
     default:
       return false
   }
+}
+
+/** A lineage up to `index`: at most `LINEAGE_RUNS` runs, each ending past the one before, the last at `index`. */
+function isLineage(x: unknown, index: number): x is LineageView {
+  if (typeof x !== 'object' || x === null) return false
+  const { from, runs } = x as Record<string, unknown>
+  if (!isNum(from) || !Array.isArray(runs) || runs.length > LINEAGE_RUNS) return false
+  let prev = from
+  for (const r of runs as unknown[]) {
+    if (!Array.isArray(r) || r.length !== 3 || !isTag(r[0]) || !isTerm(r[1]) || !isNum(r[2]) || r[2] <= prev)
+      return false
+    prev = r[2]
+  }
+  return prev === index
 }

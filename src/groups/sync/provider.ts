@@ -2,12 +2,19 @@ import type { PeerId } from '../../core/id.js'
 import type { TimerHandle } from '../timers.js'
 import type { Snapshot } from '../types.js'
 import type { SyncHost } from './host.js'
+import type { LineageView } from './lineage.js'
 import type { SyncMessage } from './messages.js'
+
+/** What an offer says of the entry at its index besides the term (see `SyncMessage` `offer`). */
+export interface OfferTags {
+  readonly leader?: string | undefined
+  readonly lineage?: LineageView | undefined
+}
 
 interface Held {
   readonly term: number
-  /** `Entry.leader` of the entry at the held index, when known. */
-  readonly leader: string | undefined
+  /** `Entry.leader` of the entry at the held index and the lineage up to it, when known. */
+  readonly tags: OfferTags
   readonly snapshot: Snapshot<unknown>
   /** The laggard whose request made us take it. */
   readonly by: PeerId
@@ -47,11 +54,11 @@ export class SnapshotProvider {
   }
 
   /** The `snap` entry requested by `by` committed at `index`: hold the state as it is now. */
-  hold(index: number, term: number, by: PeerId, snapshot: Snapshot<unknown>, leader?: string): void {
+  hold(index: number, term: number, by: PeerId, snapshot: Snapshot<unknown>, tags: OfferTags = {}): void {
     const existing = this.#held.get(index)
     if (existing) this.#host.timers.cancel(existing.expiry)
     const remote = by !== this.#host.local
-    const held: Held = { term, leader, snapshot, by, pinned: remote, unsent: false, expiry: this.#expire(index) }
+    const held: Held = { term, tags, snapshot, by, pinned: remote, unsent: false, expiry: this.#expire(index) }
     this.#held.set(index, held)
     if (remote) held.unsent = !this.#host.send(by, offerOf(index, held))
   }
@@ -135,6 +142,13 @@ export class SnapshotProvider {
 }
 
 function offerOf(index: number, held: Held): SyncMessage {
-  const { term, leader } = held
-  return { type: 'offer', index, term, items: held.snapshot.length, ...(leader === undefined ? {} : { leader }) }
+  const { leader, lineage } = held.tags
+  return {
+    type: 'offer',
+    index,
+    term: held.term,
+    items: held.snapshot.length,
+    ...(leader === undefined ? {} : { leader }),
+    ...(lineage === undefined ? {} : { lineage }),
+  }
 }

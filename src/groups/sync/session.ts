@@ -1,6 +1,7 @@
 import type { PeerId } from '../../core/id.js'
 import type { TimerHandle } from '../timers.js'
 import type { SyncHost } from './host.js'
+import type { LineageView } from './lineage.js'
 import type { SyncMessage } from './messages.js'
 import { syncPlants } from './plants.js'
 
@@ -11,6 +12,8 @@ export interface FetchedSnapshot {
   readonly items: unknown[]
   /** `Entry.leader` of the entry at `index`, as the sources offered it (log matching after the install). */
   readonly leader?: string
+  /** Who wrote the history up to `index`, as the chosen offer said (see `Lineage`). */
+  readonly lineage?: LineageView
   /** Members that served at least one batch. */
   readonly sources: PeerId[]
 }
@@ -20,6 +23,7 @@ interface Offer {
   readonly term: number
   readonly items: number
   readonly leader: string | undefined
+  readonly lineage: LineageView | undefined
 }
 
 /** Two offers of the same state: same point, and the same leader wrote the entry there (rival leaders of one term differ). */
@@ -46,7 +50,7 @@ export class SyncSession {
   /** The offer window is running (see `vouchChanged`). */
   #window = false
   readonly #vouch: (() => number | undefined) | undefined
-  #anchor: { index: number; term: number; items: number; leader: string | undefined } | undefined
+  #anchor: Offer | undefined
   readonly #pool = new Set<PeerId>()
   /** Batch starts to fetch again (failed or short answers); fresh ones come from `#cursor`. */
   readonly #todo: number[] = []
@@ -127,7 +131,7 @@ export class SyncSession {
       this.#host.refused?.(from, 'a snapshot offer nobody asked for')
       return
     }
-    const offer: Offer = { index: m.index, term: m.term, items: m.items, leader: m.leader }
+    const offer: Offer = { index: m.index, term: m.term, items: m.items, leader: m.leader, lineage: m.lineage }
     // An offer that qualifies is not replaced by one that does not (yet): a peer offering
     // past the vouched position over and over cannot starve the offer that can be fetched.
     const kept = this.#offers.get(from)
@@ -262,7 +266,7 @@ export class SyncSession {
     let items = at.items
     let votes = 0
     for (const [n, c] of counts) if (c > votes || (c === votes && n < items)) [items, votes] = [n, c]
-    this.#anchor = { index: at.index, term: at.term, items, leader: at.leader }
+    this.#anchor = { ...at, items }
     for (const [p] of same) this.#pool.add(p)
     this.#cursor = 0
     const sources = same.map(([p]) => p)
@@ -315,13 +319,19 @@ export class SyncSession {
     return next
   }
 
-  #complete(anchor: { index: number; term: number; leader: string | undefined }): void {
+  #complete(anchor: Offer): void {
     this.#finished = true
     const starts = [...this.#batches.keys()].sort((a, b) => a - b)
     const items: unknown[] = []
     for (const s of starts) for (const it of this.#batches.get(s) as unknown[]) items.push(it)
-    const leader = anchor.leader === undefined ? {} : { leader: anchor.leader }
-    this.#done({ index: anchor.index, term: anchor.term, ...leader, items, sources: [...this.#sources].sort() })
+    this.#done({
+      index: anchor.index,
+      term: anchor.term,
+      ...(anchor.leader === undefined ? {} : { leader: anchor.leader }),
+      ...(anchor.lineage === undefined ? {} : { lineage: anchor.lineage }),
+      items,
+      sources: [...this.#sources].sort(),
+    })
   }
 
   #fail(err: Error): void {
