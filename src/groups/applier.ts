@@ -8,7 +8,10 @@ import type { ApplyContext, StateMachine } from './types.js'
 export interface ApplierHooks {
   /** A `snap` entry committed: hold a snapshot of the state as it is now. */
   snapshotAt(index: Version, term: Term, by: PeerId, leader: string | undefined): void
-  /** The command at `index` was proposed under `tag` (to detect entries lost to a leader change). */
+  /**
+   * The entry at `index` was proposed under `tag` (to detect entries lost to a leader change);
+   * `undefined` for the group's own entries (`noop`, `snap`), which no call proposed.
+   */
   tagged(index: Version, tag: string | undefined): void
   /**
    * One call per `apply` that moved the applied index (also for `noop`/`snap` entries only):
@@ -77,6 +80,8 @@ export class Applier<C> {
       }
       flush()
       this.applied = e.index
+      // No call proposed it: a caller waiting on this index lost its entry to a new leader's.
+      this.#hooks.tagged(e.index, undefined)
       if (c.t === 'snap') this.#hooks.snapshotAt(e.index, e.term, c.by, e.leader)
     }
     flush()
