@@ -57,6 +57,8 @@ const RETAIN_ENTRIES = 512
  * `reverted`; a new member, or one missing older entries, still gets a snapshot.
  */
 const DIVERGENCE_TAIL = 64
+/** A state machine's initial state is kept for a local replay after a revert up to this many items. */
+const INITIAL_ITEMS_KEPT = 1_024
 /** Most entries a leader keeps for a laggard that is installing a snapshot (heap stays bounded). */
 const PINNED_MAX = 4_096
 /** `catchUp: 'replay'`: compact once this many entries could go. */
@@ -100,6 +102,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #applier: Applier<C>
   /** Who wrote the applied history (an install reports what it rolls back: `sync/lineage.ts`). */
   readonly #lineage: Lineage
+  /** The state machine's state before any entry (small ones only): a revert replays the log from it. */
+  readonly #initial: unknown[] | undefined
   readonly #pending: Pending
   readonly #client: Client
   readonly #state: Watch<GroupState>
@@ -201,6 +205,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#restoredAt = state?.index ?? restore?.snapshot?.index ?? 0
     this.#restoredState = state !== undefined && this.#installRestored(state.items)
     this.#lineage = new Lineage(this.#restoredAt)
+    const fresh = this.#restoredAt === 0 && this.#canSnapshot() ? this.#sm.createSnapshot?.() : undefined
+    this.#initial = fresh && fresh.length <= INITIAL_ITEMS_KEPT ? fresh.range(0, fresh.length) : undefined
     this.#applier = new Applier<C>(
       this.#sm as StateMachine<C, unknown, unknown, unknown>,
       this.id.short(),
@@ -747,11 +753,33 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#telemetry({ type: 'group.reverted', version: to })
     this.#revertedTo.push(to)
     this.#lineage.trim(to)
+    if (this.#replayFromStart(to)) return
     // A state machine cannot be rolled back in place: fetch the group's state again.
     if (this.#canSnapshot()) {
       this.#applier.applied = Math.min(this.#applier.applied, to)
       this.#startSync(to)
     }
+  }
+
+  /**
+   * A revert to `to` while the log still holds every entry from the first: the state machine
+   * goes back to its initial state and applies entries 1..`to` again, here, with no snapshot to
+   * fetch (when every member's state applied entries a revert took back, nobody could serve one).
+   */
+  #replayFromStart(to: Version): boolean {
+    if (!this.#initial || this.#sync.syncing || this.#core.status().firstIndex !== 1) return false
+    const entries = this.#core.entries(1, to)
+    if (entries.length !== to) return false
+    try {
+      this.#sm.installSnapshot?.(this.#initial as I[])
+    } catch (err) {
+      console.error(`mosaik-react: the state machine of group ${this.id.short()} threw in installSnapshot`, err)
+      return false
+    }
+    this.#applier.applied = 0
+    this.#lineage.reset({ from: 0, runs: [] })
+    this.#applier.apply(entries)
+    return true
   }
 
   /**
@@ -806,10 +834,17 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       isLeader: () => this.#core.status().role === 'leader' && this.#canSnapshot(),
       replicate: (by) => this.#input(() => this.#pending.ignore(this.#core.propose([{ t: 'snap', by }]))),
       serveCurrent: () => this.consensus.minVoters > 0,
+      inLog: (p) => {
+        const mine = this.#core.snapshotPoint(p.index)
+        return mine !== undefined && mine.term === p.term && mine.leader === p.leader
+      },
+      commit: () => this.#core.status().commit,
       install: (snapshot, buffered) => this.#install(snapshot, buffered),
       retryFrom: () => this.#core.status().needsSnapshot?.index ?? this.#applier.applied,
       changed: () => this.#publish(),
       current: () => {
+        // A member that syncs (or waits to retry) holds a state it must replace: never serve it.
+        if (this.#sync.syncing) return undefined
         const index = this.#applier.applied
         const point = index > 0 && this.#canSnapshot() ? this.#core.snapshotPoint(index) : undefined
         const snapshot = point ? this.#sm.createSnapshot?.() : undefined

@@ -5,7 +5,7 @@ import type { Snapshot } from '../types.js'
 import type { SyncHost } from './host.js'
 import type { SyncMessage } from './messages.js'
 import { type OfferTags, SnapshotProvider } from './provider.js'
-import { type FetchedSnapshot, SyncSession } from './session.js'
+import { type FetchedSnapshot, type SnapshotPointClaim, SyncSession } from './session.js'
 
 type AppendEntries = Extract<Message<LogCommand>, { type: 'appendEntries' }>
 
@@ -33,6 +33,14 @@ export interface SyncDriver {
    * does not wait for a commit that waits for it.
    */
   serveCurrent?(): boolean
+  /**
+   * A leader that must sync (its state machine applied entries a revert took back) has no
+   * leader to ask: it pulls from bonded members a state at or below its commit whose point
+   * is an entry of its own log (the same entry means the same history before it).
+   */
+  inLog?(point: SnapshotPointClaim): boolean
+  /** This member's commit index (what a leader's resync may install at most). */
+  commit?(): Version
   /**
    * A pull session failed (no offer, or no source could serve); it is not retried here. The
    * entries committed while it ran were not applied: unless a regular session started
@@ -62,6 +70,8 @@ export class SnapshotSync {
    * reached this point.
    */
   #wanted: Version | undefined
+  /** The session is a leader's resync (a pull from its followers, retried like a regular one). */
+  #resync = false
   #buffered: AppendEntries[] = []
   /** The commit each member last announced in an AppendEntries (the leader's vouches for offers). */
   readonly #announced = new Map<PeerId, number>()
@@ -83,18 +93,22 @@ export class SnapshotSync {
 
   /** Starts a session that installs a snapshot at or past `minIndex` (no-op while one runs). */
   start(minIndex: Version): void {
-    if (this.#session?.pulling) this.#wanted = Math.max(this.#wanted ?? 0, minIndex)
+    if (this.#catchingUp) this.#wanted = Math.max(this.#wanted ?? 0, minIndex)
     if (this.#session) return
     this.#retrying = false
     this.#buffered = []
+    const { inLog, commit } = this.#driver
+    this.#resync = this.#driver.isLeader() && inLog !== undefined && commit !== undefined
+    const sources = this.#resync ? this.#driver.host.bonded() : undefined
     this.#session = new SyncSession(
       this.#driver.host,
       minIndex,
       (r) => this.#done(r),
-      undefined,
-      () => this.#vouched(),
+      sources,
+      this.#resync ? commit : () => this.#vouched(),
+      this.#resync ? inLog : undefined,
     )
-    this.#driver.host.telemetry({ phase: 'started', position: minIndex })
+    this.#driver.host.telemetry({ phase: 'started', position: minIndex, ...(sources ? { sources } : {}) })
     this.#session.request()
     this.#driver.changed()
   }
@@ -107,6 +121,7 @@ export class SnapshotSync {
   pull(sources: readonly PeerId[], minIndex: Version): void {
     if (this.#session) return
     this.#retrying = false
+    this.#resync = false
     this.#buffered = []
     this.#session = new SyncSession(this.#driver.host, minIndex, (r) => this.#done(r), sources)
     this.#driver.host.telemetry({ phase: 'started', position: minIndex, sources: [...sources] })
@@ -177,7 +192,21 @@ export class SnapshotSync {
 
   /** A new leader: ask it, unless the snapshot is already being fetched. */
   leaderChanged(): void {
-    if (this.#session && !this.#session.fetching && !this.#session.pulling) this.#session.request()
+    const session = this.#session
+    if (!session || session.fetching || session.pulling) return
+    if (!this.#driver.isLeader()) {
+      session.request()
+      return
+    }
+    // We lead now: nobody to ask, so pull our state back from the followers instead.
+    session.abort()
+    this.#session = undefined
+    this.start(this.#driver.retryFrom())
+  }
+
+  /** A catch-up pull runs (not a leader's resync). */
+  get #catchingUp(): boolean {
+    return this.#session?.pulling === true && !this.#resync
   }
 
   /** Holds our state at the applied index for `peer` and offers it (see `current`). */
@@ -197,12 +226,14 @@ export class SnapshotSync {
     this.#session = undefined
     this.#retrying = false
     this.#wanted = undefined
+    this.#resync = false
     this.provider.clear()
   }
 
   #done(result: FetchedSnapshot | Error): void {
-    const pulling = this.#session?.pulling === true
+    const pulling = this.#catchingUp
     this.#session = undefined
+    this.#resync = false
     const host = this.#driver.host
     const wanted = pulling ? this.#wanted : undefined
     if (pulling) this.#wanted = undefined

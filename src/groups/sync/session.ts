@@ -18,6 +18,13 @@ export interface FetchedSnapshot {
   readonly sources: PeerId[]
 }
 
+/** What an offer claims of the entry at its index. */
+export interface SnapshotPointClaim {
+  readonly index: number
+  readonly term: number
+  readonly leader: string | undefined
+}
+
 interface Offer {
   readonly index: number
   readonly term: number
@@ -67,19 +74,28 @@ export class SyncSession {
   /** A pull session: these members are asked for their current state directly, not the leader. */
   readonly #pullFrom: readonly PeerId[] | undefined
   #pulled = false
+  /** Offers must also pass this check (a leader's resync: the offered point is in its own log). */
+  readonly #accept: ((point: SnapshotPointClaim) => boolean) | undefined
 
+  /**
+   * `vouch` caps what an offer may claim: the leader's announced commit, or for a pull with
+   * `accept` (a leader pulling its own state back) its own commit; a pull without it takes
+   * offers at `minIndex` only.
+   */
   constructor(
     host: SyncHost,
     minIndex: number,
     done: (result: FetchedSnapshot | Error) => void,
     sources?: readonly PeerId[],
     vouch?: () => number | undefined,
+    accept?: (point: SnapshotPointClaim) => boolean,
   ) {
     this.#host = host
     this.#minIndex = minIndex
     this.#done = done
     this.#pullFrom = sources
     this.#vouch = vouch
+    this.#accept = accept
   }
 
   /** True when this is a pull session that asked `peer` for its state. */
@@ -164,7 +180,7 @@ export class SyncSession {
 
   /** Highest position an offer may have: a pull's target, or the commit the leader announced. */
   #cap(): number {
-    if (this.#pullFrom) return this.#minIndex
+    if (this.#pullFrom && !this.#accept) return this.#minIndex
     // Without a vouch (a session driven by hand, as in unit tests) every offer qualifies.
     if (!this.#vouch || syncPlants.unvouchedOffers) return Number.POSITIVE_INFINITY
     return this.#vouch() ?? -1
@@ -172,7 +188,7 @@ export class SyncSession {
 
   #eligible(): [PeerId, Offer][] {
     const cap = this.#cap()
-    return [...this.#offers].filter(([, o]) => o.index <= cap)
+    return [...this.#offers].filter(([, o]) => o.index <= cap && (this.#accept?.(o) ?? true))
   }
 
   data(from: PeerId, m: Extract<SyncMessage, { type: 'data' }>): void {
