@@ -28,6 +28,7 @@ import { ReadyOutbox } from './ready-outbox.js'
 import { sendSplitting } from './split-append.js'
 import { holdsBack, standing } from './standing.js'
 import type { Storage } from './storage.js'
+import { type LocalCheckpoint, usable } from './sync/checkpoint.js'
 import { corroboratedAhead } from './sync/claims.js'
 import { SnapshotSync, type SyncDriver } from './sync/coordinator.js'
 import { Lineage, rolledBack } from './sync/lineage.js'
@@ -57,8 +58,6 @@ const RETAIN_ENTRIES = 512
  * `reverted`; a new member, or one missing older entries, still gets a snapshot.
  */
 const DIVERGENCE_TAIL = 64
-/** A state machine's initial state is kept for a local replay after a revert up to this many items. */
-const INITIAL_ITEMS_KEPT = 1_024
 /** Most entries a leader keeps for a laggard that is installing a snapshot (heap stays bounded). */
 const PINNED_MAX = 4_096
 /** `catchUp: 'replay'`: compact once this many entries could go. */
@@ -102,8 +101,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   readonly #applier: Applier<C>
   /** Who wrote the applied history (an install reports what it rolls back: `sync/lineage.ts`). */
   readonly #lineage: Lineage
-  /** The state machine's state before any entry (small ones only): a revert replays the log from it. */
-  readonly #initial: unknown[] | undefined
+  /** A state to go back to after a revert, replaying the log from there (`sync/checkpoint.ts`). */
+  #local: LocalCheckpoint | undefined
+  /** The state machine applied entries a revert took back; it is replaced by the next install. */
+  #dirty = false
   readonly #pending: Pending
   readonly #client: Client
   readonly #state: Watch<GroupState>
@@ -205,8 +206,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#restoredAt = state?.index ?? restore?.snapshot?.index ?? 0
     this.#restoredState = state !== undefined && this.#installRestored(state.items)
     this.#lineage = new Lineage(this.#restoredAt)
-    const fresh = this.#restoredAt === 0 && this.#canSnapshot() ? this.#sm.createSnapshot?.() : undefined
-    this.#initial = fresh && fresh.length <= INITIAL_ITEMS_KEPT ? fresh.range(0, fresh.length) : undefined
+    if (this.#restoredAt === 0 || this.#restoredState) this.#keepCheckpoint(this.#restoredAt)
     this.#applier = new Applier<C>(
       this.#sm as StateMachine<C, unknown, unknown, unknown>,
       this.id.short(),
@@ -753,31 +753,41 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#telemetry({ type: 'group.reverted', version: to })
     this.#revertedTo.push(to)
     this.#lineage.trim(to)
-    if (this.#replayFromStart(to)) return
+    if (this.#replayFromCheckpoint(to)) return
     // A state machine cannot be rolled back in place: fetch the group's state again.
     if (this.#canSnapshot()) {
+      if (this.#applier.applied > to) this.#dirty = true
       this.#applier.applied = Math.min(this.#applier.applied, to)
       this.#startSync(to)
     }
   }
 
+  /** Keeps the state as it is now, at `index` (see `LocalCheckpoint`). */
+  #keepCheckpoint(index: Version): void {
+    const point = index > 0 ? this.#core.snapshotPoint(index) : { index: 0, term: 0 }
+    const snapshot = point && this.#canSnapshot() ? this.#sm.createSnapshot?.() : undefined
+    this.#local = point && snapshot ? { point, snapshot, lineage: this.#lineage.view() } : undefined
+  }
+
   /**
-   * A revert to `to` while the log still holds every entry from the first: the state machine
-   * goes back to its initial state and applies entries 1..`to` again, here, with no snapshot to
-   * fetch (when every member's state applied entries a revert took back, nobody could serve one).
+   * A revert to `to` at or past the checkpoint, with the log holding every entry after it: the
+   * state machine goes back to the checkpoint and applies the log up to `to` again, here.
    */
-  #replayFromStart(to: Version): boolean {
-    if (!this.#initial || this.#sync.syncing || this.#core.status().firstIndex !== 1) return false
-    const entries = this.#core.entries(1, to)
-    if (entries.length !== to) return false
+  #replayFromCheckpoint(to: Version): boolean {
+    const cp = this.#local
+    const s = this.#core.status()
+    if (this.#sync.syncing || !usable(cp, to, s.firstIndex, (i) => this.#core.snapshotPoint(i))) return false
+    const entries = this.#core.entries(cp.point.index + 1, to)
+    if (entries.length !== to - cp.point.index) return false
     try {
-      this.#sm.installSnapshot?.(this.#initial as I[])
+      this.#sm.installSnapshot?.(cp.snapshot.range(0, cp.snapshot.length) as I[])
     } catch (err) {
       console.error(`mosaik-react: the state machine of group ${this.id.short()} threw in installSnapshot`, err)
       return false
     }
-    this.#applier.applied = 0
-    this.#lineage.reset({ from: 0, runs: [] })
+    this.#applier.applied = cp.point.index
+    this.#dirty = false
+    this.#lineage.reset(cp.lineage)
     this.#applier.apply(entries)
     return true
   }
@@ -839,12 +849,13 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         return mine !== undefined && mine.term === p.term && mine.leader === p.leader
       },
       commit: () => this.#core.status().commit,
+      replayLocally: () => this.#replayFromCheckpoint(this.#core.status().commit),
       install: (snapshot, buffered) => this.#install(snapshot, buffered),
       retryFrom: () => this.#core.status().needsSnapshot?.index ?? this.#applier.applied,
       changed: () => this.#publish(),
       current: () => {
-        // A member that syncs (or waits to retry) holds a state it must replace: never serve it.
-        if (this.#sync.syncing) return undefined
+        // A state that applied entries a revert took back is no state of the group: never serve it.
+        if (this.#dirty) return undefined
         const index = this.#applier.applied
         const point = index > 0 && this.#canSnapshot() ? this.#core.snapshotPoint(index) : undefined
         const snapshot = point ? this.#sm.createSnapshot?.() : undefined
@@ -890,6 +901,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.#revertedTo.push(kept)
     }
     this.#applier.applied = snapshot.index
+    this.#dirty = false
     this.#storage.saveSnapshot(snapshot.index, snapshot.term, snapshot.leader)
     if (this.#storage.checkpoint)
       this.#storage.checkpoint({ index: snapshot.index, term: snapshot.term, items: [...snapshot.items] })
@@ -897,6 +909,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (moved) this.#telemetry({ type: 'group.committed', version: snapshot.index, count: 0 })
     this.#input(() => {
       this.#core.installSnapshot(snapshot.index, snapshot.term, snapshot.leader)
+      this.#keepCheckpoint(snapshot.index)
       for (const m of buffered) this.#core.step(m)
     })
     this.#catchUpDone(true)

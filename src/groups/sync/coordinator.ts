@@ -42,6 +42,11 @@ export interface SyncDriver {
   /** This member's commit index (what a leader's resync may install at most). */
   commit?(): Version
   /**
+   * A leader about to resync: rebuild the state from a local checkpoint and its own log up to
+   * its commit instead, when the log holds all of it. True when it did (no session needed).
+   */
+  replayLocally?(): boolean
+  /**
    * A pull session failed (no offer, or no source could serve); it is not retried here. The
    * entries committed while it ran were not applied: unless a regular session started
    * (`syncing`), the driver applies them now.
@@ -98,6 +103,10 @@ export class SnapshotSync {
     this.#retrying = false
     this.#buffered = []
     const { inLog, commit } = this.#driver
+    if (this.#driver.isLeader() && this.#driver.replayLocally?.()) {
+      this.#driver.changed()
+      return
+    }
     this.#resync = this.#driver.isLeader() && inLog !== undefined && commit !== undefined
     const sources = this.#resync ? this.#driver.host.bonded() : undefined
     this.#session = new SyncSession(
@@ -198,7 +207,7 @@ export class SnapshotSync {
       session.request()
       return
     }
-    // We lead now: nobody to ask, so pull our state back from the followers instead.
+    // We lead now: nobody to ask, so rebuild the state ourselves or pull it from the followers.
     session.abort()
     this.#session = undefined
     this.start(this.#driver.retryFrom())
