@@ -849,7 +849,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         return mine !== undefined && mine.term === p.term && mine.leader === p.leader
       },
       commit: () => this.#core.status().commit,
-      replayLocally: () => this.#replayFromCheckpoint(this.#core.status().commit),
+      // Default mode only: a strict leader never rebuilds a state the group may hold otherwise.
+      replayLocally: () => this.consensus.minVoters === 0 && this.#replayFromCheckpoint(this.#core.status().commit),
       install: (snapshot, buffered) => this.#install(snapshot, buffered),
       retryFrom: () => this.#core.status().needsSnapshot?.index ?? this.#applier.applied,
       changed: () => this.#publish(),
@@ -893,8 +894,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       console.error(`mosaik-react: the state machine of group ${this.id.short()} threw in installSnapshot`, err)
     }
     const moved = snapshot.index !== this.#applier.applied
-    // Applied entries the snapshot's history does not hold are rolled back: say so (default mode).
-    const kept = rolledBack(this.#lineage.view(), snapshot.lineage)
+    // Applied entries the snapshot's history does not hold are rolled back: say so (default
+    // mode; strict mode never rolls back what it applied, so a lineage it cannot compare is no loss).
+    const kept = this.consensus.minVoters === 0 ? rolledBack(this.#lineage.view(), snapshot.lineage) : undefined
     this.#lineage.reset(snapshot.lineage ?? { from: snapshot.index, runs: [] })
     if (kept !== undefined) {
       this.#telemetry({ type: 'group.reverted', version: kept })
