@@ -762,6 +762,21 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     }
   }
 
+  /**
+   * A leader that was syncing when it took office: its own log is the group's from now on.
+   * A state that applied nothing a revert took back goes on from its applied index; else the
+   * local checkpoint replays the log up to `commit`. False when the log lacks the entries.
+   */
+  #catchUpLocally(commit: Version): boolean {
+    const from = this.#applier.applied
+    if (this.#dirty || from + 1 < this.#core.status().firstIndex || this.#core.snapshotPoint(from) === undefined)
+      return this.#replayFromCheckpoint(commit)
+    const entries = this.#core.entries(from + 1, commit)
+    if (entries.length !== Math.max(0, commit - from)) return this.#replayFromCheckpoint(commit)
+    this.#applier.apply(entries)
+    return true
+  }
+
   /** Keeps the state as it is now, at `index` (see `LocalCheckpoint`). */
   #keepCheckpoint(index: Version): void {
     const point = index > 0 ? this.#core.snapshotPoint(index) : { index: 0, term: 0 }
@@ -850,7 +865,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       },
       commit: () => this.#core.status().commit,
       // Default mode only: a strict leader never rebuilds a state the group may hold otherwise.
-      replayLocally: () => this.consensus.minVoters === 0 && this.#replayFromCheckpoint(this.#core.status().commit),
+      replayLocally: () => this.consensus.minVoters === 0 && this.#catchUpLocally(this.#core.status().commit),
       install: (snapshot, buffered) => this.#install(snapshot, buffered),
       retryFrom: () => this.#core.status().needsSnapshot?.index ?? this.#applier.applied,
       changed: () => this.#publish(),
