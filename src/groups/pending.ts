@@ -39,8 +39,8 @@ export class Pending {
     this.#state = state
   }
 
-  /** The answer to request `id`. */
-  outcome(id: RequestId, ms: number, signal?: AbortSignal): Promise<Answer> {
+  /** The answer to request `id`; `ms` undefined: no timer (the caller ends the wait with `settle`). */
+  outcome(id: RequestId, ms: number | undefined, signal?: AbortSignal): Promise<Answer> {
     return this.#bounded(`an answer to request ${id}`, ms, signal, (resolve) => {
       this.#answers.set(id, resolve)
       return () => this.#answers.delete(id)
@@ -112,6 +112,14 @@ export class Pending {
     )
   }
 
+  /** Settles with `promise`, or rejects `offline` (`timedOut`) after `ms`, or on abort or close. */
+  race<T>(promise: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
+    return this.#bounded<T>(what, ms, signal, (resolve, reject) => {
+      promise.then(resolve, reject)
+      return () => {}
+    })
+  }
+
   /** Resolves after `ms`; rejects if the member closes first. */
   sleep(ms: number): Promise<void> {
     if (this.#closed) return Promise.reject(this.#closed)
@@ -137,9 +145,9 @@ export class Pending {
 
   #bounded<T>(
     what: string,
-    ms: number,
+    ms: number | undefined,
     signal: AbortSignal | undefined,
-    listen: (resolve: (v: T) => void, reject: (e: GroupError) => void) => () => void,
+    listen: (resolve: (v: T) => void, reject: (e: unknown) => void) => () => void,
   ): Promise<T> {
     if (this.#closed) return Promise.reject(this.#closed)
     if (signal?.aborted) return Promise.reject(signal.reason)
@@ -156,14 +164,17 @@ export class Pending {
       }
       const onClose = (err: GroupError) => finish(() => reject(err))
       const onAbort = () => finish(() => reject(signal?.reason))
-      const timer = this.#timers.after(ms, () =>
-        finish(() => reject(new GroupError('offline', `no ${what} within ${ms} ms`))),
-      )
+      const timer =
+        ms === undefined
+          ? undefined
+          : this.#timers.after(ms, () =>
+              finish(() => reject(new GroupError('offline', `no ${what} within ${ms} ms`, { timedOut: true }))),
+            )
       this.#closers.add(onClose)
       signal?.addEventListener('abort', onAbort, { once: true })
       const stop = listen(
         (v) => finish(() => resolve(v)),
-        (e) => finish(() => reject(e)),
+        (e: unknown) => finish(() => reject(e)),
       )
     })
   }
