@@ -207,10 +207,14 @@ export class SnapshotSync {
       session.request()
       return
     }
-    // We lead now: nobody to ask, so rebuild the state ourselves or pull it from the followers.
-    session.abort()
-    this.#session = undefined
-    this.start(this.#driver.retryFrom())
+    // We lead now: nobody to ask, so rebuild the state ourselves or pull it from the followers
+    // (after this call: it comes from the member publishing its state, which a restart changes).
+    this.#driver.host.timers.after(0, () => {
+      if (this.#session !== session || session.fetching || !this.#driver.isLeader()) return
+      session.abort()
+      this.#session = undefined
+      this.start(this.#driver.retryFrom())
+    })
   }
 
   /** A catch-up pull runs (not a leader's resync). */
