@@ -28,7 +28,10 @@ function heartbeats(cluster: Cluster): void {
 
 function copies(cluster: Cluster, id: string, command: string): number {
   const status = cluster.get(id).raft.status()
-  return cluster.get(id).raft.entries(status.firstIndex, status.lastIndex).filter((e) => e.command === command).length
+  return cluster
+    .get(id)
+    .raft.entries(status.firstIndex, status.lastIndex)
+    .filter((e) => e.command === command).length
 }
 
 suite('raft core: a forward lost with its bond', () => {
