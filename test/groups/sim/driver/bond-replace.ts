@@ -115,6 +115,8 @@ export async function simulateBondReplace(seed: number): Promise<BondReplaceResu
     const [small, large] = [leader.peerId, follower.peerId].sort() as [PeerId, PeerId]
     // The smaller id's dial (the winner) lands after the larger id's retry has bonded.
     slow.set(`${small}>${large}`, rng.int(400, 900))
+    if (process.env.SIMDRV_TRACE)
+      console.log(`fault ${sched.now} ${small}>${large} hold ${slow.get(`${small}>${large}`)}`)
     const proc = nodes.find((n) => n.peerId === small)?.proc
     for (const ch of [...(proc?.channels ?? [])] as SimChannel[]) if (ch.remotePeer === large) ch.reset()
   }
@@ -128,6 +130,8 @@ export async function simulateBondReplace(seed: number): Promise<BondReplaceResu
     node.member.execute(command, { timeout: CALL_TIMEOUT_MS }).then(
       () => {
         worstMs = Math.max(worstMs, sched.now - call)
+        if (process.env.SIMDRV_TRACE && sched.now - call > 1000)
+          console.log(`slow write ${op} on ${node.peerId} ${call} -> ${sched.now}`)
       },
       (err: unknown) =>
         errors.push(`write ${op} on ${node.peerId} at ${call} failed after ${sched.now - call} ms: ${err}`),
@@ -137,7 +141,23 @@ export async function simulateBondReplace(seed: number): Promise<BondReplaceResu
   let events = 0
   try {
     for (let i = 0; i < size; i++) spawn(String.fromCharCode(97 + i))
-    sched.at(1_500, write)
+    if (process.env.SIMDRV_TRACE)
+      net.telemetry.push((e) => {
+        const x = e as unknown as Record<string, unknown>
+        if (
+          ['group.bond', 'group.state', 'group.vote', 'group.role', 'group.reverted'].includes(e.type) ||
+          e.type.startsWith('group.')
+        )
+          console.log(
+            sched.now.toFixed(0),
+            e.peer,
+            e.type,
+            JSON.stringify({ ...x, at: undefined, peer: undefined, group: undefined, type: undefined }).slice(0, 200),
+          )
+      })
+    // Writes start once a leader is elected: a split vote at startup is not what this measures.
+    const start = () => (leaderOf() ? write() : sched.at(50, start))
+    sched.at(1_000, start)
     for (let at = 2_000; at < CHAOS_MS - 1_500; at += rng.int(1_200, 2_000)) sched.at(at, fault)
     for (;;) {
       const fn = sched.pop(CHAOS_MS + CALL_TIMEOUT_MS + 1_000)
