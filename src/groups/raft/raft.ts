@@ -194,6 +194,18 @@ class Raft<C> implements RaftCore<C> {
     return this.#state.log.slice(from, to)
   }
 
+  commitNoticeDue(): boolean {
+    const role = this.#state.role
+    return role.role === 'leader' && role.commitNoticeDue
+  }
+
+  announceCommit(): void {
+    const role = this.#state.role
+    if (role.role !== 'leader' || !role.commitNoticeDue) return
+    role.commitNoticeDue = false
+    role.heartbeatDue = true
+  }
+
   hasReady(): boolean {
     const state = this.#state
     return (
