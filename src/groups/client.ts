@@ -103,11 +103,11 @@ export class Client {
   /**
    * Proposes every call queued since the last flush as one proposal (one `forwardCommand` from a
    * follower, one append on the leader) and hands each call its slice of the answer. The driver
-   * calls it at the start of each drain.
+   * calls it at the start of each drain. Returns how many calls it proposed.
    */
-  flush(): void {
+  flush(): number {
     const batch = this.#queue
-    if (batch.length === 0) return
+    if (batch.length === 0) return 0
     this.#queue = []
     this.#queuedBytes = 0
     const h = this.#host
@@ -128,6 +128,7 @@ export class Client {
       // Timeout or close: every call's own bound (no longer than this one) answers it.
       () => {},
     )
+    return batch.length
   }
 
   /** Queue `envelopes` for this turn's proposal; resolves with their answer. */

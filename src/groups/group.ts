@@ -13,6 +13,7 @@ import type { BondMessage } from './bond/messages.js'
 import { Client } from './client.js'
 import { type ConsensusConfig, DEFAULT_CONSENSUS, DEFAULT_SYNC, type SyncConfig } from './config.js'
 import { GroupError } from './errors.js'
+import { FlushPolicy } from './flush-policy.js'
 import { consensusDigest, deriveGroupId, syncSignature } from './group-id.js'
 import { type LogCommand, NOOP } from './log-command.js'
 import { nextTurn } from './next-turn.js'
@@ -122,6 +123,9 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   #undrained = 0
   #microtaskDrain = false
   #turnDrain = false
+  /** A lone caller's proposal is flushed in a microtask (`FlushPolicy`). */
+  #eagerDrain = false
+  readonly #flushPolicy = new FlushPolicy()
   #closed = false
   #revertedTo: Version[] = []
   /**
@@ -220,7 +224,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       state: this.#state,
       clock: this.#timers.clock,
       retryMs: Math.max(10, tickMs(this.consensus) * 2),
-      drain: () => this.#scheduleDrain(true),
+      drain: () => this.#scheduleProposal(),
       closed: () => this.#closed,
       explain: () => describeReachability(this.reachability()),
     })
@@ -342,9 +346,14 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   async executeMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
     if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
     const deadline = this.#client.deadline(options)
-    const { range, tag } = await this.#client.feed(commands, options, deadline)
-    await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
-    return range
+    this.#flushPolicy.begin()
+    try {
+      const { range, tag } = await this.#client.feed(commands, options, deadline)
+      await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
+      return range
+    } finally {
+      this.#flushPolicy.end()
+    }
   }
 
   feed(command: C, options?: CallOptions): Promise<Version> {
@@ -353,7 +362,12 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
 
   async feedMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
     if (this.#own.mustAuthorize(this.#preference)) await this.#own.authorize(this.#preference)
-    return (await this.#client.feed(commands, options, this.#client.deadline(options))).range
+    this.#flushPolicy.begin()
+    try {
+      return (await this.#client.feed(commands, options, this.#client.deadline(options))).range
+    } finally {
+      this.#flushPolicy.end()
+    }
   }
 
   async query(query: Q, consistency: Consistency = 'weak', options: CallOptions = {}): Promise<QueryResultAt<R>> {
@@ -448,6 +462,20 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
    * a timer, so a lone write waits only for the loop; and as the loop does come round, timers
    * keep firing under a write loop on the memory transport (findings §4).
    */
+  /** A caller's proposal or read: at once when it is the only call in flight (`FlushPolicy`), else with the turn's. */
+  #scheduleProposal(): void {
+    if (this.#closed) return
+    if (this.#turnDrain || this.#eagerDrain || !this.#flushPolicy.eager()) {
+      this.#scheduleDrain(true)
+      return
+    }
+    this.#eagerDrain = true
+    queueMicrotask(() => {
+      this.#eagerDrain = false
+      this.#drain(true)
+    })
+  }
+
   #scheduleDrain(nextTurnOnly = false): void {
     if (this.#closed) return
     if (nextTurnOnly) {
@@ -661,7 +689,10 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   /** `proposals`: also propose the calls queued for this turn (see `#scheduleDrain`). */
   #drain(proposals = false): void {
     if (this.#draining || this.#closed) return
-    if (proposals) this.#client.flush()
+    if (proposals) {
+      this.#flushPolicy.flushed(this.#client.flush())
+      this.#core.announceCommit()
+    }
     this.#undrained = 0
     this.#draining = true
     try {
@@ -672,6 +703,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#compact()
     this.#checkpoint()
     this.#publish()
+    // Followers hear of a new commit on the next turn, with what was written meanwhile.
+    if (this.#core.commitNoticeDue()) this.#scheduleDrain(true)
   }
 
   #handle(rd: Ready<LogCommand>): void {
