@@ -14,6 +14,7 @@ export interface Answer {
 
 interface Waiter {
   readonly tag: string | undefined
+  resolve(): void
   reject(err: GroupError): void
 }
 
@@ -30,13 +31,19 @@ export class Pending {
   readonly #answers = new Map<RequestId, (a: Answer) => void>()
   readonly #ignored = new Set<RequestId>()
   readonly #waiters = new Map<Version, Set<Waiter>>()
-  readonly #tags = new Map<Version, string | undefined>()
+  /** Lowest version a waiter waits for (Infinity: none), so most state changes skip the scan. */
+  #lowest = Number.POSITIVE_INFINITY
+  /** The tags of the last `TAGS_KEPT` applied entries, in a ring by index (no map to churn per entry). */
+  readonly #tagIndex: number[] = new Array(TAGS_KEPT).fill(-1)
+  readonly #tagOf: (string | undefined)[] = new Array(TAGS_KEPT).fill(undefined)
   readonly #closers = new Set<(err: GroupError) => void>()
   #closed: GroupError | undefined
 
   constructor(timers: Timers, state: Watch<GroupState>) {
     this.#timers = timers
     this.#state = state
+    // One listener for every version waited on, instead of one per waiting call.
+    state.subscribe((s) => this.#reached(s.applied))
   }
 
   /** The answer to request `id`. */
@@ -59,8 +66,9 @@ export class Pending {
 
   /** The entry at `index` was applied; `tag` names the call that proposed it. */
   tagApplied(index: Version, tag: string | undefined): void {
-    this.#tags.set(index, tag)
-    if (this.#tags.size > TAGS_KEPT) this.#tags.delete(this.#tags.keys().next().value as number)
+    const slot = index % TAGS_KEPT
+    this.#tagIndex[slot] = index
+    this.#tagOf[slot] = tag
     const ws = this.#waiters.get(index)
     if (!ws) return
     for (const w of ws) {
@@ -72,28 +80,36 @@ export class Pending {
   /** Resolves once the local replica applied `index` with the entry proposed under `tag`. */
   applied(index: Version, tag: string | undefined, ms: number, signal?: AbortSignal): Promise<void> {
     if (this.#state.get().applied >= index) {
-      const seen = this.#tags.get(index)
-      if (tag !== undefined && this.#tags.has(index) && seen !== tag)
+      const slot = index % TAGS_KEPT
+      if (tag !== undefined && this.#tagIndex[slot] === index && this.#tagOf[slot] !== tag)
         return Promise.reject(new GroupError('offline', `entry ${index} was replaced after a leader change`))
       return Promise.resolve()
     }
     return this.#bounded(`version ${index}`, ms, signal, (resolve, reject) => {
-      const waiter: Waiter = { tag, reject }
+      const waiter: Waiter = { tag, resolve, reject }
       let set = this.#waiters.get(index)
       if (!set) {
         set = new Set()
         this.#waiters.set(index, set)
       }
       set.add(waiter)
-      const unsub = this.#state.subscribe((s) => {
-        if (s.applied >= index) resolve()
-      })
+      if (index < this.#lowest) this.#lowest = index
       return () => {
-        unsub()
         set.delete(waiter)
         if (set.size === 0) this.#waiters.delete(index)
       }
     })
+  }
+
+  /** The replica applied up to `applied`: resolve every waiter for a version at or below it. */
+  #reached(applied: Version): void {
+    if (applied < this.#lowest) return
+    let lowest = Number.POSITIVE_INFINITY
+    for (const [index, set] of this.#waiters) {
+      if (index <= applied) for (const w of [...set]) w.resolve()
+      else if (index < lowest) lowest = index
+    }
+    this.#lowest = lowest
   }
 
   /** Resolves when `predicate` holds for the state. */
