@@ -270,7 +270,10 @@ class Raft<C> implements RaftCore<C> {
       applied: state.applied,
       lastIndex: state.log.lastIndex,
       firstIndex: state.log.firstIndex,
-      peers: new Map(state.peers),
+      // Copied only when read: the driver asks for the status several times per drain.
+      get peers() {
+        return new Map(state.peers)
+      },
       lagging: state.lagging,
       needsSnapshot: state.needsSnapshot,
     }
