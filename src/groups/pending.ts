@@ -1,5 +1,6 @@
 import type { Version } from '../core/id.js'
 import type { Watch } from '../core/watch.js'
+import { BoundedWait, type Closer } from './bounded-wait.js'
 import { GroupError } from './errors.js'
 import type { RequestId, Unanswered } from './raft/types.js'
 import type { Timers } from './timers.js'
@@ -12,11 +13,8 @@ export interface Answer {
   readonly reason?: Unanswered
 }
 
-interface Waiter {
-  readonly tag: string | undefined
-  resolve(): void
-  reject(err: GroupError): void
-}
+/** A call waiting for a version, and the tag its entry must carry. */
+type Waiter = BoundedWait<void> & { tag?: string | undefined }
 
 const TAGS_KEPT = 4096
 
@@ -28,7 +26,7 @@ const TAGS_KEPT = 4096
 export class Pending {
   readonly #timers: Timers
   readonly #state: Watch<GroupState>
-  readonly #answers = new Map<RequestId, (a: Answer) => void>()
+  readonly #answers = new Map<RequestId, BoundedWait<Answer>>()
   readonly #ignored = new Set<RequestId>()
   readonly #waiters = new Map<Version, Set<Waiter>>()
   /** Lowest version a waiter waits for (Infinity: none), so most state changes skip the scan. */
@@ -36,7 +34,7 @@ export class Pending {
   /** The tags of the last `TAGS_KEPT` applied entries, in a ring by index (no map to churn per entry). */
   readonly #tagIndex: number[] = new Array(TAGS_KEPT).fill(-1)
   readonly #tagOf: (string | undefined)[] = new Array(TAGS_KEPT).fill(undefined)
-  readonly #closers = new Set<(err: GroupError) => void>()
+  readonly #closers = new Set<Closer>()
   #closed: GroupError | undefined
 
   constructor(timers: Timers, state: Watch<GroupState>) {
@@ -48,10 +46,12 @@ export class Pending {
 
   /** The answer to request `id`. */
   outcome(id: RequestId, ms: number, signal?: AbortSignal): Promise<Answer> {
-    return this.#bounded(`an answer to request ${id}`, ms, signal, (resolve) => {
-      this.#answers.set(id, resolve)
-      return () => this.#answers.delete(id)
-    })
+    const early = this.#refused(signal)
+    if (early) return early
+    const wait = new BoundedWait<Answer>(this.#timers, this.#closers, 'an answer to request', id, ms, signal)
+    this.#answers.set(id, wait)
+    wait.onSettle = () => this.#answers.delete(id)
+    return wait.promise
   }
 
   /** Answers to `id` are dropped (the driver's own proposals). */
@@ -61,7 +61,7 @@ export class Pending {
 
   settle(id: RequestId, answer: Answer): void {
     if (this.#ignored.delete(id)) return
-    this.#answers.get(id)?.(answer)
+    this.#answers.get(id)?.resolve(answer)
   }
 
   /** The entry at `index` was applied; `tag` names the call that proposed it. */
@@ -85,20 +85,26 @@ export class Pending {
         return Promise.reject(new GroupError('offline', `entry ${index} was replaced after a leader change`))
       return Promise.resolve()
     }
-    return this.#bounded(`version ${index}`, ms, signal, (resolve, reject) => {
-      const waiter: Waiter = { tag, resolve, reject }
-      let set = this.#waiters.get(index)
-      if (!set) {
-        set = new Set()
-        this.#waiters.set(index, set)
-      }
-      set.add(waiter)
-      if (index < this.#lowest) this.#lowest = index
-      return () => {
-        set.delete(waiter)
-        if (set.size === 0) this.#waiters.delete(index)
-      }
-    })
+    const early = this.#refused(signal)
+    if (early) return early
+    const waiter: Waiter = new BoundedWait<void>(this.#timers, this.#closers, 'version', index, ms, signal)
+    waiter.tag = tag
+    let set = this.#waiters.get(index)
+    if (!set) {
+      set = new Set()
+      this.#waiters.set(index, set)
+    }
+    set.add(waiter)
+    if (index < this.#lowest) this.#lowest = index
+    waiter.onSettle = () => this.#forget(index, waiter)
+    return waiter.promise
+  }
+
+  #forget(index: Version, waiter: Waiter): void {
+    const set = this.#waiters.get(index)
+    if (!set) return
+    set.delete(waiter)
+    if (set.size === 0) this.#waiters.delete(index)
   }
 
   /** The replica applied up to `applied`: resolve every waiter for a version at or below it. */
@@ -121,66 +127,44 @@ export class Pending {
     signal?: AbortSignal,
   ): Promise<void> {
     if (predicate(state.get())) return Promise.resolve()
-    return this.#bounded(what, ms, signal, (resolve) =>
-      state.subscribe((s) => {
-        if (predicate(s)) resolve()
-      }),
-    )
+    const early = this.#refused(signal)
+    if (early) return early
+    const wait = new BoundedWait<void>(this.#timers, this.#closers, what, undefined, ms, signal)
+    wait.onSettle = state.subscribe((s) => {
+      if (predicate(s)) wait.resolve()
+    })
+    return wait.promise
   }
 
   /** Resolves after `ms`; rejects if the member closes first. */
   sleep(ms: number): Promise<void> {
     if (this.#closed) return Promise.reject(this.#closed)
     return new Promise<void>((resolve, reject) => {
-      const onClose = (err: GroupError) => {
-        this.#timers.cancel(timer)
-        reject(err)
+      const closer: Closer = {
+        reject: (err) => {
+          this.#timers.cancel(timer)
+          reject(err)
+        },
       }
       const timer = this.#timers.after(ms, () => {
-        this.#closers.delete(onClose)
+        this.#closers.delete(closer)
         resolve()
       })
-      this.#closers.add(onClose)
+      this.#closers.add(closer)
     })
   }
 
   close(err: GroupError): void {
     this.#closed = err
-    for (const c of [...this.#closers]) c(err)
+    for (const c of [...this.#closers]) c.reject(err)
     this.#answers.clear()
     this.#waiters.clear()
   }
 
-  #bounded<T>(
-    what: string,
-    ms: number,
-    signal: AbortSignal | undefined,
-    listen: (resolve: (v: T) => void, reject: (e: GroupError) => void) => () => void,
-  ): Promise<T> {
+  /** A wait that cannot start: the member closed, or the signal already aborted. */
+  #refused(signal: AbortSignal | undefined): Promise<never> | undefined {
     if (this.#closed) return Promise.reject(this.#closed)
     if (signal?.aborted) return Promise.reject(signal.reason)
-    return new Promise<T>((resolve, reject) => {
-      let done = false
-      const finish = (fn: () => void) => {
-        if (done) return
-        done = true
-        stop()
-        this.#timers.cancel(timer)
-        this.#closers.delete(onClose)
-        signal?.removeEventListener('abort', onAbort)
-        fn()
-      }
-      const onClose = (err: GroupError) => finish(() => reject(err))
-      const onAbort = () => finish(() => reject(signal?.reason))
-      const timer = this.#timers.after(ms, () =>
-        finish(() => reject(new GroupError('offline', `no ${what} within ${ms} ms`))),
-      )
-      this.#closers.add(onClose)
-      signal?.addEventListener('abort', onAbort, { once: true })
-      const stop = listen(
-        (v) => finish(() => resolve(v)),
-        (e) => finish(() => reject(e)),
-      )
-    })
+    return undefined
   }
 }
