@@ -462,10 +462,16 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
    * a timer, so a lone write waits only for the loop; and as the loop does come round, timers
    * keep firing under a write loop on the memory transport (findings §4).
    */
-  /** A caller's proposal or read: at once when it is the only call in flight (`FlushPolicy`), else with the turn's. */
+  /**
+   * A caller's proposal or read: on the leader, at once when it is the only call in flight
+   * (`FlushPolicy`); else with the turn's. A follower's forward keeps the turn: sent at once,
+   * forwards of a writer that had just caught up went unanswered in the catch-up tests (cause
+   * not found yet), so followers keep the timing they had.
+   */
   #scheduleProposal(): void {
     if (this.#closed) return
-    if (this.#turnDrain || this.#eagerDrain || !this.#flushPolicy.eager()) {
+    const leading = this.#state.get().role === 'leader'
+    if (this.#turnDrain || this.#eagerDrain || !leading || !this.#flushPolicy.eager()) {
       this.#scheduleDrain(true)
       return
     }
@@ -696,7 +702,13 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#undrained = 0
     this.#draining = true
     try {
-      while (this.#core.hasReady()) this.#handle(this.#core.ready())
+      for (;;) {
+        while (this.#core.hasReady()) this.#handle(this.#core.ready())
+        // A new commit waits for the next write only when one follows soon (`writesFollow`):
+        // otherwise followers hear of it at once, so they apply what was acknowledged.
+        if (!this.#core.commitNoticeDue() || this.#flushPolicy.writesFollow) break
+        this.#core.announceCommit()
+      }
     } finally {
       this.#draining = false
     }
