@@ -1,13 +1,34 @@
 /**
  * Long simulator runs: `npm run sim -- --seeds 100000 [--scenario strict] [--from 1]`, or replay
- * one failure: `npm run sim -- --seed 1234 --scenario default --verbose`.
+ * one failure: `npm run sim -- --seed 1234 --scenario default --verbose`. `--driver` runs the
+ * simulator of the real group driver instead of the pure core (`test/groups/sim/driver`):
+ * `npm run sim -- --driver --scenario strict --seeds 200`, `npm run sim -- --driver --scenario default --seed 4`.
  */
+import { driverScenarios } from '../test/groups/sim/driver/scenarios.js'
+import { driverSweep } from '../test/groups/sim/driver/sweep.js'
 import { scenario, scenarios } from '../test/groups/sim/scenarios.js'
 import { simulate } from '../test/groups/sim/simulator.js'
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`)
   return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+if (process.argv.includes('--driver')) {
+  const one = arg('seed')
+  const names = arg('scenario')?.split(',') ?? Object.keys(driverScenarios).filter((n) => !driverScenarios[n]?.plant)
+  const from = one !== undefined ? Number(one) : Number(arg('from') ?? 1)
+  const count = one !== undefined ? 1 : Number(arg('seeds') ?? 20)
+  let failures = 0
+  const started = performance.now()
+  for (const name of names) {
+    const run = await driverSweep(name, from, count, one !== undefined || process.argv.includes('--verbose'))
+    failures += run.failures.length
+    if (run.failures.length > 0 && one === undefined) console.log(run.report)
+    console.log(`${name}: ${count} seeds, ${run.failures.length} failures`)
+  }
+  console.log(`${failures} failures in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  process.exit(failures > 0 ? 1 : 0)
 }
 
 const one = arg('seed')

@@ -5,10 +5,11 @@ import { DEFAULT_CONSENSUS } from '../groups/config.js'
 import type { Group, GroupState } from '../groups/types.js'
 import type { Network } from '../network/network.js'
 import { type CellCommand, CellMachine, type CellRejection } from './cell-machine.js'
-import { CollectionWhen, networkDown, toCellError } from './cell-when.js'
+import { CollectionWhen } from './cell-when.js'
 import { openReplica } from './join.js'
 import type { CellOptions, CellReader, CellSnapshot, When } from './types.js'
-import { NO_WRITER_TIMEOUTS, offlineError, WriterWatch } from './writer-watch.js'
+import { runWrite, type WriteScope } from './write.js'
+import { NO_WRITER_TIMEOUTS, WriterWatch } from './writer-watch.js'
 
 /** Default bound of a write: a pending write settles within this many ms. */
 export const DEFAULT_WRITE_TIMEOUT = 10_000
@@ -41,6 +42,8 @@ export class CellReaderHandle<T> implements CellReader<T> {
   readonly #listeners = new Set<() => void>()
   /** Fails each pending write with `network-down` (its own value inside). */
   readonly #pending = new Set<() => void>()
+  /** What each write borrows of this handle (`runWrite`). */
+  readonly #writeScope: WriteScope
   readonly #unsubscribe: (() => void)[] = []
   #snapshot!: CellSnapshot<T>
   readonly #writers: WriterWatch
@@ -53,6 +56,7 @@ export class CellReaderHandle<T> implements CellReader<T> {
     this.storeId = UniqueId.from(storeId)
     this.schema = options.schema
     this.writeTimeout = options.writeTimeout ?? DEFAULT_WRITE_TIMEOUT
+    this.#writeScope = { timeoutMs: this.writeTimeout, inFlight: this.#pending, closed: () => this.#closed }
     const replica = openReplica<CellCommand, Uint8Array, CellMachine<T>>(
       network,
       new CellMachine<T>({
@@ -161,44 +165,12 @@ export class CellReaderHandle<T> implements CellReader<T> {
   }
 
   /**
-   * Runs one command through the group, bounded by `writeTimeout`. Every way it can
-   * fail becomes a `CellError` carrying `value`; closing the cell fails it at once.
+   * Runs one command through the group, bounded by `writeTimeout` (`write.ts`, the one write
+   * path of every collection). Every way it can fail becomes a `CellError` carrying `value`;
+   * closing the handle fails it at once.
    */
-  protected async execute<V>(command: CellCommand, value: V): Promise<Version> {
-    if (this.#closed) throw networkDown(value)
-    const ms = this.writeTimeout
-    let timer: ReturnType<typeof setTimeout> | undefined
-    let fail!: () => void
-    const guard = new Promise<never>((_, reject) => {
-      fail = () => reject(networkDown(value))
-      timer = setTimeout(
-        () =>
-          reject(
-            offlineError(
-              this.group as Group<unknown>,
-              value,
-              `no commit within ${ms} ms, the write timeout`,
-              undefined,
-              ms,
-            ),
-          ),
-        ms,
-      )
-    })
-    this.#pending.add(fail)
-    try {
-      const committed = this.group.execute(command, { timeout: ms }).catch((err: unknown) => {
-        if (this.#closed) throw networkDown(value, err)
-        const mapped = toCellError(err, value)
-        throw mapped.kind === 'offline' && mapped.reason === undefined
-          ? offlineError(this.group as Group<unknown>, value, mapped.message, err)
-          : mapped
-      })
-      return await Promise.race([committed, guard])
-    } finally {
-      clearTimeout(timer)
-      this.#pending.delete(fail)
-    }
+  protected execute<V>(command: CellCommand, value: V): Promise<Version> {
+    return runWrite(this.group, command, value, this.#writeScope)
   }
 
   #onGroupChange(): void {

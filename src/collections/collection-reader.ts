@@ -3,11 +3,12 @@ import { type GroupId, type StoreId, UniqueId, type Version } from '../core/id.j
 import type { Group, GroupState } from '../groups/types.js'
 import type { Network } from '../network/network.js'
 import { DEFAULT_WRITE_TIMEOUT } from './cell-reader.js'
-import { CollectionWhen, networkDown, toCellError } from './cell-when.js'
+import { CollectionWhen, networkDown } from './cell-when.js'
 import type { CollectionKind, CollectionMachine, CollectionRejection } from './collection-machine.js'
 import type { CollectionOptionsBase, CollectionReader, CollectionSnapshot } from './collection-types.js'
 import { openReplica } from './join.js'
 import type { When } from './types.js'
+import { runWrite, type WriteScope } from './write.js'
 
 const REJECT_REASON: Record<CollectionRejection['kind'], RejectReason> = {
   encoding: 'malformed',
@@ -39,6 +40,8 @@ export abstract class CollectionReaderHandle<C, I, M extends CollectionMachine<C
   readonly #release: () => Promise<void>
   readonly #listeners = new Set<() => void>()
   readonly #pending = new Set<() => void>()
+  /** What each write borrows of this handle (`runWrite`). */
+  readonly #writeScope: WriteScope
   readonly #unsubscribe: (() => void)[] = []
   #snapshot!: S
   #snapshotGeneration = -1
@@ -57,6 +60,7 @@ export abstract class CollectionReaderHandle<C, I, M extends CollectionMachine<C
     this.kind = kind
     this.storeId = UniqueId.from(storeId)
     this.writeTimeout = options.writeTimeout ?? DEFAULT_WRITE_TIMEOUT
+    this.#writeScope = { timeoutMs: this.writeTimeout, inFlight: this.#pending, closed: () => this.#closed }
     const { consensus, sync } = options
     const replica = openReplica<C, I, M>(network, machine(this.storeId), {
       key: this.storeId,
@@ -164,26 +168,13 @@ export abstract class CollectionReaderHandle<C, I, M extends CollectionMachine<C
     return Promise.reject(new CellError(kind, message, value))
   }
 
-  /** Runs one command through the group, bounded by `writeTimeout`; every failure is a `CellError` carrying `value`. */
-  protected async execute<V>(command: C, value: V): Promise<Version> {
-    if (this.#closed) throw networkDown(value)
-    const ms = this.writeTimeout
-    let timer: ReturnType<typeof setTimeout> | undefined
-    let fail!: () => void
-    const guard = new Promise<never>((_, reject) => {
-      fail = () => reject(networkDown(value))
-      timer = setTimeout(() => reject(new CellError('offline', `no commit within ${ms} ms (write timeout)`, value)), ms)
-    })
-    this.#pending.add(fail)
-    try {
-      const committed = this.group.execute(command, { timeout: ms }).catch((err: unknown) => {
-        throw this.#closed ? networkDown(value, err) : toCellError(err, value)
-      })
-      return await Promise.race([committed, guard])
-    } finally {
-      clearTimeout(timer)
-      this.#pending.delete(fail)
-    }
+  /**
+   * Runs one command through the group, bounded by `writeTimeout` (`write.ts`, the one write
+   * path of every collection). Every way it can fail becomes a `CellError` carrying `value`;
+   * closing the handle fails it at once.
+   */
+  protected execute<V>(command: C, value: V): Promise<Version> {
+    return runWrite(this.group, command, value, this.#writeScope)
   }
 
   #onGroupChange(): void {

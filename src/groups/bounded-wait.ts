@@ -8,8 +8,9 @@ export interface Closer {
 
 /**
  * One wait of `Pending`: settles once, by `resolve`/`reject`, or rejects with `GroupError`
- * `offline` after `ms`, with the signal's reason on abort, or with the close error (through
- * `closers`). An object rather than a nest of closures: a busy member starts several per write.
+ * `offline` (`timedOut`) after `ms` (no timer when `ms` is undefined), with the signal's reason
+ * on abort, or with the close error (through `closers`). An object rather than a nest of
+ * closures: a busy member starts several per write.
  */
 export class BoundedWait<T> implements Closer {
   readonly promise: Promise<T>
@@ -18,7 +19,7 @@ export class BoundedWait<T> implements Closer {
   #done = false
   readonly #timers: Timers
   readonly #closers: Set<Closer>
-  readonly #timer: TimerHandle
+  readonly #timer: TimerHandle | undefined
   readonly #signal: AbortSignal | undefined
   readonly #onAbort: (() => void) | undefined
   /** Undone when the wait settles (a listener's unsubscribe). */
@@ -30,7 +31,7 @@ export class BoundedWait<T> implements Closer {
     closers: Set<Closer>,
     what: string,
     detail: number | undefined,
-    ms: number,
+    ms: number | undefined,
     signal: AbortSignal | undefined,
   ) {
     this.promise = new Promise<T>((resolve, reject) => {
@@ -39,9 +40,16 @@ export class BoundedWait<T> implements Closer {
     })
     this.#timers = timers
     this.#closers = closers
-    this.#timer = timers.after(ms, () =>
-      this.reject(new GroupError('offline', `no ${what}${detail === undefined ? '' : ` ${detail}`} within ${ms} ms`)),
-    )
+    this.#timer =
+      ms === undefined
+        ? undefined
+        : timers.after(ms, () =>
+            this.reject(
+              new GroupError('offline', `no ${what}${detail === undefined ? '' : ` ${detail}`} within ${ms} ms`, {
+                timedOut: true,
+              }),
+            ),
+          )
     closers.add(this)
     this.#signal = signal
     if (signal) {

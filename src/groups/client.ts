@@ -21,7 +21,10 @@ interface Queued {
   readonly envelopes: LogCommand[]
   /** A local id (negative, so it never meets a core request id) its answer is settled under. */
   readonly id: number
-  readonly ms: number
+  /** The call stopped waiting (answered, timed out, aborted or closed). */
+  ended: boolean
+  /** Set by `flush`: tells the batch this call stopped waiting. */
+  onEnd?: () => void
 }
 
 /** What the client half of a member needs. */
@@ -44,6 +47,11 @@ export interface ClientHost {
  * The caller's side of a member (mosaik `Group::feed_many` / strong `query`): encodes
  * commands once, waits for a reachable leader, proposes (the core forwards to the leader
  * when following) and retries while nothing was appended, all within one deadline.
+ *
+ * One bound per call: the deadline set when the call started (`CallOptions.timeout`). Each
+ * step waits at most what is left of it (one timer at a time), and a batched proposal has no
+ * timer of its own: it stops waiting when the last of its calls did. The timeout's error is a
+ * `GroupError('offline')` with `timedOut` set, which collections report as their write timeout.
  */
 export class Client {
   readonly #host: ClientHost
@@ -112,8 +120,12 @@ export class Client {
     this.#queuedBytes = 0
     const h = this.#host
     const id = h.core.propose(batch.flatMap((q) => q.envelopes))
-    const ms = Math.max(...batch.map((q) => q.ms))
-    h.pending.outcome(id, ms).then(
+    // No timer of its own: the batch stops waiting once every call in it did (each is bounded).
+    let open = batch.filter((q) => !q.ended).length
+    const ended = () => {
+      if (--open === 0) h.pending.settle(id, { indices: undefined })
+    }
+    h.pending.outcome(id, undefined).then(
       (answer) => {
         let at = 0
         for (const q of batch) {
@@ -125,9 +137,11 @@ export class Client {
           h.pending.settle(q.id, part)
         }
       },
-      // Timeout or close: every call's own bound (no longer than this one) answers it.
+      // Close: every call's own wait was rejected too.
       () => {},
     )
+    if (open === 0) h.pending.settle(id, { indices: undefined })
+    else for (const q of batch) if (!q.ended) q.onEnd = ended
     return batch.length
   }
 
@@ -139,7 +153,13 @@ export class Client {
     if (this.#queue.length > 0 && this.#queuedBytes + bytes > MAX_COMMAND_BYTES) this.flush()
     const id = -++this.#localId
     const outcome = h.pending.outcome(id, ms, signal)
-    this.#queue.push({ envelopes, id, ms })
+    const queued: Queued = { envelopes, id, ended: false }
+    const end = () => {
+      queued.ended = true
+      queued.onEnd?.()
+    }
+    outcome.then(end, end)
+    this.#queue.push(queued)
     this.#queuedBytes += bytes
     h.drain()
     return outcome

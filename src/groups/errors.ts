@@ -13,9 +13,15 @@ export type GroupErrorKind = 'offline' | 'encoding' | 'closed' | 'unauthorized'
 /** A failed `execute`/`feed`/`query`/`when` call. Collections map it onto `CellError`. */
 export class GroupError extends MosaikError {
   readonly kind: GroupErrorKind
-  constructor(kind: GroupErrorKind, message: string, options?: { cause?: unknown }) {
-    super(`group/${kind}`, message, options)
+  /**
+   * `offline` because the call's own bound (`CallOptions.timeout`) ran out, rather than an
+   * answer that refused it: a collection reports it as its write timeout.
+   */
+  readonly timedOut: boolean
+  constructor(kind: GroupErrorKind, message: string, options?: { cause?: unknown; timedOut?: boolean }) {
+    super(`group/${kind}`, message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'GroupError'
     this.kind = kind
+    this.timedOut = options?.timedOut === true
   }
 }

@@ -1,4 +1,4 @@
-import { SystemClock } from '../core/clock.js'
+import { type Clock, SystemClock } from '../core/clock.js'
 import { ClosedError } from '../core/errors.js'
 import { UniqueId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
@@ -22,12 +22,14 @@ const HELLO_TIMEOUT_MS = 5_000
 export class Groups implements NetworkService {
   readonly #net: NetworkServices
   readonly #members = new Map<string, GroupMember<never, never, never, never>>()
-  readonly #timers = new Timers(new SystemClock())
+  readonly #timers: Timers
   #handling = false
   #stopped = false
 
-  constructor(network: NetworkServices) {
+  /** `clock` bounds the wait for an incoming bond's hello; the driver simulator passes its own. */
+  constructor(network: NetworkServices, clock: Clock = new SystemClock()) {
     this.#net = network
+    this.#timers = new Timers(clock)
   }
 
   /**

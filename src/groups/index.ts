@@ -9,7 +9,7 @@
  * | part            | file                | mosaik                          |
  * | --------------- | ------------------- | ------------------------------- |
  * | public API      | types.ts            | `Group<M>`, `StateMachine`, `When` |
- * | driver          | group.ts            | group worker                    |
+ * | driver          | group.ts, member/   | group worker                    |
  * | bonds           | bond/               | `Bonds`, `BondWorker`, heartbeat |
  * | snapshot sync   | sync/               | `SnapshotSync` (collections)    |
  * | consensus core  | raft/               | `raft` (pure here)              |

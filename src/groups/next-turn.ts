@@ -4,7 +4,20 @@
  * Node: `setImmediate`; browsers: a `MessageChannel` message. Captured at load, so fake timers a
  * test installs later (which replace `setImmediate`) cannot hold the group driver back.
  */
-export const nextTurn: (fn: () => void) => void = pick()
+export let nextTurn: (fn: () => void) => void = pick()
+
+/**
+ * Test seam: the deterministic driver simulator (test/groups/sim/driver) runs the driver's next
+ * turns from its own scheduler instead of the event loop. Returns a function that restores the
+ * previous one.
+ */
+export function setNextTurn(fn: (fn: () => void) => void): () => void {
+  const previous = nextTurn
+  nextTurn = fn
+  return () => {
+    nextTurn = previous
+  }
+}
 
 function pick(): (fn: () => void) => void {
   const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate

@@ -44,8 +44,8 @@ export class Pending {
     state.subscribe((s) => this.#reached(s.applied))
   }
 
-  /** The answer to request `id`. */
-  outcome(id: RequestId, ms: number, signal?: AbortSignal): Promise<Answer> {
+  /** The answer to request `id`; `ms` undefined: no timer (the caller ends the wait with `settle`). */
+  outcome(id: RequestId, ms: number | undefined, signal?: AbortSignal): Promise<Answer> {
     const early = this.#refused(signal)
     if (early) return early
     const wait = new BoundedWait<Answer>(this.#timers, this.#closers, 'an answer to request', id, ms, signal)
@@ -133,6 +133,18 @@ export class Pending {
     wait.onSettle = state.subscribe((s) => {
       if (predicate(s)) wait.resolve()
     })
+    return wait.promise
+  }
+
+  /** Settles with `promise`, or rejects `offline` (`timedOut`) after `ms`, or on abort or close. */
+  race<T>(promise: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
+    const early = this.#refused(signal)
+    if (early) return early
+    const wait = new BoundedWait<T>(this.#timers, this.#closers, what, undefined, ms, signal)
+    promise.then(
+      (v) => wait.resolve(v),
+      (e: unknown) => wait.reject(e),
+    )
     return wait.promise
   }
 

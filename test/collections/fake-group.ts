@@ -117,9 +117,28 @@ export class FakeGroup implements Group<unknown> {
     this.state.set({ ...this.state.get(), ...patch })
   }
 
-  execute(command: unknown, _options?: CallOptions): Promise<Version> {
+  /** Bounded by `options.timeout` as the `Group` contract says (the write's only timer). */
+  execute(command: unknown, options?: CallOptions): Promise<Version> {
     if (this.closed) return Promise.reject(new GroupError('closed', 'left'))
-    return this.#bus.commit(command)
+    const commit = this.#bus.commit(command)
+    const ms = options?.timeout
+    if (ms === undefined) return commit
+    return new Promise<Version>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new GroupError('offline', `no commit within ${ms} ms`, { timedOut: true })),
+        ms,
+      )
+      commit.then(
+        (v) => {
+          clearTimeout(timer)
+          resolve(v)
+        },
+        (err: unknown) => {
+          clearTimeout(timer)
+          reject(err)
+        },
+      )
+    })
   }
   executeMany(): never {
     throw new Error('not used by cells')

@@ -3,9 +3,10 @@ import type { GroupTelemetry } from '../../core/telemetry.js'
 import type { Channel, DiscoveryEvent, NetworkServices } from '../../network/types.js'
 import type { LeadershipPreference } from '../raft/types.js'
 import type { TicketGate } from '../ticket-gate.js'
-import type { TimerHandle, Timers } from '../timers.js'
+import type { Timers } from '../timers.js'
 import { grantedPreference, refusedFromObserver } from './admission.js'
 import { Bond } from './bond.js'
+import { Dialer } from './dialer.js'
 import { Grants } from './grants.js'
 import { acceptHandshake, initiateHandshake } from './handshake.js'
 import type { HeartbeatConfig } from './heartbeat.js'
@@ -51,11 +52,6 @@ export interface BondsHost {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
-/** Bond dials in flight at once. */
-const MAX_DIALS_IN_FLIGHT = 16
-const RETRY_MIN_MS = 250
-const RETRY_MAX_MS = 8_000
-
 /**
  * The full mesh of bonds of one group member (mosaik `Bonds` + the bonding half of the
  * group worker): dials every member discovery shows, accepts theirs, resolves two bonds
@@ -66,23 +62,29 @@ export class Bonds {
   readonly #host: BondsHost
   readonly #local: PeerId
   readonly #bonds = new Map<PeerId, Bond>()
-  readonly #dialing = new Set<PeerId>()
   readonly #handshaking = new Set<Channel>()
-  readonly #retry = new Map<PeerId, { at: TimerHandle; delay: number }>()
-  /** Peers that said `departure`: not redialed until discovery shows them (again) in the group. */
-  readonly #departed = new Set<PeerId>()
+  /** Which members to dial, when, and with what backoff. */
+  readonly #dialer: Dialer
   readonly #mesh: Mesh
   /** What each bonded peer's tickets grant; peers refused at their last check. */
   readonly #grants: Grants
   #preference: LeadershipPreference
   #unsubDiscovery: (() => void) | undefined
-  #reconcileTimer: TimerHandle | undefined
   #closed = false
 
   constructor(host: BondsHost) {
     this.#host = host
     this.#local = host.network.peerId
     this.#preference = host.preference
+    this.#dialer = new Dialer({
+      network: host.network,
+      groupId: host.groupId,
+      local: this.#local,
+      timers: host.timers,
+      reconcileMs: host.heartbeat.intervalMs * 4,
+      bonded: (peer) => this.#bonds.has(peer),
+      connect: (peer, retry) => this.#connect(peer, retry),
+    })
     this.#mesh = new Mesh(this.#local, (a, b, up) => host.telemetry({ type: 'group.mesh', a, b, up }))
     this.#grants = new Grants({
       ...(host.gate && { gate: host.gate }),
@@ -114,12 +116,12 @@ export class Bonds {
       if (e.type === 'updated' && this.#grants.enabled && this.#bonds.has(e.entry.peerId))
         this.#grants.recheck(e.entry.peerId)
       if (!e.entry.groups.includes(group)) return
-      this.#departed.delete(e.entry.peerId)
+      this.#dialer.returned(e.entry.peerId)
       // A refused peer's entry changed (it may hold a ticket now): try again soon, not after the backoff.
-      if (this.#grants.enabled) this.#resetRetry(e.entry.peerId)
-      this.#dialSoon(e.entry.peerId)
+      if (this.#grants.enabled) this.#dialer.resetRetry(e.entry.peerId)
+      this.#dialer.soon(e.entry.peerId)
     })
-    this.#reconcile()
+    this.#dialer.reconcile()
   }
 
   /** Peers with a live bond, sorted. */
@@ -205,9 +207,7 @@ export class Bonds {
     if (this.#closed) return
     this.#closed = true
     this.#unsubDiscovery?.()
-    this.#host.timers.cancel(this.#reconcileTimer)
-    for (const r of this.#retry.values()) this.#host.timers.cancel(r.at)
-    this.#retry.clear()
+    this.#dialer.close()
     this.#grants.clear()
     for (const b of [...this.#bonds.values()]) b.depart()
     this.#bonds.clear()
@@ -226,47 +226,9 @@ export class Bonds {
     }
   }
 
-  #reconcile(): void {
-    if (this.#closed) return
-    for (const peer of this.#host.network.discovery.peersInGroup(this.#host.groupId)) {
-      if (!this.#departed.has(peer) && !this.#retry.has(peer)) this.#dial(peer)
-    }
-    this.#reconcileTimer = this.#host.timers.after(this.#host.heartbeat.intervalMs * 4, () => this.#reconcile())
-  }
-
-  /** Event-driven dial; the larger id waits a moment so the smaller one usually opens the one bond. */
-  #dialSoon(peer: PeerId): void {
-    if (this.#local < peer) this.#dial(peer)
-    else this.#scheduleRetry(peer, RETRY_MIN_MS)
-  }
-
-  #resetRetry(peer: PeerId): void {
-    const pending = this.#retry.get(peer)
-    if (!pending || pending.delay <= RETRY_MIN_MS) return
-    this.#host.timers.cancel(pending.at)
-    this.#retry.delete(peer)
-  }
-
-  #scheduleRetry(peer: PeerId, delay: number): void {
-    if (this.#closed || this.#retry.has(peer)) return
-    const at = this.#host.timers.after(delay, () => {
-      this.#retry.delete(peer)
-      this.#dial(peer, delay)
-    })
-    this.#retry.set(peer, { at, delay })
-  }
-
-  #dial(peer: PeerId, lastDelay = 0): void {
-    if (this.#closed || peer === this.#local || this.#bonds.has(peer) || this.#dialing.has(peer)) return
-    // Discovery may list members nobody can reach (or that do not exist): bound the dials in
-    // flight; `#reconcile` comes back for the rest.
-    if (this.#dialing.size >= MAX_DIALS_IN_FLIGHT) return
-    this.#dialing.add(peer)
-    const retry = () => {
-      if (!this.#departed.has(peer) && this.#host.network.discovery.peersInGroup(this.#host.groupId).includes(peer))
-        this.#scheduleRetry(peer, Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, lastDelay * 2)))
-    }
-    this.#host.network
+  /** Opens a channel to `peer` and bonds over it (the dialer decides when); `retry` after a failure. */
+  #connect(peer: PeerId, retry: () => void): Promise<void> {
+    return this.#host.network
       .openChannel(peer, GROUPS_PROTOCOL, { preAuthBytes: GROUPS_PRE_AUTH_BYTES })
       .then((channel) => {
         if (this.#closed) {
@@ -288,7 +250,6 @@ export class Bonds {
           .finally(() => this.#handshaking.delete(channel))
       })
       .catch(() => retry())
-      .finally(() => this.#dialing.delete(peer))
   }
 
   /**
@@ -318,7 +279,7 @@ export class Bonds {
     }
     const peer = channel.remotePeer
     channel.authenticated?.()
-    this.#departed.delete(peer)
+    this.#dialer.returned(peer)
     const bond = new Bond(channel, this.#local, this.#host.timers, this.#host.heartbeat, {
       up: (b) => this.#up(b),
       message: (b, m) => this.#message(b, m),
@@ -410,7 +371,7 @@ export class Bonds {
     const net = this.#host.network
     net.emitTelemetry({
       type: 'input.rejected',
-      at: performance.now(),
+      at: this.#host.timers.clock.now(),
       peer: this.#local,
       remote,
       protocol: net.protocol(GROUPS_PROTOCOL),
@@ -433,7 +394,7 @@ export class Bonds {
       this.#host.peerDown(bond.peer, departed)
     }
     if (this.#closed) return
-    if (departed) this.#departed.add(bond.peer)
-    else this.#scheduleRetry(bond.peer, RETRY_MIN_MS)
+    if (departed) this.#dialer.departed(bond.peer)
+    else this.#dialer.lost(bond.peer)
   }
 }

@@ -16,7 +16,7 @@
  * A member about to lead (default mode) that finds a bonded member applied more than its
  * log holds does not ask a leader: it sends `pull` to the most advanced members, which
  * hold their state at their applied index and offer it; steps 4 and 5 follow as above,
- * and only then does it stand (group.ts `#catchUpFirst`). Observers keep the full state,
+ * and only then does it stand (`member/catch-up.ts`). Observers keep the full state,
  * so readers can hand it to a new writer.
  *
  * @example

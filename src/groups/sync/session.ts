@@ -2,6 +2,7 @@ import type { PeerId } from '../../core/id.js'
 import type { TimerHandle } from '../timers.js'
 import type { SyncHost } from './host.js'
 import type { SyncMessage } from './messages.js'
+import { syncPlants } from './plants.js'
 
 /** A snapshot installed by a finished session. */
 export interface FetchedSnapshot {
@@ -148,7 +149,7 @@ export class SyncSession {
   #cap(): number {
     if (this.#pullFrom) return this.#minIndex
     // Without a vouch (a session driven by hand, as in unit tests) every offer qualifies.
-    if (!this.#vouch) return Number.POSITIVE_INFINITY
+    if (!this.#vouch || syncPlants.unvouchedOffers) return Number.POSITIVE_INFINITY
     return this.#vouch() ?? -1
   }
 

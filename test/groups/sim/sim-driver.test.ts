@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import { driverScenario } from './driver/scenarios.js'
+import { simulateDriver } from './driver/simulation.js'
+import { driverSweep } from './driver/sweep.js'
+
+/**
+ * Seeds on which the real driver breaks a property today (README, "What the driver simulator
+ * found"): a sweep passes when it fails on no other seed, so a new failure is caught while these
+ * stay visible. Fixing the driver shrinks the list; replay one with `npm run sim -- --driver
+ * --scenario <name> --seed <n>`.
+ */
+const KNOWN_FINDINGS: Record<string, readonly number[]> = {
+  // 4: after the heal the leader holds another state than its followers at the same applied index;
+  // 6: an acknowledged write is gone from the final history and its replica never reported `reverted`.
+  default: [4, 6],
+}
+
+function unexpected(name: string, failures: readonly { seed: number }[]): number[] {
+  const known = KNOWN_FINDINGS[name] ?? []
+  return failures.map((f) => f.seed).filter((s) => !known.includes(s))
+}
+
+describe('driver simulator: the real GroupMember over a simulated network', () => {
+  it('is deterministic: one seed replays to the same run', async () => {
+    const a = await simulateDriver(driverScenario('default'), 3)
+    const b = await simulateDriver(driverScenario('default'), 3)
+    expect(b).toEqual(a)
+    expect(a.events).toBeGreaterThan(1_000)
+  })
+
+  it('strict mode: linearizable, nothing acknowledged lost, one leader per term, across partitions, crashes, a late joiner and a leader that leaves', async () => {
+    const run = await driverSweep('strict', 1, 10)
+    expect(run.failures, run.report).toEqual([])
+    expect(run.results.filter((r) => r.linearizability === 'ok').length).toBeGreaterThan(5)
+    expect(new Set(run.results.map((r) => r.nodes))).toEqual(new Set([3, 5]))
+    expect(run.results.reduce((n, r) => n + r.acks, 0)).toBeGreaterThan(100)
+    expect(run.results.reduce((n, r) => n + r.faults, 0)).toBeGreaterThan(40)
+  })
+
+  it('strict mode: members that cannot reach each other at startup still elect one leader per term', async () => {
+    const run = await driverSweep('strict-startup-stall', 1, 5)
+    expect(run.failures, run.report).toEqual([])
+  })
+
+  it('default mode: converges after every heal, and a lost acknowledged write was reported reverted', async () => {
+    const run = await driverSweep('default', 1, 10)
+    expect(unexpected('default', run.failures), run.report).toEqual([])
+    // The faults really happened: minorities committed and rolled back, late members installed snapshots.
+    expect(run.results.reduce((n, r) => n + r.reverts, 0)).toBeGreaterThan(0)
+    expect(run.results.reduce((n, r) => n + r.installs, 0)).toBeGreaterThan(10)
+    expect(run.results.filter((r) => r.lateInstalls > 0).length).toBeGreaterThan(2)
+  })
+
+  it('refuses every forged snapshot a hostile writer offers above the leader commit', async () => {
+    const run = await driverSweep('strict-hostile', 1, 6)
+    expect(run.failures, run.report).toEqual([])
+    expect(run.results.reduce((n, r) => n + r.installs, 0)).toBeGreaterThan(10)
+    // Late joiners caught up by snapshot (the 2-entry tail compacts what they miss).
+    expect(run.results.filter((r) => r.lateInstalls > 0).length).toBeGreaterThan(3)
+    // Offers while not syncing are refused and counted (`protocol`).
+    expect(run.results.reduce((n, r) => n + (r.refused.protocol ?? 0), 0)).toBeGreaterThan(100)
+  })
+
+  it('catches the planted bug: a driver that installs a snapshot nobody vouched for', async () => {
+    const run = await driverSweep('strict-hostile-unvouched', 1, 10)
+    const hijacked = run.failures.filter((r) => /installed a snapshot no replica applied/.test(r.error ?? ''))
+    expect(hijacked.length).toBeGreaterThanOrEqual(7)
+    expect(run.failures.every((r) => r.replay.includes('--driver --scenario strict-hostile-unvouched'))).toBe(true)
+  })
+})
