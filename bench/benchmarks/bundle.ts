@@ -3,13 +3,21 @@
  * production React), gzipped at level 9. Nothing is excluded; a second figure leaves out the
  * peer dependency `react` (what the library adds to an app that already ships React). The
  * esbuild metafile says which packages dominate.
+ *
+ * Then a real Vite production build of a tiny app (`bench/fixtures/tiny-app`: one cell under a
+ * `NetworkProvider`, no devtools): what the page loads at once, and of that our own code,
+ * libp2p and the other packages, and React each gzipped on its own; the chunks loaded only on
+ * use apart; the devtools modules found in it (none is the
+ * target). The same build of an app that mounts the devtools, in development mode, shows that
+ * the check finds them when they are there.
  */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build, type Metafile } from 'esbuild'
-import type { Benchmark, Row } from '../lib/harness.js'
+import type { Benchmark, Row, Target } from '../lib/harness.js'
 import { summarize } from '../lib/stats.js'
+import { type ViteBuild, viteBuild } from '../lib/vite-build.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 
@@ -27,11 +35,18 @@ export interface BundleSize {
   byPackage: Array<[string, number]>
 }
 
+/**
+ * esbuild with code splitting, as an app's bundler does: what loads at once is the entry chunk
+ * and its static imports (their bytes gzipped together, as one file); chunks imported on use
+ * (the memory and TCP transports) are left out.
+ */
 export async function bundleSize(file: string, external: readonly string[] = []): Promise<BundleSize> {
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: [file],
     bundle: true,
+    splitting: true,
+    outdir: 'bundle-out',
     minify: true,
     format: 'esm',
     platform: 'browser',
@@ -42,18 +57,29 @@ export async function bundleSize(file: string, external: readonly string[] = [])
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
   })
-  const out = result.outputFiles[0]
-  if (!out) throw new Error(`esbuild produced no output for ${file}`)
+  const outputs = result.metafile.outputs
+  const entry = Object.keys(outputs).find((o) => outputs[o]?.entryPoint !== undefined)
+  if (!entry) throw new Error(`esbuild produced no entry chunk for ${file}`)
+  const atOnce = new Set<string>()
+  const visit = (name: string) => {
+    if (atOnce.has(name)) return
+    atOnce.add(name)
+    for (const i of outputs[name]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) visit(i.path)
+  }
+  visit(entry)
+  const files = result.outputFiles.filter((f) => atOnce.has(relative(ROOT, f.path)))
+  const bytes = Buffer.concat(files.map((f) => f.contents))
   return {
-    minified: out.contents.byteLength,
-    gzipped: gzipSync(out.contents, { level: 9 }).byteLength,
-    byPackage: byPackage(result.metafile),
+    minified: bytes.byteLength,
+    gzipped: gzipSync(bytes, { level: 9 }).byteLength,
+    byPackage: byPackage(result.metafile, atOnce),
   }
 }
 
-function byPackage(meta: Metafile): Array<[string, number]> {
+function byPackage(meta: Metafile, only: ReadonlySet<string>): Array<[string, number]> {
   const sizes = new Map<string, number>()
-  for (const output of Object.values(meta.outputs)) {
+  for (const [name, output] of Object.entries(meta.outputs)) {
+    if (!only.has(name)) continue
     for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
       const key = packageOf(path)
       sizes.set(key, (sizes.get(key) ?? 0) + bytesInOutput)
@@ -76,6 +102,58 @@ const kib = (n: number) => n / 1024
 const REACT = ['react', 'react-dom', 'scheduler']
 const topOf = (size: BundleSize) =>
   size.byPackage.slice(0, 6).map(([p, b]) => ({ package: p, kib: Math.round(kib(b) * 10) / 10 }))
+
+/** #15's targets for a browser app's `mosaik-react` (gzipped, React not counted). */
+export const TARGET_KB = { library: 170, ours: 30 }
+
+const kbRow = (name: string, bytes: { minified: number; gzipped: number }, target?: Target): Row => ({
+  case: name,
+  transport: '-',
+  nodes: 0,
+  unit: 'KiB',
+  stats: summarize([kib(bytes.gzipped)]),
+  ...(target && { target }),
+  extra: { minifiedKiB: kib(bytes.minified), gzippedBytes: bytes.gzipped },
+})
+
+/** `n` devtools modules in a build, as a row (a count, target none unless `expectNone`). */
+function devtoolsRow(name: string, build: ViteBuild, expectNone: boolean): Row {
+  const found = build.ourModules.filter((m) => m.startsWith('devtools'))
+  return {
+    case: name,
+    transport: '-',
+    nodes: 0,
+    unit: 'modules',
+    stats: summarize([found.length]),
+    ...(expectNone && { target: { text: 'none', pass: found.length === 0 } }),
+    extra: { modules: found },
+  }
+}
+
+/** The Vite builds: the tiny app (production) and the devtools app (development). */
+async function viteRows(rows: Row[], notes: string[]): Promise<void> {
+  const tiny = await viteBuild('tiny-app')
+  if (!tiny.parts) throw new Error('the tiny app was built without its parts')
+  const { ours, deps, react } = tiny.parts
+  const library = { minified: ours.minified + deps.minified, gzipped: ours.gzipped + deps.gzipped }
+  const within = (b: { gzipped: number }, kb: number) => ({ text: `≤ ${kb} KB gz`, pass: b.gzipped <= kb * 1000 })
+  rows.push(kbRow('vite tiny app gz (loaded at once)', tiny.total))
+  rows.push(kbRow('vite tiny app gz (chunks loaded on use)', tiny.lazy))
+  rows.push(kbRow('vite tiny app gz: mosaik-react (ours + packages)', library, within(library, TARGET_KB.library)))
+  rows.push(kbRow('vite tiny app gz: ours (src/)', ours, within(ours, TARGET_KB.ours)))
+  rows.push(kbRow('vite tiny app gz: packages (libp2p …)', deps))
+  rows.push(kbRow('vite tiny app gz: react', react))
+  rows.push(devtoolsRow('vite tiny app (production): devtools modules', tiny, true))
+  const dev = await viteBuild('devtools-app', 'development', { parts: false })
+  rows.push(devtoolsRow('vite devtools app (development): devtools modules', dev, false))
+  notes.push(
+    `vite tiny app: ${kib(tiny.total.gzipped).toFixed(1)} KiB gz loaded at once = ours ${kib(ours.gzipped).toFixed(1)} + ` +
+      `packages ${kib(deps.gzipped).toFixed(1)} + react ${kib(react.gzipped).toFixed(1)} (each chunk gzipped alone), ` +
+      `${kib(tiny.lazy.gzipped).toFixed(1)} KiB gz more in chunks loaded on use; ` +
+      `${tiny.ourModules.length} modules of ours, devtools among them: ` +
+      `${tiny.ourModules.filter((m) => m.startsWith('devtools')).length}`,
+  )
+}
 
 function sizeRow(name: string, size: BundleSize): Row {
   return {
@@ -113,7 +191,18 @@ export const bundle: Benchmark = {
         rows.push(sizeRow(`${entry.name} gz (react external)`, await bundleSize(entry.file, REACT)))
       }
     }
+    await viteRows(rows, notes)
     if (missing.length > 0) notes.push(`not built yet (entry missing): ${missing.join(', ')}`)
-    return { rows, notes, params: { entries: ENTRIES, minify: true, gzipLevel: 9, platform: 'browser' } }
+    return {
+      rows,
+      notes,
+      params: {
+        entries: ENTRIES,
+        minify: true,
+        gzipLevel: 9,
+        platform: 'browser',
+        viteApps: ['tiny-app', 'devtools-app'],
+      },
+    }
   },
 }

@@ -3,15 +3,16 @@
  * baseline that the library's latencies are compared to. All nodes live in this process and
  * talk over loopback (127.0.0.1) or the in-memory transport.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
+
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import type { Connection, Libp2p } from '@libp2p/interface'
 import { memory } from '@libp2p/memory'
+import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
+import { yamux } from '@libp2p/yamux'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { until } from './stats.js'

@@ -2,13 +2,12 @@ import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { RejectReason } from '../core/errors.js'
 import { type GroupId, type StoreId, UniqueId, type Version } from '../core/id.js'
 import { DEFAULT_CONSENSUS } from '../groups/config.js'
-import type { Group, GroupState } from '../groups/types.js'
+import type { Group } from '../groups/types.js'
 import type { Network } from '../network/network.js'
 import { type CellCommand, CellMachine, type CellRejection } from './cell-machine.js'
-import { CollectionWhen } from './cell-when.js'
 import { openReplica } from './join.js'
-import type { CellOptions, CellReader, CellSnapshot, When } from './types.js'
-import { runWrite, type WriteScope } from './write.js'
+import { ReplicaHandle } from './replica-handle.js'
+import type { CellOptions, CellReader, CellSnapshot } from './types.js'
 import { NO_WRITER_TIMEOUTS, WriterWatch } from './writer-watch.js'
 
 /** Default bound of a write: a pending write settles within this many ms. */
@@ -29,84 +28,49 @@ const reporting = new WeakSet<CellMachine<unknown>>()
  * online state, leader or role changes; listeners fire once per applied batch (and on
  * each other visible change), never once per command.
  */
-export class CellReaderHandle<T> implements CellReader<T> {
-  readonly storeId: StoreId
-  readonly groupId: GroupId
-  readonly when: When
-  readonly #when: CollectionWhen
-  protected readonly group: Group<CellCommand>
+export class CellReaderHandle<T> extends ReplicaHandle<CellCommand, CellSnapshot<T>> implements CellReader<T> {
   protected readonly schema: StandardSchemaV1<T> | undefined
-  protected readonly writeTimeout: number
   readonly #machine: CellMachine<T>
-  readonly #release: () => Promise<void>
-  readonly #listeners = new Set<() => void>()
-  /** Fails each pending write with `network-down` (its own value inside). */
-  readonly #pending = new Set<() => void>()
-  /** What each write borrows of this handle (`runWrite`). */
-  readonly #writeScope: WriteScope
-  readonly #unsubscribe: (() => void)[] = []
-  #snapshot!: CellSnapshot<T>
   readonly #writers: WriterWatch
-  /** Version reached by the last applied batch; 0 after a snapshot install (the group then knows best). */
-  #batchVersion = 0
-  #closed = false
-  #closing: Promise<void> | undefined
 
   constructor(network: Network, storeId: StoreId | string, options: CellOptions<T>, writer: boolean) {
-    this.storeId = UniqueId.from(storeId)
-    this.schema = options.schema
-    this.writeTimeout = options.writeTimeout ?? DEFAULT_WRITE_TIMEOUT
-    this.#writeScope = { timeoutMs: this.writeTimeout, inFlight: this.#pending, closed: () => this.#closed }
+    const id = UniqueId.from(storeId)
     const replica = openReplica<CellCommand, Uint8Array, CellMachine<T>>(
       network,
       new CellMachine<T>({
-        storeId: this.storeId,
+        storeId: id,
         typeName: options.typeName ?? 'unknown',
         schema: options.schema,
         writer,
       }),
       {
-        key: this.storeId,
+        key: id,
         preference: writer ? 'normal' : 'observer',
         consensus: options.consensus,
         sync: options.sync,
         ...(options.auth ? { requireTicket: options.auth } : {}),
         ...(options.writeAuth ? { writeAuth: options.writeAuth } : {}),
-        labels: { store: this.storeId.toString(), kind: 'cell' },
+        labels: { store: id.toString(), kind: 'cell' },
       },
     )
-    this.#release = replica.release
+    super(id, replica, options.writeTimeout ?? DEFAULT_WRITE_TIMEOUT)
+    this.schema = options.schema
     this.#machine = replica.machine
-    this.group = replica.group
-    this.#unsubscribe.push(
-      this.#machine.applied.on((version) => {
-        this.#batchVersion = version ?? 0
-        this.#refresh()
-      }),
-    )
     if (!reporting.has(this.#machine)) {
       reporting.add(this.#machine)
       // Lives as long as the machine, which lives as long as the group membership.
       const groupId = replica.group.id
       this.#machine.rejected.on((r) => reportRejection(network, groupId, r))
     }
-    this.groupId = this.group.id
-    this.#when = new CollectionWhen(this.group.when)
-    this.when = this.#when
     const consensus = { ...DEFAULT_CONSENSUS, ...options.consensus }
     this.#writers = new WriterWatch(
       this.group as Group<unknown>,
       NO_WRITER_TIMEOUTS * consensus.electionTimeout + consensus.bootstrapDelay,
-      () => this.#refresh(),
+      () => this.refresh(),
     )
-    this.#unsubscribe.push(() => this.#writers.close())
-    this.#snapshot = this.#build()
+    this.onCleanup(() => this.#writers.close())
+    this.open(network)
     this.#writers.check()
-    this.#unsubscribe.push(this.group.subscribe(() => this.#onGroupChange()))
-    const onStop = () => this.#markClosed()
-    network.signal.addEventListener('abort', onStop, { once: true })
-    this.#unsubscribe.push(() => network.signal.removeEventListener('abort', onStop))
-    if (network.stopped || this.group.closed) this.#markClosed()
   }
 
   /** The replica's own committed value (not a copy, as reads are O(1)): treat it as immutable. */
@@ -130,10 +94,6 @@ export class CellReaderHandle<T> implements CellReader<T> {
     return !this.isEmpty()
   }
 
-  version(): Version {
-    return Math.max(this.group.committed(), this.#batchVersion)
-  }
-
   compareExchangeWon(version: Version): boolean | undefined {
     return this.#machine.swapped(version)
   }
@@ -143,99 +103,25 @@ export class CellReaderHandle<T> implements CellReader<T> {
     return this.#machine.rejectedCount
   }
 
-  /** True once `close()` was called or the network stopped. */
-  get closed(): boolean {
-    return this.#closed
+  protected build(): CellSnapshot<T> {
+    return { value: this.#machine.value(), ...this.fields(), noWriter: this.#noWriter() }
   }
 
-  subscribe(listener: () => void): () => void {
-    this.#listeners.add(listener)
-    return () => {
-      this.#listeners.delete(listener)
-    }
+  protected isCurrent(prev: CellSnapshot<T>): boolean {
+    return prev.noWriter === this.#noWriter() && Object.is(prev.value, this.#machine.value())
   }
 
-  getSnapshot(): CellSnapshot<T> {
-    return this.#snapshot
+  protected override onGroupChange(): void {
+    if (!this.group.closed) this.#writers.check()
+    super.onGroupChange()
   }
 
-  close(): Promise<void> {
-    this.#closing ??= this.#close()
-    return this.#closing
-  }
-
-  /**
-   * Runs one command through the group, bounded by `writeTimeout` (`write.ts`, the one write
-   * path of every collection). Every way it can fail becomes a `CellError` carrying `value`;
-   * closing the handle fails it at once.
-   */
-  protected execute<V>(command: CellCommand, value: V): Promise<Version> {
-    return runWrite(this.group, command, value, this.#writeScope)
-  }
-
-  #onGroupChange(): void {
-    if (this.group.closed) this.#markClosed()
-    else {
-      this.#writers.check()
-      this.#refresh()
-    }
-  }
-
-  /** Rebuilds the snapshot and tells listeners if anything visible changed. */
-  #refresh(): void {
-    // The group may apply (or install a snapshot) while `join` is still running.
-    if (this.#snapshot === undefined) return
-    const next = this.#build()
-    const prev = this.#snapshot
-    if (
-      next.version === prev.version &&
-      next.online === prev.online &&
-      next.leader === prev.leader &&
-      next.role === prev.role &&
-      next.noWriter === prev.noWriter &&
-      Object.is(next.value, prev.value)
-    )
-      return
-    this.#snapshot = next
-    for (const l of [...this.#listeners]) {
-      try {
-        l()
-      } catch (err) {
-        console.error('mosaik-react: a cell listener threw', err)
-      }
-    }
-  }
-
-  #build(): CellSnapshot<T> {
-    const state: GroupState = this.group.getSnapshot()
-    return Object.freeze({
-      value: this.#machine.value(),
-      version: this.version(),
-      online: state.online && !this.#closed,
-      leader: this.#closed ? undefined : state.leader,
-      role: state.role,
-      noWriter: !this.#closed && this.#writers.noWriter,
-    })
-  }
-
-  /** Network stopped or cell closed: fail pending writes, go offline for good. */
-  #markClosed(): void {
-    if (this.#closed) return
-    this.#closed = true
+  protected override onClosed(): void {
     this.#writers.close()
-    this.#when.close()
-    for (const fail of [...this.#pending]) fail()
-    this.#refresh()
   }
 
-  async #close(): Promise<void> {
-    this.#markClosed()
-    try {
-      await this.#release()
-    } finally {
-      for (const u of this.#unsubscribe.splice(0)) u()
-      this.#listeners.clear()
-    }
+  #noWriter(): boolean {
+    return !this.closed && this.#writers.noWriter
   }
 }
 

@@ -25,6 +25,8 @@ export type RejectReason =
   | 'unauthorized'
   | 'timeout'
   | 'term-jump'
+  /** More than a peer may send in a while (discovery's announce pushes). */
+  | 'rate-limited'
 
 /** A frame or message from a peer that could not be accepted. Never thrown into app code. */
 export class ProtocolError extends MosaikError {

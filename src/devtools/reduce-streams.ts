@@ -1,9 +1,8 @@
 /** The streams part of the devtools reducer: producers, consumers, links, rates and drops. */
 import type { PeerId } from '../core/id.js'
 import type { StreamTelemetry, TelemetryEvent } from '../core/telemetry.js'
+import type { Mutable } from './draft.js'
 import type { DevtoolsState, StreamEndpoint, StreamInfo } from './state.js'
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 /** What this reducer needs of reduce.ts's batch draft (structural, so the two files import in one direction). */
 export interface Draft {

@@ -1,4 +1,4 @@
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 
 /**
  * Which addresses learnt from peers (their signed entries) we dial. A peer chooses the
@@ -27,6 +27,18 @@ export function mayDial(addr: Multiaddr, policy: AddressPolicy): boolean {
     return relay !== undefined && policy.connectedTo(relay)
   }
   return !isPrivateAddress(text)
+}
+
+/** The addresses of `addresses` (text, from a peer's entry) that parse and may be dialed under `policy`. */
+export function dialable(addresses: readonly string[], policy: AddressPolicy): Multiaddr[] {
+  return addresses.flatMap((a) => {
+    try {
+      const ma = multiaddr(a)
+      return mayDial(ma, policy) ? [ma] : []
+    } catch {
+      return []
+    }
+  })
 }
 
 /** Loopback, private, link-local, CGNAT or unspecified IPs, and local host names. */

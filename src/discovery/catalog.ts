@@ -1,3 +1,5 @@
+import { blake3 } from '@noble/hashes/blake3.js'
+import { bytesToHex } from '@noble/hashes/utils.js'
 import type { PeerId } from '../core/id.js'
 import type { DiscoveryEvent, PeerEntry } from '../network/types.js'
 import { compareVersions, contentChanged, type SignedEntry } from './entry.js'
@@ -24,6 +26,8 @@ export class Catalog {
   /** When (our clock) each peer's latest version arrived: freshness never trusts their clock. */
   readonly #seenAt = new Map<PeerId, number>()
   readonly #tombstones = new Map<PeerId, PeerEntry>()
+  /** Digests of the wire bytes we hold, so an identical copy is known before it is verified again. */
+  readonly #digests = new Set<string>()
   readonly #maxPeers: number
   readonly #keep: (peer: PeerId) => boolean
   #snapshot: ReadonlyMap<PeerId, PeerEntry> | undefined
@@ -51,6 +55,14 @@ export class Catalog {
 
   has(peer: PeerId): boolean {
     return this.#entries.has(peer)
+  }
+
+  /**
+   * True when these exact wire bytes are what we hold for their peer: a copy of an entry
+   * already verified and applied, which would change nothing (so it is not verified again).
+   */
+  holds(bytes: Uint8Array): boolean {
+    return this.#digests.has(digest(bytes))
   }
 
   /** Wire bytes of every known entry, to hand to a peer in a catalog exchange. */
@@ -85,6 +97,8 @@ export class Catalog {
       this.evicted++
     }
     this.#tombstones.delete(entry.peerId)
+    if (known) this.#digests.delete(digest(known.bytes))
+    this.#digests.add(digest(signed.bytes))
     this.#entries.set(entry.peerId, signed)
     this.#seenAt.set(entry.peerId, now)
     if (!known) {
@@ -141,14 +155,19 @@ export class Catalog {
 
   clear(): void {
     this.#entries.clear()
+    this.#digests.clear()
     this.#seenAt.clear()
     this.#tombstones.clear()
     this.#snapshot = undefined
   }
 
   #delete(peer: PeerId): void {
+    const known = this.#entries.get(peer)
+    if (known) this.#digests.delete(digest(known.bytes))
     this.#entries.delete(peer)
     if (!this.#tombstones.has(peer)) this.#seenAt.delete(peer)
     this.#snapshot = undefined
   }
 }
+
+const digest = (bytes: Uint8Array): string => bytesToHex(blake3(bytes, { dkLen: 16 }))

@@ -1,4 +1,3 @@
-import type { GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p } from '@libp2p/interface'
 import type { RejectReason } from '../core/errors.js'
 import type { IdLike, UniqueId } from '../core/id.js'
@@ -37,6 +36,14 @@ export interface DiscoveryConfig {
   maxCatalogEntries: number
   /** Bound of one catalog exchange. */
   exchangeTimeoutMs: number
+  /**
+   * Entries one peer may push to us (its announces and those it forwards), per second on
+   * average; bursts up to `pushBurst`. Beyond it they are dropped unread and counted
+   * `rate-limited`. The default leaves room for `maxPeers` peers announcing at the fastest
+   * jittered period.
+   */
+  pushPerSecond: number
+  pushBurst: number
   /** Dial peers found in the catalog (and redial them when dropped). */
   dialPeers: boolean
   tags: IdLike[]
@@ -45,7 +52,7 @@ export interface DiscoveryConfig {
   /**
    * A ticket every peer must hold for this node to serve it discovery (a relay option):
    * entries without a valid ticket for each validator are refused (`unauthorized`, counted),
-   * never stored, served or forwarded by gossip, and a peer without one gets no catalog.
+   * never stored, served or forwarded, and a peer without one gets no catalog.
    * Default none.
    */
   requireTicket: readonly TicketValidator[]
@@ -61,6 +68,8 @@ export const DEFAULT_DISCOVERY: DiscoveryConfig = {
   maxEntryBytes: DEFAULT_MAX_ENTRY_BYTES,
   maxCatalogEntries: 1_024,
   exchangeTimeoutMs: 5_000,
+  pushPerSecond: 512,
+  pushBurst: 1_024,
   dialPeers: true,
   tags: [],
   dial: { attempts: 4 },
@@ -70,20 +79,20 @@ export const DEFAULT_DISCOVERY: DiscoveryConfig = {
 /** What discovery needs of its network. */
 export interface DiscoveryHost extends NetworkServices {
   readonly id: UniqueId
-  readonly libp2p: Libp2p<{ pubsub: GossipSub }>
+  readonly libp2p: Libp2p
   addresses(): string[]
 }
 
 /** Discovery plus its lifecycle and counters; `Network` owns one. */
 export interface DiscoveryService extends Discovery {
   start(): Promise<void>
-  /** Announces departure (gossip and direct to connected peers), then stops. Idempotent. */
+  /** Announces departure (pushed to connected peers, who pass it on), then stops. Idempotent. */
   stop(): Promise<void>
   /** Entries dropped so far, by reason (unsigned and forged count as `bad-signature`). */
   rejected(): Readonly<Partial<Record<RejectReason, number>>>
   /** Signs and publishes the local entry now. */
   announce(): Promise<void>
-  /** The gossipsub topic of this network's announces. */
+  /** The protocol announces travel on (pushes of the catalog protocol; formerly a gossipsub topic). */
   readonly topic: string
   /** Counts `dial` as a bootstrap dial in flight (`surroundings().dialing`) until it settles. */
   trackDial(dial: Promise<unknown>): void

@@ -1,27 +1,20 @@
-import { type Message, type SubscriptionChangeData, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { IdentifyResult, PeerId as Libp2pPeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
 import type { RejectReason } from '../core/errors.js'
 import { type IdLike, type PeerId, UniqueId } from '../core/id.js'
 import { Emitter } from '../core/watch.js'
 import type { DiscoveryEvent, PeerEntry, Surroundings } from '../network/types.js'
-import { authorizePeer, TicketCache } from '../tickets/authorize.js'
-import {
-  encodeTicket,
-  MAX_TICKET_BYTES,
-  MAX_TICKETS_PER_ENTRY,
-  type Ticket,
-  type TicketClass,
-  ticketId,
-} from '../tickets/ticket.js'
-import { mayDial } from './address-policy.js'
+import { type Ticket, type TicketClass, ticketId } from '../tickets/ticket.js'
+import { dialable } from './address-policy.js'
+import { EntryAdmission } from './admission.js'
 import { Catalog } from './catalog.js'
 import { DEFAULT_DISCOVERY, type DiscoveryConfig, type DiscoveryHost, type DiscoveryService } from './config.js'
+import { connectedTo } from './connected.js'
 import { PeerDialer } from './dialer.js'
-import { MAX_STREAMS_PER_ENTRY, type SignedEntry, signEntry, type VerifyResult, verifyEntry } from './entry.js'
+import { type SignedEntry, signEntry } from './entry.js'
 import { CatalogExchange } from './exchange.js'
-import { describeMismatch, MAX_STORE_LABELS, storeMismatches } from './store-labels.js'
+import { AnnounceFlood, MAX_HOPS, PushBudget } from './flood.js'
+import { LocalEntry } from './local-entry.js'
 import { SurroundingsTracker } from './surroundings.js'
 
 export function createDiscovery(
@@ -33,36 +26,28 @@ export function createDiscovery(
 }
 
 /**
- * mosaik's discovery on libp2p: each peer signs its entry and gossips it on
- * `mosaik/<network hex>/announce` every few seconds (with jitter) and at once when it
- * changes; two peers that connect swap full catalogs over `/mosaik/<net>/catalog/1`, so
- * peers behind a relay learn each other from it. Entries are verified before they count;
- * stale ones are purged; a graceful stop sends a signed departure notice.
+ * mosaik's discovery on libp2p: two peers that connect swap full catalogs over
+ * `/mosaik/<net>/catalog/1`, so peers behind a relay learn each other from it; each peer
+ * signs its entry and pushes it to its direct neighbours every few seconds (with jitter) and
+ * at once when it changes, and every entry accepted for the first time at its version is
+ * pushed on (flood.ts), so a newcomer's entry reaches the whole network one push after its
+ * first exchange. Entries are verified before they count or travel further; stale ones are
+ * purged; a graceful stop sends a signed departure notice.
  */
 class PeerDiscovery implements DiscoveryService {
-  readonly topic: string
   readonly #host: DiscoveryHost
   readonly #key: PrivateKey
   readonly #config: DiscoveryConfig
   readonly #catalog: Catalog
   readonly #events = new Emitter<DiscoveryEvent>()
-  readonly #rejected = new Map<RejectReason, number>()
+  readonly #admission: EntryAdmission
   readonly #dialer: PeerDialer
   readonly #exchange: CatalogExchange
-  readonly #tags = new Set<string>()
-  readonly #groups = new Set<string>()
-  readonly #streams = new Set<string>()
+  readonly #flood: AnnounceFlood
+  readonly #budget: PushBudget
+  readonly #local: LocalEntry
   readonly #around = new SurroundingsTracker()
   #recheckQueued = false
-  /** Our tickets by id hex, with their wire bytes. */
-  readonly #tickets = new Map<string, { ticket: Ticket; bytes: Uint8Array }>()
-  /** Store labels by group id hex (only collection groups have one). */
-  readonly #stores = new Map<string, string>()
-  /** Mismatches already reported (bounded), so each is told once. */
-  readonly #mismatches = new Set<string>()
-  readonly #startedAt = Date.now()
-  /** Validation results of `requireTicket` (none configured: undefined). */
-  readonly #ticketCache: TicketCache | undefined
   #self: PeerEntry
   #timer: ReturnType<typeof setTimeout> | undefined
   #announceQueued = false
@@ -73,19 +58,30 @@ class PeerDiscovery implements DiscoveryService {
     this.#host = host
     this.#key = key
     this.#config = config
-    this.topic = `mosaik/${host.id.toString()}/announce`
+    this.#admission = new EntryAdmission(host, config)
     this.#catalog = new Catalog(host.peerId, config.maxPeers, (peer) => this.#connected(peer))
     this.#dialer = new PeerDialer(host.libp2p, config.dial, undefined, config.dialPrivate)
     this.#exchange = new CatalogExchange(host, config, {
       entries: () => this.#catalog.signedBytes(),
       self: () => signEntry(this.#key, this.#refreshSelf()),
-      ingest: (bytes, remote, protocol) => this.#ingest(bytes, remote, protocol),
-      count: (reason) => this.#count(reason),
+      ingest: (bytes, remote, protocol, hops) => this.#ingest(bytes, remote, protocol, hops),
+      admitPush: (remote, n) => this.#budget.take(remote, n),
+      count: (reason) => this.#admission.count(reason),
       ...(config.requireTicket.length > 0 && { mayServe: (remote: PeerId) => this.#catalog.get(remote) !== undefined }),
     })
-    this.#ticketCache = config.requireTicket.length > 0 ? new TicketCache() : undefined
-    for (const t of config.tags) this.#tags.add(UniqueId.from(t).toString())
-    this.#self = this.#buildSelf(this.#startedAt)
+    this.#budget = new PushBudget(config.pushBurst, config.pushPerSecond)
+    this.#flood = new AnnounceFlood({
+      targets: () => this.#pushTargets(),
+      push: (peer, entries, hops) => this.#exchange.push(peer, entries, hops),
+    })
+    this.#local = new LocalEntry(host.peerId, host.id.toString())
+    for (const t of config.tags) this.#local.tags.add(UniqueId.from(t).toString())
+    this.#self = this.#buildSelf(this.#local.startedAt)
+  }
+
+  /** The protocol announces travel on (pushes of the catalog protocol). */
+  get topic(): string {
+    return this.#exchange.protocol
   }
 
   self(): PeerEntry {
@@ -102,23 +98,24 @@ class PeerDiscovery implements DiscoveryService {
 
   addTags(...tags: IdLike[]): void {
     this.#change(() => {
-      for (const t of tags) this.#tags.add(UniqueId.from(t).toString())
+      for (const t of tags) this.#local.tags.add(UniqueId.from(t).toString())
     })
   }
 
   removeTags(...tags: IdLike[]): void {
     this.#change(() => {
-      for (const t of tags) this.#tags.delete(UniqueId.from(t).toString())
+      for (const t of tags) this.#local.tags.delete(UniqueId.from(t).toString())
     })
   }
 
   joinGroup(groupId: IdLike, storeLabel?: string): void {
     const g = UniqueId.from(groupId).toString()
     this.#change(() => {
-      this.#groups.add(g)
-      if (storeLabel) this.#stores.set(g, storeLabel)
+      this.#local.groups.add(g)
+      if (storeLabel) this.#local.stores.set(g, storeLabel)
     })
-    if (storeLabel) for (const e of this.#catalog.snapshot().values()) this.#checkStores(e)
+    if (storeLabel)
+      for (const e of this.#catalog.snapshot().values()) this.#admission.checkStores(this.#local.stores, e)
     this.#around.joined(groupId)
     this.#recheck()
   }
@@ -126,8 +123,8 @@ class PeerDiscovery implements DiscoveryService {
   leaveGroup(groupId: IdLike): void {
     const g = UniqueId.from(groupId).toString()
     this.#change(() => {
-      this.#groups.delete(g)
-      this.#stores.delete(g)
+      this.#local.groups.delete(g)
+      this.#local.stores.delete(g)
     })
     this.#around.left(groupId)
   }
@@ -156,15 +153,14 @@ class PeerDiscovery implements DiscoveryService {
 
   addStream(streamId: IdLike): void {
     const id = UniqueId.from(streamId).toString()
-    if (this.#streams.has(id)) return
-    if (this.#streams.size >= MAX_STREAMS_PER_ENTRY)
-      throw new RangeError(`a peer announces at most ${MAX_STREAMS_PER_ENTRY} streams`)
-    this.#change(() => this.#streams.add(id))
+    if (this.#local.streams.has(id)) return
+    this.#local.checkStream()
+    this.#change(() => this.#local.streams.add(id))
   }
 
   removeStream(streamId: IdLike): void {
     const id = UniqueId.from(streamId).toString()
-    if (this.#streams.has(id)) this.#change(() => this.#streams.delete(id))
+    if (this.#local.streams.has(id)) this.#change(() => this.#local.streams.delete(id))
   }
 
   peersWithStream(streamId: IdLike): PeerId[] {
@@ -174,49 +170,45 @@ class PeerDiscovery implements DiscoveryService {
 
   addTicket(ticket: Ticket): void {
     const id = ticketId(ticket).toString()
-    if (this.#tickets.has(id)) return
-    const bytes = encodeTicket(ticket)
-    if (bytes.length > MAX_TICKET_BYTES)
-      throw new RangeError(`a ticket of ${bytes.length} bytes is larger than ${MAX_TICKET_BYTES}`)
-    if (this.#tickets.size >= MAX_TICKETS_PER_ENTRY)
-      throw new RangeError(`an entry carries at most ${MAX_TICKETS_PER_ENTRY} tickets`)
-    this.#change(() => this.#tickets.set(id, { ticket, bytes }))
+    if (this.#local.tickets.has(id)) return
+    const bytes = this.#local.ticketBytes(ticket)
+    this.#change(() => this.#local.tickets.set(id, { ticket, bytes }))
   }
 
   removeTicket(id: IdLike): void {
     const key = UniqueId.from(id).toString()
-    if (this.#tickets.has(key)) this.#change(() => this.#tickets.delete(key))
+    if (this.#local.tickets.has(key)) this.#change(() => this.#local.tickets.delete(key))
   }
 
   removeTicketsOf(ticketClass: TicketClass | IdLike): void {
     const c = UniqueId.from(ticketClass)
-    const gone = [...this.#tickets].filter(([, t]) => t.ticket.class.equals(c)).map(([id]) => id)
+    const gone = [...this.#local.tickets].filter(([, t]) => t.ticket.class.equals(c)).map(([id]) => id)
     if (gone.length === 0) return
     this.#change(() => {
-      for (const id of gone) this.#tickets.delete(id)
+      for (const id of gone) this.#local.tickets.delete(id)
     })
   }
 
   tickets(): Ticket[] {
-    return [...this.#tickets.values()].map((t) => t.ticket)
+    return [...this.#local.tickets.values()].map((t) => t.ticket)
   }
 
   rejected(): Readonly<Partial<Record<RejectReason, number>>> {
-    return Object.fromEntries(this.#rejected)
+    return this.#admission.rejected()
   }
 
   async start(): Promise<void> {
     if (this.#state !== 'idle') return
     this.#state = 'running'
     const { libp2p } = this.#host
-    libp2p.services.pubsub.topicValidators.set(this.topic, this.#validate)
-    libp2p.services.pubsub.subscribe(this.topic)
-    libp2p.services.pubsub.addEventListener('message', this.#onGossip)
-    libp2p.services.pubsub.addEventListener('subscription-change', this.#onSubscription)
     libp2p.addEventListener('peer:connect', this.#onConnect)
     libp2p.addEventListener('peer:identify', this.#onIdentify)
     libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     libp2p.addEventListener('self:peer:update', this.#onSelfUpdate)
+    // self:peer:update comes 1 s after a listener (a relay reservation) changes our addresses
+    // (libp2p debounces it); a peer waiting to dial us should not wait that second.
+    libp2p.addEventListener('transport:listening', this.#onSelfUpdate)
+    libp2p.addEventListener('transport:close', this.#onSelfUpdate)
     for (const peer of libp2p.getPeers()) this.#around.connected(peer.toString())
     this.#exchange.start()
     this.#schedule()
@@ -231,7 +223,7 @@ class PeerDiscovery implements DiscoveryService {
   async announce(): Promise<void> {
     if (this.#state !== 'running') return
     const bytes = await signEntry(this.#key, this.#refreshSelf())
-    await this.#publish(bytes)
+    if (this.#state === 'running') this.#flood.send(this.#host.peerId, bytes, MAX_HOPS)
   }
 
   async #stop(): Promise<void> {
@@ -243,38 +235,24 @@ class PeerDiscovery implements DiscoveryService {
     clearTimeout(this.#timer)
     this.#dialer.stop()
     const { libp2p } = this.#host
-    libp2p.services.pubsub.removeEventListener('message', this.#onGossip)
-    libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscription)
-    if (libp2p.services.pubsub.topicValidators.get(this.topic) === this.#validate)
-      libp2p.services.pubsub.topicValidators.delete(this.topic)
+    this.#flood.stop()
     libp2p.removeEventListener('peer:connect', this.#onConnect)
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
     libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     libp2p.removeEventListener('self:peer:update', this.#onSelfUpdate)
+    libp2p.removeEventListener('transport:listening', this.#onSelfUpdate)
+    libp2p.removeEventListener('transport:close', this.#onSelfUpdate)
     // libp2p may already be down (stopped under us): then there is no one to tell.
     if (libp2p.status === 'started') {
       // Graceful departure (mosaik's departure window): tell everyone we can reach, bounded.
       const farewell = await signEntry(this.#key, this.#refreshSelf(), true)
-      await Promise.allSettled([
-        this.#publish(farewell),
-        this.#exchange.pushTo([...this.#catalog.snapshot().keys()], farewell),
-      ])
+      await this.#exchange.pushTo([...this.#catalog.snapshot().keys()], farewell, MAX_HOPS)
       this.#exchange.stop()
-      libp2p.services.pubsub.unsubscribe(this.topic)
     }
     this.#catalog.clear()
     this.#around.clear()
     this.#events.clear()
     this.#state = 'stopped'
-  }
-
-  async #publish(bytes: Uint8Array): Promise<void> {
-    try {
-      await this.#host.libp2p.services.pubsub.publish(this.topic, bytes)
-    } catch {
-      // No subscribers yet or already stopping: the periodic announce and the catalog
-      // exchange on connect make up for a lost announce.
-    }
   }
 
   #schedule(): void {
@@ -328,59 +306,32 @@ class PeerDiscovery implements DiscoveryService {
   }
 
   #buildSelf(updatedAt: number): PeerEntry {
-    return {
-      peerId: this.#host.peerId,
-      network: this.#host.id.toString(),
-      addresses: this.#host.addresses(),
-      tags: [...this.#tags].sort(),
-      groups: [...this.#groups].sort(),
-      ...(this.#streams.size > 0 && { streams: [...this.#streams].sort() }),
-      ...(this.#stores.size > 0 && { stores: [...this.#stores.values()].sort().slice(0, MAX_STORE_LABELS) }),
-      tickets: [...this.#tickets.keys()].sort().map((id) => (this.#tickets.get(id) as { bytes: Uint8Array }).bytes),
-      startedAt: this.#startedAt,
-      updatedAt,
-    }
+    return this.#local.build(this.#host.addresses(), updatedAt)
   }
 
-  #verify(bytes: Uint8Array): Promise<VerifyResult> {
-    const c = this.#config
-    return verifyEntry(bytes, {
-      network: this.#host.id.toString(),
-      maxBytes: c.maxEntryBytes,
-      now: Date.now(),
-      // Freshness against our clock only refuses old replays; purging uses when we heard it.
-      maxAgeMs: c.maxDriftMs,
-      maxDriftMs: c.maxDriftMs,
-    })
-  }
-
-  /** `requireTicket`: why a verified entry is not admitted, or undefined when it is (departures always are). */
-  async #ticketRefusal(signed: SignedEntry): Promise<string | undefined> {
-    if (!this.#ticketCache || signed.leaving || signed.entry.peerId === this.#host.peerId) return undefined
-    const { entry } = signed
-    const r = await authorizePeer(entry.peerId, entry.tickets, this.#config.requireTicket, this.#ticketCache)
-    return r.ok ? undefined : `${r.reason}: ${r.detail}`
-  }
-
-  async #ingest(bytes: Uint8Array, remote: PeerId | undefined, protocol: string): Promise<void> {
-    const result = this.#verified.get(bytes) ?? (await this.#verify(bytes))
-    this.#verified.delete(bytes)
+  /** `hops`: how many more times a push said the entry may travel (undefined: learnt by exchange, as many as we allow). */
+  async #ingest(bytes: Uint8Array, remote: PeerId, protocol: string, hops?: number): Promise<void> {
+    // An identical copy of what we hold (a flood reaching us by a second path) changes nothing.
+    if (bytes instanceof Uint8Array && this.#catalog.holds(bytes)) return
+    const result = await this.#admission.verify(bytes)
     if (this.#state !== 'running') return
     if (!result.ok) {
-      this.#reject(result.reason, result.detail, remote, protocol)
+      this.#admission.reject(result.reason, result.detail, remote, protocol)
       return
     }
-    const refused = await this.#ticketRefusal(result)
+    const refused = await this.#admission.ticketRefusal(result)
     if (refused !== undefined) {
-      if (this.#state === 'running') this.#reject('unauthorized', refused, remote, protocol)
+      if (this.#state === 'running') this.#admission.reject('unauthorized', refused, remote, protocol)
       return
     }
-    this.#apply(result)
+    this.#apply(result, remote, hops)
   }
 
-  #apply(result: SignedEntry): void {
+  #apply(result: SignedEntry, from: PeerId, hops = MAX_HOPS): void {
     const applied = this.#catalog.apply(result, Date.now())
-    if (applied.kind === 'outdated') return
+    if (applied.kind === 'outdated' || applied.kind === 'duplicate') return
+    // A version we hold for the first time travels on (a checked entry only: bad ones stop here).
+    if (hops > 0) this.#flood.send(result.entry.peerId, result.bytes, Math.min(hops, MAX_HOPS) - 1, from)
     if (applied.kind === 'refreshed') this.#considerDial(applied.entry)
     if (applied.kind === 'event') this.#emit(applied.event)
   }
@@ -391,17 +342,10 @@ class PeerDiscovery implements DiscoveryService {
     else {
       // Only addresses the dial policy allows reach the peer store (libp2p dials from it).
       const policy = { dialPrivate: this.#config.dialPrivate, connectedTo: (p: string) => this.#connected(p) }
-      const addrs = event.entry.addresses.flatMap((a) => {
-        try {
-          const ma = multiaddr(a)
-          return mayDial(ma, policy) ? [ma] : []
-        } catch {
-          return []
-        }
-      })
+      const addrs = dialable(event.entry.addresses, policy)
       this.#host.libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addrs }).catch(() => {})
       this.#considerDial(event.entry)
-      this.#checkStores(event.entry)
+      this.#admission.checkStores(this.#local.stores, event.entry)
     }
     this.#host.emitTelemetry({
       type: `discovery.${event.type}`,
@@ -412,95 +356,19 @@ class PeerDiscovery implements DiscoveryService {
     this.#events.emit(event)
   }
 
-  /** Reports (once each, as telemetry and a console warning) stores `entry` has under another group than ours. */
-  #checkStores(entry: PeerEntry): void {
-    if (this.#stores.size === 0 || !entry.stores?.length) return
-    for (const m of storeMismatches([...this.#stores.values()], entry)) {
-      const key = `${m.remote}|${m.store}|${m.group}|${m.remoteGroup}`
-      if (this.#mismatches.has(key)) continue
-      if (this.#mismatches.size >= 1_024) this.#mismatches.delete(this.#mismatches.values().next().value as string)
-      this.#mismatches.add(key)
-      const detail = describeMismatch(m)
-      console.warn(`mosaik-react: ${detail}`)
-      this.#host.emitTelemetry({
-        type: 'discovery.mismatch',
-        at: performance.now(),
-        peer: this.#host.peerId,
-        remote: m.remote,
-        store: m.store,
-        group: m.group,
-        remoteGroup: m.remoteGroup,
-        differs: m.differs,
-        detail,
-      })
-    }
+  /** Direct neighbours speaking the catalog protocol (and, with `requireTicket`, admitted). */
+  #pushTargets(): PeerId[] {
+    const admitted = (peer: PeerId) => this.#config.requireTicket.length === 0 || this.#catalog.has(peer)
+    return this.#around.catalogPeers().filter((peer) => admitted(peer) && this.#connected(peer, true))
   }
 
   #considerDial(entry: PeerEntry): void {
     if (this.#config.dialPeers && this.#state === 'running') this.#dialer.consider(entry)
   }
 
-  #count(reason: RejectReason): void {
-    this.#rejected.set(reason, (this.#rejected.get(reason) ?? 0) + 1)
-  }
-
-  #reject(reason: RejectReason, detail: string, remote: PeerId | undefined, protocol: string): void {
-    this.#count(reason)
-    this.#host.emitTelemetry({
-      type: 'input.rejected',
-      at: performance.now(),
-      peer: this.#host.peerId,
-      remote,
-      protocol,
-      reason,
-      detail,
-    })
-  }
-
-  #connected(peer: string): boolean {
-    try {
-      return this.#host.libp2p.getConnections(peerIdFromString(peer)).some((c) => c.status === 'open')
-    } catch {
-      return false
-    }
-  }
-
-  /**
-   * Gossipsub's topic validator: an entry is verified (size, shape, network, freshness,
-   * signature) before gossipsub delivers or forwards it, so a bad announce goes no further
-   * than us. Refused entries are counted here; the verified result is kept for `#onGossip`.
-   */
-  readonly #validate = async (peer: Libp2pPeerId, msg: Message): Promise<TopicValidatorResult> => {
-    const result = await this.#verify(msg.data)
-    if (result.ok) {
-      // Announces of peers without the required ticket are neither delivered nor forwarded;
-      // Ignore, not Reject: the forwarding peer may be honest, so it is not penalised.
-      const refused = await this.#ticketRefusal(result)
-      if (refused !== undefined) {
-        this.#reject('unauthorized', refused, peer.toString(), this.topic)
-        return TopicValidatorResult.Ignore
-      }
-      this.#verified.set(msg.data, result)
-      return TopicValidatorResult.Accept
-    }
-    this.#reject(result.reason, result.detail, peer.toString(), this.topic)
-    // Stale copies are an honest relay's delay, not an attack: dropped without a penalty.
-    return result.reason === 'stale' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject
-  }
-
-  /** Results of the topic validator, for the delivery of the same message. */
-  readonly #verified = new WeakMap<Uint8Array, VerifyResult>()
-
-  readonly #onGossip = (e: CustomEvent<Message>): void => {
-    const msg = e.detail
-    if (msg.topic !== this.topic) return
-    const from = msg.type === 'signed' ? msg.from.toString() : undefined
-    void this.#ingest(msg.data, from, this.topic)
-  }
-
-  // A peer that just joined the topic hears from us at once instead of a period later.
-  readonly #onSubscription = (e: CustomEvent<SubscriptionChangeData>): void => {
-    if (e.detail.subscriptions.some((s) => s.subscribe && s.topic === this.topic)) this.#change(() => {})
+  /** An open connection to `peer` (`direct`: not a relayed, data-capped one). */
+  #connected(peer: string, direct = false): boolean {
+    return connectedTo(this.#host.libp2p, peer, direct)
   }
 
   readonly #onConnect = (e: CustomEvent<Libp2pPeerId>): void => {

@@ -7,7 +7,7 @@ import { MAX_TICKETS_PER_ENTRY, ticketsWithinBounds } from '../tickets/ticket.js
 import { isStoreLabels } from './store-labels.js'
 
 /**
- * Signed peer entries: the unit discovery gossips and exchanges.
+ * Signed peer entries: the unit discovery pushes and exchanges.
  *
  * Wire form: `cbor({ v: 1, body, sig })` where `body` is the canonical CBOR of the entry
  * (plus `leaving` for a departure notice) and `sig` is the Ed25519 signature of

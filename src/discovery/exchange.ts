@@ -4,11 +4,16 @@ import type { PeerId } from '../core/id.js'
 import { boundedSignal } from '../network/retry.js'
 import type { Channel, NetworkServices } from '../network/types.js'
 
-/** The catalog protocol's one message. `push` asks for no reply (a departure notice). */
+/**
+ * The catalog protocol's one message. `push` asks for no reply: an announce (ours, or others'
+ * forwarded, see flood.ts) or a departure notice; `hops` is how many more times a push's
+ * entries may be forwarded (unsigned: a receiver caps it at `MAX_HOPS`).
+ */
 export interface CatalogMessage {
   readonly type: 'catalog'
   readonly entries: Uint8Array[]
   readonly push?: boolean
+  readonly hops?: number
 }
 
 /** Entries verified between two turns of the event loop. */
@@ -19,8 +24,9 @@ const INGEST_SLICE = 16
  * 1,024 entries of about 1 KiB fit.
  */
 export const CATALOG_MAX_BYTES = 2 * 1024 * 1024
-// One exchange per connection at a time is the rule (`#running`); two allow a departure push.
-const CATALOG_CHANNEL = { maxFrameSize: CATALOG_MAX_BYTES, preAuthBytes: CATALOG_MAX_BYTES, maxPreAuthChannels: 2 }
+// One exchange and one announce push per connection at a time are the rule (`#running`, the
+// flood's one push in flight per peer); a third allows a departure push.
+const CATALOG_CHANNEL = { maxFrameSize: CATALOG_MAX_BYTES, preAuthBytes: CATALOG_MAX_BYTES, maxPreAuthChannels: 3 }
 
 /** What the exchange needs from discovery. */
 export interface ExchangeHooks {
@@ -28,7 +34,10 @@ export interface ExchangeHooks {
   entries(): Uint8Array[]
   /** Our own entry, freshly signed. */
   self(): Promise<Uint8Array>
-  ingest(bytes: Uint8Array, remote: PeerId, protocol: string): Promise<void>
+  /** `hops`: what a push said is left (undefined for an exchange). */
+  ingest(bytes: Uint8Array, remote: PeerId, protocol: string, hops?: number): Promise<void>
+  /** How many of `n` pushed entries `remote` may still send now (its rate budget); the rest are dropped. */
+  admitPush(remote: PeerId, n: number): number
   /** Counts a refused input (the channel reports its own telemetry). */
   count(reason: RejectReason): void
   /**
@@ -95,7 +104,7 @@ export class CatalogExchange {
     this.#again.delete(peer)
     if (this.#host.stopped) return Promise.resolve(false)
     const run: Promise<boolean> = this.#run(peer, false)
-      .catch(() => false) // The peer went away or does not answer; gossip and the next connection retry.
+      .catch(() => false) // The peer went away or does not answer; announces and the next connection retry.
       .finally(() => {
         if (this.#running.get(peer) === run) this.#running.delete(peer)
       })
@@ -103,15 +112,23 @@ export class CatalogExchange {
     return run
   }
 
-  /** Sends `bytes` (a departure notice) to each connected peer of `peers`, without waiting for replies. */
-  async pushTo(peers: PeerId[], bytes: Uint8Array): Promise<void> {
+  /**
+   * Sends `bytes` (a departure notice) to each connected peer of `peers`, which may forward it
+   * `hops` more times, without waiting for replies.
+   */
+  async pushTo(peers: PeerId[], bytes: Uint8Array, hops?: number): Promise<void> {
     const connected = new Set(this.#host.connectedPeers())
     peers = peers.filter((p) => connected.has(p))
-    await Promise.allSettled(peers.map((p) => this.#run(p, true, [bytes])))
+    await Promise.allSettled(peers.map((p) => this.#run(p, true, [bytes], hops)))
+  }
+
+  /** Pushes `entries` (announces) to `peer`, which may forward them `hops` more times; no reply. */
+  async push(peer: PeerId, entries: Uint8Array[], hops: number): Promise<void> {
+    await this.#run(peer, true, entries, hops)
   }
 
   /** True when the peer's catalog came back and was ingested. */
-  async #run(peer: PeerId, push: boolean, only?: Uint8Array[]): Promise<boolean> {
+  async #run(peer: PeerId, push: boolean, only?: Uint8Array[], hops?: number): Promise<boolean> {
     const bound = boundedSignal(this.#limits.exchangeTimeoutMs * 2, `catalog exchange with ${peer}`)
     const ch = await this.#host
       .openChannel(peer, 'catalog', {
@@ -123,7 +140,7 @@ export class CatalogExchange {
       .finally(() => bound.dispose())
     try {
       const entries = only ?? fitting([await this.#hooks.self(), ...this.#hooks.entries()])
-      const msg: CatalogMessage = { type: 'catalog', entries, ...(push && { push: true }) }
+      const msg: CatalogMessage = { type: 'catalog', entries, ...(push && { push: true }), ...(hops && { hops }) }
       ch.send(msg)
       if (push) return true
       const reply = await this.#receive(ch)
@@ -139,11 +156,12 @@ export class CatalogExchange {
     try {
       const msg = await this.#receive(ch)
       if (!msg) return
+      if (msg.push) return await this.#ingestPush(msg, ch)
       const mayServe = this.#hooks.mayServe
       if (mayServe) {
         // A relay that requires tickets answers only after it has checked the sender's entry.
         await this.#ingestAll(msg, ch)
-        if (!msg.push && mayServe(ch.remotePeer))
+        if (mayServe(ch.remotePeer))
           ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
         return
       }
@@ -152,8 +170,7 @@ export class CatalogExchange {
       // other (see groups/standing.ts). The rest can wait.
       const [first, ...rest] = msg.entries
       if (first) await this.#hooks.ingest(first, ch.remotePeer, this.protocol)
-      if (!msg.push)
-        ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
+      ch.send({ type: 'catalog', entries: fitting([await this.#hooks.self(), ...this.#hooks.entries()]) })
       let n = 0
       for (const bytes of rest) {
         // Verifying signatures is the one costly step: give the event loop a turn between slices.
@@ -171,12 +188,20 @@ export class CatalogExchange {
     }
   }
 
-  async #ingestAll(msg: CatalogMessage, ch: Channel): Promise<void> {
+  /** A push (announces, forwards, a departure): within the sender's rate budget, the rest dropped and counted. */
+  async #ingestPush(msg: CatalogMessage, ch: Channel): Promise<void> {
+    const allowed = this.#hooks.admitPush(ch.remotePeer, msg.entries.length)
+    for (let i = allowed; i < msg.entries.length; i++) this.#hooks.count('rate-limited')
+    const hops = typeof msg.hops === 'number' && Number.isInteger(msg.hops) && msg.hops > 0 ? msg.hops : 0
+    await this.#ingestAll({ ...msg, entries: msg.entries.slice(0, allowed) }, ch, hops)
+  }
+
+  async #ingestAll(msg: CatalogMessage, ch: Channel, hops?: number): Promise<void> {
     let i = 0
     for (const bytes of msg.entries) {
       // Verifying signatures is the one costly step: give the event loop a turn between slices.
       if (++i % INGEST_SLICE === 0) await new Promise((r) => setTimeout(r, 0))
-      await this.#hooks.ingest(bytes, ch.remotePeer, this.protocol)
+      await this.#hooks.ingest(bytes, ch.remotePeer, this.protocol, hops)
     }
   }
 
@@ -217,7 +242,7 @@ export class CatalogExchange {
   }
 }
 
-/** The entries (ours first) that fit in one catalog message; the rest travel by gossip. */
+/** The entries (ours first) that fit in one catalog message; the rest travel by announce pushes. */
 function fitting(entries: Uint8Array[]): Uint8Array[] {
   let bytes = 1024
   const out: Uint8Array[] = []

@@ -2,9 +2,9 @@
  * Discovery: who else is in this network, and how to reach them.
  *
  * Each peer signs an entry (peer id, network id, addresses, tags, groups, tickets,
- * version = start time + update time) with its libp2p key and spreads it by gossipsub
- * announces (every 2–5 s and at once on change) and by a full catalog exchange whenever
- * two peers connect. Receivers verify the signature against the peer id before the entry
+ * version = start time + update time) with its libp2p key and spreads it by announces
+ * pushed to its direct neighbours (every 2–5 s and at once on change), who pass each new
+ * version on once, and by a full catalog exchange whenever two peers connect. Receivers verify the signature against the peer id before the entry
  * counts; unsigned, forged, wrong-network, oversized and stale entries are dropped and
  * counted (`discovery.rejected()`, `input.rejected` telemetry). Peers found are dialed
  * (WebRTC through a relay where possible) and redialed when their connection drops.

@@ -1,7 +1,7 @@
 import type { PeerId } from '../core/id.js'
 import type { Discovery } from '../network/types.js'
 import { Expiration } from '../tickets/expiration.js'
-import { Jwt, jwtExpiration } from '../tickets/jwt/validator.js'
+import { JWT_CLASS, jwtExpiration } from '../tickets/jwt/claims.js'
 import { createTicket, MAX_TICKETS_PER_ENTRY, type Ticket, ticketId } from '../tickets/ticket.js'
 
 /** What an auth function returns: a JWT string, a ticket, or either with its expiry. */
@@ -130,12 +130,12 @@ function normalize(r: AuthResult): { ticket: Ticket; expires: Expiration } {
   const raw = typeof r === 'object' && 'ticket' in r ? r.ticket : r
   const given = typeof r === 'object' && 'ticket' in r ? r.expires : undefined
   if (typeof raw === 'string') {
-    return { ticket: createTicket(Jwt.CLASS, raw), expires: given ?? jwtExpiration(raw) ?? Expiration.never() }
+    return { ticket: createTicket(JWT_CLASS, raw), expires: given ?? jwtExpiration(raw) ?? Expiration.never() }
   }
   return { ticket: raw, expires: given ?? jwtExpirationOf(raw) }
 }
 
 function jwtExpirationOf(t: Ticket): Expiration {
-  if (!t.class.equals(Jwt.CLASS)) return Expiration.never()
+  if (!t.class.equals(JWT_CLASS)) return Expiration.never()
   return jwtExpiration(new TextDecoder().decode(t.data)) ?? Expiration.never()
 }

@@ -1,21 +1,23 @@
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import {
   generateKeyPair,
   generateKeyPairFromSeed,
   privateKeyFromProtobuf,
   privateKeyFromRaw,
 } from '@libp2p/crypto/keys'
-import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
 import { type Identify, identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
 import type { Libp2pOptions } from 'libp2p'
 import { defaultPreset, type TransportOption, transportConfig } from './transports.js'
 
-/** The libp2p services every mosaik network runs. */
+/**
+ * The libp2p services every mosaik network runs: identify (which protocols a peer speaks,
+ * its addresses; circuit relay needs it too). Discovery's announces travel over its own
+ * catalog protocol (src/discovery/flood.ts), not gossipsub.
+ */
 export interface MosaikServices {
   identify: Identify
-  pubsub: GossipSub
   [name: string]: unknown
 }
 
@@ -43,7 +45,7 @@ export interface NodeSettings {
 
 /**
  * The libp2p options of a network: the transport preset (or the caller's options, merged
- * over ours), noise + yamux, identify and gossipsub. Caller services are added to ours.
+ * over ours), noise + yamux and identify. Caller services are added to ours.
  */
 export async function libp2pOptions(
   privateKey: PrivateKey,
@@ -62,18 +64,6 @@ export async function libp2pOptions(
     addresses: { ...base.addresses, ...custom.addresses, listen },
     services: {
       identify: identify(),
-      pubsub: gossipsub({
-        allowPublishToZeroTopicPeers: true,
-        emitSelf: false,
-        fallbackToFloodsub: false,
-        // Browsers behind one NAT, a LAN, or every test on 127.0.0.1 share an IP; gossipsub's
-        // IP-colocation penalty would graylist them once more than ten met a relay.
-        scoreParams: { IPColocationFactorWeight: 0 },
-        // Announces are at most 16 KiB each (discovery/entry.ts): a gossip RPC beyond this is
-        // skipped before it is decoded, and a peer that stops reading gossip is not buffered for.
-        maxInboundDataLength: 256 * 1024,
-        maxOutboundBufferSize: 4 * 1024 * 1024,
-      }),
       ...custom.services,
     },
   } as Libp2pOptions<MosaikServices>

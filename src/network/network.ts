@@ -1,76 +1,29 @@
-import type { Libp2p, PeerId as Libp2pPeerId, PrivateKey, Stream } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
+import type { Libp2p, PeerId as Libp2pPeerId, PrivateKey } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { ClosedError, type RejectReason } from '../core/errors.js'
-import { type IdLike, type NetworkId, type PeerId, UniqueId } from '../core/id.js'
+import { type NetworkId, type PeerId, UniqueId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
 import { Emitter } from '../core/watch.js'
-import type { DiscoveryConfig, DiscoveryService } from '../discovery/config.js'
+import type { DiscoveryService } from '../discovery/config.js'
 import { createDiscovery } from '../discovery/discovery.js'
 import { Groups } from '../groups/groups.js'
 import { Streams } from '../streams/streams.js'
-import { BootstrapKeeper, type BootstrapOptions } from './bootstrap.js'
-import { StreamChannel } from './channel.js'
+import { BootstrapKeeper } from './bootstrap.js'
+import { ChannelHub } from './channel-hub.js'
+import { DialHints } from './dial-hints.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
+import type { NetworkOptions } from './options.js'
 import { type JournalStore, PersistError, type PersistReport } from './persist/journal.js'
 import { type OpenedPersistence, openPersistence } from './persist/open.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
 import { type NetworkStatus, NetworkStatusStore } from './status.js'
-import { defaultPreset, type TransportOption } from './transports.js'
+import { defaultPreset } from './transports.js'
 import type { Channel, ChannelOptions, NetworkService, NetworkServices } from './types.js'
 
+export { MAX_PRE_AUTH_CHANNELS_PER_PEER } from './channel-hub.js'
 export type { MosaikServices } from './libp2p.js'
-
-/** Streams of one protocol allowed per connection and direction. */
-const MAX_STREAMS_PER_PROTOCOL = 1_024
-/**
- * Inbound channels with a pre-auth budget that one peer may hold open before their handshakes
- * finish. With the groups protocol's 16 KiB budget, a peer holds at most 16 × 16 KiB of ours
- * before it proves anything.
- */
-export const MAX_PRE_AUTH_CHANNELS_PER_PEER = 16
-
-export interface NetworkOptions {
-  /** Network name or id; peers of different networks never exchange entries or traffic. */
-  network: IdLike
-  /** Default: `'browser'` in browsers, `'node'` in Node. Caller options are merged over ours. */
-  transport?: TransportOption
-  /**
-   * Multiaddrs dialed at start, in the background, and redialed with backoff whenever the
-   * dial fails or the connection drops, for as long as the network runs.
-   */
-  bootstrap?: string[]
-  /** How bootstrap addresses are redialed (backoff 500 ms doubling up to 30 s). */
-  bootstrapRedial?: BootstrapOptions
-  /** Ed25519 private key: 32-byte seed, 64-byte raw key, or libp2p protobuf. Random when absent. */
-  secretKey?: Uint8Array
-  tags?: IdLike[]
-  /** Listen multiaddrs; replace the preset's defaults. */
-  listen?: string[]
-  /**
-   * WebRTC STUN/TURN servers of the `browser` and `node` presets. Default: public STUN servers
-   * (`DEFAULT_ICE_SERVERS`, as `@libp2p/webrtc`), so peers on different networks can connect;
-   * `[]` = loopback and LAN only, nothing contacted. Add a TURN server
-   * (`{ urls: 'turn:turn.example.com:3478', username, credential }`) for peers behind
-   * symmetric NATs. Ignored when `transport` is a caller's own libp2p options.
-   */
-  iceServers?: RTCIceServer[]
-  /** How dials and channel opens are retried. */
-  dial?: RetryOptions
-  /** Announce period, staleness, limits of discovery. */
-  discovery?: Partial<DiscoveryConfig>
-  /**
-   * Durable replicas and identity (docs/ARCHITECTURE.md "Persistence"): `true` = IndexedDB
-   * `mosaik-react/<network>` in browsers, `./.mosaik/<network>` in Node; a string = that
-   * database name or directory. Without `secretKey` the identity is stored there too. A store
-   * another process or tab holds is not shared: this network then runs in memory with a fresh
-   * identity and says so (`persist.refused` telemetry, a console warning), or, with a
-   * `secretKey`, `create` throws `PersistError('locked')`. A store of another network or peer,
-   * or a damaged one, makes `create` throw a `PersistError`.
-   */
-  persist?: boolean | string
-}
+export type { NetworkOptions } from './options.js'
 
 /**
  * One peer of one mosaik network: owns the libp2p node, the discovery service and every
@@ -95,8 +48,8 @@ export class Network implements NetworkServices {
   readonly #telemetry = new Emitter<TelemetryEvent>()
   readonly #rejected = new Map<RejectReason, number>()
   readonly #services = new Map<string, NetworkService>()
-  readonly #channels = new Set<StreamChannel>()
-  readonly #handlers = new Set<string>()
+  readonly #hub: ChannelHub
+  readonly #hints: DialHints
   readonly #abort = new AbortController()
   readonly #retry: Required<RetryOptions>
   #stopping: Promise<void> | undefined
@@ -114,6 +67,18 @@ export class Network implements NetworkServices {
     this.libp2p = libp2p
     this.peerId = libp2p.peerId.toString()
     this.#retry = { ...DEFAULT_RETRY, ...options.dial }
+    this.#hub = new ChannelHub(this, this.#retry)
+    this.#hints = new DialHints(libp2p, this.protocol('dial-hint'), (remote, detail) =>
+      this.emitTelemetry({
+        type: 'input.rejected',
+        at: performance.now(),
+        peer: this.peerId,
+        remote,
+        protocol: this.protocol('dial-hint'),
+        reason: 'protocol',
+        detail,
+      }),
+    )
     // A browser dials no private address a peer names, unless told to (README "Threat model").
     const browser = (options.transport ?? defaultPreset()) === 'browser'
     this.discovery = createDiscovery(this, key, {
@@ -218,69 +183,16 @@ export class Network implements NetworkServices {
 
   handle(name: string, handler: (channel: Channel) => void, options: ChannelOptions = {}): void {
     this.#assertRunning()
-    const protocol = this.protocol(name)
-    if (this.#handlers.has(protocol)) throw new Error(`${protocol} already has a handler; unhandle('${name}') first`)
-    this.#handlers.add(protocol)
-    const onStream = (stream: Stream, connection: { remotePeer: Libp2pPeerId }) => {
-      if (this.#abort.signal.aborted) {
-        stream.abort(new ClosedError('network'))
-        return
-      }
-      const remote = connection.remotePeer.toString()
-      const limit = Math.min(
-        MAX_PRE_AUTH_CHANNELS_PER_PEER,
-        options.maxPreAuthChannels ?? MAX_PRE_AUTH_CHANNELS_PER_PEER,
-      )
-      if (
-        options.preAuthBytes !== undefined &&
-        (this.#preAuthCount(remote) >= MAX_PRE_AUTH_CHANNELS_PER_PEER || this.#preAuthCount(remote, protocol) >= limit)
-      ) {
-        this.emitTelemetry({
-          type: 'input.rejected',
-          at: performance.now(),
-          peer: this.peerId,
-          remote,
-          protocol,
-          reason: 'protocol',
-          detail: `more than ${limit} channels in their handshake`,
-        })
-        stream.abort(new Error('too many channels in their handshake'))
-        return
-      }
-      handler(this.#wrap(stream, remote, options))
-    }
-    this.libp2p
-      .handle(protocol, onStream, {
-        runOnLimitedConnection: options.allowLimited ?? false,
-        // libp2p allows 32 inbound streams per protocol per connection; one bond per group
-        // per peer pair (many cells between two peers) needs more.
-        maxInboundStreams: MAX_STREAMS_PER_PROTOCOL,
-        maxOutboundStreams: MAX_STREAMS_PER_PROTOCOL,
-      })
-      .catch((err: unknown) => console.error(`mosaik-react: cannot handle ${protocol}`, err))
+    this.#hub.handle(name, handler, options)
   }
 
   unhandle(name: string): void {
-    const protocol = this.protocol(name)
-    if (!this.#handlers.delete(protocol)) return
-    this.libp2p.unhandle(protocol).catch(() => {})
+    this.#hub.unhandle(name)
   }
 
   async openChannel(peer: PeerId, name: string, options: ChannelOptions = {}): Promise<Channel> {
     this.#assertRunning()
-    const target = peerIdFromString(peer)
-    const protocol = this.protocol(name)
-    const signal = options.signal ? AbortSignal.any([options.signal, this.#abort.signal]) : this.#abort.signal
-    const stream = await retry(
-      `channel ${protocol} to ${peer}`,
-      (attempt) =>
-        this.libp2p.dialProtocol(target, protocol, {
-          signal: attempt,
-          runOnLimitedConnection: options.allowLimited ?? false,
-        }),
-      { ...this.#retry, ...options.retry, signal },
-    )
-    return this.#wrap(stream, peer, options)
+    return this.#hub.openChannel(peer, name, options)
   }
 
   connectedPeers(): PeerId[] {
@@ -337,7 +249,7 @@ export class Network implements NetworkServices {
 
   /** Channels currently open on this network (tests use it to prove nothing leaks). */
   get openChannels(): number {
-    return this.#channels.size
+    return this.#hub.size
   }
 
   /** Ephemeral pub/sub without consensus (`streams.produce` / `streams.consume`); created on first use, stopped with the network. */
@@ -379,6 +291,7 @@ export class Network implements NetworkServices {
       peer: this.peerId,
       addresses: this.addresses(),
     })
+    this.#hints.start()
     this.#bootstrap.start()
     // A group member does not count itself alone while a first bootstrap dial may still bring peers.
     this.discovery.trackDial(this.#bootstrap.firstAttempts())
@@ -406,12 +319,11 @@ export class Network implements NetworkServices {
     }
     this.#services.clear()
     this.#bootstrap.stop()
+    this.#hints.stop()
     this.status.stop()
     await this.discovery.stop()
     this.#abort.abort(new ClosedError('network'))
-    for (const ch of [...this.#channels]) ch.abort('shutdown')
-    for (const p of this.#handlers) await this.libp2p.unhandle(p).catch(() => {})
-    this.#handlers.clear()
+    await this.#hub.close()
     this.libp2p.removeEventListener('peer:connect', this.#onConnect)
     this.libp2p.removeEventListener('peer:disconnect', this.#onDisconnect)
     await this.libp2p.stop()
@@ -423,23 +335,6 @@ export class Network implements NetworkServices {
       peer: this.peerId,
     })
     this.#telemetry.clear()
-  }
-
-  #preAuthCount(remote: PeerId, protocol?: string): number {
-    let n = 0
-    for (const ch of this.#channels)
-      if (ch.remotePeer === remote && !ch.initiator && !ch.isAuthenticated && (!protocol || ch.protocol === protocol))
-        n++
-    return n
-  }
-
-  #wrap(stream: Stream, remote: PeerId, options: ChannelOptions): StreamChannel {
-    const ch = new StreamChannel(stream, remote, this, options)
-    if (!ch.isClosed) {
-      this.#channels.add(ch)
-      ch.onClose(() => this.#channels.delete(ch))
-    }
-    return ch
   }
 
   // Services may still talk while they stop (departure notices): only a finished stop refuses.

@@ -14,6 +14,14 @@ export interface RetryOptions {
   readonly backoffMs?: number
   /** Largest delay between attempts. Default 4000. */
   readonly maxBackoffMs?: number
+  /**
+   * Bound of one stage of a dial that reports progress (discovery's dials of peers: relay
+   * circuit, signalling stream, SDP offer and answer, …; ICE checks are bounded by the attempt
+   * only). A stalled attempt is abandoned and retried at once instead of at `attemptTimeoutMs`.
+   * The same bound applies to a WebRTC connection that opened but never answers identify (the
+   * other side's half of it hung). Default 1000; 0 = no stage bound.
+   */
+  readonly stallTimeoutMs?: number
 }
 
 export const DEFAULT_RETRY: Required<RetryOptions> = {
@@ -21,6 +29,7 @@ export const DEFAULT_RETRY: Required<RetryOptions> = {
   attemptTimeoutMs: 6_000,
   backoffMs: 250,
   maxBackoffMs: 4_000,
+  stallTimeoutMs: 1_000,
 }
 
 /**
@@ -80,8 +89,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
-// An attempt that ignores its signal (a hung dial) must still be abandoned at the bound.
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+/** Settles as `promise`, or rejects with the signal's reason as soon as it aborts (an attempt that ignores its signal, a hung dial, must still be abandoned at the bound). */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   // The abandoned attempt may still fail later; that failure is expected, not unhandled.
   promise.catch(() => {})
   if (signal.aborted) return Promise.reject(signal.reason)

@@ -1,5 +1,4 @@
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import { memory } from '@libp2p/memory'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import type { Libp2pOptions } from 'libp2p'
@@ -40,7 +39,7 @@ const RELAYED_WEBRTC_LISTEN = ['/p2p-circuit', '/webrtc']
 /**
  * Builds the transport part of the libp2p options for a preset.
  *
- * - `memory`: `@libp2p/memory`, listening on a fresh `/memory/<random>` address.
+ * - `memory`: `@libp2p/memory` (imported on use), listening on a fresh `/memory/<random>` address.
  * - `browser`: WebRTC + WebSockets (any address, including `ws://127.0.0.1`, may be dialed) +
  *   circuit relay for WebRTC signalling.
  * - `node`: TCP + WebSockets (dial) + WebRTC + circuit relay. `@libp2p/tcp` is imported
@@ -57,11 +56,14 @@ export async function transportConfig(
 ): Promise<TransportConfig> {
   const rtcConfiguration = { iceServers: [...(iceServers ?? DEFAULT_ICE_SERVERS)] }
   switch (preset) {
-    case 'memory':
+    case 'memory': {
+      // Imported on use, like TCP: an app that never runs in memory does not ship it.
+      const { memory } = await import('@libp2p/memory')
       return {
         transports: [memory()],
         addresses: { listen: listen ?? [`/memory/${randomName()}`] },
       }
+    }
     case 'browser':
       return {
         transports: [webRTC({ rtcConfiguration }), webSockets(), circuitRelayTransport()],

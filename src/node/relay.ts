@@ -12,7 +12,7 @@ export interface RelayOptions {
   port?: number
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string
-  /** The network whose discovery (gossip + catalog exchange) the relay joins. Default `'mosaik'`. */
+  /** The network whose discovery (catalog exchange and announce pushes) the relay joins. Default `'mosaik'`. */
   network?: IdLike
   /** Ed25519 key (32-byte seed or 64-byte raw) for a stable relay peer id across restarts. */
   secretKey?: Uint8Array
@@ -51,7 +51,7 @@ export interface Relay {
 /**
  * Starts a bootstrap relay: a circuit-relay-v2 server (so browsers and NATed peers can
  * reserve a slot and be reached, and WebRTC can be signalled through it) listening on
- * WebSockets, which also joins one network's gossipsub and catalog exchange, so peers that
+ * WebSockets, which also joins one network's catalog exchange and announce flood, so peers that
  * only know the relay learn of each other from it.
  *
  * ```ts

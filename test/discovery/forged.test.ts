@@ -40,9 +40,9 @@ describe('a peer sending forged and malformed entries', () => {
     // Over the catalog exchange…
     const ch = await evil.openChannel(a.peerId, 'catalog', { allowLimited: true })
     ch.send({ type: 'catalog', entries: [forged, foreign, stale, oversized, unsigned, garbage, 42] })
-    // …over gossip…
-    await evil.libp2p.services.pubsub.publish(evil.discovery.topic, garbage)
-    await evil.libp2p.services.pubsub.publish(evil.discovery.topic, forged)
+    // …as an announce push that asks to be forwarded…
+    const push = await evil.openChannel(a.peerId, 'catalog', { allowLimited: true })
+    push.send({ type: 'catalog', entries: [garbage, forged], push: true, hops: 8 })
     // …and a channel message that is not a catalog at all.
     const ch2 = await evil.openChannel(a.peerId, 'catalog', { allowLimited: true })
     ch2.send({ type: 'gimme', entries: 'all' })

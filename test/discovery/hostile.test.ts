@@ -55,30 +55,64 @@ describe('the dial policy for addresses learnt from peers', () => {
   })
 })
 
-describe('gossip announces', () => {
-  it('are validated before they are forwarded: a bad announce goes no further than the first hop', async () => {
-    const evil = await nets.create({ discovery: { dialPeers: false } })
-    const b = await nets.create({ discovery: { dialPeers: false } })
-    const c = await nets.create({ discovery: { dialPeers: false } })
+describe('announce pushes', () => {
+  // No periodic announce within a test: what travels is what the pushes carry.
+  const quiet = { dialPeers: false, announceIntervalMs: 600_000 }
+
+  it('are checked before they are forwarded: a bad announce goes no further than the first hop', async () => {
+    const evil = await nets.create({ discovery: quiet })
+    const b = await nets.create({ discovery: quiet })
+    const c = await nets.create({ discovery: quiet })
     await evil.dial(b.addresses())
     await c.dial(b.addresses())
-    const topic = evil.discovery.topic
-    const meshed = (n: typeof b, peer: string) =>
-      (n.libp2p.services.pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(topic).includes(peer)
-    await until(
-      [evil, b, c],
-      'gossip meshes evil–b and b–c',
-      () => meshed(b, evil.peerId) && meshed(b, c.peerId),
-      15_000,
-    )
-    // The attacker's own validator would not stop it: it speaks raw gossip.
-    evil.libp2p.services.pubsub.topicValidators.delete(topic)
-    for (let i = 0; i < 5; i++) await evil.libp2p.services.pubsub.publish(topic, new Uint8Array([0xc2, 0x41, i]))
+    await until([evil, b, c], 'b to know evil and c', () => b.discovery.catalog().size === 2)
+    // Raw pushes, asking to be forwarded as far as they may.
+    const ch = await evil.openChannel(b.peerId, 'catalog', { allowLimited: true })
+    ch.send({
+      type: 'catalog',
+      entries: [0, 1, 2, 3, 4].map((i) => new Uint8Array([0xc2, 0x41, i])),
+      push: true,
+      hops: 8,
+    })
     await until([b], 'b to refuse the five announces', () => (b.discovery.rejected().malformed ?? 0) >= 5)
-    // A valid announce of the attacker still travels b → c; the bad ones before it did not.
-    await evil.discovery.announce()
-    await until([c], 'c to learn of the attacker through b', () => c.discovery.catalog().has(evil.peerId))
+    // A valid announce of the attacker still travels b → c (c has no connection to evil).
+    evil.discovery.addTags('after-the-bad-ones')
+    const tag = evil.discovery.self().tags[0]
+    await until([c], 'c to hear evil’s new tag through b', () =>
+      Boolean(tag && c.discovery.catalog().get(evil.peerId)?.tags.includes(tag)),
+    )
+    expect(c.connectedPeers()).not.toContain(evil.peerId)
     expect(c.discovery.rejected()).toEqual({})
+  })
+
+  it('bring a newcomer to every peer one push after its first exchange', async () => {
+    const relay = await nets.create({ discovery: quiet })
+    const a = await nets.create({ discovery: quiet, bootstrap: relay.addresses() })
+    const c = await nets.create({ discovery: quiet, bootstrap: relay.addresses() })
+    await until([relay, a, c], 'the relay to know a and c', () => relay.discovery.catalog().size === 2)
+    // a and c exchanged catalogs with the relay before the newcomer existed, and nobody
+    // announces periodically: only the relay's push can tell them.
+    const d = await nets.create({ discovery: quiet, bootstrap: relay.addresses() })
+    await until([a, c, d], 'a and c to learn the newcomer', () =>
+      [a, c].every((n) => n.discovery.catalog().has(d.peerId)),
+    )
+    expect(a.connectedPeers()).not.toContain(d.peerId)
+  })
+
+  it('beyond a peer’s rate budget are dropped unread and counted', async () => {
+    const victim = await nets.create({ discovery: { ...quiet, pushBurst: 3, pushPerSecond: 0.001 } })
+    const evil = await nets.create({ discovery: quiet })
+    await evil.dial(victim.addresses())
+    const ch = await evil.openChannel(victim.peerId, 'catalog', { allowLimited: true })
+    ch.send({ type: 'catalog', entries: Array.from({ length: 10 }, (_, i) => new Uint8Array([0xc2, i])), push: true })
+    const { malformed = 0, 'rate-limited': limited = 0 } = victim.discovery.rejected()
+    const counted = () => {
+      const r = victim.discovery.rejected()
+      return (r.malformed ?? 0) >= 3 && (r['rate-limited'] ?? 0) >= 7
+    }
+    expect([malformed, limited]).toEqual([0, 0])
+    await until([victim], 'the victim to refuse three pushed entries and count seven over budget', counted)
+    expect(victim.discovery.rejected()).toEqual({ malformed: 3, 'rate-limited': 7 })
   })
 })
 

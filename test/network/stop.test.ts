@@ -104,8 +104,8 @@ describe('Network.stop()', () => {
     }
     expect(ledger.ours()).toEqual([])
     // libp2p's own bounded timers (an address-change debounce of 1 s) run out on their own.
-    // Only libp2p's own one-shot timers may remain: gossipsub's next heartbeat (its stop()
-    // does not clear it) and the address manager's 1 s debounce. They run out by themselves.
+    // Only libp2p's own one-shot timers may remain (the address manager's 1 s debounce).
+    // They run out by themselves.
     ledger.tracking = false
     await withTimeout(ledger.drained(), bound(3_000), 'libp2p timers left after stop to run out')
     await expect(a.openChannel(b.peerId, 'hold')).rejects.toThrow(/closed/)

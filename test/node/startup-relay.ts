@@ -1,8 +1,8 @@
 /**
  * Two Node peers through a local relay over WebRTC (no ICE servers), their cells opened 1 s
- * apart, the second peer's first WebRTC dial hanging (issue #16). The second peer's id sorts
- * below the first's, so it is the one that dials at once (`PeerDialer` defers the other side)
- * and its hung dial is really in the way.
+ * apart, the second peer's first WebRTC dial hanging (issue #16). Both peers dial as soon as
+ * they learn of each other (`PeerDialer`); the second peer's id sorts below the first's, so it
+ * is also the one whose group bond dials at once and joins its hung dial.
  */
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'

@@ -1,8 +1,11 @@
-import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose'
-import { type PeerId, UniqueId } from '../../core/id.js'
+import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose'
+import type { PeerId, UniqueId } from '../../core/id.js'
 import { Expiration } from '../expiration.js'
 import { InvalidTicket, type InvalidTicketReason, type TicketValidator } from '../validator.js'
+import { JWT_CLASS } from './claims.js'
 import type { VerifyingKey } from './keys.js'
+
+export { jwtExpiration } from './claims.js'
 
 /** Largest JWT accepted, bytes (checked before anything is decoded). */
 const MAX_JWT_BYTES = 4 * 1024
@@ -41,7 +44,7 @@ function u64le(n: number): Uint8Array {
  */
 export class Jwt implements TicketValidator {
   /** The ticket class of JWT tickets (mosaik `Jwt::CLASS`). */
-  static readonly CLASS: UniqueId = UniqueId.from('mosaik.tickets.jwt.v1')
+  static readonly CLASS: UniqueId = JWT_CLASS
   readonly #c: JwtConfig
   /** Computed once: the configuration never changes. */
   #signature: UniqueId | undefined
@@ -216,18 +219,4 @@ function fromJose(err: unknown): InvalidTicket {
   if (err instanceof errors.JWSSignatureVerificationFailed)
     return invalid('bad-signature', 'signature does not verify', err)
   return invalid('malformed', `not a valid JWT: ${(err as Error)?.message ?? String(err)}`, err)
-}
-
-/**
- * The `exp` of a JWT read without verifying it (for scheduling a refresh of one's own
- * ticket, never for trusting someone else's): `never` without `exp`, undefined when the
- * string is not a JWT.
- */
-export function jwtExpiration(token: string): Expiration | undefined {
-  try {
-    const { exp } = decodeJwt(token)
-    return exp === undefined ? Expiration.never() : Expiration.at(exp * 1000)
-  } catch {
-    return undefined
-  }
 }
