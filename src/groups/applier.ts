@@ -7,14 +7,19 @@ import type { ApplyContext, StateMachine } from './types.js'
 /** What the applier reports back to the driver. */
 export interface ApplierHooks {
   /** A `snap` entry committed: hold a snapshot of the state as it is now. */
-  snapshotAt(index: Version, term: Term, by: PeerId): void
-  /** The command at `index` was proposed under `tag` (to detect entries lost to a leader change). */
+  snapshotAt(index: Version, term: Term, by: PeerId, leader: string | undefined): void
+  /**
+   * The entry at `index` was proposed under `tag` (to detect entries lost to a leader change);
+   * `undefined` for the group's own entries (`noop`, `snap`), which no call proposed.
+   */
   tagged(index: Version, tag: string | undefined): void
   /**
    * One call per `apply` that moved the applied index (also for `noop`/`snap` entries only):
    * the new applied index and how many commands it applied.
    */
   committed(version: Version, count: number): void
+  /** Every entry as it is applied (or skipped as undecodable), in index order: who wrote the history. */
+  entry?(index: Version, term: Term, leader: string | undefined): void
 }
 
 /**
@@ -45,6 +50,7 @@ export class Applier<C> {
     let count = 0
     for (const e of entries) {
       if (e.index <= this.applied) continue
+      this.#hooks.entry?.(e.index, e.term, e.leader)
       const c = e.command
       if (c.t === 'cmd' && !e.noop) {
         let command: C
@@ -72,7 +78,9 @@ export class Applier<C> {
       count += this.#flush(batch, first, term)
       batch = []
       this.applied = e.index
-      if (c.t === 'snap') this.#hooks.snapshotAt(e.index, e.term, c.by)
+      // No call proposed it: a caller waiting on this index lost its entry to a new leader's.
+      this.#hooks.tagged(e.index, undefined)
+      if (c.t === 'snap') this.#hooks.snapshotAt(e.index, e.term, c.by, e.leader)
     }
     count += this.#flush(batch, first, term)
     if (this.applied > from) this.#hooks.committed(this.applied, count)

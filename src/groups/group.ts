@@ -148,7 +148,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.id.short(),
       this.#restoredAt,
       {
-        snapshotAt: (index, term, by) => this.#snapshots.hold(index, term, by),
+        snapshotAt: (index, term, by, leader) => this.#snapshots.hold(index, term, by, leader),
+        entry: (index, term, leader) => this.#snapshots.lineage.note(index, term, leader),
         tagged: (index, tag) => this.#pending.tagApplied(index, tag),
         committed: (version, count) => this.#telemetry.emit({ type: 'group.committed', version, count }),
       },
@@ -187,7 +188,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     })
     this.#catchUp = new CatchUp(this.#m, () => this.#election.held)
     this.#election = new Election(this.#m, this.#catchUp)
-    this.#snapshots = new Snapshots(this.#m, (ok) => this.#catchUp.done(ok))
+    this.#snapshots = new Snapshots(this.#m, (ok) => this.#catchUp.done(ok), this.#publisher, restored)
     this.#bonds = memberBonds(this.#m, options.key, this.#gate, { election: this.#election, loop: this.#loop })
   }
 
