@@ -48,13 +48,6 @@ export class Applier<C> {
     let first = 0
     let term = 0
     let count = 0
-    const flush = () => {
-      if (batch.length === 0) return
-      this.#run(batch, { term, firstIndex: first, lastIndex: first + batch.length - 1 })
-      this.applied = first + batch.length - 1
-      count += batch.length
-      batch = []
-    }
     for (const e of entries) {
       if (e.index <= this.applied) continue
       this.#hooks.entry?.(e.index, e.term, e.leader)
@@ -65,11 +58,15 @@ export class Applier<C> {
           command = decode<C>(c.b)
         } catch (err) {
           console.error(`mosaik-react: group ${this.#name} skips undecodable entry ${e.index}`, err)
-          flush()
+          count += this.#flush(batch, first, term)
+          batch = []
           this.applied = e.index
           continue
         }
-        if (batch.length > 0 && (e.term !== term || e.index !== first + batch.length)) flush()
+        if (batch.length > 0 && (e.term !== term || e.index !== first + batch.length)) {
+          count += this.#flush(batch, first, term)
+          batch = []
+        }
         if (batch.length === 0) {
           first = e.index
           term = e.term
@@ -78,14 +75,23 @@ export class Applier<C> {
         this.#hooks.tagged(e.index, c.o)
         continue
       }
-      flush()
+      count += this.#flush(batch, first, term)
+      batch = []
       this.applied = e.index
       // No call proposed it: a caller waiting on this index lost its entry to a new leader's.
       this.#hooks.tagged(e.index, undefined)
       if (c.t === 'snap') this.#hooks.snapshotAt(e.index, e.term, c.by, e.leader)
     }
-    flush()
+    count += this.#flush(batch, first, term)
     if (this.applied > from) this.#hooks.committed(this.applied, count)
+  }
+
+  /** Applies a batch of consecutive commands of one term from `first`; returns how many. */
+  #flush(batch: C[], first: Version, term: Term): number {
+    if (batch.length === 0) return 0
+    this.#run(batch, { term, firstIndex: first, lastIndex: first + batch.length - 1 })
+    this.applied = first + batch.length - 1
+    return batch.length
   }
 
   #run(batch: C[], ctx: ApplyContext): void {

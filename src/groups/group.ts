@@ -166,7 +166,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       state: this.#state,
       clock: this.#timers.clock,
       retryMs: Math.max(10, tickMs(this.consensus) * 2),
-      drain: () => this.#loop.schedule(true),
+      drain: () => this.#loop.proposal(),
       closed: () => this.#closed,
       explain: () => describeReachability(this.reachability()),
     })
@@ -300,9 +300,11 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     // One deadline bounds the whole call: the check of this member's own tickets, the append, the apply.
     const deadline = this.#client.deadline(options)
     if (this.#own.mustAuthorize(this.#preference)) await this.#authorize(deadline, options)
-    const { range, tag } = await this.#client.feed(commands, options, deadline)
-    await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
-    return range
+    return this.#loop.track(async () => {
+      const { range, tag } = await this.#client.feed(commands, options, deadline)
+      await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
+      return range
+    })
   }
 
   feed(command: C, options?: CallOptions): Promise<Version> {
@@ -312,7 +314,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   async feedMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
     const deadline = this.#client.deadline(options)
     if (this.#own.mustAuthorize(this.#preference)) await this.#authorize(deadline, options)
-    return (await this.#client.feed(commands, options, deadline)).range
+    return this.#loop.track(async () => (await this.#client.feed(commands, options, deadline)).range)
   }
 
   /** Rejects `unauthorized` when this member may not write; the check counts against the call's deadline. */
