@@ -2,8 +2,10 @@
  * Long simulator runs: `npm run sim -- --seeds 100000 [--scenario strict] [--from 1]`, or replay
  * one failure: `npm run sim -- --seed 1234 --scenario default --verbose`. `--driver` runs the
  * simulator of the real group driver instead of the pure core (`test/groups/sim/driver`):
- * `npm run sim -- --driver --scenario strict --seeds 200`, `npm run sim -- --driver --scenario default --seed 4`.
+ * `npm run sim -- --driver --scenario strict --seeds 200`, `npm run sim -- --driver --scenario default --seed 4`;
+ * `--driver --scenario bond-replace` replaces bonds in use under writes (driver/bond-replace.ts).
  */
+import { simulateBondReplace } from '../test/groups/sim/driver/bond-replace.js'
 import { driverScenarios } from '../test/groups/sim/driver/scenarios.js'
 import { driverSweep } from '../test/groups/sim/driver/sweep.js'
 import { scenario, scenarios } from '../test/groups/sim/scenarios.js'
@@ -12,6 +14,20 @@ import { simulate } from '../test/groups/sim/simulator.js'
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`)
   return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+if (process.argv.includes('--driver') && arg('scenario') === 'bond-replace') {
+  const one = arg('seed')
+  const from = one !== undefined ? Number(one) : Number(arg('from') ?? 1)
+  const count = one !== undefined ? 1 : Number(arg('seeds') ?? 20)
+  let failures = 0
+  for (let seed = from; seed < from + count; seed++) {
+    const r = await simulateBondReplace(seed)
+    if (!r.ok) failures++
+    if (!r.ok || one !== undefined || process.argv.includes('--verbose')) console.log(JSON.stringify(r))
+  }
+  console.log(`bond-replace: ${count} seeds, ${failures} failures`)
+  process.exit(failures > 0 ? 1 : 0)
 }
 
 if (process.argv.includes('--driver')) {

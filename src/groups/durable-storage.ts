@@ -132,8 +132,8 @@ export class DurableStorage implements Storage {
     this.saveReady(undefined, entries, undefined)
   }
 
-  saveSnapshot(index: LogIndex, term: Term): void {
-    const record: SnapshotRecord = { t: 's', s: { index, term } }
+  saveSnapshot(index: LogIndex, term: Term, leader?: string): void {
+    const record: SnapshotRecord = { t: 's', s: { index, term, ...(leader === undefined ? {} : { leader }) } }
     this.#replay(record)
     this.#write(record)
   }

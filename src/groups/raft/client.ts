@@ -1,7 +1,7 @@
 import { appendCommands } from './leader.js'
 import { answer, failReads, readTimeout, registerRead } from './reads.js'
 import type { RaftState } from './state.js'
-import type { LogIndex, Message, RequestId } from './types.js'
+import type { LogIndex, Message, NodeId, RequestId } from './types.js'
 
 type Forwarding<C> = Extract<
   Message<C>,
@@ -18,8 +18,16 @@ export function propose<C>(state: RaftState<C>, commands: C[]): RequestId {
   if (role.role === 'leader') {
     state.proposals.push({ requestId, indices: appendCommands(state, commands) })
   } else if (role.role === 'follower' && role.leader !== undefined) {
-    state.outstanding.set(requestId, { kind: 'command', ticksLeft: readTimeout(state) })
-    state.send({ type: 'forwardCommand', term: state.term, from: state.id, to: role.leader, requestId, commands })
+    const sent = {
+      type: 'forwardCommand',
+      term: state.term,
+      from: state.id,
+      to: role.leader,
+      requestId,
+      commands,
+    } as const
+    state.outstanding.set(requestId, { kind: 'command', ticksLeft: readTimeout(state), sent })
+    state.send(sent)
   } else {
     state.proposals.push({ requestId, indices: undefined, reason: 'noLeader' })
   }
@@ -33,8 +41,9 @@ export function readIndex<C>(state: RaftState<C>): RequestId {
   if (role.role === 'leader') {
     registerRead(state, undefined, requestId)
   } else if (role.role === 'follower' && role.leader !== undefined) {
-    state.outstanding.set(requestId, { kind: 'read', ticksLeft: readTimeout(state) })
-    state.send({ type: 'readIndex', term: state.term, from: state.id, to: role.leader, requestId })
+    const sent = { type: 'readIndex', term: state.term, from: state.id, to: role.leader, requestId } as const
+    state.outstanding.set(requestId, { kind: 'read', ticksLeft: readTimeout(state), sent })
+    state.send(sent)
   } else {
     state.readStates.push({ requestId, index: undefined, reason: 'noLeader' })
   }
@@ -105,6 +114,19 @@ export function expireOutstanding<C>(state: RaftState<C>): void {
     if (pending.kind === 'command') state.proposals.push({ requestId, indices: undefined, reason: 'timeout' })
     else state.readStates.push({ requestId, index: undefined, reason: 'timeout' })
   }
+}
+
+/**
+ * A leader whose bond went down or was replaced spoke again (`from`, in our term): what we sent
+ * it in this term and still wait for goes again, since the old bond may have lost the request or
+ * its answer. Safe to repeat: a member leads a term at most once, so `from` is the incarnation
+ * that got the first copy, and it answers every copy alike (`appendForwarded`). Requests of an
+ * earlier term wait for their timeout as before (their leader may have restarted and forgotten).
+ */
+export function resendOutstanding<C>(state: RaftState<C>, from: NodeId): void {
+  if (state.resendTo !== from) return
+  state.resendTo = undefined
+  for (const { sent } of state.outstanding.values()) if (sent.to === from && sent.term === state.term) state.send(sent)
 }
 
 /** Leaving the leader role: pending strong reads fail. */

@@ -1,5 +1,5 @@
 import { campaign, handleVote } from './candidate.js'
-import { expireOutstanding, handleForwarding, propose, readIndex } from './client.js'
+import { expireOutstanding, handleForwarding, propose, readIndex, resendOutstanding } from './client.js'
 import { becomeFollower, handleAppendEntries, handleNeedsSnapshot } from './follower.js'
 import { flush, handleAppendResponse, leaderTick, maybeCommit, needsFlush, sendChunk } from './leader.js'
 import { termJumpAllowed } from './limits.js'
@@ -103,6 +103,7 @@ class Raft<C> implements RaftCore<C> {
         if (state.role.role === 'candidate') becomeFollower(state, message.term, message.from)
         if (message.type === 'appendEntries') handleAppendEntries(state, message)
         else handleNeedsSnapshot(state, message)
+        resendOutstanding(state, message.from)
     }
   }
 
@@ -131,6 +132,8 @@ class Raft<C> implements RaftCore<C> {
     state.peers.set(id, preference)
     // A new member hears from the leader at once and reports how far behind it is.
     if (!known && state.role.role === 'leader') sendChunk(state, id, state.log.lastIndex)
+    // Our leader's bond was replaced (or came back): resend what the old one may have lost.
+    if (state.role.role === 'follower' && state.role.leader === id) state.resendTo = id
     maybeCommit(state)
   }
 
@@ -147,6 +150,7 @@ class Raft<C> implements RaftCore<C> {
       maybeCommit(state)
     } else if (role.role === 'follower' && role.leader === id) {
       role.leader = undefined
+      state.resendTo = id
     }
   }
 
@@ -194,6 +198,18 @@ class Raft<C> implements RaftCore<C> {
 
   entries(from: LogIndex, to: LogIndex): Entry<C>[] {
     return this.#state.log.slice(from, to)
+  }
+
+  commitNoticeDue(): boolean {
+    const role = this.#state.role
+    return role.role === 'leader' && role.commitNoticeDue
+  }
+
+  announceCommit(): void {
+    const role = this.#state.role
+    if (role.role !== 'leader' || !role.commitNoticeDue) return
+    role.commitNoticeDue = false
+    role.heartbeatDue = true
   }
 
   hasReady(): boolean {
@@ -250,20 +266,44 @@ class Raft<C> implements RaftCore<C> {
 
   status(): RaftStatus {
     const state = this.#state
+    return new Status(state)
+  }
+}
+
+/**
+ * `RaftCore.status()`: the fields as they are now; the peer map is copied only when read (the
+ * driver asks for the status several times per drain and rarely looks at the peers).
+ */
+class Status implements RaftStatus {
+  readonly id: NodeId
+  readonly role: RaftStatus['role']
+  readonly term: Term
+  readonly leader: NodeId | undefined
+  readonly commit: LogIndex
+  readonly applied: LogIndex
+  readonly lastIndex: LogIndex
+  readonly firstIndex: LogIndex
+  readonly lagging: boolean
+  readonly needsSnapshot: RaftStatus['needsSnapshot']
+  readonly #peers: ReadonlyMap<NodeId, LeadershipPreference>
+
+  constructor(state: RaftState<unknown>) {
     const soft = state.softState()
-    return {
-      id: state.id,
-      role: soft.role,
-      term: soft.term,
-      leader: soft.leader,
-      commit: state.commit,
-      applied: state.applied,
-      lastIndex: state.log.lastIndex,
-      firstIndex: state.log.firstIndex,
-      peers: new Map(state.peers),
-      lagging: state.lagging,
-      needsSnapshot: state.needsSnapshot,
-    }
+    this.id = state.id
+    this.role = soft.role
+    this.term = soft.term
+    this.leader = soft.leader
+    this.commit = state.commit
+    this.applied = state.applied
+    this.lastIndex = state.log.lastIndex
+    this.firstIndex = state.log.firstIndex
+    this.lagging = state.lagging
+    this.needsSnapshot = state.needsSnapshot
+    this.#peers = state.peers
+  }
+
+  get peers(): ReadonlyMap<NodeId, LeadershipPreference> {
+    return new Map(this.#peers)
   }
 }
 

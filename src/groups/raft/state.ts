@@ -19,9 +19,11 @@ import type {
 } from './types.js'
 
 /** A request this member sent to the leader and still waits for (`forwardCommand`/`readIndex`). */
-export interface Outstanding {
+export interface Outstanding<C> {
   readonly kind: 'command' | 'read'
   ticksLeft: number
+  /** What was sent, so it can go again once its leader is heard from over a new bond (`resendOutstanding`). */
+  readonly sent: Extract<Message<C>, { type: 'forwardCommand' | 'readIndex' }>
 }
 
 /**
@@ -87,7 +89,9 @@ export class RaftState<C> {
   messages: Message<C>[] = []
   proposals: ProposalOutcome[] = []
   readStates: ReadState[] = []
-  readonly outstanding = new Map<RequestId, Outstanding>()
+  readonly outstanding = new Map<RequestId, Outstanding<C>>()
+  /** The bond to this leader went down or was replaced: resend what is outstanding once it speaks again. */
+  resendTo: NodeId | undefined
   /**
    * Request ids start at a random point so that ids reused after a restart do not collide with
    * ones a leader still remembers (as mosaik draws random ids).

@@ -293,9 +293,9 @@ class DriverSimulation {
 
   /**
    * Whether a restart keeps its store. Strict mode: at most one member per run comes back
-   * without its log (as a fresh identity): snapshot sync commits a `snap` entry, so a strict
-   * group whose members holding the state are fewer than a quorum cannot let the others catch
-   * up (README, "What the driver simulator found").
+   * without its log (as a fresh identity): strict mode assumes voters keep their logs, and
+   * fresh voters that reach a quorum restart the history (README, "What the driver simulator
+   * found", still open).
    */
   #keepStorage(): boolean {
     if (this.#s.keepStores) return true
