@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeBondMessage, parseBondMessage } from '../../../src/groups/bond/messages.js'
+import { describeBondMessage, isRaftMessage, parseBondMessage } from '../../../src/groups/bond/messages.js'
 
 describe('bond frames', () => {
   it('accepts a preference change and describes it on one line', () => {
@@ -25,5 +25,13 @@ describe('bond frames', () => {
     expect(parseBondMessage({ type: 'pong', seq: 1 }, 'peer-b', 'peer-a')).toBeDefined()
     expect(parseBondMessage({ ...welcome, applied: -1 }, 'peer-b', 'peer-a')).toBeUndefined()
     expect(parseBondMessage({ type: 'pong', seq: 1, applied: 'x' }, 'peer-b', 'peer-a')).toBeUndefined()
+  })
+
+  it("accepts a learner's vote (learner: true) and refuses any other learner value", () => {
+    const vote = { type: 'vote', term: 3, from: 'peer-b', to: 'peer-a', vote: 'granted' }
+    expect(isRaftMessage(vote, 'peer-b', 'peer-a')).toBe(true)
+    expect(isRaftMessage({ ...vote, learner: true }, 'peer-b', 'peer-a')).toBe(true)
+    for (const learner of [false, 1, 'yes', null])
+      expect(isRaftMessage({ ...vote, learner }, 'peer-b', 'peer-a')).toBe(false)
   })
 })
