@@ -1,7 +1,7 @@
 /**
  * What a production build of an app that uses neither the devtools nor `persist` leaves out:
  * a real Vite build of `bench/fixtures/tiny-app` contains none of `src/devtools/`, and loads
- * the persist stores (file journal, IndexedDB) only on use. The same build of an app that
+ * the persist stores (file journal, IndexedDB) and the ticket refresher only on use. The same build of an app that
  * mounts the panel (development mode) must contain the devtools, and the stores must be in
  * the chunks loaded on use, or the checks could not tell the cases apart.
  */
@@ -29,6 +29,12 @@ describe('a production Vite build', () => {
     expect(persistOf(tiny.lazyModules)).toEqual(
       expect.arrayContaining(['network/persist/file-journal.ts', 'network/persist/idb-root.ts']),
     )
+  })
+
+  it('of an app without `auth` loads the ticket refresher and JWT decoding only on use', () => {
+    const refresher = ['discovery/ticket-refresh.ts', 'tickets/jwt/claims.ts']
+    expect(tiny.ourModules.filter((m) => refresher.includes(m))).toEqual([])
+    expect(tiny.lazyModules).toEqual(expect.arrayContaining(refresher))
   })
 
   it('of an app that mounts them (development mode) does contain them', async () => {
