@@ -55,6 +55,20 @@ export async function timeEach(n: number, fn: (i: number) => Promise<unknown>): 
   return out
 }
 
+/**
+ * Runs `fn` `n` times back to back, each awaited with nothing in between (a plain
+ * `for (…) await write(x)` loop), and returns each duration in ms.
+ */
+export async function timeTight(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = []
+  for (let i = 0; i < n; i++) {
+    const t0 = now()
+    await fn(i)
+    out.push(now() - t0)
+  }
+  return out
+}
+
 /** Rejects with a message naming what was awaited when `promise` does not settle within `ms`. */
 export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined

@@ -238,7 +238,6 @@ export function cellSignature(storeId: UniqueId, typeName: string): UniqueId {
 function isCellCommand(c: unknown): c is CellCommand {
   if (typeof c !== 'object' || c === null) return false
   const cmd = c as Record<string, unknown>
-  const bytesOrNull = (v: unknown) => v === null || v instanceof Uint8Array
   switch (cmd.type) {
     case 'write':
       return cmd.value instanceof Uint8Array
@@ -249,6 +248,10 @@ function isCellCommand(c: unknown): c is CellCommand {
     default:
       return false
   }
+}
+
+function bytesOrNull(v: unknown): boolean {
+  return v === null || v instanceof Uint8Array
 }
 
 function describeUnknown(c: unknown): string {

@@ -26,7 +26,7 @@ export class EncodingError extends MosaikError {
  * cannot carry.
  */
 export function encode(value: unknown): Uint8Array {
-  assertEncodable(value, new Set())
+  assertEncodable(value, undefined)
   try {
     return encoder.encode(value)
   } catch (cause) {
@@ -90,7 +90,14 @@ function canonicalize(value: unknown): unknown {
   return value
 }
 
-function assertEncodable(value: unknown, seen: Set<object>, depth = 0): void {
+/**
+ * Depth from which `assertEncodable` tracks the path for cycles. A cycle goes round forever, so
+ * it always reaches this depth and is caught there; values shallower than this (nearly every
+ * message) allocate no set.
+ */
+const TRACK_CYCLES_FROM = 8
+
+function assertEncodable(value: unknown, path: Set<object> | undefined, depth = 0): void {
   const t = typeof value
   if (t === 'function' || t === 'symbol') throw new EncodingError(`cannot encode a ${t}`)
   if (t === 'bigint' && bigintBytes(value as bigint) > MAX_BIGNUM_BYTES)
@@ -102,8 +109,12 @@ function assertEncodable(value: unknown, seen: Set<object>, depth = 0): void {
   // Containers nest one level; a Map or Set is a tag around one, so two.
   if (depth >= DEFAULT_MAX_DEPTH - 1) throw new EncodingError(`cannot encode nesting deeper than ${DEFAULT_MAX_DEPTH}`)
   const obj = value as object
-  if (seen.has(obj)) throw new EncodingError('cannot encode a cyclic value')
-  seen.add(obj)
+  let seen = path
+  if (depth >= TRACK_CYCLES_FROM) {
+    seen ??= new Set()
+    if (seen.has(obj)) throw new EncodingError('cannot encode a cyclic value')
+    seen.add(obj)
+  }
   const next = depth + (obj instanceof Map || obj instanceof Set ? 2 : 1)
   if (Array.isArray(obj) || obj instanceof Set) for (const v of obj) assertEncodable(v, seen, next)
   else if (obj instanceof Map)
@@ -112,7 +123,7 @@ function assertEncodable(value: unknown, seen: Set<object>, depth = 0): void {
       assertEncodable(v, seen, next)
     }
   else for (const v of Object.values(obj)) assertEncodable(v, seen, next)
-  seen.delete(obj)
+  if (depth >= TRACK_CYCLES_FROM) seen?.delete(obj)
 }
 
 function bigintBytes(v: bigint): number {

@@ -7,14 +7,19 @@ import type { ApplyContext, StateMachine } from './types.js'
 /** What the applier reports back to the driver. */
 export interface ApplierHooks {
   /** A `snap` entry committed: hold a snapshot of the state as it is now. */
-  snapshotAt(index: Version, term: Term, by: PeerId): void
-  /** The command at `index` was proposed under `tag` (to detect entries lost to a leader change). */
+  snapshotAt(index: Version, term: Term, by: PeerId, leader: string | undefined): void
+  /**
+   * The entry at `index` was proposed under `tag` (to detect entries lost to a leader change);
+   * `undefined` for the group's own entries (`noop`, `snap`), which no call proposed.
+   */
   tagged(index: Version, tag: string | undefined): void
   /**
    * One call per `apply` that moved the applied index (also for `noop`/`snap` entries only):
    * the new applied index and how many commands it applied.
    */
   committed(version: Version, count: number): void
+  /** Every entry as it is applied (or skipped as undecodable), in index order: who wrote the history. */
+  entry?(index: Version, term: Term, leader: string | undefined): void
 }
 
 /**
@@ -43,15 +48,9 @@ export class Applier<C> {
     let first = 0
     let term = 0
     let count = 0
-    const flush = () => {
-      if (batch.length === 0) return
-      this.#run(batch, { term, firstIndex: first, lastIndex: first + batch.length - 1 })
-      this.applied = first + batch.length - 1
-      count += batch.length
-      batch = []
-    }
     for (const e of entries) {
       if (e.index <= this.applied) continue
+      this.#hooks.entry?.(e.index, e.term, e.leader)
       const c = e.command
       if (c.t === 'cmd' && !e.noop) {
         let command: C
@@ -59,11 +58,15 @@ export class Applier<C> {
           command = decode<C>(c.b)
         } catch (err) {
           console.error(`mosaik-react: group ${this.#name} skips undecodable entry ${e.index}`, err)
-          flush()
+          count += this.#flush(batch, first, term)
+          batch = []
           this.applied = e.index
           continue
         }
-        if (batch.length > 0 && (e.term !== term || e.index !== first + batch.length)) flush()
+        if (batch.length > 0 && (e.term !== term || e.index !== first + batch.length)) {
+          count += this.#flush(batch, first, term)
+          batch = []
+        }
         if (batch.length === 0) {
           first = e.index
           term = e.term
@@ -72,12 +75,23 @@ export class Applier<C> {
         this.#hooks.tagged(e.index, c.o)
         continue
       }
-      flush()
+      count += this.#flush(batch, first, term)
+      batch = []
       this.applied = e.index
-      if (c.t === 'snap') this.#hooks.snapshotAt(e.index, e.term, c.by)
+      // No call proposed it: a caller waiting on this index lost its entry to a new leader's.
+      this.#hooks.tagged(e.index, undefined)
+      if (c.t === 'snap') this.#hooks.snapshotAt(e.index, e.term, c.by, e.leader)
     }
-    flush()
+    count += this.#flush(batch, first, term)
     if (this.applied > from) this.#hooks.committed(this.applied, count)
+  }
+
+  /** Applies a batch of consecutive commands of one term from `first`; returns how many. */
+  #flush(batch: C[], first: Version, term: Term): number {
+    if (batch.length === 0) return 0
+    this.#run(batch, { term, firstIndex: first, lastIndex: first + batch.length - 1 })
+    this.applied = first + batch.length - 1
+    return batch.length
   }
 
   #run(batch: C[], ctx: ApplyContext): void {

@@ -111,11 +111,11 @@ export class Client {
   /**
    * Proposes every call queued since the last flush as one proposal (one `forwardCommand` from a
    * follower, one append on the leader) and hands each call its slice of the answer. The driver
-   * calls it at the start of each drain.
+   * calls it at the start of each drain. Returns how many calls it proposed.
    */
-  flush(): void {
+  flush(): number {
     const batch = this.#queue
-    if (batch.length === 0) return
+    if (batch.length === 0) return 0
     this.#queue = []
     this.#queuedBytes = 0
     const h = this.#host
@@ -142,6 +142,7 @@ export class Client {
     )
     if (open === 0) h.pending.settle(id, { indices: undefined })
     else for (const q of batch) if (!q.ended) q.onEnd = ended
+    return batch.length
   }
 
   /** Queue `envelopes` for this turn's proposal; resolves with their answer. */

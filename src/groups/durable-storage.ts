@@ -127,8 +127,8 @@ export class DurableStorage implements Storage {
     this.saveReady(undefined, entries, undefined)
   }
 
-  saveSnapshot(index: LogIndex, term: Term): void {
-    const record: SnapshotRecord = { t: 's', s: { index, term } }
+  saveSnapshot(index: LogIndex, term: Term, leader?: string): void {
+    const record: SnapshotRecord = { t: 's', s: { index, term, ...(leader === undefined ? {} : { leader }) } }
     this.#replay(record)
     this.#write(record)
   }

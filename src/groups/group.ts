@@ -148,7 +148,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       this.id.short(),
       this.#restoredAt,
       {
-        snapshotAt: (index, term, by) => this.#snapshots.hold(index, term, by),
+        snapshotAt: (index, term, by, leader) => this.#snapshots.hold(index, term, by, leader),
+        entry: (index, term, leader) => this.#snapshots.lineage.note(index, term, leader),
         tagged: (index, tag) => this.#pending.tagApplied(index, tag),
         committed: (version, count) => this.#telemetry.emit({ type: 'group.committed', version, count }),
       },
@@ -165,7 +166,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       state: this.#state,
       clock: this.#timers.clock,
       retryMs: Math.max(10, tickMs(this.consensus) * 2),
-      drain: () => this.#loop.schedule(true),
+      drain: () => this.#loop.proposal(),
       closed: () => this.#closed,
       explain: () => describeReachability(this.reachability()),
     })
@@ -187,7 +188,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     })
     this.#catchUp = new CatchUp(this.#m, () => this.#election.held)
     this.#election = new Election(this.#m, this.#catchUp)
-    this.#snapshots = new Snapshots(this.#m, (ok) => this.#catchUp.done(ok))
+    this.#snapshots = new Snapshots(this.#m, (ok) => this.#catchUp.done(ok), this.#publisher, restored)
     this.#bonds = memberBonds(this.#m, options.key, this.#gate, { election: this.#election, loop: this.#loop })
   }
 
@@ -299,9 +300,11 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     // One deadline bounds the whole call: the check of this member's own tickets, the append, the apply.
     const deadline = this.#client.deadline(options)
     if (this.#own.mustAuthorize(this.#preference)) await this.#authorize(deadline, options)
-    const { range, tag } = await this.#client.feed(commands, options, deadline)
-    await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
-    return range
+    return this.#loop.track(async () => {
+      const { range, tag } = await this.#client.feed(commands, options, deadline)
+      await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
+      return range
+    })
   }
 
   feed(command: C, options?: CallOptions): Promise<Version> {
@@ -311,7 +314,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
   async feedMany(commands: readonly C[], options: CallOptions = {}): Promise<IndexRange> {
     const deadline = this.#client.deadline(options)
     if (this.#own.mustAuthorize(this.#preference)) await this.#authorize(deadline, options)
-    return (await this.#client.feed(commands, options, deadline)).range
+    return this.#loop.track(async () => (await this.#client.feed(commands, options, deadline)).range)
   }
 
   /** Rejects `unauthorized` when this member may not write; the check counts against the call's deadline. */

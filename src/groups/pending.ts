@@ -1,5 +1,6 @@
 import type { Version } from '../core/id.js'
 import type { Watch } from '../core/watch.js'
+import { BoundedWait, type Closer } from './bounded-wait.js'
 import { GroupError } from './errors.js'
 import type { RequestId, Unanswered } from './raft/types.js'
 import type { Timers } from './timers.js'
@@ -12,10 +13,8 @@ export interface Answer {
   readonly reason?: Unanswered
 }
 
-interface Waiter {
-  readonly tag: string | undefined
-  reject(err: GroupError): void
-}
+/** A call waiting for a version, and the tag its entry must carry. */
+type Waiter = BoundedWait<void> & { tag?: string | undefined }
 
 const TAGS_KEPT = 4096
 
@@ -27,24 +26,32 @@ const TAGS_KEPT = 4096
 export class Pending {
   readonly #timers: Timers
   readonly #state: Watch<GroupState>
-  readonly #answers = new Map<RequestId, (a: Answer) => void>()
+  readonly #answers = new Map<RequestId, BoundedWait<Answer>>()
   readonly #ignored = new Set<RequestId>()
   readonly #waiters = new Map<Version, Set<Waiter>>()
-  readonly #tags = new Map<Version, string | undefined>()
-  readonly #closers = new Set<(err: GroupError) => void>()
+  /** Lowest version a waiter waits for (Infinity: none), so most state changes skip the scan. */
+  #lowest = Number.POSITIVE_INFINITY
+  /** The tags of the last `TAGS_KEPT` applied entries, in a ring by index (no map to churn per entry). */
+  readonly #tagIndex: number[] = new Array(TAGS_KEPT).fill(-1)
+  readonly #tagOf: (string | undefined)[] = new Array(TAGS_KEPT).fill(undefined)
+  readonly #closers = new Set<Closer>()
   #closed: GroupError | undefined
 
   constructor(timers: Timers, state: Watch<GroupState>) {
     this.#timers = timers
     this.#state = state
+    // One listener for every version waited on, instead of one per waiting call.
+    state.subscribe((s) => this.#reached(s.applied))
   }
 
   /** The answer to request `id`; `ms` undefined: no timer (the caller ends the wait with `settle`). */
   outcome(id: RequestId, ms: number | undefined, signal?: AbortSignal): Promise<Answer> {
-    return this.#bounded(`an answer to request ${id}`, ms, signal, (resolve) => {
-      this.#answers.set(id, resolve)
-      return () => this.#answers.delete(id)
-    })
+    const early = this.#refused(signal)
+    if (early) return early
+    const wait = new BoundedWait<Answer>(this.#timers, this.#closers, 'an answer to request', id, ms, signal)
+    this.#answers.set(id, wait)
+    wait.onSettle = () => this.#answers.delete(id)
+    return wait.promise
   }
 
   /** Answers to `id` are dropped (the driver's own proposals). */
@@ -54,13 +61,14 @@ export class Pending {
 
   settle(id: RequestId, answer: Answer): void {
     if (this.#ignored.delete(id)) return
-    this.#answers.get(id)?.(answer)
+    this.#answers.get(id)?.resolve(answer)
   }
 
   /** The entry at `index` was applied; `tag` names the call that proposed it. */
   tagApplied(index: Version, tag: string | undefined): void {
-    this.#tags.set(index, tag)
-    if (this.#tags.size > TAGS_KEPT) this.#tags.delete(this.#tags.keys().next().value as number)
+    const slot = index % TAGS_KEPT
+    this.#tagIndex[slot] = index
+    this.#tagOf[slot] = tag
     const ws = this.#waiters.get(index)
     if (!ws) return
     for (const w of ws) {
@@ -72,28 +80,42 @@ export class Pending {
   /** Resolves once the local replica applied `index` with the entry proposed under `tag`. */
   applied(index: Version, tag: string | undefined, ms: number, signal?: AbortSignal): Promise<void> {
     if (this.#state.get().applied >= index) {
-      const seen = this.#tags.get(index)
-      if (tag !== undefined && this.#tags.has(index) && seen !== tag)
+      const slot = index % TAGS_KEPT
+      if (tag !== undefined && this.#tagIndex[slot] === index && this.#tagOf[slot] !== tag)
         return Promise.reject(new GroupError('offline', `entry ${index} was replaced after a leader change`))
       return Promise.resolve()
     }
-    return this.#bounded(`version ${index}`, ms, signal, (resolve, reject) => {
-      const waiter: Waiter = { tag, reject }
-      let set = this.#waiters.get(index)
-      if (!set) {
-        set = new Set()
-        this.#waiters.set(index, set)
-      }
-      set.add(waiter)
-      const unsub = this.#state.subscribe((s) => {
-        if (s.applied >= index) resolve()
-      })
-      return () => {
-        unsub()
-        set.delete(waiter)
-        if (set.size === 0) this.#waiters.delete(index)
-      }
-    })
+    const early = this.#refused(signal)
+    if (early) return early
+    const waiter: Waiter = new BoundedWait<void>(this.#timers, this.#closers, 'version', index, ms, signal)
+    waiter.tag = tag
+    let set = this.#waiters.get(index)
+    if (!set) {
+      set = new Set()
+      this.#waiters.set(index, set)
+    }
+    set.add(waiter)
+    if (index < this.#lowest) this.#lowest = index
+    waiter.onSettle = () => this.#forget(index, waiter)
+    return waiter.promise
+  }
+
+  #forget(index: Version, waiter: Waiter): void {
+    const set = this.#waiters.get(index)
+    if (!set) return
+    set.delete(waiter)
+    if (set.size === 0) this.#waiters.delete(index)
+  }
+
+  /** The replica applied up to `applied`: resolve every waiter for a version at or below it. */
+  #reached(applied: Version): void {
+    if (applied < this.#lowest) return
+    let lowest = Number.POSITIVE_INFINITY
+    for (const [index, set] of this.#waiters) {
+      if (index <= applied) for (const w of [...set]) w.resolve()
+      else if (index < lowest) lowest = index
+    }
+    this.#lowest = lowest
   }
 
   /** Resolves when `predicate` holds for the state. */
@@ -105,77 +127,56 @@ export class Pending {
     signal?: AbortSignal,
   ): Promise<void> {
     if (predicate(state.get())) return Promise.resolve()
-    return this.#bounded(what, ms, signal, (resolve) =>
-      state.subscribe((s) => {
-        if (predicate(s)) resolve()
-      }),
-    )
+    const early = this.#refused(signal)
+    if (early) return early
+    const wait = new BoundedWait<void>(this.#timers, this.#closers, what, undefined, ms, signal)
+    wait.onSettle = state.subscribe((s) => {
+      if (predicate(s)) wait.resolve()
+    })
+    return wait.promise
   }
 
   /** Settles with `promise`, or rejects `offline` (`timedOut`) after `ms`, or on abort or close. */
   race<T>(promise: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
-    return this.#bounded<T>(what, ms, signal, (resolve, reject) => {
-      promise.then(resolve, reject)
-      return () => {}
-    })
+    const early = this.#refused(signal)
+    if (early) return early
+    const wait = new BoundedWait<T>(this.#timers, this.#closers, what, undefined, ms, signal)
+    promise.then(
+      (v) => wait.resolve(v),
+      (e: unknown) => wait.reject(e),
+    )
+    return wait.promise
   }
 
   /** Resolves after `ms`; rejects if the member closes first. */
   sleep(ms: number): Promise<void> {
     if (this.#closed) return Promise.reject(this.#closed)
     return new Promise<void>((resolve, reject) => {
-      const onClose = (err: GroupError) => {
-        this.#timers.cancel(timer)
-        reject(err)
+      const closer: Closer = {
+        reject: (err) => {
+          this.#timers.cancel(timer)
+          reject(err)
+        },
       }
       const timer = this.#timers.after(ms, () => {
-        this.#closers.delete(onClose)
+        this.#closers.delete(closer)
         resolve()
       })
-      this.#closers.add(onClose)
+      this.#closers.add(closer)
     })
   }
 
   close(err: GroupError): void {
     this.#closed = err
-    for (const c of [...this.#closers]) c(err)
+    for (const c of [...this.#closers]) c.reject(err)
     this.#answers.clear()
     this.#waiters.clear()
   }
 
-  #bounded<T>(
-    what: string,
-    ms: number | undefined,
-    signal: AbortSignal | undefined,
-    listen: (resolve: (v: T) => void, reject: (e: unknown) => void) => () => void,
-  ): Promise<T> {
+  /** A wait that cannot start: the member closed, or the signal already aborted. */
+  #refused(signal: AbortSignal | undefined): Promise<never> | undefined {
     if (this.#closed) return Promise.reject(this.#closed)
     if (signal?.aborted) return Promise.reject(signal.reason)
-    return new Promise<T>((resolve, reject) => {
-      let done = false
-      const finish = (fn: () => void) => {
-        if (done) return
-        done = true
-        stop()
-        this.#timers.cancel(timer)
-        this.#closers.delete(onClose)
-        signal?.removeEventListener('abort', onAbort)
-        fn()
-      }
-      const onClose = (err: GroupError) => finish(() => reject(err))
-      const onAbort = () => finish(() => reject(signal?.reason))
-      const timer =
-        ms === undefined
-          ? undefined
-          : this.#timers.after(ms, () =>
-              finish(() => reject(new GroupError('offline', `no ${what} within ${ms} ms`, { timedOut: true }))),
-            )
-      this.#closers.add(onClose)
-      signal?.addEventListener('abort', onAbort, { once: true })
-      const stop = listen(
-        (v) => finish(() => resolve(v)),
-        (e: unknown) => finish(() => reject(e)),
-      )
-    })
+    return undefined
   }
 }

@@ -28,6 +28,9 @@ export function raftConfig(id: string, preference: LeadershipPreference, c: Cons
     reluctantExtraTicks: electionTicks,
     ...(c.minVoters > 0 ? { minVoters: c.minVoters } : {}),
     maxEntriesPerAppend: MAX_ENTRIES_PER_APPEND,
+    // The driver announces a new commit on the next turn (`GroupMember`'s turn drain), so a
+    // write that follows at once carries it in its own AppendEntries.
+    deferCommitNotice: true,
     rng: Math.random,
   }
 }

@@ -1,3 +1,4 @@
+import { groupPlants } from './plants.js'
 import type { Storage } from './storage.js'
 
 /**
@@ -22,7 +23,7 @@ export class ReadyOutbox {
 
   /** Runs `effects` now when nothing is pending, else once every write so far is durable. */
   run(effects: () => void): void {
-    if (!this.#storage.pending && this.#held.length === 0) {
+    if ((!this.#storage.pending || groupPlants.sendBeforeDurable) && this.#held.length === 0) {
       effects()
       return
     }

@@ -1,4 +1,4 @@
-import type { Entry, HardState, LogIndex, RaftRestore, Term } from './raft/types.js'
+import type { Entry, HardState, LogIndex, RaftRestore, SnapshotPoint, Term } from './raft/types.js'
 
 /**
  * Where a member persists its Raft state (Raft §5, Figure 2: term, vote and log must be
@@ -14,9 +14,16 @@ export interface Storage {
   truncateFrom(index: LogIndex): void
   /** Appends entries that follow the stored log. */
   append(entries: readonly Entry<unknown>[]): void
-  /** A state-machine snapshot up to `index` was installed; the log restarts after it. */
-  saveSnapshot(index: LogIndex, term: Term): void
-  /** Entries at or below `index` may be dropped. */
+  /**
+   * A state-machine snapshot up to `index` was installed; the log restarts after it. `leader`
+   * is the `Entry.leader` tag of the entry at `index` (log matching needs it after a restart).
+   */
+  saveSnapshot(index: LogIndex, term: Term, leader?: string): void
+  /**
+   * Entries at or below `index` may be dropped. A store that drops them must keep the entry at
+   * `index` as its snapshot point (index, term, leader), so `load()` never returns a log with a
+   * gap: a restart then knows it must fetch the state up to that point.
+   */
   compact(index: LogIndex): void
   /**
    * Durable stores: one Ready's truncation, entries and hard state in one atomic write (else
@@ -53,7 +60,7 @@ export interface PersistedState {
 export class MemoryStorage implements Storage {
   #hardState: HardState | undefined
   #entries: Entry<unknown>[] = []
-  #snapshot: { index: LogIndex; term: Term } | undefined
+  #snapshot: SnapshotPoint | undefined
 
   load(): RaftRestore<unknown> | undefined {
     if (!this.#hardState) return undefined
@@ -92,13 +99,19 @@ export class MemoryStorage implements Storage {
     for (const e of entries) this.#entries.push(e)
   }
 
-  saveSnapshot(index: LogIndex, term: Term): void {
-    this.#snapshot = { index, term }
+  saveSnapshot(index: LogIndex, term: Term, leader?: string): void {
+    this.#snapshot = { index, term, ...(leader === undefined ? {} : { leader }) }
     this.#entries = this.#entries.filter((e) => e.index > index)
   }
 
+  /** Drops entries up to `index`; the last one dropped becomes the snapshot point. */
   compact(index: LogIndex): void {
+    if (index <= (this.#snapshot?.index ?? 0)) return
     const at = this.#entries.findIndex((e) => e.index > index)
+    const last = at > 0 ? this.#entries[at - 1] : at < 0 ? this.#entries[this.#entries.length - 1] : undefined
+    // Only what is held can be dropped: without the entry at the cut there is no point to keep.
+    if (!last) return
+    this.#snapshot = { index: last.index, term: last.term, ...(last.leader ? { leader: last.leader } : {}) }
     this.#entries = at < 0 ? [] : this.#entries.slice(at)
   }
 

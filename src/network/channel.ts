@@ -16,6 +16,8 @@ const CLOSE_TIMEOUT_MS = 10_000
 export const DEFAULT_PRE_AUTH_BYTES = 64 * 1024
 /** Default bytes queued for a peer that does not read before its channel is dropped. */
 export const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024
+/** Bytes of frames joined into one write; a frame that would pass it writes the batch first. */
+const MAX_BATCH_BYTES = 64 * 1024
 /** Default time a peer may leave our writes blocked (no `drain`) before its channel is dropped. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000
 
@@ -36,8 +38,11 @@ export interface ChannelContext {
 
 /**
  * A `Channel` over one libp2p v3 stream: length-prefixed CBOR frames, at most
- * `maxFrameSize` bytes each. Backpressure follows libp2p v3: when `stream.send()` returns
- * false, further frames wait in an ordered queue until the stream's `'drain'` event.
+ * `maxFrameSize` bytes each. Frames sent within one task leave together, in one
+ * `stream.send()` at the end of it (a microtask): one yamux frame, one noise frame and one
+ * window update from the peer instead of one of each per message. Backpressure follows
+ * libp2p v3: when `stream.send()` returns false, further frames wait in an ordered queue
+ * until the stream's `'drain'` event.
  *
  * Bad input from the peer (an oversized, undecodable or truncated frame) never reaches
  * listeners: it counts an `input.rejected` event and resets the stream.
@@ -56,6 +61,9 @@ export class StreamChannel implements Channel {
   readonly #drainTimeoutMs: number
   #queue: Uint8Array[] = []
   #queuedBytes = 0
+  /** Frames sent in this task, written together by `#flushBatch` at its end. */
+  #batch: Uint8Array[] = []
+  #batchBytes = 0
   #drainTimer: ReturnType<typeof setTimeout> | undefined
   #waitingForDrain = false
   #closing = false
@@ -99,9 +107,9 @@ export class StreamChannel implements Channel {
     this.#preAuthLeft = undefined
   }
 
-  /** Bytes waiting in our send queue for the peer to read. */
+  /** Bytes waiting in our send queue for the peer to read (this task's batch included). */
   get queuedBytes(): number {
-    return this.#queuedBytes
+    return this.#queuedBytes + this.#batchBytes
   }
 
   /** Why the channel closed, once it has. */
@@ -117,18 +125,37 @@ export class StreamChannel implements Channel {
   send(message: unknown): boolean {
     if (this.#closeInfo || this.#closing) return false
     const frame = encodeFrame(encode(message), this.#maxFrameSize)
-    if (this.#waitingForDrain || this.#queue.length > 0) {
-      if (this.#queuedBytes + frame.length > this.#maxQueued) {
-        // A reader that stops reading is dropped, not buffered for.
-        this.#dropSlowReader(`${this.#queuedBytes} bytes queued; the limit is ${this.#maxQueued}`)
-        return false
-      }
-      this.#queue.push(frame)
-      this.#queuedBytes += frame.length
-      return true
-    }
-    this.#write(frame)
+    if (this.#batchBytes > 0 && this.#batchBytes + frame.length > MAX_BATCH_BYTES) this.#flushBatch()
+    if (this.#closeInfo) return false
+    if (this.#waitingForDrain || this.#queue.length > 0) return this.#enqueue(frame)
+    if (this.#batch.push(frame) === 1) queueMicrotask(this.#flushBatch)
+    this.#batchBytes += frame.length
     return true
+  }
+
+  /** Waits behind a blocked stream; false (and the channel dropped) past `maxQueuedBytes`. */
+  #enqueue(frame: Uint8Array): boolean {
+    if (this.#queuedBytes + frame.length > this.#maxQueued) {
+      // A reader that stops reading is dropped, not buffered for.
+      this.#dropSlowReader(`${this.#queuedBytes} bytes queued; the limit is ${this.#maxQueued}`)
+      return false
+    }
+    this.#queue.push(frame)
+    this.#queuedBytes += frame.length
+    return true
+  }
+
+  /** Writes this task's frames as one chunk (or queues it behind a blocked stream). */
+  readonly #flushBatch = (): void => {
+    const batch = this.#batch
+    if (batch.length === 0) return
+    const bytes = this.#batchBytes
+    this.#batch = []
+    this.#batchBytes = 0
+    if (this.#closeInfo) return
+    const chunk = batch.length === 1 ? (batch[0] as Uint8Array) : concat(batch, bytes)
+    if (this.#waitingForDrain || this.#queue.length > 0) this.#enqueue(chunk)
+    else this.#write(chunk)
   }
 
   onMessage(listener: (message: unknown) => void): () => void {
@@ -220,6 +247,7 @@ export class StreamChannel implements Channel {
   }
 
   async #flushThenClose(): Promise<void> {
+    this.#flushBatch()
     const bound = boundedSignal(CLOSE_TIMEOUT_MS, `${this.protocol} to flush and close`)
     try {
       while (this.#queue.length > 0 || this.#waitingForDrain) {
@@ -238,13 +266,6 @@ export class StreamChannel implements Channel {
   readonly #onData = (event: { data: Uint8Array | { subarray(): Uint8Array } }): void => {
     if (this.#closeInfo) return
     const chunk = event.data instanceof Uint8Array ? event.data : event.data.subarray()
-    if (this.#preAuthLeft !== undefined) {
-      this.#preAuthLeft -= chunk.length
-      if (this.#preAuthLeft < 0) {
-        this.reject('oversized', 'the peer sent more than its pre-handshake byte budget')
-        return
-      }
-    }
     let frames: Uint8Array[]
     try {
       frames = this.#decoder.push(chunk)
@@ -252,7 +273,16 @@ export class StreamChannel implements Channel {
       this.#rejectError(err)
       return
     }
+    // The pre-handshake budget counts frames, not chunks: a chunk may carry the frame that
+    // authenticates the peer and the frames after it (a sender's batch, or TCP joining writes).
     for (const frame of frames) {
+      if (this.#preAuthLeft !== undefined) {
+        this.#preAuthLeft -= frame.length + 4
+        if (this.#preAuthLeft < 0) {
+          this.reject('oversized', 'the peer sent more than its pre-handshake byte budget')
+          return
+        }
+      }
       let message: unknown
       try {
         message = decode(frame)
@@ -265,6 +295,9 @@ export class StreamChannel implements Channel {
       if (this.#inbox) this.#inbox.push(message)
       else this.#deliver(message)
     }
+    // What a peer not yet authenticated left of an unfinished frame counts too.
+    if (this.#preAuthLeft !== undefined && this.#decoder.buffered > this.#preAuthLeft)
+      this.reject('oversized', 'the peer sent more than its pre-handshake byte budget')
   }
 
   readonly #onRemoteCloseWrite = (): void => {
@@ -312,6 +345,8 @@ export class StreamChannel implements Channel {
     this.#closeInfo = info
     this.#queue = []
     this.#queuedBytes = 0
+    this.#batch = []
+    this.#batchBytes = 0
     clearTimeout(this.#drainTimer)
     this.#drainTimer = undefined
     this.#inbox = undefined
@@ -330,4 +365,15 @@ export class StreamChannel implements Channel {
       }
     }
   }
+}
+
+/** `frames` back to back in one buffer of `bytes` bytes. */
+function concat(frames: readonly Uint8Array[], bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes)
+  let at = 0
+  for (const f of frames) {
+    out.set(f, at)
+    at += f.length
+  }
+  return out
 }

@@ -5,7 +5,9 @@ import { createRaft } from '../raft/index.js'
 import type { LeadershipPreference, Message, RaftCore, RaftRestore } from '../raft/types.js'
 import { raftConfig } from '../raft-config.js'
 import type { Storage } from '../storage.js'
+import { type LocalCheckpoint, usable } from '../sync/checkpoint.js'
 import { SnapshotSync, type SyncDriver } from '../sync/coordinator.js'
+import { Lineage, rolledBack } from '../sync/lineage.js'
 import type { FetchedSnapshot } from '../sync/session.js'
 import type { StateMachine } from '../types.js'
 import { canSnapshot, type MemberParts } from './parts.js'
@@ -72,7 +74,9 @@ function installRestored(
 
 /**
  * The member's snapshots: snapshot sync (`groups/sync/`) wired to the member, installing a
- * fetched state, log compaction, and checkpoints for durable storage.
+ * fetched state, log compaction, and checkpoints for durable storage. It also keeps the
+ * lineage of the applied history (an install reports what it rolls back) and a local
+ * checkpoint a revert can replay the log from (`sync/checkpoint.ts`).
  */
 export class Snapshots {
   readonly #m: MemberParts
@@ -80,17 +84,34 @@ export class Snapshots {
   readonly sync: SnapshotSync
   /** A catch-up pull (`CatchUp.first`) ended. */
   readonly #pulled: (ok: boolean) => void
+  /** Reports a rollback an install found (`group.reverted`, `when.reverted`): the state publisher. */
+  readonly #publisher: { noteReverted(to: Version): void }
+  /** Who wrote the applied history (`sync/lineage.ts`); the applier notes every entry. */
+  readonly lineage: Lineage
+  /** A state to go back to after a revert, replaying the log from there. */
+  #local: LocalCheckpoint | undefined
+  /** The state machine applied entries a revert took back; the next install replaces it. */
+  #dirty = false
 
-  constructor(parts: MemberParts, pulled: (ok: boolean) => void) {
+  /** `restored`: what the member restarted with (`restore`); its checkpoint starts there. */
+  constructor(
+    parts: MemberParts,
+    pulled: (ok: boolean) => void,
+    publisher: { noteReverted(to: Version): void },
+    restored: Pick<Restored, 'at' | 'withState'>,
+  ) {
     this.#m = parts
     this.#pulled = pulled
+    this.#publisher = publisher
+    this.lineage = new Lineage(restored.at)
     this.sync = new SnapshotSync(this.#driver())
+    if (restored.at === 0 || restored.withState) this.#keepCheckpoint(restored.at)
   }
 
   /** The applier reached a `snap` entry proposed for `by`: hold a snapshot of the state at `index` for it. */
-  hold(index: Version, term: number, by: PeerId): void {
+  hold(index: Version, term: number, by: PeerId, leader: string | undefined): void {
     const snapshot = canSnapshot(this.#m.sm) ? this.#m.sm.createSnapshot?.() : undefined
-    if (snapshot) this.sync.hold(index, term, by, snapshot)
+    if (snapshot) this.sync.hold(index, term, by, snapshot, { leader, lineage: this.lineage.upTo(index) })
   }
 
   /** Fetches the group's state from a peer: it must reach at least `minIndex`. */
@@ -104,10 +125,15 @@ export class Snapshots {
     this.sync.start(minIndex)
   }
 
-  /** The log was rolled back to `to`: a state machine cannot be rolled back in place, so fetch the state again. */
+  /**
+   * The log was rolled back to `to`: a state machine cannot be rolled back in place, so replay
+   * the log from the local checkpoint, or fetch the state again.
+   */
   reverted(to: Version): void {
     const m = this.#m
-    if (!canSnapshot(m.sm)) return
+    this.lineage.trim(to)
+    if (!canSnapshot(m.sm) || this.#replayFromCheckpoint(to)) return
+    if (m.applier.applied > to) this.#dirty = true
     m.applier.applied = Math.min(m.applier.applied, to)
     this.start(to)
   }
@@ -161,17 +187,95 @@ export class Snapshots {
       },
       isLeader: () => m.core.status().role === 'leader' && canSnapshot(m.sm),
       replicate: (by) => m.input(() => m.pending.ignore(m.core.propose([{ t: 'snap', by }]))),
+      serveCurrent: () => m.consensus.minVoters > 0,
+      inLog: (p) => {
+        const mine = m.core.snapshotPoint(p.index)
+        return mine !== undefined && mine.term === p.term && mine.leader === p.leader
+      },
+      commit: () => m.core.status().commit,
+      // Default mode only: a strict leader never rebuilds a state the group may hold otherwise.
+      replayLocally: () => m.consensus.minVoters === 0 && this.#catchUpLocally(m.core.status().commit),
       install: (snapshot, buffered) => this.#install(snapshot, buffered),
       retryFrom: () => m.core.status().needsSnapshot?.index ?? m.applier.applied,
       changed: () => m.publish(),
       current: () => {
+        // A state that applied entries a revert took back is no state of the group: never serve it.
+        if (this.#dirty) return undefined
         const index = m.applier.applied
         const point = index > 0 && canSnapshot(m.sm) ? m.core.snapshotPoint(index) : undefined
         const snapshot = point ? m.sm.createSnapshot?.() : undefined
-        return point && snapshot ? { index, term: point.term, snapshot } : undefined
+        return point && snapshot ? { ...point, lineage: this.lineage.upTo(index), snapshot } : undefined
       },
-      pullFailed: () => this.#pulled(false),
+      pullFailed: () => {
+        this.#applyMissed()
+        this.#pulled(false)
+      },
     }
+  }
+
+  /**
+   * A catch-up pull failed: the entries committed while it ran were delivered but not applied
+   * (`runEffects` skips them while syncing). Apply them from the log, or fetch a snapshot when
+   * the log no longer holds them.
+   */
+  #applyMissed(): void {
+    const m = this.#m
+    if (m.closed || this.sync.syncing) return
+    const from = m.applier.applied + 1
+    const commit = m.core.status().commit
+    if (from > commit) return
+    const missed = m.core.entries(from, commit)
+    if (missed[0]?.index === from && missed.length === commit - from + 1) m.applier.apply(missed)
+    else this.start(commit)
+    m.publish()
+  }
+
+  /**
+   * A leader that was syncing when it took office: its own log is the group's from now on.
+   * A state that applied nothing a revert took back goes on from its applied index; else the
+   * local checkpoint replays the log up to `commit`. False when the log lacks the entries.
+   */
+  #catchUpLocally(commit: Version): boolean {
+    const m = this.#m
+    const from = m.applier.applied
+    if (this.#dirty || from + 1 < m.core.status().firstIndex || m.core.snapshotPoint(from) === undefined)
+      return this.#replayFromCheckpoint(commit)
+    const entries = m.core.entries(from + 1, commit)
+    if (entries.length !== Math.max(0, commit - from)) return this.#replayFromCheckpoint(commit)
+    m.applier.apply(entries)
+    return true
+  }
+
+  /** Keeps the state as it is now, at `index` (see `LocalCheckpoint`). */
+  #keepCheckpoint(index: Version): void {
+    const m = this.#m
+    const point = index > 0 ? m.core.snapshotPoint(index) : { index: 0, term: 0 }
+    const snapshot = point && canSnapshot(m.sm) ? m.sm.createSnapshot?.() : undefined
+    this.#local = point && snapshot ? { point, snapshot, lineage: this.lineage.view() } : undefined
+  }
+
+  /**
+   * A revert to `to` at or past the checkpoint, with the log holding every entry after it: the
+   * state machine goes back to the checkpoint and applies the log up to `to` again, here.
+   */
+  #replayFromCheckpoint(to: Version): boolean {
+    const m = this.#m
+    const cp = this.#local
+    const s = m.core.status()
+    if (this.sync.syncing || !usable(cp, to, s.firstIndex, (i) => m.core.snapshotPoint(i))) return false
+    const entries = m.core.entries(cp.point.index + 1, to)
+    if (entries.length !== to - cp.point.index) return false
+    try {
+      m.sm.installSnapshot?.(cp.snapshot.range(0, cp.snapshot.length))
+    } catch (err) {
+      console.error(`mosaik-react: the state machine of group ${m.id.short()} threw in installSnapshot`, err)
+      return false
+    }
+    m.applier.applied = cp.point.index
+    this.#dirty = false
+    this.lineage.reset(cp.lineage)
+    m.applier.apply(entries)
+    return true
   }
 
   /** mosaik: install the fetched snapshot, fast-forward to its index, replay what was buffered. */
@@ -184,14 +288,21 @@ export class Snapshots {
       console.error(`mosaik-react: the state machine of group ${m.id.short()} threw in installSnapshot`, err)
     }
     const moved = snapshot.index !== m.applier.applied
+    // Applied entries the snapshot's history does not hold are rolled back: say so (default
+    // mode; strict mode never rolls back what it applied, so a lineage it cannot compare is no loss).
+    const kept = m.consensus.minVoters === 0 ? rolledBack(this.lineage.view(), snapshot.lineage) : undefined
+    this.lineage.reset(snapshot.lineage ?? { from: snapshot.index, runs: [] })
+    if (kept !== undefined) this.#publisher.noteReverted(kept)
     m.applier.applied = snapshot.index
-    m.storage.saveSnapshot(snapshot.index, snapshot.term)
+    this.#dirty = false
+    m.storage.saveSnapshot(snapshot.index, snapshot.term, snapshot.leader)
     if (m.storage.checkpoint)
       m.storage.checkpoint({ index: snapshot.index, term: snapshot.term, items: [...snapshot.items] })
     // Devtools follow versions by `group.committed`: an install moves the version too.
     if (moved) m.telemetry.emit({ type: 'group.committed', version: snapshot.index, count: 0 })
     m.input(() => {
-      m.core.installSnapshot(snapshot.index, snapshot.term)
+      m.core.installSnapshot(snapshot.index, snapshot.term, snapshot.leader)
+      this.#keepCheckpoint(snapshot.index)
       for (const msg of buffered) m.core.step(msg)
     })
     this.#pulled(true)

@@ -20,6 +20,7 @@ export function becomeLeader<C>(state: RaftState<C>): void {
     recentActive: new Set(),
     checkElapsed: 0,
     heartbeatDue: true,
+    commitNoticeDue: false,
     probe: 0,
     probeAcks: new Map(),
     reads: [],
@@ -54,8 +55,10 @@ export function maybeCommit<C>(state: RaftState<C>): void {
   const acks = members.map((id) => (id === state.id ? state.log.lastIndex : (role.acks.get(id) ?? 0)))
   const index = quorumIndex(acks, state.quorum(members.length))
   if (index > state.commit && state.log.termAt(index) === state.term && state.advanceCommit(index)) {
-    // mosaik sends the new commit at once so followers apply promptly.
-    role.heartbeatDue = true
+    // mosaik sends the new commit at once so followers apply promptly; a deferring driver
+    // announces it later, and any AppendEntries before that carries it.
+    if (state.config.deferCommitNotice) role.commitNoticeDue = true
+    else role.heartbeatDue = true
   }
   completeReads(state, role)
 }
@@ -190,6 +193,7 @@ export function flush<C>(state: RaftState<C>): void {
     return
   }
   role.heartbeatDue = false
+  role.commitNoticeDue = false
   role.heartbeatElapsed = 0
 }
 

@@ -194,6 +194,18 @@ class Raft<C> implements RaftCore<C> {
     return this.#state.log.slice(from, to)
   }
 
+  commitNoticeDue(): boolean {
+    const role = this.#state.role
+    return role.role === 'leader' && role.commitNoticeDue
+  }
+
+  announceCommit(): void {
+    const role = this.#state.role
+    if (role.role !== 'leader' || !role.commitNoticeDue) return
+    role.commitNoticeDue = false
+    role.heartbeatDue = true
+  }
+
   hasReady(): boolean {
     const state = this.#state
     return (
@@ -248,20 +260,44 @@ class Raft<C> implements RaftCore<C> {
 
   status(): RaftStatus {
     const state = this.#state
+    return new Status(state)
+  }
+}
+
+/**
+ * `RaftCore.status()`: the fields as they are now; the peer map is copied only when read (the
+ * driver asks for the status several times per drain and rarely looks at the peers).
+ */
+class Status implements RaftStatus {
+  readonly id: NodeId
+  readonly role: RaftStatus['role']
+  readonly term: Term
+  readonly leader: NodeId | undefined
+  readonly commit: LogIndex
+  readonly applied: LogIndex
+  readonly lastIndex: LogIndex
+  readonly firstIndex: LogIndex
+  readonly lagging: boolean
+  readonly needsSnapshot: RaftStatus['needsSnapshot']
+  readonly #peers: ReadonlyMap<NodeId, LeadershipPreference>
+
+  constructor(state: RaftState<unknown>) {
     const soft = state.softState()
-    return {
-      id: state.id,
-      role: soft.role,
-      term: soft.term,
-      leader: soft.leader,
-      commit: state.commit,
-      applied: state.applied,
-      lastIndex: state.log.lastIndex,
-      firstIndex: state.log.firstIndex,
-      peers: new Map(state.peers),
-      lagging: state.lagging,
-      needsSnapshot: state.needsSnapshot,
-    }
+    this.id = state.id
+    this.role = soft.role
+    this.term = soft.term
+    this.leader = soft.leader
+    this.commit = state.commit
+    this.applied = state.applied
+    this.lastIndex = state.log.lastIndex
+    this.firstIndex = state.log.firstIndex
+    this.lagging = state.lagging
+    this.needsSnapshot = state.needsSnapshot
+    this.#peers = state.peers
+  }
+
+  get peers(): ReadonlyMap<NodeId, LeadershipPreference> {
+    return new Map(this.#peers)
   }
 }
 

@@ -49,6 +49,8 @@ export interface Leader {
   checkElapsed: number
   /** Send a heartbeat at the next flush (commit moved, or a read needs a probe). */
   heartbeatDue: boolean
+  /** `deferCommitNotice`: the commit moved since the last AppendEntries went out; `announceCommit` sends it. */
+  commitNoticeDue: boolean
   /** Current probe round; followers echo it. */
   probe: number
   readonly probeAcks: Map<NodeId, number>

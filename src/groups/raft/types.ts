@@ -54,6 +54,13 @@ export interface RaftConfig {
   readonly minVoters?: number
   /** Max entries carried by one AppendEntries. */
   readonly maxEntriesPerAppend: number
+  /**
+   * When the leader's commit index moves, do not send a heartbeat at once to tell the followers:
+   * the next AppendEntries carries it, and the driver calls `announceCommit()` (say, on the next
+   * event-loop turn) when it wants it sent. A driver that writes one entry after another then
+   * sends one AppendEntries per entry instead of an AppendEntries and a heartbeat.
+   */
+  readonly deferCommitNotice?: boolean
   /** Seeded RNG in [0,1); injected so the simulator is deterministic. */
   readonly rng: () => number
 }
@@ -261,6 +268,10 @@ export interface RaftCore<C> {
   /** Entries in [from, to] still in the log, for a laggard or a replay. */
   entries(from: LogIndex, to: LogIndex): Entry<C>[]
   hasReady(): boolean
+  /** `RaftConfig.deferCommitNotice`: this leader's commit moved past what it last sent its followers. */
+  commitNoticeDue(): boolean
+  /** Sends the commit index with the next flush (a heartbeat unless entries go out anyway). */
+  announceCommit(): void
   ready(): Ready<C>
   advance(): void
   status(): RaftStatus

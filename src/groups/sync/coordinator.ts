@@ -4,8 +4,8 @@ import type { Message, Term } from '../raft/types.js'
 import type { Snapshot } from '../types.js'
 import type { SyncHost } from './host.js'
 import type { SyncMessage } from './messages.js'
-import { SnapshotProvider } from './provider.js'
-import { type FetchedSnapshot, SyncSession } from './session.js'
+import { type OfferTags, SnapshotProvider } from './provider.js'
+import { type FetchedSnapshot, type SnapshotPointClaim, SyncSession } from './session.js'
 
 type AppendEntries = Extract<Message<LogCommand>, { type: 'appendEntries' }>
 
@@ -25,8 +25,32 @@ export interface SyncDriver {
    * A member asked for our current state (`pull`): a snapshot of the state machine at the
    * applied index and that index's term, or undefined when we cannot serve it now.
    */
-  current?(): { index: Version; term: Term; snapshot: Snapshot<unknown> } | undefined
-  /** A pull session failed (no offer, or no source could serve); it is not retried here. */
+  current?(): ({ index: Version; term: Term; snapshot: Snapshot<unknown> } & OfferTags) | undefined
+  /**
+   * Leader only: true when a `snap` entry may not commit without the laggard asking for it
+   * (strict mode: commits need a majority of `minVoters`, and a laggard abstains). The leader
+   * then also offers its own state at its applied index, which it committed, so the laggard
+   * does not wait for a commit that waits for it.
+   */
+  serveCurrent?(): boolean
+  /**
+   * A leader that must sync (its state machine applied entries a revert took back) has no
+   * leader to ask: it pulls from bonded members a state at or below its commit whose point
+   * is an entry of its own log (the same entry means the same history before it).
+   */
+  inLog?(point: SnapshotPointClaim): boolean
+  /** This member's commit index (what a leader's resync may install at most). */
+  commit?(): Version
+  /**
+   * A leader about to resync: rebuild the state from a local checkpoint and its own log up to
+   * its commit instead, when the log holds all of it. True when it did (no session needed).
+   */
+  replayLocally?(): boolean
+  /**
+   * A pull session failed (no offer, or no source could serve); it is not retried here. The
+   * entries committed while it ran were not applied: unless a regular session started
+   * (`syncing`), the driver applies them now.
+   */
   pullFailed?(): void
 }
 
@@ -45,6 +69,14 @@ export class SnapshotSync {
   readonly #driver: SyncDriver
   #session: SyncSession | undefined
   #retrying = false
+  /**
+   * A snapshot the core asked for (`needsSnapshot`, a revert) while a pull session ran: the
+   * pull does not answer it, so a regular session starts after the pull unless its install
+   * reached this point.
+   */
+  #wanted: Version | undefined
+  /** The session is a leader's resync (a pull from its followers, retried like a regular one). */
+  #resync = false
   #buffered: AppendEntries[] = []
   /** The commit each member last announced in an AppendEntries (the leader's vouches for offers). */
   readonly #announced = new Map<PeerId, number>()
@@ -66,17 +98,26 @@ export class SnapshotSync {
 
   /** Starts a session that installs a snapshot at or past `minIndex` (no-op while one runs). */
   start(minIndex: Version): void {
+    if (this.#catchingUp) this.#wanted = Math.max(this.#wanted ?? 0, minIndex)
     if (this.#session) return
     this.#retrying = false
     this.#buffered = []
+    const { inLog, commit } = this.#driver
+    if (this.#driver.isLeader() && this.#driver.replayLocally?.()) {
+      this.#driver.changed()
+      return
+    }
+    this.#resync = this.#driver.isLeader() && inLog !== undefined && commit !== undefined
+    const sources = this.#resync ? this.#driver.host.bonded() : undefined
     this.#session = new SyncSession(
       this.#driver.host,
       minIndex,
       (r) => this.#done(r),
-      undefined,
-      () => this.#vouched(),
+      sources,
+      this.#resync ? commit : () => this.#vouched(),
+      this.#resync ? inLog : undefined,
     )
-    this.#driver.host.telemetry({ phase: 'started', position: minIndex })
+    this.#driver.host.telemetry({ phase: 'started', position: minIndex, ...(sources ? { sources } : {}) })
     this.#session.request()
     this.#driver.changed()
   }
@@ -89,6 +130,7 @@ export class SnapshotSync {
   pull(sources: readonly PeerId[], minIndex: Version): void {
     if (this.#session) return
     this.#retrying = false
+    this.#resync = false
     this.#buffered = []
     this.#session = new SyncSession(this.#driver.host, minIndex, (r) => this.#done(r), sources)
     this.#driver.host.telemetry({ phase: 'started', position: minIndex, sources: [...sources] })
@@ -97,8 +139,8 @@ export class SnapshotSync {
   }
 
   /** A `snap` entry committed here. */
-  hold(index: Version, term: Term, by: PeerId, snapshot: Snapshot<unknown>): void {
-    this.provider.hold(index, term, by, snapshot)
+  hold(index: Version, term: Term, by: PeerId, snapshot: Snapshot<unknown>, tags?: OfferTags): void {
+    this.provider.hold(index, term, by, snapshot, tags)
   }
 
   /**
@@ -127,13 +169,11 @@ export class SnapshotSync {
         // gets the snapshot already held instead of waiting out its request timeout.
         if (this.provider.shouldReplicate(peer)) this.#driver.replicate(peer)
         else this.provider.reoffer(peer)
+        if (this.#driver.serveCurrent?.()) this.#holdCurrent(peer)
         return
-      case 'pull': {
-        if (this.#session) return
-        const current = this.#driver.current?.()
-        if (current) this.provider.hold(current.index, current.term, peer, current.snapshot)
+      case 'pull':
+        if (!this.#session) this.#holdCurrent(peer)
         return
-      }
       case 'offer':
         if (this.#session) this.#session.offer(peer, m)
         else this.#driver.host.refused?.(peer, 'a snapshot offer while not syncing')
@@ -161,7 +201,31 @@ export class SnapshotSync {
 
   /** A new leader: ask it, unless the snapshot is already being fetched. */
   leaderChanged(): void {
-    if (this.#session && !this.#session.fetching && !this.#session.pulling) this.#session.request()
+    const session = this.#session
+    if (!session || session.fetching || session.pulling) return
+    if (!this.#driver.isLeader()) {
+      session.request()
+      return
+    }
+    // We lead now: nobody to ask, so rebuild the state ourselves or pull it from the followers
+    // (after this call: it comes from the member publishing its state, which a restart changes).
+    this.#driver.host.timers.after(0, () => {
+      if (this.#session !== session || session.fetching || !this.#driver.isLeader()) return
+      session.abort()
+      this.#session = undefined
+      this.start(this.#driver.retryFrom())
+    })
+  }
+
+  /** A catch-up pull runs (not a leader's resync). */
+  get #catchingUp(): boolean {
+    return this.#session?.pulling === true && !this.#resync
+  }
+
+  /** Holds our state at the applied index for `peer` and offers it (see `current`). */
+  #holdCurrent(peer: PeerId): void {
+    const current = this.#driver.current?.()
+    if (current) this.provider.hold(current.index, current.term, peer, current.snapshot, current)
   }
 
   /** The commit the current leader announced: offers above it are not installed. */
@@ -174,16 +238,23 @@ export class SnapshotSync {
     this.#session?.abort()
     this.#session = undefined
     this.#retrying = false
+    this.#wanted = undefined
+    this.#resync = false
     this.provider.clear()
   }
 
   #done(result: FetchedSnapshot | Error): void {
-    const pulling = this.#session?.pulling === true
+    const pulling = this.#catchingUp
     this.#session = undefined
+    this.#resync = false
     const host = this.#driver.host
+    const wanted = pulling ? this.#wanted : undefined
+    if (pulling) this.#wanted = undefined
     if (result instanceof Error && pulling) {
       host.telemetry({ phase: 'failed' })
-      this.#driver.changed()
+      // What the core asked for meanwhile still has to come (the pull was no answer to it).
+      if (wanted !== undefined) this.start(Math.max(wanted, this.#driver.retryFrom()))
+      else this.#driver.changed()
       this.#driver.pullFailed?.()
       return
     }
@@ -205,5 +276,6 @@ export class SnapshotSync {
     const buffered = this.#buffered.filter((m) => m.prevIndex >= result.index)
     this.#buffered = []
     this.#driver.install(result, buffered)
+    if (wanted !== undefined && wanted > result.index) this.start(wanted)
   }
 }

@@ -1,4 +1,5 @@
 import { isCount, isTerm } from '../raft/limits.js'
+import { LINEAGE_RUNS, type LineageView } from './lineage.js'
 
 /**
  * mosaik's `SnapshotSyncMessage`, carried in bond `sync` frames:
@@ -12,7 +13,16 @@ import { isCount, isTerm } from '../raft/limits.js'
 export type SyncMessage =
   | { readonly type: 'request' }
   | { readonly type: 'pull' }
-  | { readonly type: 'offer'; readonly index: number; readonly term: number; readonly items: number }
+  | {
+      readonly type: 'offer'
+      readonly index: number
+      readonly term: number
+      readonly items: number
+      /** `Entry.leader` of the entry at `index`: two leaders of one term wrote different states there. */
+      readonly leader?: string
+      /** Who wrote the history up to `index` (the laggard reports what the install rolls back). */
+      readonly lineage?: LineageView
+    }
   | { readonly type: 'fetch'; readonly index: number; readonly start: number; readonly end: number }
   | { readonly type: 'data'; readonly index: number; readonly start: number; readonly items: unknown[] | undefined }
 
@@ -35,6 +45,8 @@ export function describeSyncMessage(m: SyncMessage): string {
 // Positions and counts: safe integers within bounds (raft/limits.ts); an offer's `items` is
 // a claim only (the fetch allocates what arrives, never what is claimed).
 const isNum = (x: unknown): x is number => isCount(x)
+/** An `Entry.leader` tag: a peer id and a nonce, bounded. */
+const isTag = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 256
 
 /** Structural check of a sync message from a peer. */
 export function isSyncMessage(x: unknown): x is SyncMessage {
@@ -45,7 +57,13 @@ export function isSyncMessage(x: unknown): x is SyncMessage {
     case 'pull':
       return true
     case 'offer':
-      return isNum(m.index) && isTerm(m.term) && isNum(m.items)
+      return (
+        isNum(m.index) &&
+        isTerm(m.term) &&
+        isNum(m.items) &&
+        (m.leader === undefined || isTag(m.leader)) &&
+        (m.lineage === undefined || isLineage(m.lineage, m.index))
+      )
     case 'fetch':
       return isNum(m.index) && isNum(m.start) && isNum(m.end) && m.end >= m.start
     case 'data':
@@ -53,4 +71,18 @@ export function isSyncMessage(x: unknown): x is SyncMessage {
     default:
       return false
   }
+}
+
+/** A lineage up to `index`: at most `LINEAGE_RUNS` runs, each ending past the one before, the last at `index`. */
+function isLineage(x: unknown, index: number): x is LineageView {
+  if (typeof x !== 'object' || x === null) return false
+  const { from, runs } = x as Record<string, unknown>
+  if (!isNum(from) || !Array.isArray(runs) || runs.length > LINEAGE_RUNS) return false
+  let prev = from
+  for (const r of runs as unknown[]) {
+    if (!Array.isArray(r) || r.length !== 3 || !isTag(r[0]) || !isTerm(r[1]) || !isNum(r[2]) || r[2] <= prev)
+      return false
+    prev = r[2]
+  }
+  return prev === index
 }

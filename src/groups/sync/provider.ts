@@ -2,10 +2,19 @@ import type { PeerId } from '../../core/id.js'
 import type { TimerHandle } from '../timers.js'
 import type { Snapshot } from '../types.js'
 import type { SyncHost } from './host.js'
+import type { LineageView } from './lineage.js'
 import type { SyncMessage } from './messages.js'
+
+/** What an offer says of the entry at its index besides the term (see `SyncMessage` `offer`). */
+export interface OfferTags {
+  readonly leader?: string | undefined
+  readonly lineage?: LineageView | undefined
+}
 
 interface Held {
   readonly term: number
+  /** `Entry.leader` of the entry at the held index and the lineage up to it, when known. */
+  readonly tags: OfferTags
   readonly snapshot: Snapshot<unknown>
   /** The laggard whose request made us take it. */
   readonly by: PeerId
@@ -45,13 +54,13 @@ export class SnapshotProvider {
   }
 
   /** The `snap` entry requested by `by` committed at `index`: hold the state as it is now. */
-  hold(index: number, term: number, by: PeerId, snapshot: Snapshot<unknown>): void {
+  hold(index: number, term: number, by: PeerId, snapshot: Snapshot<unknown>, tags: OfferTags = {}): void {
     const existing = this.#held.get(index)
     if (existing) this.#host.timers.cancel(existing.expiry)
     const remote = by !== this.#host.local
-    const held: Held = { term, snapshot, by, pinned: remote, unsent: false, expiry: this.#expire(index) }
+    const held: Held = { term, tags, snapshot, by, pinned: remote, unsent: false, expiry: this.#expire(index) }
     this.#held.set(index, held)
-    if (remote) held.unsent = !this.#host.send(by, { type: 'offer', index, term, items: snapshot.length })
+    if (remote) held.unsent = !this.#host.send(by, offerOf(index, held))
   }
 
   /**
@@ -62,8 +71,7 @@ export class SnapshotProvider {
    */
   peerUp(peer: PeerId): void {
     for (const [index, held] of this.#held)
-      if (held.by === peer && held.unsent)
-        held.unsent = !this.#host.send(peer, { type: 'offer', index, term: held.term, items: held.snapshot.length })
+      if (held.by === peer && held.unsent) held.unsent = !this.#host.send(peer, offerOf(index, held))
   }
 
   /** Offers `to` the latest snapshot still held, if any (a repeated request within the TTL). */
@@ -72,7 +80,7 @@ export class SnapshotProvider {
     for (const i of this.#held.keys()) if (latest === undefined || i > latest) latest = i
     const held = latest === undefined ? undefined : this.#held.get(latest)
     if (latest === undefined || !held) return
-    this.#host.send(to, { type: 'offer', index: latest, term: held.term, items: held.snapshot.length })
+    this.#host.send(to, offerOf(latest, held))
   }
 
   /** A laggard asks for items of a snapshot we hold. */
@@ -130,5 +138,17 @@ export class SnapshotProvider {
 
   #expire(index: number): TimerHandle {
     return this.#host.timers.after(this.#host.config.snapshotTtl, () => this.#held.delete(index))
+  }
+}
+
+function offerOf(index: number, held: Held): SyncMessage {
+  const { leader, lineage } = held.tags
+  return {
+    type: 'offer',
+    index,
+    term: held.term,
+    items: held.snapshot.length,
+    ...(leader === undefined ? {} : { leader }),
+    ...(lineage === undefined ? {} : { lineage }),
   }
 }

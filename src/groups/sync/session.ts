@@ -1,6 +1,7 @@
 import type { PeerId } from '../../core/id.js'
 import type { TimerHandle } from '../timers.js'
 import type { SyncHost } from './host.js'
+import type { LineageView } from './lineage.js'
 import type { SyncMessage } from './messages.js'
 import { syncPlants } from './plants.js'
 
@@ -9,14 +10,32 @@ export interface FetchedSnapshot {
   readonly index: number
   readonly term: number
   readonly items: unknown[]
+  /** `Entry.leader` of the entry at `index`, as the sources offered it (log matching after the install). */
+  readonly leader?: string
+  /** Who wrote the history up to `index`, as the chosen offer said (see `Lineage`). */
+  readonly lineage?: LineageView
   /** Members that served at least one batch. */
   readonly sources: PeerId[]
+}
+
+/** What an offer claims of the entry at its index. */
+export interface SnapshotPointClaim {
+  readonly index: number
+  readonly term: number
+  readonly leader: string | undefined
 }
 
 interface Offer {
   readonly index: number
   readonly term: number
   readonly items: number
+  readonly leader: string | undefined
+  readonly lineage: LineageView | undefined
+}
+
+/** Two offers of the same state: same point, and the same leader wrote the entry there (rival leaders of one term differ). */
+function samePoint(a: { index: number; term: number; leader: string | undefined }, b: Offer): boolean {
+  return a.index === b.index && a.term === b.term && a.leader === b.leader
 }
 
 /** How long to collect offers after the first, so batches spread over several members. */
@@ -38,7 +57,7 @@ export class SyncSession {
   /** The offer window is running (see `vouchChanged`). */
   #window = false
   readonly #vouch: (() => number | undefined) | undefined
-  #anchor: { index: number; term: number; items: number } | undefined
+  #anchor: Offer | undefined
   readonly #pool = new Set<PeerId>()
   /** Batch starts to fetch again (failed or short answers); fresh ones come from `#cursor`. */
   readonly #todo: number[] = []
@@ -55,19 +74,28 @@ export class SyncSession {
   /** A pull session: these members are asked for their current state directly, not the leader. */
   readonly #pullFrom: readonly PeerId[] | undefined
   #pulled = false
+  /** Offers must also pass this check (a leader's resync: the offered point is in its own log). */
+  readonly #accept: ((point: SnapshotPointClaim) => boolean) | undefined
 
+  /**
+   * `vouch` caps what an offer may claim: the leader's announced commit, or for a pull with
+   * `accept` (a leader pulling its own state back) its own commit; a pull without it takes
+   * offers at `minIndex` only.
+   */
   constructor(
     host: SyncHost,
     minIndex: number,
     done: (result: FetchedSnapshot | Error) => void,
     sources?: readonly PeerId[],
     vouch?: () => number | undefined,
+    accept?: (point: SnapshotPointClaim) => boolean,
   ) {
     this.#host = host
     this.#minIndex = minIndex
     this.#done = done
     this.#pullFrom = sources
     this.#vouch = vouch
+    this.#accept = accept
   }
 
   /** True when this is a pull session that asked `peer` for its state. */
@@ -119,9 +147,14 @@ export class SyncSession {
       this.#host.refused?.(from, 'a snapshot offer nobody asked for')
       return
     }
-    this.#offers.set(from, { index: m.index, term: m.term, items: m.items })
+    const offer: Offer = { index: m.index, term: m.term, items: m.items, leader: m.leader, lineage: m.lineage }
+    // An offer that qualifies is not replaced by one that does not (yet): a peer offering
+    // past the vouched position over and over cannot starve the offer that can be fetched.
+    const kept = this.#offers.get(from)
+    if (!this.#anchor && kept && kept.index <= this.#cap() && offer.index > this.#cap()) return
+    this.#offers.set(from, offer)
     if (this.#anchor) {
-      if (this.#anchor.index === m.index && this.#anchor.term === m.term) {
+      if (samePoint(this.#anchor, offer)) {
         this.#pool.add(from)
         this.#pump()
       }
@@ -147,7 +180,7 @@ export class SyncSession {
 
   /** Highest position an offer may have: a pull's target, or the commit the leader announced. */
   #cap(): number {
-    if (this.#pullFrom) return this.#minIndex
+    if (this.#pullFrom && !this.#accept) return this.#minIndex
     // Without a vouch (a session driven by hand, as in unit tests) every offer qualifies.
     if (!this.#vouch || syncPlants.unvouchedOffers) return Number.POSITIVE_INFINITY
     return this.#vouch() ?? -1
@@ -155,7 +188,7 @@ export class SyncSession {
 
   #eligible(): [PeerId, Offer][] {
     const cap = this.#cap()
-    return [...this.#offers].filter(([, o]) => o.index <= cap)
+    return [...this.#offers].filter(([, o]) => o.index <= cap && (this.#accept?.(o) ?? true))
   }
 
   data(from: PeerId, m: Extract<SyncMessage, { type: 'data' }>): void {
@@ -207,7 +240,7 @@ export class SyncSession {
         this.#todo.unshift(f.start)
       }
       const o = this.#offers.get(peer)
-      if (o && o.index === this.#anchor.index && o.term === this.#anchor.term) this.#pool.add(peer)
+      if (o && samePoint(this.#anchor, o)) this.#pool.add(peer)
       this.#pump()
       return
     }
@@ -242,14 +275,14 @@ export class SyncSession {
     this.#host.timers.cancel(this.#timer)
     this.#timer = undefined
     const at = best
-    const same = eligible.filter(([, o]) => o.index === at.index && o.term === at.term)
+    const same = eligible.filter(([, o]) => samePoint(at, o))
     // The item count most of them claim (ties: the smaller); a liar's count only slows the fetch.
     const counts = new Map<number, number>()
     for (const [, o] of same) counts.set(o.items, (counts.get(o.items) ?? 0) + 1)
     let items = at.items
     let votes = 0
     for (const [n, c] of counts) if (c > votes || (c === votes && n < items)) [items, votes] = [n, c]
-    this.#anchor = { index: at.index, term: at.term, items }
+    this.#anchor = { ...at, items }
     for (const [p] of same) this.#pool.add(p)
     this.#cursor = 0
     const sources = same.map(([p]) => p)
@@ -302,12 +335,19 @@ export class SyncSession {
     return next
   }
 
-  #complete(anchor: { index: number; term: number }): void {
+  #complete(anchor: Offer): void {
     this.#finished = true
     const starts = [...this.#batches.keys()].sort((a, b) => a - b)
     const items: unknown[] = []
     for (const s of starts) for (const it of this.#batches.get(s) as unknown[]) items.push(it)
-    this.#done({ index: anchor.index, term: anchor.term, items, sources: [...this.#sources].sort() })
+    this.#done({
+      index: anchor.index,
+      term: anchor.term,
+      ...(anchor.leader === undefined ? {} : { leader: anchor.leader }),
+      ...(anchor.lineage === undefined ? {} : { lineage: anchor.lineage }),
+      items,
+      sources: [...this.#sources].sort(),
+    })
   }
 
   #fail(err: Error): void {

@@ -161,6 +161,9 @@ class Simulation {
       bootstrapTicks,
       reluctantExtraTicks: 10,
       maxEntriesPerAppend,
+      // Odd seeds run the group driver's setting: a new commit is announced on the next tick
+      // (the driver's next event-loop turn) or with the next AppendEntries, whichever is first.
+      ...(this.#seed % 2 === 1 ? { deferCommitNotice: true } : {}),
       ...(minVoters ? { minVoters } : {}),
       rng: seededRng(this.#seed * 31 + id.charCodeAt(0) + this.#faults * 1000),
     })
@@ -180,6 +183,7 @@ class Simulation {
       if (!finalProposed && this.#tick >= this.#chaosTicks + this.#healTicks / 2) finalProposed = this.#proposeFinal()
       for (const node of this.#nodes.values()) {
         if (!node.up) continue
+        node.raft.announceCommit()
         node.raft.tick()
         this.#process(node)
         // Like the driver: start snapshot sync when told, retry while the core still needs it.

@@ -281,3 +281,45 @@ describe('snapshot batches that do not fit in one frame', () => {
     expect(result).toMatchObject({ index: 4, items: items.slice(0, 25) })
   })
 })
+
+describe('snapshot sync: offers of rival leaders and offers past the vouched position', () => {
+  it('never pools two offers of one index and term written by different leaders, and installs the tag', () => {
+    const { h, sent } = host('late', ['b', 'c'])
+    let result: FetchedSnapshot | Error | undefined
+    const s = new SyncSession(h, 0, (r) => {
+      result = r
+    })
+    s.request()
+    sent.splice(0)
+    s.offer('b', { type: 'offer', index: 4, term: 1, items: 5, leader: 'b#1' })
+    s.offer('c', { type: 'offer', index: 4, term: 1, items: 5, leader: 'c#9' })
+    // Both offered: the session starts at once, fetching from one of them only.
+    const round = sent.splice(0)
+    expect(round).toHaveLength(1)
+    const { to, m } = round[0] as { to: PeerId; m: Extract<SyncMessage, { type: 'fetch' }> }
+    s.data(to, { type: 'data', index: 4, start: m.start, items: items.slice(m.start, m.end) })
+    expect(result).toMatchObject({ index: 4, term: 1, leader: `${to}#${to === 'b' ? 1 : 9}`, sources: [to] })
+  })
+
+  it('keeps an offer that qualifies when the same peer then offers past the vouched commit', () => {
+    const { h, clock, sent } = host('late', ['leader', 'b'])
+    let result: FetchedSnapshot | Error | undefined
+    const s = new SyncSession(
+      h,
+      0,
+      (r) => (result = r),
+      undefined,
+      () => 10,
+    )
+    s.request()
+    sent.splice(0)
+    s.offer('leader', { type: 'offer', index: 8, term: 2, items: 5 })
+    // A flood of offers far past the commit the leader announced (10) does not displace it.
+    for (let i = 0; i < 5; i++) s.offer('leader', { type: 'offer', index: 1_000 + i, term: 2, items: 1 })
+    clock.advance(100)
+    const round = sent.splice(0)
+    expect(round).toEqual([{ to: 'leader', m: { type: 'fetch', index: 8, start: 0, end: 5 } }])
+    s.data('leader', { type: 'data', index: 8, start: 0, items: items.slice(0, 5) })
+    expect(result).toMatchObject({ index: 8, term: 2, items: items.slice(0, 5) })
+  })
+})

@@ -139,19 +139,14 @@ export class DriverChecks implements ApplyObserver {
   storage(node: string, inner: MemoryStorage = new MemoryStorage()): Storage & { inner: MemoryStorage } {
     const entries = this.#entries
     const fail = (m: string) => this.fail(m)
-    const terms = new Map<number, number>()
     const links = this.#links
     // This store's log as keys by index, to check that an entry always follows the same one.
     const mirror = mirrors.get(inner) ?? new Map<number, string>()
     mirrors.set(inner, mirror)
     return {
       inner,
-      load: () => {
-        const restore = inner.load()
-        const point = compacted.get(inner)
-        if (!restore || !point || (restore.snapshot && restore.snapshot.index >= point.index)) return restore
-        return { ...restore, snapshot: point }
-      },
+      // The store's own restore: `MemoryStorage` keeps the compaction point itself.
+      load: () => inner.load(),
       // As a durable store: the state machine's state is kept with the log (checkpoints).
       loadState: () => states.get(inner),
       wantsCheckpoint: () => true,
@@ -162,20 +157,15 @@ export class DriverChecks implements ApplyObserver {
         for (const k of [...mirror.keys()]) if (k >= i) mirror.delete(k)
         inner.truncateFrom(i)
       },
-      saveSnapshot: (i: LogIndex, t: Term) => {
+      saveSnapshot: (i: LogIndex, t: Term, leader?: string) => {
         // The log restarts after the snapshot: what preceded it is no longer known here.
         for (const k of [...mirror.keys()]) if (k <= i) mirror.delete(k)
-        inner.saveSnapshot(i, t)
+        inner.saveSnapshot(i, t, leader)
       },
-      compact: (i: LogIndex) => {
-        const term = terms.get(i) ?? compacted.get(inner)?.term
-        if (term !== undefined && i > (compacted.get(inner)?.index ?? 0)) compacted.set(inner, { index: i, term })
-        inner.compact(i)
-      },
+      compact: (i: LogIndex) => inner.compact(i),
       append: (es: readonly Entry<unknown>[]) => {
         this.trace?.(`${node} log ${es.map((e) => `${e.index}:${e.term}:${e.leader ?? '?'}`).join(' ')}`)
         for (const e of es) {
-          terms.set(e.index, e.term)
           const key = `${e.index}:${e.term}:${e.leader ?? ''}`
           const command = describe(e.command as LogCommand)
           const seen = entries.get(key)
@@ -206,8 +196,6 @@ export class DriverChecks implements ApplyObserver {
   }
 }
 
-/** The compaction point of each store (kept across restarts, as the store is). */
-const compacted = new WeakMap<MemoryStorage, { index: number; term: number }>()
 /** Each store's log as entry keys by index. */
 const mirrors = new WeakMap<MemoryStorage, Map<number, string>>()
 /** The state machine's state each store keeps (its last checkpoint). */

@@ -1,3 +1,5 @@
+import { durableScenarios } from './durable-scenarios.js'
+
 /** One driver-simulator scenario: what the cluster is and what goes wrong. */
 export interface DriverScenario {
   readonly name: string
@@ -22,12 +24,16 @@ export interface DriverScenario {
   readonly hostile: boolean
   /**
    * Entries the register keeps behind its applied point (`StateMachine.divergenceTail`). Small
-   * tails make late members install snapshots; default mode keeps the driver's 64 (a smaller
-   * tail loses `reverted` reports: README, "What the driver simulator found").
+   * tails make late members install snapshots (and rollbacks found by an install, not by log
+   * matching: README, "What the driver simulator found"); `default` keeps the driver's 64.
    */
   readonly divergenceTail: number
-  /** Plants a driver bug (see src/groups/sync/plants.ts). */
-  readonly plant?: 'unvouched-offers'
+  /** Plants a driver bug (see src/groups/sync/plants.ts, src/groups/plants.ts). */
+  readonly plant?: 'unvouched-offers' | 'send-before-durable'
+  /** Members keep their log in the real `DurableStorage` on a journal that commits late (durable-store.ts). */
+  readonly durable?: boolean
+  /** Every crashed member restarts from its store (none comes back as a fresh identity). */
+  readonly keepStores?: boolean
 }
 
 const base = {
@@ -47,11 +53,11 @@ const base = {
 export const driverScenarios: Record<string, DriverScenario> = {
   /** mosaik's mode: partitions, crashes (with and without storage), a late joiner, a leader that leaves. */
   default: { ...base, name: 'default', strict: false, divergenceTail: 64 },
-  /** Default mode with a 2-entry tail: shows acknowledged writes lost without a `reverted` report. */
+  /** Default mode with a 2-entry tail: a write lost in a split is found by an install, and must still be reported `reverted`. */
   'default-short-tail': { ...base, name: 'default-short-tail', strict: false },
   /** Strict mode under the same faults: linearizable, nothing acknowledged is ever lost. */
   strict: { ...base, name: 'strict', strict: true, divergenceTail: 64 },
-  /** Strict with a 2-entry tail: laggards need snapshots, whose `snap` entry needs the laggards' votes. */
+  /** Strict with a 2-entry tail: laggards need snapshots, whose `snap` entry may need the laggards' votes. */
   'strict-short-tail': { ...base, name: 'strict-short-tail', strict: true },
   /** Startup stall: members cannot reach each other for up to 2 s after they start. */
   'startup-stall': {
@@ -81,6 +87,7 @@ export const driverScenarios: Record<string, DriverScenario> = {
     partitions: false,
     plant: 'unvouched-offers',
   },
+  ...durableScenarios,
 }
 
 export function driverScenario(name: string): DriverScenario {

@@ -1,11 +1,13 @@
 import { Groups } from '../../../../src/groups/groups.js'
 import { setNextTurn } from '../../../../src/groups/next-turn.js'
+import { groupPlants } from '../../../../src/groups/plants.js'
 import type { MemoryStorage } from '../../../../src/groups/storage.js'
 import { syncPlants } from '../../../../src/groups/sync/plants.js'
 import type { Group } from '../../../../src/groups/types.js'
 import { checkLinearizable } from '../linearizability.js'
 import { Random } from '../rng.js'
 import { DriverChecks } from './checks.js'
+import { SimDisks } from './durable-store.js'
 import { Hostile } from './hostile.js'
 import { type DriverScenario, driverReplay } from './scenarios.js'
 import { Scheduler } from './scheduler.js'
@@ -32,6 +34,8 @@ export interface DriverResult {
   /** Peer input refused and counted (`input.rejected` plus role refusals), by reason. */
   readonly refused: Record<string, number>
   readonly linearizability: 'ok' | 'violated' | 'inconclusive' | 'skipped'
+  /** Durable scenarios: restarts that loaded a kept disk, and the writes their crash lost (not yet durable). */
+  readonly durable?: { readonly reloads: number; readonly lostWrites: number; readonly checkedRestarts: number }
 }
 
 type Member = Group<string, RegisterQuery, string | boolean | undefined>
@@ -81,6 +85,7 @@ class DriverSimulation {
   #end: number
   #converged = 0
   #hostile: Hostile | undefined
+  readonly #disks: SimDisks | undefined
 
   constructor(s: DriverScenario, seed: number) {
     this.#s = s
@@ -95,6 +100,7 @@ class DriverSimulation {
     if (process.env.SIMDRV_TRACE) this.#checks.trace = (line) => console.log(`${this.#sched.now.toFixed(0)} ${line}`)
     this.#workload = new Workload(new Random(seed ^ 0x51ed27), this.#checks, () => this.#sched.now)
     this.#size = this.#rng.pick(s.sizes)
+    this.#disks = s.durable ? new SimDisks(this.#sched, new Random(seed ^ 0x6a09e667), this.#checks) : undefined
     const voters = this.#size + (s.lateJoiner ? 1 : 0) + (s.hostile ? 1 : 0)
     // Strict mode: `minVoters` is the number of voters; every commit needs a majority of it.
     this.#minVoters = s.strict ? voters : 0
@@ -117,6 +123,7 @@ class DriverSimulation {
     const restoreTurn = setNextTurn((fn) => this.#turns.push(fn))
     Math.random = () => mathRng.next()
     syncPlants.unvouchedOffers = this.#s.plant === 'unvouched-offers'
+    groupPlants.sendBeforeDurable = this.#s.plant === 'send-before-durable'
     let error: string | undefined
     try {
       this.#setUp()
@@ -128,6 +135,7 @@ class DriverSimulation {
       Math.random = realRandom
       restoreTurn()
       syncPlants.unvouchedOffers = false
+      groupPlants.sendBeforeDurable = false
     }
     let lin: DriverResult['linearizability'] = 'skipped'
     if (error === undefined && this.#s.strict) {
@@ -152,6 +160,15 @@ class DriverSimulation {
       lateInstalls: this.#checks.lateInstalls,
       refused: Object.fromEntries(this.#net.rejected),
       linearizability: lin,
+      ...(this.#disks
+        ? {
+            durable: {
+              reloads: this.#disks.reloads,
+              lostWrites: this.#disks.lost,
+              checkedRestarts: this.#disks.ledger.restarts,
+            },
+          }
+        : {}),
     }
   }
 
@@ -230,7 +247,7 @@ class DriverSimulation {
     const name = `${slot.peerId}.${this.#sched.now}`
     const proc = this.#net.spawn(slot.peerId)
     const clock = this.#sched.clock(proc.life)
-    const wrapped = this.#checks.storage(name, storage)
+    const wrapped = this.#disks ? this.#disks.open(name, proc, storage) : this.#checks.storage(name, storage)
     const sm = new SimRegister(name, this.#checks, this.#s.divergenceTail)
     const member = new Groups(proc, clock).join({
       key: 'mosaik-react/sim',
@@ -276,11 +293,12 @@ class DriverSimulation {
 
   /**
    * Whether a restart keeps its store. Strict mode: at most one member per run comes back
-   * without its log (as a fresh identity): snapshot sync commits a `snap` entry, so a strict
-   * group whose members holding the state are fewer than a quorum cannot let the others catch
-   * up (README, "What the driver simulator found").
+   * without its log (as a fresh identity): strict mode assumes voters keep their logs, and
+   * fresh voters that reach a quorum restart the history (README, "What the driver simulator
+   * found", still open).
    */
   #keepStorage(): boolean {
+    if (this.#s.keepStores) return true
     if (this.#s.strict && this.#freshRestarts >= 1) return true
     const keep = this.#rng.chance(0.5)
     if (!keep) this.#freshRestarts++
