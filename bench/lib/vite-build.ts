@@ -24,8 +24,10 @@ export interface ViteBuild {
    * chunk; absent when built with `parts: false`.
    */
   readonly parts?: Readonly<Record<'ours' | 'react' | 'deps', { minified: number; gzipped: number }>>
-  /** Modules of ours (paths relative to `src/`) in the output. */
+  /** Modules of ours (paths relative to `src/`) the page loads at once. */
   readonly ourModules: readonly string[]
+  /** Modules of ours only in chunks loaded on use (the persist stores …). */
+  readonly lazyModules: readonly string[]
 }
 
 type Output = Rolldown.RolldownOutput
@@ -42,15 +44,22 @@ export async function viteBuild(
   const atOnce = new Set(initial.flatMap((c) => Object.keys(c.modules)))
   const split = options.parts === false ? undefined : await run(app, mode, atOnce)
   const part = (name: string) => sizeOf((split ?? []).filter((c) => c.name === name))
-  const ourModules = initial
-    .flatMap((c) => Object.keys(c.modules))
-    .filter((id) => id.startsWith(SRC))
-    .map((id) => id.slice(SRC.length))
+  const ours = (chunks: readonly Chunk[]) => [
+    ...new Set(
+      chunks
+        .flatMap((c) => Object.keys(c.modules))
+        .filter((id) => id.startsWith(SRC))
+        .map((id) => id.slice(SRC.length)),
+    ),
+  ]
+  const ourModules = ours(initial)
+  const lazyModules = ours(whole.filter((c) => !initial.includes(c))).filter((m) => !ourModules.includes(m))
   return {
     total: sizeOf(initial),
     lazy: sizeOf(whole.filter((c) => !initial.includes(c))),
     ...(split && { parts: { ours: part('ours'), react: part('react'), deps: part('deps') } }),
-    ourModules: [...new Set(ourModules)].sort(),
+    ourModules: ourModules.sort(),
+    lazyModules: lazyModules.sort(),
   }
 }
 

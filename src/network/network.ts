@@ -15,7 +15,7 @@ import { DialHints } from './dial-hints.js'
 import { libp2pOptions, loadKey, type MosaikServices } from './libp2p.js'
 import type { NetworkOptions } from './options.js'
 import { type JournalStore, PersistError, type PersistReport } from './persist/journal.js'
-import { type OpenedPersistence, openPersistence } from './persist/open.js'
+import type { OpenedPersistence } from './persist/open.js'
 import { DEFAULT_RETRY, type RetryOptions, retry } from './retry.js'
 import { type NetworkStatus, NetworkStatusStore } from './status.js'
 import { defaultPreset } from './transports.js'
@@ -100,8 +100,9 @@ export class Network implements NetworkServices {
     const reports: PersistReport[] = []
     let net: Network | undefined
     const report = (r: PersistReport) => (net ? net.#persistReport(r) : reports.push(r))
+    // Loaded on use: an app without `persist` never ships the file or IndexedDB stores.
     const persist = options.persist
-      ? await openPersistence(
+      ? await (await import('./persist/open.js')).openPersistence(
           {
             network: id.toString(),
             name: typeof options.network === 'string' ? options.network : id.toString(),

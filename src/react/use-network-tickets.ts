@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { type AuthFunction, TicketRefresher } from '../discovery/ticket-refresh.js'
+import type { AuthFunction, TicketRefresher } from '../discovery/ticket-refresh.js'
 import type { Network } from '../network/network.js'
 import { type Ticket, ticketId } from '../tickets/ticket.js'
 
@@ -34,14 +34,23 @@ export function useNetworkTickets(
   const hasAuth = auth !== undefined
   useEffect(() => {
     if (!network || !hasAuth) return
-    const refresher = new TicketRefresher(
-      network.discovery,
-      network.peerId,
-      (peer, signal) => (authRef.current as AuthFunction)(peer, signal),
-      { onError: (e) => (errorRef.current ?? reportAuthError)(e) },
-    )
-    void refresher.start()
-    return () => refresher.stop()
+    let refresher: TicketRefresher | undefined
+    let unmounted = false
+    // Loaded on use: an app without `auth` never ships the refresher or the JWT decoding.
+    void import('../discovery/ticket-refresh.js').then(({ TicketRefresher }) => {
+      if (unmounted) return
+      refresher = new TicketRefresher(
+        network.discovery,
+        network.peerId,
+        (peer, signal) => (authRef.current as AuthFunction)(peer, signal),
+        { onError: (e) => (errorRef.current ?? reportAuthError)(e) },
+      )
+      void refresher.start()
+    }, reportAuthError)
+    return () => {
+      unmounted = true
+      refresher?.stop()
+    }
   }, [network, hasAuth])
 }
 

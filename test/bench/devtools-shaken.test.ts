@@ -1,19 +1,40 @@
 /**
- * The devtools stay out of a production build of an app that does not mount them: a real
- * Vite build of `bench/fixtures/tiny-app` contains none of `src/devtools/`. The same build of
- * an app that mounts the panel (development mode) must contain them, or the check could not
- * tell the two apart.
+ * What a production build of an app that uses neither the devtools nor `persist` leaves out:
+ * a real Vite build of `bench/fixtures/tiny-app` contains none of `src/devtools/`, and loads
+ * the persist stores (file journal, IndexedDB) and the ticket refresher only on use. The same build of an app that
+ * mounts the panel (development mode) must contain the devtools, and the stores must be in
+ * the chunks loaded on use, or the checks could not tell the cases apart.
  */
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { ViteBuild } from '../../bench/lib/vite-build.js'
 import { viteBuild } from '../../bench/lib/vite-build.js'
 
 const devtoolsOf = (modules: readonly string[]) => modules.filter((m) => m.startsWith('devtools'))
+const persistOf = (modules: readonly string[]) => modules.filter((m) => m.startsWith('network/persist/'))
 
 describe('a production Vite build', () => {
-  it('of an app without the devtools contains none of them', async () => {
-    const tiny = await viteBuild('tiny-app', 'production', { parts: false })
+  let tiny: ViteBuild
+  beforeAll(async () => {
+    tiny = await viteBuild('tiny-app', 'production', { parts: false })
+  })
+
+  it('of an app without the devtools contains none of them', () => {
     expect(tiny.ourModules).toContain('react/network-provider.tsx')
     expect(devtoolsOf(tiny.ourModules)).toEqual([])
+  })
+
+  it('of an app without persist loads the persist stores only on use', () => {
+    // The error type is shared with the groups (a store failure is a typed error), nothing else.
+    expect(persistOf(tiny.ourModules)).toEqual(['network/persist/journal.ts'])
+    expect(persistOf(tiny.lazyModules)).toEqual(
+      expect.arrayContaining(['network/persist/file-journal.ts', 'network/persist/idb-root.ts']),
+    )
+  })
+
+  it('of an app without `auth` loads the ticket refresher and JWT decoding only on use', () => {
+    const refresher = ['discovery/ticket-refresh.ts', 'tickets/jwt/claims.ts']
+    expect(tiny.ourModules.filter((m) => refresher.includes(m))).toEqual([])
+    expect(tiny.lazyModules).toEqual(expect.arrayContaining(refresher))
   })
 
   it('of an app that mounts them (development mode) does contain them', async () => {

@@ -2,10 +2,8 @@ import { privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { loadKey } from '../libp2p.js'
-import { nodeBuiltins } from './file-journal.js'
-import { openIdbRoot } from './idb-root.js'
 import { type PersistError, PersistError as PersistErrorClass, type PersistReport } from './journal.js'
-import { openNodeRoot } from './node-root.js'
+import { nodeBuiltins } from './node-builtins.js'
 import { checkOwner, type OpenedRoot, type PersistRoot } from './persistence.js'
 
 /** What `Network.create` gets back: the identity to run as, and the store when this process may use it. */
@@ -30,16 +28,17 @@ export async function openPersistence(
   options: { network: string; name: string; persist: true | string; secretKey: Uint8Array | undefined },
   report: (r: PersistReport) => void,
 ): Promise<OpenedPersistence> {
+  // Each backend is loaded on use, so a browser never ships the file store and Node never the IndexedDB one.
   const node = nodeBuiltins()
   const rootOptions = { network: options.network, name: options.name, persist: options.persist, report }
   let opened: OpenedRoot
   if (node) {
     try {
-      opened = openNodeRoot(node, rootOptions)
+      opened = (await import('./node-root.js')).openNodeRoot(node, rootOptions)
     } catch (cause) {
       throw new PersistErrorClass('io', `cannot open the persist directory: ${(cause as Error).message}`, { cause })
     }
-  } else if (typeof indexedDB !== 'undefined') opened = await openIdbRoot(rootOptions)
+  } else if (typeof indexedDB !== 'undefined') opened = await (await import('./idb-root.js')).openIdbRoot(rootOptions)
   else
     opened = {
       ok: false,
