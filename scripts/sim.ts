@@ -1,9 +1,12 @@
 /**
- * Long simulator runs: `npm run sim -- --seeds 100000 [--scenario strict] [--from 1]`, or replay
- * one failure: `npm run sim -- --seed 1234 --scenario default --verbose`. `--driver` runs the
- * simulator of the real group driver instead of the pure core (`test/groups/sim/driver`):
- * `npm run sim -- --driver --scenario strict --seeds 200`, `npm run sim -- --driver --scenario default --seed 4`;
- * `--driver --scenario bond-replace` replaces bonds in use under writes (driver/bond-replace.ts).
+ * Simulator sweeps and replays. By default it drives the real group driver (`GroupMember` on a
+ * simulated network, `test/groups/sim/driver`): `npm run sim` sweeps every driver scenario,
+ * `npm run sim -- --scenario strict --seeds 200`, `npm run sim -- --scenario default --seed 4`;
+ * `--scenario bond-replace` replaces bonds in use under writes (driver/bond-replace.ts).
+ * (`--driver` is accepted and changes nothing: replay lines print it.)
+ * `--core` runs the pure Raft core's simulator instead (test/groups/sim/simulator.ts):
+ * `npm run sim -- --core --seeds 100000 [--scenario strict] [--from 1]`, or replay one failure:
+ * `npm run sim -- --core --seed 1234 --scenario default --verbose`.
  */
 import { simulateBondReplace } from '../test/groups/sim/driver/bond-replace.js'
 import { driverScenarios } from '../test/groups/sim/driver/scenarios.js'
@@ -16,7 +19,9 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined
 }
 
-if (process.argv.includes('--driver') && arg('scenario') === 'bond-replace') {
+const driver = !process.argv.includes('--core')
+
+if (driver && arg('scenario') === 'bond-replace') {
   const one = arg('seed')
   const from = one !== undefined ? Number(one) : Number(arg('from') ?? 1)
   const count = one !== undefined ? 1 : Number(arg('seeds') ?? 20)
@@ -30,7 +35,7 @@ if (process.argv.includes('--driver') && arg('scenario') === 'bond-replace') {
   process.exit(failures > 0 ? 1 : 0)
 }
 
-if (process.argv.includes('--driver')) {
+if (driver) {
   const one = arg('seed')
   const names = arg('scenario')?.split(',') ?? Object.keys(driverScenarios).filter((n) => !driverScenarios[n]?.plant)
   const from = one !== undefined ? Number(one) : Number(arg('from') ?? 1)

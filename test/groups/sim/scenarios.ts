@@ -120,5 +120,5 @@ export function scenario(name: string): Scenario {
 }
 
 export function replayCommand(name: string, seed: number): string {
-  return `npm run sim -- --seed ${seed} --scenario ${name}`
+  return `npm run sim -- --core --seed ${seed} --scenario ${name}`
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { sweep, total } from './sweep.js'
 
 // Issue #16, in the seeded simulator: the real SurroundingsTracker and standing policy decide
-// when a member stands alone. Each failure prints `npm run sim -- --seed N --scenario S`.
+// when a member stands alone. Each failure prints `npm run sim -- --core --seed N --scenario S`.
 describe('simulator, startup (default mode)', () => {
   it('members that start together form one group: no revert, every acknowledged write kept (100 seeds)', () => {
     const run = sweep('simultaneous-start', 1, 100)
