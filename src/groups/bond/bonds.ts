@@ -12,7 +12,7 @@ import { acceptHandshake, initiateHandshake } from './handshake.js'
 import type { HeartbeatConfig } from './heartbeat.js'
 import { BondFailure, Inbox } from './inbox.js'
 import { Mesh } from './mesh.js'
-import type { BondMessage } from './messages.js'
+import type { BondFrame, BondMessage } from './messages.js'
 
 /** The protocol name all groups of a network share (`/mosaik/<net>/groups/1`). */
 export const GROUPS_PROTOCOL = 'groups'
@@ -160,7 +160,7 @@ export class Bonds {
     return this.#granted(b) !== 'observer' || this.#grants.rolesDeclared ? b.applied : undefined
   }
 
-  send(peer: PeerId, message: BondMessage): boolean {
+  send(peer: PeerId, message: BondFrame): boolean {
     const b = this.#bonds.get(peer)
     return b?.isUp === true ? b.send(message) : false
   }
