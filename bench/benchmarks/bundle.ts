@@ -162,6 +162,15 @@ async function viteRows(rows: Row[], notes: string[]): Promise<void> {
       `${kib(tiny.lazy.gzipped).toFixed(1)} KiB gz more in chunks loaded on use; ` +
       `${tiny.ourModules.length} modules of ours, devtools among them: ` +
       `${tiny.ourModules.filter((m) => m.startsWith('devtools')).length}`,
+    `vite tiny app at once by part (KiB gz, estimated share): ` +
+      tiny.byPart
+        .slice(0, 16)
+        .map(([p, b]) => `${p} ${kib(b).toFixed(1)}`)
+        .join(', '),
+    `vite tiny app chunks loaded on use (KiB gz): ` +
+      tiny.lazyChunks
+        .map((c) => `${c.name} ${kib(c.gzipped).toFixed(1)} [${[...c.ours, ...c.packages].join(' ')}]`)
+        .join('; '),
     `opt-in ed25519Only() (mosaik-react/vite): mosaik-react ${kib(slimLibrary.gzipped).toFixed(1)} KiB gz at once ` +
       `(packages ${kib(slim.parts.deps.gzipped).toFixed(1)}), against ${kib(library.gzipped).toFixed(1)} by default`,
   )

@@ -30,6 +30,19 @@ export interface ViteBuild {
   readonly lazyModules: readonly string[]
   /** Package modules the page loads at once (paths after the last `node_modules/`). */
   readonly packageModules: readonly string[]
+  /**
+   * What loads at once by part (`src/<layer>` of ours, else the package), largest first: each
+   * part's code before minification, gzipped on its own, scaled so the parts add up to
+   * `total.gzipped`. An estimate of each part's share, for finding weight, not a measurement.
+   */
+  readonly byPart: ReadonlyArray<readonly [string, number]>
+  /** Each chunk loaded only on use: its file name, gzipped size, the modules of ours and the packages in it. */
+  readonly lazyChunks: ReadonlyArray<{
+    readonly name: string
+    readonly gzipped: number
+    readonly ours: string[]
+    readonly packages: string[]
+  }>
 }
 
 type Output = Rolldown.RolldownOutput
@@ -76,7 +89,45 @@ export async function viteBuild(
     ourModules: ourModules.sort(),
     lazyModules: lazyModules.sort(),
     packageModules: packageModules.sort(),
+    byPart: byPart(initial, sizeOf(initial).gzipped),
+    lazyChunks: whole
+      .filter((c) => !initial.includes(c))
+      .map((c) => ({
+        name: c.fileName,
+        gzipped: sizeOf([c]).gzipped,
+        ours: ours([c]),
+        packages: [
+          ...new Set(
+            Object.keys(c.modules)
+              .filter((id) => id.includes('node_modules/'))
+              .map(partOf),
+          ),
+        ],
+      })),
   }
+}
+
+function partOf(id: string): string {
+  const nm = id.lastIndexOf('node_modules/')
+  if (nm >= 0) {
+    const [scope, name] = id.slice(nm + 'node_modules/'.length).split('/')
+    return scope?.startsWith('@') ? `${scope}/${name}` : (scope ?? id)
+  }
+  if (!id.startsWith(SRC)) return 'other'
+  const rel = id.slice(SRC.length).split('/')
+  return rel.length > 1 ? `src/${rel[0]}` : 'src'
+}
+
+function byPart(chunks: readonly Chunk[], total: number): Array<readonly [string, number]> {
+  const code = new Map<string, string[]>()
+  for (const c of chunks)
+    for (const [id, m] of Object.entries(c.modules)) {
+      const key = partOf(id)
+      code.set(key, [...(code.get(key) ?? []), m.code ?? ''])
+    }
+  const raw = [...code].map(([k, parts]) => [k, gzipSync(parts.join('\n'), { level: 9 }).byteLength] as const)
+  const sum = raw.reduce((a, [, n]) => a + n, 0) || 1
+  return raw.map(([k, n]) => [k, Math.round((n * total) / sum)] as const).sort((a, b) => b[1] - a[1])
 }
 
 function sizeOf(chunks: readonly Chunk[]): { minified: number; gzipped: number } {
