@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
  */
 const LEFT_OUT = /[\\/]@libp2p[\\/]crypto[\\/]dist[\\/]src[\\/]keys[\\/](rsa|secp256k1|ecdsa)[\\/][^\\/]+\.js$/
 
-/** What Vite and Rollup need of a plugin (structural, so this file imports neither). */
+/** What Vite needs of a plugin (structural, so this file does not import Vite). */
 export interface BundlerPlugin {
   readonly name: string
   readonly enforce: 'pre'
@@ -18,7 +18,7 @@ export interface BundlerPlugin {
 }
 
 /**
- * An opt-in Vite (or Rollup) plugin for production builds of a browser app whose peers all use
+ * An opt-in Vite plugin for production builds of a browser app whose peers all use
  * Ed25519 keys, as every mosaik-react peer does: the RSA, secp256k1 and ECDSA modules of
  * `@libp2p/crypto` are replaced by stubs that throw libp2p's `UnsupportedKeyTypeError`. A peer
  * that presents such a key then fails its noise handshake, and a peer id that embeds one is
@@ -32,7 +32,8 @@ export interface BundlerPlugin {
  * ```
  *
  * Only production builds are affected (`apply: 'build'`): in `vite dev` the pre-bundled
- * dependencies keep every key type. The stubs keep each module's export names, read from the
+ * dependencies keep every key type. Its one hook is a plain Rollup `load`, but only Vite
+ * (8, on Rolldown) is tested. The stubs keep each module's export names, read from the
  * installed module, so a newer `@libp2p/crypto` still links; a name used as a value (an OID,
  * a key length) becomes the throwing function and never compares equal.
  */

@@ -31,6 +31,9 @@ export interface SinkSlot {
  *   to every consumer. It rejects with `StreamError` (`encoding`, `invalid`, `closed`).
  * - `trySend(v)` hands `v` over now, or returns false when offline, full or closed.
  *
+ * The handle is usable at once; until the streams code has loaded (on the first `produce` or
+ * `consume`) the producer is offline, so `send` waits and `trySend` returns false.
+ *
  * "Full" means no consumer can take a datum without its lagging policy dropping one: so
  * `send` goes at the pace of the fastest consumer, and slower ones are dropped or sampled
  * (`onLagging`), never buffered without bound.
