@@ -84,7 +84,7 @@ export class Election {
     if (hold !== this.#held) {
       this.#held = hold
       // As during a catch-up: the core becomes an observer, so it neither stands nor votes.
-      m.input(() => m.core.setPreference(hold ? 'observer' : m.preference))
+      m.refreshPreference()
     }
     const verdict = standing({
       preference: m.preference,

@@ -108,6 +108,16 @@ export class Snapshots {
     if (restored.at === 0 || restored.withState) this.#keepCheckpoint(restored.at)
   }
 
+  /**
+   * The state machine applied entries a revert took back, and neither the local checkpoint nor
+   * the log can rebuild it: only an install replaces it. Such a member does not stand (its core
+   * is an observer, `MemberParts.refreshPreference`): as leader no member could serve it a
+   * state of its own log when none holds one, and the group would stay syncing for good.
+   */
+  get mustReplace(): boolean {
+    return this.#dirty
+  }
+
   /** The applier reached a `snap` entry proposed for `by`: hold a snapshot of the state at `index` for it. */
   hold(index: Version, term: number, by: PeerId, leader: string | undefined): void {
     const snapshot = canSnapshot(this.#m.sm) ? this.#m.sm.createSnapshot?.() : undefined
@@ -133,7 +143,7 @@ export class Snapshots {
     const m = this.#m
     this.lineage.trim(to)
     if (!canSnapshot(m.sm) || this.#replayFromCheckpoint(to)) return
-    if (m.applier.applied > to) this.#dirty = true
+    if (m.applier.applied > to) this.#setDirty(true)
     m.applier.applied = Math.min(m.applier.applied, to)
     this.start(to)
   }
@@ -246,6 +256,12 @@ export class Snapshots {
     return true
   }
 
+  #setDirty(dirty: boolean): void {
+    if (dirty === this.#dirty) return
+    this.#dirty = dirty
+    this.#m.refreshPreference()
+  }
+
   /** Keeps the state as it is now, at `index` (see `LocalCheckpoint`). */
   #keepCheckpoint(index: Version): void {
     const m = this.#m
@@ -272,7 +288,7 @@ export class Snapshots {
       return false
     }
     m.applier.applied = cp.point.index
-    this.#dirty = false
+    this.#setDirty(false)
     this.lineage.reset(cp.lineage)
     m.applier.apply(entries)
     return true
@@ -294,7 +310,7 @@ export class Snapshots {
     this.lineage.reset(snapshot.lineage ?? { from: snapshot.index, runs: [] })
     if (kept !== undefined) this.#publisher.noteReverted(kept)
     m.applier.applied = snapshot.index
-    this.#dirty = false
+    this.#setDirty(false)
     m.storage.saveSnapshot(snapshot.index, snapshot.term, snapshot.leader)
     if (m.storage.checkpoint)
       m.storage.checkpoint({ index: snapshot.index, term: snapshot.term, items: [...snapshot.items] })
