@@ -187,7 +187,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       },
     })
     this.#catchUp = new CatchUp(this.#m)
-    this.#election = new Election(this.#m, this.#catchUp)
+    this.#election = new Election(this.#m, this.#catchUp, () => this.#snapshots.keepsOut)
     this.#snapshots = new Snapshots(this.#m, (ok) => this.#catchUp.done(ok), this.#publisher, restored)
     this.#bonds = memberBonds(this.#m, options.key, this.#gate, { election: this.#election, loop: this.#loop })
   }
@@ -229,14 +229,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       publish: () => this.#publisher.publish(),
       electIfAlone: () => this.#election.electIfAlone(),
       catchUpIfNewLeader: () => this.#catchUp.ifNewLeader(),
-      refreshPreference: () => this.#loop.input(() => this.#core.setPreference(this.#corePreference())),
+      refreshPreference: () => this.#election.refreshPreference(),
     }
-  }
-
-  /** See `MemberParts.refreshPreference`. */
-  #corePreference(): LeadershipPreference {
-    const out = this.#catchUp.active || this.#election.held || this.#snapshots.mustReplace
-    return out ? 'observer' : this.#preference
   }
 
   /** Announces membership, starts bonding and ticking. Called once by `Groups.join`. */

@@ -53,7 +53,7 @@ export interface MemberParts {
   /**
    * Sets the preference the core runs with again: `preference`, or `observer` (neither stands
    * nor votes) while a catch-up runs, a fresh member is held back (`holdsBack`), or the state
-   * machine's state must be replaced (`Snapshots.mustReplace`). Each of those calls it when it
+   * machine's state must be replaced (`Snapshots.keepsOut`). Each of those calls it when it
    * starts or ends.
    */
   refreshPreference(): void

@@ -109,13 +109,18 @@ export class Snapshots {
   }
 
   /**
-   * The state machine applied entries a revert took back, and neither the local checkpoint nor
-   * the log can rebuild it: only an install replaces it. Such a member does not stand (its core
-   * is an observer, `MemberParts.refreshPreference`): as leader no member could serve it a
-   * state of its own log when none holds one, and the group would stay syncing for good.
+   * True while this member must stay out of elections (`MemberParts.refreshPreference`): its
+   * state machine applied entries a revert took back, neither the local checkpoint nor the log
+   * can rebuild it, and only an install will replace it. As leader it could only pull a state
+   * of its own log from its followers; when none holds one, each follower that reverts to its
+   * log spoils its state too, and the group stays syncing for good. A member whose bonded peers
+   * are all observers (readers) still stands: nobody else can lead, and a reader may hold a
+   * state of its log.
    */
-  get mustReplace(): boolean {
-    return this.#dirty
+  get keepsOut(): boolean {
+    if (!this.#dirty) return false
+    const peers = [...this.#m.core.status().peers.values()]
+    return peers.length === 0 || peers.some((p) => p !== 'observer')
   }
 
   /** The applier reached a `snap` entry proposed for `by`: hold a snapshot of the state at `index` for it. */
