@@ -27,6 +27,8 @@ const ALLOWED: Record<string, string[]> = {
     'tickets',
     'core',
   ],
+  // Build-time helpers (`mosaik-react/vite`): they run in the app's bundler, never at run time.
+  bundler: [],
   node: ['collections', 'groups', 'groups/raft', 'streams', 'discovery', 'network', 'tickets', 'core'],
 }
 // Composition roots, with the reason each may import upward.

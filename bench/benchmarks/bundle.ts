@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build, type Metafile } from 'esbuild'
+import { ed25519Only } from '../../src/bundler/ed25519-only.js'
 import type { Benchmark, Row, Target } from '../lib/harness.js'
 import { summarize } from '../lib/stats.js'
 import { type ViteBuild, viteBuild } from '../lib/vite-build.js'
@@ -144,6 +145,15 @@ async function viteRows(rows: Row[], notes: string[]): Promise<void> {
   rows.push(kbRow('vite tiny app gz: packages (libp2p …)', deps))
   rows.push(kbRow('vite tiny app gz: react', react))
   rows.push(devtoolsRow('vite tiny app (production): devtools modules', tiny, true))
+  // The opt-in plugin (`mosaik-react/vite`), apart: it never counts as the default figure.
+  const slim = await viteBuild('tiny-app', 'production', { plugins: [ed25519Only()] })
+  if (!slim.parts) throw new Error('the tiny app (ed25519Only) was built without its parts')
+  const slimLibrary = {
+    minified: slim.parts.ours.minified + slim.parts.deps.minified,
+    gzipped: slim.parts.ours.gzipped + slim.parts.deps.gzipped,
+  }
+  rows.push(kbRow('vite tiny app gz, opt-in ed25519Only: mosaik-react', slimLibrary))
+  rows.push(kbRow('vite tiny app gz, opt-in ed25519Only: packages', slim.parts.deps))
   const dev = await viteBuild('devtools-app', 'development', { parts: false })
   rows.push(devtoolsRow('vite devtools app (development): devtools modules', dev, false))
   notes.push(
@@ -152,6 +162,17 @@ async function viteRows(rows: Row[], notes: string[]): Promise<void> {
       `${kib(tiny.lazy.gzipped).toFixed(1)} KiB gz more in chunks loaded on use; ` +
       `${tiny.ourModules.length} modules of ours, devtools among them: ` +
       `${tiny.ourModules.filter((m) => m.startsWith('devtools')).length}`,
+    `vite tiny app at once by part (KiB gz, estimated share): ` +
+      tiny.byPart
+        .slice(0, 16)
+        .map(([p, b]) => `${p} ${kib(b).toFixed(1)}`)
+        .join(', '),
+    `vite tiny app chunks loaded on use (KiB gz): ` +
+      tiny.lazyChunks
+        .map((c) => `${c.name} ${kib(c.gzipped).toFixed(1)} [${[...c.ours, ...c.packages].join(' ')}]`)
+        .join('; '),
+    `opt-in ed25519Only() (mosaik-react/vite): mosaik-react ${kib(slimLibrary.gzipped).toFixed(1)} KiB gz at once ` +
+      `(packages ${kib(slim.parts.deps.gzipped).toFixed(1)}), against ${kib(library.gzipped).toFixed(1)} by default`,
   )
 }
 

@@ -4,7 +4,9 @@
  * the raw stream round trip between the leader and a follower over the same connection
  * (for a group of one: between two bare nodes). Each writer is measured in two loop styles:
  * yielding one event-loop turn between writes (as writes from events do), and a tight
- * `for (…) await write(x)` loop. Targets: p50 ≤ 2× raw; memory p50 ≤ 1 ms.
+ * `for (…) await write(x)` loop. Targets: p50 ≤ 2× raw; memory p50 ≤ 1 ms. Beside the echo, the
+ * raw fan-out (groups of three or more): the leader echoes with every follower at once and the
+ * first answer counts, the least a commit's round can cost when all peers share one CPU.
  */
 import { join } from 'node:path'
 import { bareRtt } from '../lib/baseline.js'
@@ -49,6 +51,11 @@ export const commitLatency: Benchmark = {
                     ),
                   )
                 : await bareRtt(transport)
+            // The commit's own pattern: the leader to every follower at once, the first echo back.
+            const leaderPeer = cluster.peerOfWriter(leader)
+            const followers = cluster.peers.filter((peer) => peer !== leaderPeer)
+            const fanOut =
+              nodes > 2 ? summarize(await cluster.rawFanOutRtt(leaderPeer, followers, p.rawSamples)) : undefined
             const loops = [
               ['', timeEach],
               [', tight loop', timeTight],
@@ -66,6 +73,7 @@ export const commitLatency: Benchmark = {
                     nodes,
                     stats,
                     raw,
+                    ...(fanOut && { fanOut }),
                     target: commitTarget(transport, stats.median, raw),
                     extra: {
                       connectivity: cluster.connectivity(),

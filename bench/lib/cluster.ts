@@ -10,7 +10,7 @@ import { tcp } from '@libp2p/tcp'
 import { Cell, type CellOptions, type CellReader, type CellWriter } from '../../src/collections/index.js'
 import { Network, type NetworkOptions } from '../../src/network/index.js'
 import { type ByteCount, byteCounter } from './bytes.js'
-import { measureRtt, serveEcho } from './rtt.js'
+import { measureFanOutRtt, measureRtt, serveEcho } from './rtt.js'
 import { within } from './stats.js'
 import { assertTransport, type BenchTransport, directConnection } from './transports.js'
 
@@ -242,6 +242,23 @@ export class Cluster {
     const conn = directConnection(a, b.peerId, this.transport) ?? (await a.dial(b.peerId))
     assertTransport(conn, this.transport)
     return measureRtt(conn, { samples, warmup })
+  }
+
+  /**
+   * Raw fan-out round trips (ms) from `from` to every peer of `to` at once, until the first
+   * echo is back (`measureFanOutRtt`): the least a commit's AppendEntries round can cost here.
+   */
+  async rawFanOutRtt(from: Peer, to: readonly Peer[], samples: number, warmup = 20): Promise<number[]> {
+    const a = from.network.libp2p as unknown as Libp2p
+    const conns = []
+    for (const peer of to) {
+      const b = peer.network.libp2p as unknown as Libp2p
+      await serveEcho(b)
+      const conn = directConnection(a, b.peerId, this.transport) ?? (await a.dial(b.peerId))
+      assertTransport(conn, this.transport)
+      conns.push(conn)
+    }
+    return measureFanOutRtt(conns, { samples, warmup })
   }
 
   /** How peers are connected: `direct` if every pair has a direct connection on the transport. */

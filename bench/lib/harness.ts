@@ -46,6 +46,11 @@ export interface Row {
   readonly stats: Summary
   /** The raw libp2p stream round trip (ms) on the same transport, measured in the same run. */
   readonly raw?: Summary
+  /**
+   * The raw fan-out round trip (ms): one peer echoes with all the others at once and the first
+   * answer counts (`measureFanOutRtt`), the least a commit's round can cost in this setting.
+   */
+  readonly fanOut?: Summary
   readonly target?: Target
   /** Anything else worth keeping in the JSON (bytes, counts, profile summary …). */
   readonly extra?: Readonly<Record<string, unknown>>
@@ -69,9 +74,10 @@ export interface Benchmark {
 /** Builds a `Row` with the ratio to the raw round trip recorded in `extra.xRaw`. */
 export function latencyRow(row: Omit<Row, 'unit'> & { unit?: string }): Row {
   const xRaw = row.raw ? row.stats.median / row.raw.median : undefined
+  const xFanOut = row.fanOut ? row.stats.median / row.fanOut.median : undefined
   return {
     unit: 'ms',
     ...row,
-    ...(xRaw !== undefined && { extra: { ...row.extra, xRaw } }),
+    ...(xRaw !== undefined && { extra: { ...row.extra, xRaw, ...(xFanOut !== undefined && { xFanOut }) } }),
   }
 }

@@ -84,6 +84,8 @@ const COLUMNS = [
   'unit',
   'raw p50',
   '×raw',
+  'fan-out p50',
+  '×fan-out',
   'target',
 ] as const
 
@@ -101,6 +103,8 @@ function cells(row: Row): string[] {
     row.unit,
     row.raw ? fmt(row.raw.median) : '-',
     xRaw === undefined ? '-' : `${xRaw.toFixed(1)}×`,
+    row.fanOut ? fmt(row.fanOut.median) : '-',
+    row.fanOut && row.unit === 'ms' ? `${(row.stats.median / row.fanOut.median).toFixed(1)}×` : '-',
     target,
   ]
 }
@@ -110,7 +114,7 @@ export function table(rows: readonly Row[]): string {
   const body = rows.map(cells)
   const all = [COLUMNS as readonly string[], ...body]
   const widths = COLUMNS.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)))
-  const numeric = new Set([2, 3, 4, 5, 6, 8, 9])
+  const numeric = new Set([2, 3, 4, 5, 6, 8, 9, 10, 11])
   const line = (r: readonly string[]) =>
     r
       .map((c, i) => (numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))

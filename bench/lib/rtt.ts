@@ -73,3 +73,56 @@ export async function measureRtt(conn: Connection, opts: RttOptions): Promise<nu
     await stream.close().catch(() => stream.abort(new Error('bench rtt done')))
   }
 }
+
+/**
+ * The physical limit of a commit among three peers in one process: one peer sends the payload
+ * to every peer of `conns` at once and waits for the first full echo (a group of three commits
+ * on the leader plus one follower). On one machine the echoes share one CPU, so this is what a
+ * fan-out of AppendEntries costs at the least. Round-trip times in ms.
+ */
+export async function measureFanOutRtt(conns: readonly Connection[], opts: RttOptions): Promise<number[]> {
+  const bytes = opts.bytes ?? 64
+  const warmup = opts.warmup ?? 20
+  const streams = await Promise.all(conns.map((c) => c.newStream(ECHO_PROTOCOL, { runOnLimitedConnection: true })))
+  const payload = new Uint8Array(bytes).fill(7)
+  const received = streams.map(() => 0)
+  let first: (() => void) | undefined
+  let all: (() => void) | undefined
+  let complete = 0
+  streams.forEach((stream, i) => {
+    stream.addEventListener('message', (evt) => {
+      const before = received[i] as number
+      received[i] = before + evt.data.byteLength
+      if (before >= bytes || (received[i] as number) < bytes) return
+      const f = first
+      first = undefined
+      f?.()
+      if (++complete === streams.length) all?.()
+    })
+  })
+  const once = async (): Promise<number> => {
+    received.fill(0)
+    complete = 0
+    const firstBack = new Promise<void>((resolve) => {
+      first = resolve
+    })
+    const allBack = new Promise<void>((resolve) => {
+      all = resolve
+    })
+    const t0 = now()
+    for (const s of streams) s.send(payload)
+    await within(10_000, `the first of ${streams.length} echoes of ${bytes} bytes`, firstBack)
+    const t = now() - t0
+    // The next round starts once every echo is back, as the next AppendEntries would.
+    await within(10_000, `all ${streams.length} echoes of ${bytes} bytes`, allBack)
+    return t
+  }
+  try {
+    for (let i = 0; i < warmup; i++) await once()
+    const out: number[] = []
+    for (let i = 0; i < opts.samples; i++) out.push(await once())
+    return out
+  } finally {
+    for (const s of streams) await s.close().catch(() => s.abort(new Error('bench rtt done')))
+  }
+}

@@ -20,21 +20,28 @@ export interface WriteScope {
  * one deadline, and arms no second timer) and maps every failure onto one `CellError`
  * carrying `value` (`writeError`). Closing the handle fails the write at once.
  */
-export async function runWrite<C, V>(group: Group<C>, command: C, value: V, scope: WriteScope): Promise<Version> {
-  if (scope.closed()) throw networkDown(value)
-  let fail!: () => void
-  const closing = new Promise<never>((_, reject) => {
-    fail = () => reject(networkDown(value))
+export function runWrite<C, V>(group: Group<C>, command: C, value: V, scope: WriteScope): Promise<Version> {
+  if (scope.closed()) return Promise.reject(networkDown(value))
+  // Plain callbacks, no `await` or race: the caller resumes one microtask after the commit.
+  return new Promise<Version>((resolve, reject) => {
+    const fail = () => {
+      scope.inFlight.delete(fail)
+      reject(networkDown(value))
+    }
+    scope.inFlight.add(fail)
+    group.execute(command, { timeout: scope.timeoutMs }).then(
+      (version) => {
+        scope.inFlight.delete(fail)
+        resolve(version)
+      },
+      (err: unknown) => {
+        scope.inFlight.delete(fail)
+        reject(
+          scope.closed() ? networkDown(value, err) : writeError(err, group as Group<unknown>, value, scope.timeoutMs),
+        )
+      },
+    )
   })
-  scope.inFlight.add(fail)
-  try {
-    const committed = group.execute(command, { timeout: scope.timeoutMs }).catch((err: unknown) => {
-      throw scope.closed() ? networkDown(value, err) : writeError(err, group as Group<unknown>, value, scope.timeoutMs)
-    })
-    return await Promise.race([committed, closing])
-  } finally {
-    scope.inFlight.delete(fail)
-  }
 }
 
 /**

@@ -110,6 +110,7 @@ export class Emitter<E> {
   }
 
   emit(event: E): void {
+    if (this.#listeners.size === 0) return
     for (const l of [...this.#listeners]) {
       try {
         l(event)

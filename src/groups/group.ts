@@ -300,11 +300,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     // One deadline bounds the whole call: the check of this member's own tickets, the append, the apply.
     const deadline = this.#client.deadline(options)
     if (this.#own.mustAuthorize(this.#preference)) await this.#authorize(deadline, options)
-    return this.#loop.track(async () => {
-      const { range, tag } = await this.#client.feed(commands, options, deadline)
-      await this.#pending.applied(range.last, tag, this.#client.remaining(deadline), options.signal)
-      return range
-    })
+    return this.#loop.track(() => this.#client.execute(commands, options, deadline))
   }
 
   feed(command: C, options?: CallOptions): Promise<Version> {

@@ -6,9 +6,9 @@ import {
 } from '@libp2p/crypto/keys'
 import { type Identify, identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
-import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
 import type { Libp2pOptions } from 'libp2p'
+import { quietNoise } from './noise-decoder.js'
 import { defaultPreset, type TransportOption, transportConfig } from './transports.js'
 
 /**
@@ -57,7 +57,7 @@ export async function libp2pOptions(
   const listen = options.listen ?? custom.addresses?.listen ?? base.addresses?.listen ?? []
   return {
     ...base,
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [quietNoise()],
     streamMuxers: [yamux()],
     ...custom,
     privateKey,

@@ -228,6 +228,10 @@ export class Network implements NetworkServices {
     }
   }
 
+  get telemetryWatched(): boolean {
+    return this.#telemetry.size > 0
+  }
+
   emitTelemetry(event: TelemetryEvent): void {
     if (event.type === 'input.rejected') this.#rejected.set(event.reason, (this.#rejected.get(event.reason) ?? 0) + 1)
     this.#telemetry.emit(event)

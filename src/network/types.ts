@@ -203,6 +203,11 @@ export interface NetworkServices {
   connectedPeers(): PeerId[]
   onTelemetry(listener: (event: TelemetryEvent) => void): () => void
   emitTelemetry(event: TelemetryEvent): void
+  /**
+   * False while nobody listens to telemetry: services may skip building events then (refusals
+   * still go to `emitTelemetry`, which counts them). Undefined counts as listened to.
+   */
+  readonly telemetryWatched?: boolean
   /** A per-network singleton created on first use and stopped (in reverse order) by `stop()`. */
   service<T extends NetworkService>(key: string, create: () => T): T
   /**

@@ -7,9 +7,10 @@
  *
  * | part          | file             | mosaik                          |
  * | ------------- | ---------------- | ------------------------------- |
- * | service       | streams.ts       | `Streams`, `Acceptor`           |
+ * | service       | streams.ts, engine.ts | `Streams`, `Acceptor`      |
  * | producer      | producer.ts, sink.ts, subscription.ts | `Producer`, fanout worker, `Sender` |
- * | consumer      | consumer.ts, receiver.ts | `Consumer`, worker, `Receiver` |
+ * | consumer      | consumer.ts, consumer-engine.ts, receiver.ts | `Consumer`, worker, `Receiver` |
+ * | options       | config.ts        | builder defaults                |
  * | status        | status.ts, conditions.ts | `When`, `ChannelConditions`, `ChannelInfo`, `Stats` |
  * | wire          | messages.ts      | handshake, close reasons        |
  * | declarations  | define.ts        | `stream!`, `StreamDef`          |
@@ -18,7 +19,9 @@
  * there (filtered by `require` predicates and `requireTicket` validators, re-checked when an
  * entry changes), subscribe over `/mosaik/<net>/streams/1` and get CBOR datums of at most
  * `maxDatumBytes`, schema-checked before delivery (refused ones are counted, never
- * delivered). Flow control is by credit: a producer writes at most `window` unacknowledged
+ * delivered). Only the handles, their status and the options load with the app: the engine
+ * (serving, fanout, consumers) loads on the first `produce` or `consume`, and the handles are
+ * offline until it has. Flow control is by credit: a producer writes at most `window` unacknowledged
  * datums per consumer and queues at most `bufferSize` more (and `maxQueuedBytes`); a consumer that falls further
  * behind is disconnected or sampled (`onLagging`), so nothing grows without bound.
  *

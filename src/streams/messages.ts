@@ -21,6 +21,7 @@
  * the consumer only after its size was checked. Every parser here returns undefined for
  * anything of the wrong shape: a peer's frame is never trusted.
  */
+import { MAX_WINDOW } from './config.js'
 
 /** Why a subscription ended (mosaik's close reason codes, as names). */
 export type StreamCloseReason =
@@ -46,8 +47,7 @@ const REASONS: ReadonlySet<string> = new Set<StreamCloseReason>([
   'unsubscribed',
 ])
 
-/** Largest credit window either side asks or grants. */
-export const MAX_WINDOW = 4_096
+export { MAX_WINDOW }
 
 export type SubscribeFrame = { t: 'sub'; net: string; stream: string; window: number; criteria: Record<string, never> }
 export type StartFrame = { t: 'start'; net: string; stream: string; window: number }

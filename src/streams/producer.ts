@@ -1,7 +1,26 @@
+import type { ProducerConfig } from './config.js'
 import { StreamError } from './errors.js'
 import type { Sink } from './sink.js'
 import type { StreamWhen } from './status.js'
 import type { ChannelInfo, StreamId, StreamStats } from './types.js'
+
+/**
+ * One stream id's producer side as its handles see it. The fanout (`sink`) is made once the
+ * streams service has loaded; until then the producer is offline.
+ */
+export interface SinkSlot {
+  readonly streamId: StreamId
+  readonly config: ProducerConfig
+  /** The status every handle shows; the sink reports into it once made. */
+  readonly when: StreamWhen
+  /** The fanout; undefined until the streams service loaded, or for good if it could not. */
+  sink: Sink | undefined
+  /** Settles with `sink` once made, or undefined when the slot closed first or loading failed. */
+  readonly ready: Promise<Sink | undefined>
+  /** Open handles; the last one to close closes the slot. */
+  handles: number
+  closed: boolean
+}
 
 /**
  * A handle that sends datums of type `T` to every subscribed consumer (mosaik `Producer`).
@@ -12,45 +31,48 @@ import type { ChannelInfo, StreamId, StreamStats } from './types.js'
  *   to every consumer. It rejects with `StreamError` (`encoding`, `invalid`, `closed`).
  * - `trySend(v)` hands `v` over now, or returns false when offline, full or closed.
  *
+ * The handle is usable at once; until the streams code has loaded (on the first `produce` or
+ * `consume`) the producer is offline, so `send` waits and `trySend` returns false.
+ *
  * "Full" means no consumer can take a datum without its lagging policy dropping one: so
  * `send` goes at the pace of the fastest consumer, and slower ones are dropped or sampled
  * (`onLagging`), never buffered without bound.
  */
 export class Producer<T> {
-  readonly #sink: Sink
+  readonly #slot: SinkSlot
   readonly #release: () => void
   #closed = false
 
-  constructor(sink: Sink, release: () => void) {
-    this.#sink = sink
+  constructor(slot: SinkSlot, release: () => void) {
+    this.#slot = slot
     this.#release = release
   }
 
   get streamId(): StreamId {
-    return this.#sink.streamId
+    return this.#slot.streamId
   }
 
   /** Online status and subscription conditions (`when.online()`, `when.subscribed().minimumOf(2)` …). */
   get when(): StreamWhen {
-    return this.#sink.when
+    return this.#slot.when
   }
 
   get closed(): boolean {
-    return this.#closed || this.#sink.closed
+    return this.#closed || this.#slot.closed || this.#slot.sink?.closed === true
   }
 
   isOnline(): boolean {
-    return this.#sink.when.isOnline()
+    return this.#slot.when.isOnline()
   }
 
   /** The consumers subscribed now, with their stats. */
   consumers(): ChannelInfo[] {
-    return [...this.#sink.subscriptions].map((s) => s.info)
+    return [...(this.#slot.sink?.subscriptions ?? [])].map((s) => s.info)
   }
 
   /** Subscriptions this producer refused so far (`maxConsumers`, `require`, tickets). */
   refusals(): number {
-    return this.#sink.refusals
+    return this.#slot.sink?.refusals ?? 0
   }
 
   /** Totals over the current consumers (datums and bytes written, drops, lag). */
@@ -59,14 +81,15 @@ export class Producer<T> {
     let bytes = 0
     let dropped = 0
     let lag = 0
-    for (const s of this.#sink.subscriptions) {
+    const subscriptions = this.#slot.sink?.subscriptions ?? new Set()
+    for (const s of subscriptions) {
       const c = s.info.counters
       datums += c.datums
       bytes += c.bytes
       dropped += c.dropped
       lag = Math.max(lag, c.lag)
     }
-    const consumers = this.#sink.subscriptions.size
+    const consumers = subscriptions.size
     return {
       datums,
       bytes,
@@ -75,23 +98,26 @@ export class Producer<T> {
       lag,
       connectedAt: undefined,
       consumers,
-      undelivered: this.#sink.undelivered,
+      undelivered: this.#slot.sink?.undelivered ?? 0,
     }
   }
 
   async send(value: T): Promise<void> {
     if (this.#closed) throw this.#closedError(value)
-    const bytes = this.#sink.prepare(value)
-    await this.#sink.ready(value, bytes.length)
+    const sink = this.#slot.sink ?? (await this.#slot.ready)
+    if (!sink || this.#closed) throw this.#closedError(value)
+    const bytes = sink.prepare(value)
+    await sink.ready(value, bytes.length)
     if (this.#closed) throw this.#closedError(value)
-    this.#sink.fanout(bytes)
+    sink.fanout(bytes)
   }
 
   trySend(value: T): boolean {
-    if (this.closed || !this.#sink.when.isOnline()) return false
-    const bytes = this.#sink.prepare(value)
-    if (!this.#sink.hasRoom(bytes.length)) return false
-    this.#sink.fanout(bytes)
+    const sink = this.#slot.sink
+    if (this.closed || !sink || !sink.when.isOnline()) return false
+    const bytes = sink.prepare(value)
+    if (!sink.hasRoom(bytes.length)) return false
+    sink.fanout(bytes)
     return true
   }
 

@@ -1,48 +1,14 @@
-import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { encode } from '../core/codec.js'
 import type { PeerId } from '../core/id.js'
 import type { Channel, PeerEntry } from '../network/types.js'
-import type { ChannelConditions } from './conditions.js'
+import type { ProducerConfig } from './config.js'
 import { StreamError } from './errors.js'
-import { MAX_WINDOW, type StreamCloseReason, type SubscribeFrame } from './messages.js'
+import type { StreamCloseReason, SubscribeFrame } from './messages.js'
 import { checkSchema } from './schema.js'
-import { LinkInfo, StreamWhen } from './status.js'
+import { LinkInfo, type StreamWhen } from './status.js'
 import { Subscription } from './subscription.js'
 import { satisfies, validateTickets } from './tickets.js'
-import type { LaggingPolicy, PeerInfo, ProducerOptions, StreamId, StreamTicketValidator } from './types.js'
-
-/** A producer's options with defaults applied. */
-export interface ProducerConfig {
-  readonly require: ReadonlyArray<(peer: PeerInfo) => boolean>
-  readonly tickets: readonly StreamTicketValidator[]
-  readonly onlineWhen: (c: ChannelConditions) => ChannelConditions
-  readonly maxConsumers: number
-  readonly bufferSize: number
-  readonly maxQueuedBytes: number
-  readonly window: number
-  readonly onLagging: LaggingPolicy
-  readonly maxDatumBytes: number
-  readonly schema: StandardSchemaV1<unknown> | undefined
-}
-
-export const DEFAULT_MAX_DATUM_BYTES = 64 * 1024
-/** Largest `maxDatumBytes` either side may set (the streams protocol's frames carry one datum). */
-export const MAX_DATUM_BYTES = 1024 * 1024
-
-export function producerConfig(options: ProducerOptions<unknown>): ProducerConfig {
-  return {
-    require: toList(options.require),
-    tickets: toList(options.requireTicket),
-    onlineWhen: options.onlineWhen ?? ((c) => c),
-    maxConsumers: positive(options.maxConsumers, 1_024, 'maxConsumers'),
-    bufferSize: positive(options.bufferSize ?? options.buffer, 1_024, 'bufferSize'),
-    maxQueuedBytes: positive(options.maxQueuedBytes, 4 * 1024 * 1024, 'maxQueuedBytes'),
-    window: Math.min(positive(options.window, 64, 'window'), MAX_WINDOW),
-    onLagging: options.onLagging ?? 'disconnect',
-    maxDatumBytes: atMost(positive(options.maxDatumBytes, DEFAULT_MAX_DATUM_BYTES, 'maxDatumBytes'), MAX_DATUM_BYTES),
-    schema: options.schema,
-  }
-}
+import type { StreamId } from './types.js'
 
 /** What a sink reports to its owner. */
 export interface SinkHost {
@@ -72,11 +38,12 @@ export class Sink {
   refusals = 0
   #closed = false
 
-  constructor(host: SinkHost, streamId: StreamId, config: ProducerConfig) {
+  /** `when` is the producer handles' status, made before this sink (it loads on first use). */
+  constructor(host: SinkHost, streamId: StreamId, config: ProducerConfig, when: StreamWhen) {
     this.#host = host
     this.streamId = streamId
     this.config = config
-    this.when = new StreamWhen(`producer ${streamId.short()}`, config.onlineWhen, 1)
+    this.when = when
     this.when.onOnlineChange(() => this.#wake())
   }
 
@@ -216,20 +183,3 @@ export class Sink {
     for (const w of [...this.#roomWaiters]) w()
   }
 }
-
-function toList<X>(v: X | readonly X[] | undefined): readonly X[] {
-  return v === undefined ? [] : Array.isArray(v) ? (v as readonly X[]) : [v as X]
-}
-
-function atMost(v: number, max: number): number {
-  if (v > max) throw new RangeError(`maxDatumBytes must be at most ${max}, got ${v}`)
-  return v
-}
-
-function positive(v: number | undefined, fallback: number, name: string): number {
-  if (v === undefined) return fallback
-  if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`)
-  return v
-}
-
-export { toList }

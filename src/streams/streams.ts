@@ -1,25 +1,21 @@
 import { type IdLike, UniqueId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
-import type { Channel, NetworkService, NetworkServices, PeerEntry } from '../network/types.js'
-import { Consumer, type ConsumerHost } from './consumer.js'
+import type { NetworkService } from '../network/types.js'
+import { producerConfig } from './config.js'
+import { Consumer } from './consumer.js'
+import type { ConsumerEngine } from './consumer-engine.js'
+import type { StreamsEngine, StreamsHost } from './engine.js'
 import { StreamError } from './errors.js'
-import { parseFirst, type SubscribeFrame } from './messages.js'
-import { Producer } from './producer.js'
-import { RttTracker } from './rtt.js'
-import { MAX_DATUM_BYTES, producerConfig, Sink, type SinkHost } from './sink.js'
-import type { ChannelInfo, ConsumerOptions, ProducerOptions, StreamId } from './types.js'
+import { Producer, type SinkSlot } from './producer.js'
+import type { Sink } from './sink.js'
+import { StreamWhen } from './status.js'
+import { emitStream, type StreamEvent } from './stream-telemetry.js'
+import type { ChannelInfo, ConsumerOptions, ProducerOptions } from './types.js'
 
-/** Protocol name: `/mosaik/<net>/streams/1`. */
-export const STREAMS_PROTOCOL = 'streams'
-/** Largest frame of the streams protocol: the largest `maxDatumBytes` allowed, plus framing. */
-export const MAX_STREAM_FRAME = MAX_DATUM_BYTES + 1024
-const SUBSCRIBE_TIMEOUT_MS = 5_000
-const TICK_MS = 1_000
-/** libp2p resets a stream idle for 2 minutes; links send a keepalive after this much silence. */
-const KEEPALIVE_IDLE_MS = 20_000
+export { MAX_STREAM_FRAME, STREAMS_PROTOCOL } from './config.js'
+export type { StreamsHost } from './engine.js'
 
-/** What streams need of a network. */
-export type StreamsHost = NetworkServices & { readonly id: UniqueId }
+type Slot = SinkSlot & { settle(sink: Sink | undefined): void }
 
 /**
  * The streams of one network (mosaik `Streams`): typed pub/sub without consensus. A
@@ -34,51 +30,21 @@ export type StreamsHost = NetworkServices & { readonly id: UniqueId }
  * const consumer = other.streams.consume<Price>('prices')
  * for await (const price of consumer) console.log(price)
  * ```
+ *
+ * `produce` and `consume` return their handle at once. The code that serves and subscribes
+ * (`engine.ts`) loads on the first of them, so an app that never uses streams never
+ * downloads it; until it has loaded, producers and consumers are offline.
  */
 export class Streams implements NetworkService {
   readonly #net: StreamsHost
-  readonly #sinks = new Map<string, { sink: Sink; handles: number }>()
+  readonly #slots = new Map<string, Slot>()
   readonly #consumers = new Set<Consumer<unknown>>()
-  readonly #lastStats = new Map<object, string>()
-  readonly #rtt = new RttTracker()
-  #handling = false
-  #offDiscovery: (() => void) | undefined
-  #tick: ReturnType<typeof setInterval> | undefined
+  #engine: StreamsEngine | undefined
+  #loading: Promise<StreamsEngine | undefined> | undefined
   #stopped = false
-
-  readonly #sinkHost: SinkHost
-  readonly #consumerHost: ConsumerHost
 
   constructor(net: StreamsHost) {
     this.#net = net
-    this.#sinkHost = {
-      peerId: net.peerId,
-      rtt: (peer) => this.#rtt.get(peer),
-      linkChanged: (sink, link, up, reason) => this.#linkChanged(sink.streamId, 'producer', link, up, reason),
-      refused: (sink, remote, reason) =>
-        this.#emit({ type: 'stream.refused', stream: sink.streamId.toString(), role: 'producer', remote, reason }),
-    }
-    this.#consumerHost = {
-      net,
-      rtt: { get: (peer) => this.#rtt.get(peer), record: (peer, ms) => this.#recordRtt(peer, ms) },
-      maxFrameSize: MAX_STREAM_FRAME,
-      linkChanged: (stream, role, link, up, reason) => this.#linkChanged(stream, role, link, up, reason),
-      refused: (stream, from, detail) =>
-        net.emitTelemetry({
-          type: 'input.rejected',
-          at: performance.now(),
-          peer: net.peerId,
-          remote: from,
-          protocol: `${net.protocol(STREAMS_PROTOCOL)} ${stream.short()}`,
-          reason: 'invalid-value',
-          detail,
-        }),
-      released: (c) => {
-        if (!this.#consumers.delete(c)) return
-        this.#lastStats.delete(c)
-        this.#emit({ type: 'stream.closed', stream: c.streamId.toString(), role: 'consumer' })
-      },
-    }
   }
 
   /**
@@ -90,40 +56,55 @@ export class Streams implements NetworkService {
     this.#assertRunning()
     const streamId = UniqueId.from(id)
     const key = streamId.toString()
-    const existing = this.#sinks.get(key)
-    if (existing && !existing.sink.closed) {
+    const existing = this.#slots.get(key)
+    if (existing && !existing.closed) {
       const handle = this.#handle<T>(existing)
       if (options) throw new StreamError('exists', `a producer of ${streamId.short()} already exists`, handle)
       return handle
     }
-    const sink = new Sink(this.#sinkHost, streamId, producerConfig((options ?? {}) as ProducerOptions<unknown>))
-    const entry = { sink, handles: 0 }
-    this.#sinks.set(key, entry)
-    this.#listen()
-    this.#net.discovery.addStream(streamId)
+    const config = producerConfig((options ?? {}) as ProducerOptions<unknown>)
+    let settle: (sink: Sink | undefined) => void = () => {}
+    const ready = new Promise<Sink | undefined>((resolve) => {
+      settle = resolve
+    })
+    const when = new StreamWhen(`producer ${streamId.short()}`, config.onlineWhen, 1)
+    const slot: Slot = { streamId, config, when, sink: undefined, ready, handles: 0, closed: false, settle }
+    this.#slots.set(key, slot)
     this.#emit({ type: 'stream.opened', stream: key, role: 'producer' })
-    return this.#handle<T>(entry)
+    const open = (engine: StreamsEngine | undefined) => {
+      if (slot.closed) return slot.settle(undefined)
+      if (!engine) return this.#closeSlot(slot)
+      slot.sink = engine.openSink(slot)
+      slot.settle(slot.sink)
+    }
+    if (this.#engine) open(this.#engine)
+    else void this.#load().then(open)
+    return this.#handle<T>(slot)
   }
 
   /** A consumer of stream `id`: subscribes to every eligible producer, now and later. */
   consume<T>(id: IdLike, options: ConsumerOptions<T> = {}): Consumer<T> {
     this.#assertRunning()
-    const consumer = new Consumer<T>(this.#consumerHost, UniqueId.from(id), options)
+    const streamId = UniqueId.from(id)
+    const load = async (when: StreamWhen): Promise<ConsumerEngine<T> | undefined> =>
+      (this.#engine ?? (await this.#load()))?.openConsumer(streamId, options, when)
+    const consumer = new Consumer<T>(streamId, options, load, (c) => {
+      if (this.#consumers.delete(c))
+        this.#emit({ type: 'stream.closed', stream: c.streamId.toString(), role: 'consumer' })
+    })
     this.#consumers.add(consumer as Consumer<unknown>)
-    this.#ensureTick()
-    this.#emit({ type: 'stream.opened', stream: consumer.streamId.toString(), role: 'consumer' })
-    consumer.start()
+    this.#emit({ type: 'stream.opened', stream: streamId.toString(), role: 'consumer' })
     return consumer
   }
 
   /** The smoothed round trip to `peer` (ms) the streams protocol measured, if any. */
   rtt(peer: string): number | undefined {
-    return this.#rtt.get(peer)
+    return this.#engine?.rtt(peer)
   }
 
-  /** Producers open on this network, by stream id hex. */
+  /** Producers open on this network whose fanout has started, by stream id hex. */
   get producers(): ReadonlyMap<string, Sink> {
-    return new Map([...this.#sinks].map(([k, v]) => [k, v.sink]))
+    return new Map([...this.#slots].flatMap(([k, s]) => (s.sink ? [[k, s.sink] as const] : [])))
   }
 
   get consumers(): ReadonlySet<Consumer<unknown>> {
@@ -142,9 +123,9 @@ export class Streams implements NetworkService {
       remote: role === 'producer' ? l.consumerId : l.producerId,
       up: true,
     })
-    for (const [stream, { sink }] of this.#sinks) {
+    for (const [stream, { sink }] of this.#slots) {
       listener({ type: 'stream.opened', at, peer, stream, role: 'producer' })
-      for (const s of sink.subscriptions) listener(link(stream, 'producer', s.info))
+      for (const s of sink?.subscriptions ?? []) listener(link(stream, 'producer', s.info))
     }
     for (const c of this.#consumers) {
       const stream = c.streamId.toString()
@@ -158,158 +139,59 @@ export class Streams implements NetworkService {
     if (this.#stopped) return
     this.#stopped = true
     for (const c of [...this.#consumers]) c.close()
-    for (const { sink } of [...this.#sinks.values()]) sink.close()
-    this.#sinks.clear()
-    this.#offDiscovery?.()
-    clearInterval(this.#tick)
-    this.#tick = undefined
-    if (this.#handling && !this.#net.stopped) this.#net.unhandle(STREAMS_PROTOCOL)
-    this.#handling = false
+    for (const slot of this.#slots.values()) {
+      slot.closed = true
+      if (!slot.sink) slot.when.close()
+      slot.settle(undefined)
+    }
+    this.#slots.clear()
+    this.#engine?.stop()
   }
 
-  #handle<T>(entry: { sink: Sink; handles: number }): Producer<T> {
-    entry.handles++
+  /** The engine, loading it on first use; undefined when stopped first or when it failed to load. */
+  #load(): Promise<StreamsEngine | undefined> {
+    this.#loading ??= import('./engine.js').then(
+      ({ StreamsEngine }) => {
+        if (this.#stopped || this.#net.stopped) return undefined
+        this.#engine = new StreamsEngine(this.#net)
+        return this.#engine
+      },
+      (err: unknown) => {
+        console.error('mosaik-react: the streams service failed to load', err)
+        return undefined
+      },
+    )
+    return this.#loading
+  }
+
+  #handle<T>(slot: Slot): Producer<T> {
+    slot.handles++
     let released = false
-    return new Producer<T>(entry.sink, () => {
+    return new Producer<T>(slot, () => {
       if (released) return
       released = true
-      if (--entry.handles > 0) return
-      const key = entry.sink.streamId.toString()
-      entry.sink.close()
-      if (this.#sinks.get(key) === entry) this.#sinks.delete(key)
-      this.#lastStats.delete(entry.sink)
-      if (!this.#stopped && !this.#net.stopped) this.#net.discovery.removeStream(entry.sink.streamId)
-      this.#emit({ type: 'stream.closed', stream: key, role: 'producer' })
+      if (--slot.handles > 0) return
+      this.#closeSlot(slot)
     })
   }
 
-  #listen(): void {
-    this.#ensureTick()
-    if (this.#handling) return
-    this.#handling = true
-    this.#net.handle(STREAMS_PROTOCOL, (ch) => this.#incoming(ch), { maxFrameSize: MAX_STREAM_FRAME })
-    // Consumers whose entry changed are re-checked against `require` and tickets (mosaik
-    // re-evaluates on catalog updates).
-    this.#offDiscovery = this.#net.discovery.onEvent((e) => {
-      if (e.type !== 'updated') return
-      for (const { sink } of this.#sinks.values()) void sink.reevaluate(e.entry)
-    })
+  /** Closes a slot whose last handle closed (or whose engine could not load). */
+  #closeSlot(slot: Slot): void {
+    if (slot.closed) return
+    slot.closed = true
+    if (slot.sink) this.#engine?.closeSink(slot.sink)
+    else slot.when.close()
+    slot.settle(undefined)
+    const key = slot.streamId.toString()
+    if (this.#slots.get(key) === slot) this.#slots.delete(key)
+    this.#emit({ type: 'stream.closed', stream: key, role: 'producer' })
   }
 
-  #incoming(channel: Channel): void {
-    let timer = setTimeout(() => channel.close('timeout'), SUBSCRIBE_TIMEOUT_MS)
-    let state: 'first' | { frame: SubscribeFrame; sink: Sink; entry: PeerEntry; probedAt: number } | 'done' = 'first'
-    channel.onClose(() => clearTimeout(timer))
-    channel.onMessage((raw) => {
-      if (state === 'done') return
-      if (state !== 'first') {
-        // The answer to our probe: the RTT sample `require` may read.
-        clearTimeout(timer)
-        const { frame, sink, entry, probedAt } = state
-        state = 'done'
-        if ((raw as { t?: unknown })?.t !== 'probe') return channel.reject('malformed', 'expected a probe answer')
-        this.#recordRtt(channel.remotePeer, performance.now() - probedAt)
-        void sink.accept(channel, frame, entry, this.#rtt.get(channel.remotePeer))
-        return
-      }
-      clearTimeout(timer)
-      state = 'done'
-      const first = parseFirst(raw)
-      if (first?.t === 'ping') {
-        channel.send({ t: 'pong' })
-        channel.close('pong')
-        return
-      }
-      const frame = first
-      if (!frame) return channel.reject('malformed', 'expected a subscribe frame')
-      const refuse = (reason: 'wrong-network' | 'unknown-peer' | 'stream-not-found') => {
-        channel.send({ t: 'close', reason })
-        channel.close(reason)
-      }
-      if (frame.net !== this.#net.id.toString()) return refuse('wrong-network')
-      // mosaik: a consumer not in the catalog is refused until catalog sync knows it.
-      const entry = this.#net.discovery.catalog().get(channel.remotePeer)
-      if (!entry) return refuse('unknown-peer')
-      const sink = this.#sinks.get(frame.stream)?.sink
-      if (!sink || sink.closed) return refuse('stream-not-found')
-      state = { frame, sink, entry, probedAt: performance.now() }
-      timer = setTimeout(() => channel.close('timeout'), SUBSCRIBE_TIMEOUT_MS)
-      channel.send({ t: 'probe' })
-    })
-  }
-
-  #linkChanged(stream: StreamId, role: 'producer' | 'consumer', link: ChannelInfo, up: boolean, reason?: string): void {
-    this.#emit({
-      type: 'stream.link',
-      stream: stream.toString(),
-      role,
-      remote: role === 'producer' ? link.consumerId : link.producerId,
-      up,
-      ...(reason !== undefined && { reason }),
-    })
-  }
-
-  #recordRtt(peer: string, ms: number): void {
-    this.#rtt.record(peer, ms)
-    const smoothed = this.#rtt.get(peer)
-    if (smoothed !== undefined) this.#emit({ type: 'stream.rtt', remote: peer, ms: smoothed })
-  }
-
-  #ensureTick(): void {
-    this.#tick ??= setInterval(() => this.#onTick(), TICK_MS)
-  }
-
-  #onTick(): void {
-    const now = performance.now()
-    for (const { sink } of this.#sinks.values()) {
-      sink.keepalive(now, KEEPALIVE_IDLE_MS)
-      let datums = 0
-      let bytes = 0
-      let dropped = 0
-      let lag = 0
-      for (const s of sink.subscriptions) {
-        const c = s.info.counters
-        datums += c.datums
-        bytes += c.bytes
-        dropped += c.dropped
-        lag = Math.max(lag, c.lag)
-      }
-      this.#stats(sink, sink.streamId, 'producer', sink.subscriptions.size, datums, bytes, dropped, 0, lag)
-    }
-    for (const c of this.#consumers) {
-      const s = c.stats()
-      this.#stats(c, c.streamId, 'consumer', c.producers().length, s.datums, s.bytes, 0, s.refused, s.lag)
-    }
-    if (this.#sinks.size === 0 && this.#consumers.size === 0) {
-      clearInterval(this.#tick)
-      this.#tick = undefined
-    }
-  }
-
-  #stats(
-    owner: object,
-    stream: StreamId,
-    role: 'producer' | 'consumer',
-    links: number,
-    datums: number,
-    bytes: number,
-    dropped: number,
-    refused: number,
-    lag: number,
-  ): void {
-    const key = `${links}/${datums}/${bytes}/${dropped}/${refused}/${lag}`
-    if (this.#lastStats.get(owner) === key) return
-    this.#lastStats.set(owner, key)
-    this.#emit({ type: 'stream.stats', stream: stream.toString(), role, links, datums, bytes, dropped, refused, lag })
-  }
-
-  #emit(event: DistributiveOmit<Extract<TelemetryEvent, { type: `stream.${string}` }>, 'at' | 'peer'>): void {
-    this.#net.emitTelemetry({ ...event, at: performance.now(), peer: this.#net.peerId } as TelemetryEvent)
+  #emit(event: StreamEvent): void {
+    emitStream(this.#net, event)
   }
 
   #assertRunning(): void {
     if (this.#stopped || this.#net.stopped) throw new StreamError('closed', 'the network is stopped', undefined)
   }
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never

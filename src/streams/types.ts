@@ -6,6 +6,12 @@ import type { Expiration } from '../tickets/expiration.js'
 import type { TicketValidator } from '../tickets/validator.js'
 import type { ChannelConditions } from './conditions.js'
 
+/** A value with the producer it came from. */
+export interface Received<T> {
+  readonly value: T
+  readonly from: PeerId
+}
+
 /** A stream's identity (mosaik `StreamId`): `UniqueId.from(name)`. */
 export type StreamId = UniqueId
 

@@ -1,7 +1,7 @@
 /**
  * What a production build of an app that uses neither the devtools nor `persist` leaves out:
  * a real Vite build of `bench/fixtures/tiny-app` contains none of `src/devtools/`, and loads
- * the persist stores (file journal, IndexedDB) and the ticket refresher only on use. The same build of an app that
+ * the persist stores (file journal, IndexedDB), the ticket refresher and the streams engine only on use. The same build of an app that
  * mounts the panel (development mode) must contain the devtools, and the stores must be in
  * the chunks loaded on use, or the checks could not tell the cases apart.
  */
@@ -35,6 +35,13 @@ describe('a production Vite build', () => {
     const refresher = ['discovery/ticket-refresh.ts', 'tickets/jwt/claims.ts']
     expect(tiny.ourModules.filter((m) => refresher.includes(m))).toEqual([])
     expect(tiny.lazyModules).toEqual(expect.arrayContaining(refresher))
+  })
+
+  it('of an app without streams loads the streams engine only on use', () => {
+    const engine = ['streams/engine.ts', 'streams/consumer-engine.ts', 'streams/sink.ts', 'streams/receiver.ts']
+    expect(tiny.ourModules).toContain('streams/streams.ts')
+    expect(tiny.ourModules.filter((m) => engine.includes(m))).toEqual([])
+    expect(tiny.lazyModules).toEqual(expect.arrayContaining(engine))
   })
 
   it('of an app that mounts them (development mode) does contain them', async () => {

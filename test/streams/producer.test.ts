@@ -130,6 +130,8 @@ describe('producer (mosaik tests/streams/producer)', () => {
     expect(((err as StreamError).value as typeof p0).streamId.equals(p0.streamId)).toBe(true)
     const dup = n0.streams.produce<Data1>('Data1')
     expect(dup.streamId.equals(p0.streamId)).toBe(true)
+    // Announced once the streams code has loaded and serves the protocol.
+    await until([n0], 'the stream to be announced', () => n0.discovery.self().streams?.length === 1)
     // The stream stays announced until the last handle closes.
     p0.close()
     expect(n0.discovery.self().streams).toEqual([p0.streamId.toString()])

@@ -3,7 +3,7 @@ import type { Channel, CloseInfo } from '../../network/types.js'
 import type { LeadershipPreference } from '../raft/types.js'
 import type { Timers } from '../timers.js'
 import { Heartbeat, type HeartbeatConfig } from './heartbeat.js'
-import { type BondMessage, parseBondMessage } from './messages.js'
+import { type BondFrame, type BondMessage, parseBondMessage } from './messages.js'
 
 /** What an established bond reports to its owner. */
 export interface BondEvents {
@@ -82,7 +82,7 @@ export class Bond {
     return this.#preference !== undefined && !this.#down
   }
 
-  send(message: BondMessage): boolean {
+  send(message: BondFrame): boolean {
     if (this.#down) return false
     return this.#channel.send(message)
   }

@@ -12,7 +12,8 @@ import { acceptHandshake, initiateHandshake } from './handshake.js'
 import type { HeartbeatConfig } from './heartbeat.js'
 import { BondFailure, Inbox } from './inbox.js'
 import { Mesh } from './mesh.js'
-import type { BondMessage } from './messages.js'
+import type { BondFrame, BondMessage } from './messages.js'
+import { upPeers } from './up-peers.js'
 
 /** The protocol name all groups of a network share (`/mosaik/<net>/groups/1`). */
 export const GROUPS_PROTOCOL = 'groups'
@@ -62,6 +63,7 @@ export class Bonds {
   readonly #host: BondsHost
   readonly #local: PeerId
   readonly #bonds = new Map<PeerId, Bond>()
+  #upPeers: PeerId[] = [] // `peers()`, reused while the set holds
   readonly #handshaking = new Set<Channel>()
   /** Which members to dial, when, and with what backoff. */
   readonly #dialer: Dialer
@@ -124,12 +126,10 @@ export class Bonds {
     this.#dialer.reconcile()
   }
 
-  /** Peers with a live bond, sorted. */
+  /** Peers whose bond is up, sorted: the same (read-only) array while that set holds (`upPeers`). */
   peers(): PeerId[] {
-    return [...this.#bonds.values()]
-      .filter((b) => b.isUp)
-      .map((b) => b.peer)
-      .sort()
+    this.#upPeers = upPeers(this.#bonds.values(), this.#upPeers)
+    return this.#upPeers
   }
 
   /** True while `peer`'s last ticket check failed (it cannot bond, so it cannot lead or vote). */
@@ -160,7 +160,7 @@ export class Bonds {
     return this.#granted(b) !== 'observer' || this.#grants.rolesDeclared ? b.applied : undefined
   }
 
-  send(peer: PeerId, message: BondMessage): boolean {
+  send(peer: PeerId, message: BondFrame): boolean {
     const b = this.#bonds.get(peer)
     return b?.isUp === true ? b.send(message) : false
   }

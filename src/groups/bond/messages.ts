@@ -11,6 +11,15 @@ export type HandshakeFrame =
   | { readonly type: 'challenge'; readonly nonce: Uint8Array }
   | { readonly type: 'proof'; readonly proof: Uint8Array }
 
+type WithoutEnds<M> = M extends unknown ? Omit<M, 'from' | 'to'> : never
+
+/**
+ * A raft message as it travels: without `from` and `to`, which the authenticated bond says
+ * (the receiver's `parseBondMessage` fills them in). A frame that names them must name the
+ * sender and the receiver.
+ */
+export type RaftWire = WithoutEnds<Message<LogCommand>>
+
 /** Frames of an established bond (mosaik `BondMessage`). */
 export type BondMessage =
   /** `applied`: the sender's applied index (its replica's version), so a member about to lead knows who is ahead. */
@@ -29,6 +38,9 @@ export type BondMessage =
   | { readonly type: 'sync'; readonly m: SyncMessage }
   | { readonly type: 'bondFormed'; readonly peer: PeerId; readonly up: boolean }
   | { readonly type: 'departure' }
+
+/** A frame as it is sent: a raft message may leave out its ends (`RaftWire`). */
+export type BondFrame = Exclude<BondMessage, { type: 'raft' }> | { readonly type: 'raft'; readonly m: RaftWire }
 
 /** One line for logs and transcripts. */
 export function describeBondMessage(m: BondMessage): string {
@@ -95,9 +107,15 @@ function entriesFollow(entries: unknown[], prevIndex: number): boolean {
   return true
 }
 
-/** Validates a Raft message from `remote` to `local`; a message naming other peers is malformed. */
+/**
+ * Validates a Raft message from `remote` to `local` and fills in `from` and `to` (the wire leaves
+ * them out, `RaftWire`); a message naming other peers is malformed.
+ */
 export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is Message<LogCommand> {
-  if (!isObj(x) || x.from !== remote || x.to !== local || !isTerm(x.term)) return false
+  if (!isObj(x) || (x.from !== undefined && x.from !== remote) || (x.to !== undefined && x.to !== local)) return false
+  if (!isTerm(x.term)) return false
+  x.from = remote
+  x.to = local
   switch (x.type) {
     case 'appendEntries':
       return (
@@ -107,7 +125,8 @@ export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is M
         Array.isArray(x.entries) &&
         entriesFollow(x.entries, x.prevIndex) &&
         (x.prevLeader === undefined || isStr(x.prevLeader)) &&
-        (x.probe === undefined || isNum(x.probe))
+        (x.probe === undefined || isNum(x.probe)) &&
+        (x.quiet === undefined || x.quiet === true)
       )
     case 'appendEntriesResponse':
       return typeof x.success === 'boolean' && isNum(x.lastIndex) && typeof x.lagging === 'boolean'

@@ -34,7 +34,13 @@ export function runEffects(m: MemberParts, host: EffectsHost, rd: Ready<LogComma
   if (rd.needsSnapshot) host.needsSnapshot(rd.needsSnapshot.index)
 }
 
-/** Sends a raft message over its bond, an oversized AppendEntries in parts (`split-append.ts`). */
+/**
+ * Sends a raft message over its bond, an oversized AppendEntries in parts (`split-append.ts`).
+ * Sender and receiver stay off the wire: the bond knows both (`parseBondMessage` puts them back).
+ */
 function sendRaft(m: MemberParts, msg: Message<LogCommand>): void {
-  sendSplitting(msg, (part) => m.bonds.send(part.to, { type: 'raft', m: part }))
+  sendSplitting(msg, (part) => {
+    const { from: _, to, ...wire } = part
+    m.bonds.send(to, { type: 'raft', m: wire })
+  })
 }

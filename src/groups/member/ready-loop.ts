@@ -99,7 +99,11 @@ export class ReadyLoop {
   /** Runs a caller's call, counted in flight (`FlushPolicy`: when proposals leave, commits are told). */
   track<T>(call: () => Promise<T>): Promise<T> {
     this.calls.begin()
-    return call().finally(() => this.calls.end())
+    const p = call()
+    // Counted down beside the caller's continuation, not before it (`finally` would add turns).
+    const end = () => this.calls.end()
+    p.then(end, end)
+    return p
   }
 
   /**

@@ -51,6 +51,8 @@ export class MemberTelemetry {
   }
 
   emit(e: TelemetryBody): void {
+    // Nobody listens (no devtools): an event per apply and state change would be built for nothing.
+    if (this.#net.telemetryWatched === false) return
     this.#net.emitTelemetry({
       ...e,
       at: this.#clock.now(),

@@ -9,7 +9,8 @@ export function describe<C>(message: Message<C>): string {
   switch (message.type) {
     case 'appendEntries': {
       const probe = message.probe === undefined ? '' : `/p=${message.probe}`
-      return `AppendEntries[t=${message.term}/pos=${message.prevTerm}:${message.prevIndex}/n=${message.entries.length}/c=${message.commit}${probe}]`
+      const quiet = message.quiet ? '/quiet' : ''
+      return `AppendEntries[t=${message.term}/pos=${message.prevTerm}:${message.prevIndex}/n=${message.entries.length}/c=${message.commit}${probe}${quiet}]`
     }
     case 'appendEntriesResponse': {
       const outcome = message.success ? 'ok' : message.lagging ? 'lagging' : 'rejected'

@@ -34,6 +34,7 @@ export function handleAppendEntries<C>(state: RaftState<C>, message: AppendEntri
   if (state.strict) refuseCommittedCut(state, message)
   role.leader = message.from
   state.resetElectionTimer()
+  const wasLagging = state.lagging
   // A need reported for another leader is stale: this leader will say what it lacks.
   if (state.needsSnapshot && state.needsSnapshot.leader !== message.from) state.needsSnapshot = undefined
 
@@ -87,6 +88,8 @@ export function handleAppendEntries<C>(state: RaftState<C>, message: AppendEntri
   // Our log now matches this leader's up to its announced commit: we hold every entry it knew
   // committed, and may vote for candidates with history from now on (state.ts `caughtUp`).
   if (lastNew >= message.commit) state.caughtUp = true
+  // A quiet commit notice that matched tells the leader nothing it does not know: no answer.
+  if (message.quiet && heartbeat && !wasLagging) return
   respond(state, message, true, lastNew)
 }
 

@@ -22,6 +22,7 @@ export function becomeLeader<C>(state: RaftState<C>): void {
     recentActive: new Set(),
     checkElapsed: 0,
     heartbeatDue: true,
+    answerDue: true,
     commitNoticeDue: false,
     probe: 0,
     probeAcks: new Map(),
@@ -125,7 +126,10 @@ export function leaderTick<C>(state: RaftState<C>): boolean {
   const role = state.role
   if (role.role !== 'leader') return true
   role.heartbeatElapsed++
-  if (role.heartbeatElapsed >= state.config.heartbeatTicks) role.heartbeatDue = true
+  if (role.heartbeatElapsed >= state.config.heartbeatTicks) {
+    role.heartbeatDue = true
+    role.answerDue = true
+  }
   if (!state.strict) return true
   role.checkElapsed++
   if (role.checkElapsed < state.config.electionTicks) return true
@@ -180,6 +184,7 @@ export function flush<C>(state: RaftState<C>): void {
   if (role.reads.some((r) => r.probe > role.probe)) {
     role.probe++
     role.heartbeatDue = true
+    role.answerDue = true
   }
   const last = state.log.lastIndex
   if (role.broadcastIndex < state.log.snapshotIndex) role.broadcastIndex = last
@@ -190,17 +195,22 @@ export function flush<C>(state: RaftState<C>): void {
     }
     role.broadcastIndex = last
   } else if (role.heartbeatDue) {
-    for (const to of state.peers.keys()) sendChunk(state, to, last)
+    const quiet = !role.answerDue
+    for (const to of state.peers.keys()) sendChunk(state, to, last, quiet)
   } else {
     return
   }
   role.heartbeatDue = false
+  role.answerDue = false
   role.commitNoticeDue = false
   role.heartbeatElapsed = 0
 }
 
-/** One AppendEntries after `prev` (a heartbeat when `prev` is our last index). */
-export function sendChunk<C>(state: RaftState<C>, to: NodeId, prev: LogIndex): void {
+/**
+ * One AppendEntries after `prev` (a heartbeat when `prev` is our last index); `quiet` for a
+ * heartbeat that only tells the commit index (see `Message` `quiet`).
+ */
+export function sendChunk<C>(state: RaftState<C>, to: NodeId, prev: LogIndex, quiet = false): void {
   const role = state.role
   if (role.role !== 'leader') return
   const log = state.log
@@ -217,5 +227,6 @@ export function sendChunk<C>(state: RaftState<C>, to: NodeId, prev: LogIndex): v
     commit: state.commit,
     ...(prevLeader === undefined ? {} : { prevLeader }),
     ...(role.probe > 0 ? { probe: role.probe } : {}),
+    ...(quiet ? { quiet } : {}),
   })
 }

@@ -51,6 +51,11 @@ export interface Leader {
   checkElapsed: number
   /** Send a heartbeat at the next flush (commit moved, or a read needs a probe). */
   heartbeatDue: boolean
+  /**
+   * The next heartbeat must be answered: the clock's (liveness, check-quorum), the first of a term,
+   * or a strong read's probe. A heartbeat sent only to tell the commit index goes out `quiet`.
+   */
+  answerDue: boolean
   /** `deferCommitNotice`: the commit moved since the last AppendEntries went out; `announceCommit` sends it. */
   commitNoticeDue: boolean
   /** Current probe round; followers echo it. */

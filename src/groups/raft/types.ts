@@ -128,6 +128,12 @@ export type Message<C> =
       commit: LogIndex
       prevLeader?: string
       probe?: number
+      /**
+       * A commit notice: the follower answers only when it does not match (it lags or conflicts).
+       * The answer would tell the leader nothing new, and skipping it halves a lone commit's
+       * messages. Heartbeats of the clock and of a strong read's probe are always answered.
+       */
+      quiet?: true
     }
   | {
       type: 'appendEntriesResponse'

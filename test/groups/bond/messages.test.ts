@@ -34,4 +34,28 @@ describe('bond frames', () => {
     for (const learner of [false, 1, 'yes', null])
       expect(isRaftMessage({ ...vote, learner }, 'peer-b', 'peer-a')).toBe(false)
   })
+
+  it('takes sender and receiver from the bond: absent on the wire, filled in; naming others refused', () => {
+    const wire: Record<string, unknown> = { type: 'vote', term: 3, vote: 'granted' }
+    expect(isRaftMessage(wire, 'peer-b', 'peer-a')).toBe(true)
+    expect(wire).toMatchObject({ from: 'peer-b', to: 'peer-a' })
+    expect(isRaftMessage({ type: 'vote', term: 3, vote: 'granted', from: 'peer-c' }, 'peer-b', 'peer-a')).toBe(false)
+    expect(isRaftMessage({ type: 'vote', term: 3, vote: 'granted', to: 'peer-c' }, 'peer-b', 'peer-a')).toBe(false)
+    const frame = parseBondMessage(
+      { type: 'raft', m: { type: 'readIndex', term: 1, requestId: 7 } },
+      'peer-b',
+      'peer-a',
+    )
+    expect(frame).toEqual({
+      type: 'raft',
+      m: { type: 'readIndex', term: 1, requestId: 7, from: 'peer-b', to: 'peer-a' },
+    })
+  })
+
+  it('accepts a quiet commit notice and refuses any other quiet value', () => {
+    const notice = { type: 'appendEntries', term: 2, prevIndex: 4, prevTerm: 2, entries: [], commit: 4 }
+    expect(isRaftMessage({ ...notice, quiet: true }, 'peer-b', 'peer-a')).toBe(true)
+    for (const quiet of [false, 1, 'yes', null])
+      expect(isRaftMessage({ ...notice, quiet }, 'peer-b', 'peer-a')).toBe(false)
+  })
 })

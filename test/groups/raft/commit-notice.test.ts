@@ -58,4 +58,54 @@ describe('raft core: deferred commit notices (RaftConfig.deferCommitNotice)', ()
     expect(cluster.get('b').raft.hasReady()).toBe(false)
     expect(cluster.get('b').raft.commitNoticeDue()).toBe(false)
   })
+
+  it('sends the notice quiet: followers that match do not answer it', () => {
+    const cluster = deferring()
+    cluster.get('a').raft.propose(['x'])
+    cluster.stabilize()
+    const from = cluster.transcript.length
+    cluster.get('a').raft.announceCommit()
+    cluster.stabilize()
+    const sent = cluster.transcript.slice(from).filter((l) => l.includes('->'))
+    expect(sent).toEqual([
+      expect.stringMatching(/^a->b AppendEntries\[.*\/n=0\/c=\d+\/quiet\]$/),
+      expect.stringMatching(/^a->c AppendEntries\[.*\/n=0\/c=\d+\/quiet\]$/),
+    ])
+    for (const id of ['b', 'c']) expect(lastOf(cluster, id)).toBe('x')
+  })
+
+  it("answers the clock's heartbeats and a strong read's probe, which the leader counts", () => {
+    const cluster = deferring()
+    const from = cluster.transcript.length
+    cluster.tick('a', 10)
+    cluster.stabilize()
+    const clock = cluster.transcript.slice(from)
+    expect(clock.some((l) => /^a->b AppendEntries\[.*\/n=0/.test(l) && !l.includes('quiet'))).toBe(true)
+    expect(clock.some((l) => l.startsWith('b->a AppendEntriesResponse'))).toBe(true)
+    const mark = cluster.transcript.length
+    const read = cluster.get('a').raft.readIndex()
+    cluster.stabilize()
+    const probe = cluster.transcript.slice(mark)
+    expect(probe.some((l) => /^a->b AppendEntries\[.*\/p=\d+\]$/.test(l))).toBe(true)
+    expect(probe.some((l) => /^b->a AppendEntriesResponse\[.*\/p=\d+\]$/.test(l))).toBe(true)
+    expect(cluster.get('a').reads.map((r) => r.requestId)).toContain(read)
+  })
+
+  it('a lagging follower answers a quiet notice, so the leader walks it forward', () => {
+    const cluster = deferring()
+    cluster.cutLink('a', 'c', true)
+    cluster.get('a').raft.propose(['x'])
+    cluster.stabilize()
+    cluster.get('a').raft.propose(['y'])
+    cluster.stabilize()
+    cluster.heal()
+    cluster.get('a').raft.announceCommit()
+    cluster.stabilize()
+    // c missed both appends: the quiet notice does not match its log, it answers lagging and
+    // the leader sends what it lacks.
+    expect(cluster.transcript.some((l) => l.startsWith('c->a AppendEntriesResponse') && l.includes('lagging'))).toBe(
+      true,
+    )
+    expect(cluster.get('c').applied).toEqual(['x', 'y'])
+  })
 })

@@ -140,8 +140,8 @@ export class SimDisks {
     )
     const peer = proc.peerId
     this.ledger.started(peer, proc.life, known ? store.load() : undefined, name)
-    proc.tamper = (_ch, m) => {
-      this.ledger.sent(peer, m)
+    proc.tamper = (ch, m) => {
+      this.ledger.sent(peer, m, ch.remotePeer)
       return m
     }
     // Log matching is checked on a shadow log of this incarnation (what it asked to write).

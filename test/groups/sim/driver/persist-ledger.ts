@@ -63,14 +63,14 @@ export class PersistLedger {
   }
 
   /** A frame `peer` sends (seen as it leaves the process). */
-  sent(peer: string, frame: unknown): void {
+  sent(peer: string, frame: unknown, to?: string): void {
     const f = frame as { type?: string; m?: Message<LogCommand> }
     if (f.type !== 'raft' || !f.m || !this.#lives.get(peer)?.alive) return
     const m = f.m
     this.messages++
     if (m.term > (this.#terms.get(peer) ?? 0)) this.#terms.set(peer, m.term)
     if (m.type === 'requestVote') this.#voted(peer, m.term, peer)
-    else if (m.type === 'vote' && m.vote !== 'denied') this.#voted(peer, m.term, m.to)
+    else if (m.type === 'vote' && m.vote !== 'denied') this.#voted(peer, m.term, to ?? m.to)
     else if (m.type === 'appendEntries') this.#logged(peer, m.term, m.prevIndex + m.entries.length)
     else if (m.type === 'appendEntriesResponse' && m.success) this.#logged(peer, m.term, m.lastIndex)
   }

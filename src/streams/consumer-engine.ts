@@ -1,0 +1,315 @@
+import type { PeerId, UniqueId } from '../core/id.js'
+import type { RetryOptions } from '../network/retry.js'
+import type { DiscoveryEvent, NetworkServices, PeerEntry } from '../network/types.js'
+import { DEFAULT_MAX_DATUM_BYTES, toList } from './config.js'
+import { MAX_WINDOW } from './messages.js'
+import { Receiver, type ReceiverHost } from './receiver.js'
+import type { RttTracker } from './rtt.js'
+import { LinkInfo, type StreamWhen } from './status.js'
+import { checkRequire, validateTickets } from './tickets.js'
+import type {
+  ChannelInfo,
+  ConsumerOptions,
+  PeerInfo,
+  Received,
+  StreamId,
+  StreamStats,
+  StreamTicketValidator,
+} from './types.js'
+
+/** What a consumer needs of its network and of the streams service. */
+export interface ConsumerHost {
+  readonly net: NetworkServices & { readonly id: UniqueId }
+  readonly rtt: Pick<RttTracker, 'get' | 'record'>
+  /** Largest frame the streams protocol carries. */
+  readonly maxFrameSize: number
+  linkChanged(streamId: StreamId, role: 'consumer', link: ChannelInfo, up: boolean, reason?: string): void
+  refused(streamId: StreamId, from: PeerId, detail: string): void
+  released(consumer: ConsumerEngine<unknown>): void
+}
+
+const RETRY_BASE_MS = 250
+const PING_TIMEOUT_MS = 5_000
+const RETRY_MAX_MS = 3_000
+
+/**
+ * The work behind a `Consumer` handle (mosaik's consumer worker), loaded with the streams
+ * service on first use: producers are found through discovery (their entries announce the
+ * stream) and re-checked whenever their entry changes; failed or ended subscriptions are
+ * retried with backoff while the producer stays eligible. What waits here is bounded: each
+ * producer may have at most `window` datums unacknowledged, and they are acknowledged only as
+ * the app takes them.
+ */
+export class ConsumerEngine<T> {
+  readonly streamId: StreamId
+  /** The handle's status, made before this engine loaded. */
+  readonly when: StreamWhen
+  readonly #host: ConsumerHost
+  readonly #require: ReadonlyArray<(peer: PeerInfo) => boolean>
+  readonly #tickets: readonly StreamTicketValidator[]
+  readonly #window: number
+  readonly #maxDatumBytes: number
+  readonly #maxProducers: number
+  readonly #schema
+  readonly #retry: RetryOptions
+  readonly #links = new Map<PeerId, Receiver | 'connecting'>()
+  readonly #retries = new Map<PeerId, { timer: ReturnType<typeof setTimeout>; attempt: number }>()
+  readonly #buffer: Array<{ value: T; from: Receiver }> = []
+  readonly #waiters: Array<(item: { value: T; from: Receiver } | undefined) => void> = []
+  readonly #totals = { datums: 0, bytes: 0, refused: 0 }
+  #offDiscovery: (() => void) | undefined
+  #closed = false
+
+  constructor(host: ConsumerHost, streamId: StreamId, options: ConsumerOptions<T>, when: StreamWhen) {
+    this.#host = host
+    this.streamId = streamId
+    this.#require = toList(options.require)
+    this.#tickets = toList(options.requireTicket)
+    this.#window = Math.min(options.window ?? 64, MAX_WINDOW)
+    this.#maxDatumBytes = Math.min(options.maxDatumBytes ?? DEFAULT_MAX_DATUM_BYTES, host.maxFrameSize - 1024)
+    this.#maxProducers = options.maxProducers ?? 256
+    this.#schema = options.schema
+    this.#retry = options.retry ?? { attempts: 2 }
+    this.when = when
+  }
+
+  /** Starts following discovery; called once by the streams service. */
+  start(): void {
+    const { discovery } = this.#host.net
+    this.#offDiscovery = discovery.onEvent((e) => this.#onDiscovery(e))
+    for (const entry of discovery.catalog().values()) void this.#consider(entry)
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  isOnline(): boolean {
+    return this.when.isOnline()
+  }
+
+  /** The producers subscribed now, with their stats. */
+  producers(): ChannelInfo[] {
+    return [...this.#links.values()].flatMap((l) =>
+      l !== 'connecting' && l.info.state === 'connected' ? [l.info] : [],
+    )
+  }
+
+  /** Totals since creation: datums and bytes received, values refused; `lag` = values waiting here. */
+  stats(): StreamStats {
+    return { ...this.#totals, dropped: 0, lag: this.#buffer.length, connectedAt: undefined }
+  }
+
+  /** The next value, waiting for one; undefined once the consumer is closed. */
+  async recv(): Promise<T | undefined> {
+    return (await this.#next())?.value
+  }
+
+  /** The next value if one is waiting, else undefined. */
+  tryRecv(): T | undefined {
+    const item = this.#buffer.shift()
+    if (!item) return undefined
+    item.from.taken(1)
+    return item.value
+  }
+
+  /** The next value with the producer that sent it; undefined once closed. */
+  async recvFrom(): Promise<Received<T> | undefined> {
+    const item = await this.#next()
+    return item && { value: item.value, from: item.from.info.producerId }
+  }
+
+  /** Unsubscribes from every producer; pending `recv`s resolve undefined. Idempotent. */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#offDiscovery?.()
+    for (const r of this.#retries.values()) clearTimeout(r.timer)
+    for (const t of this.#expiryTimers.values()) clearTimeout(t)
+    this.#retries.clear()
+    for (const l of [...this.#links.values()]) if (l !== 'connecting') l.end('unsubscribed')
+    this.#links.clear()
+    this.#buffer.length = 0
+    for (const w of this.#waiters.splice(0)) w(undefined)
+    this.when.close()
+    this.#host.released(this as ConsumerEngine<unknown>)
+  }
+
+  #next(): Promise<{ value: T; from: Receiver } | undefined> {
+    const item = this.#buffer.shift()
+    if (item) {
+      item.from.taken(1)
+      return Promise.resolve(item)
+    }
+    if (this.#closed) return Promise.resolve(undefined)
+    return new Promise((resolve) => this.#waiters.push(resolve))
+  }
+
+  #onDiscovery(e: DiscoveryEvent): void {
+    if (this.#closed) return
+    if (e.type === 'departed') {
+      this.#cancelRetry(e.entry.peerId)
+      const l = this.#links.get(e.entry.peerId)
+      if (l && l !== 'connecting') l.end('unsubscribed')
+      return
+    }
+    void this.#consider(e.entry)
+  }
+
+  /** Subscribes to an eligible producer; ends the link to one no longer eligible. */
+  async #consider(entry: PeerEntry): Promise<void> {
+    const peer = entry.peerId
+    const eligible = await this.#eligible(entry)
+    if (this.#closed) return
+    if (eligible && eligible.expiresAt !== undefined) this.#expiresAt.set(peer, eligible.expiresAt)
+    else this.#expiresAt.delete(peer)
+    const link = this.#links.get(peer)
+    if (!eligible) {
+      this.#cancelRetry(peer)
+      if (link && link !== 'connecting') link.end('unsubscribed')
+      return
+    }
+    if (link || this.#retries.has(peer) || this.#links.size >= this.#maxProducers) return
+    await this.#connect(entry)
+  }
+
+  /** Whether a producer qualifies, and until when its tickets do (ms since the epoch). */
+  async #eligible(entry: PeerEntry): Promise<false | { expiresAt?: number }> {
+    if (!entry.streams?.includes(this.streamId.toString())) return false
+    let check = checkRequire(entry, this.#require, this.#host.rtt.get(entry.peerId))
+    // mosaik: a consumer whose predicate needs an RTT it does not have pings first.
+    if (!check.ok && check.needsRtt && (await this.#ping(entry.peerId)))
+      check = checkRequire(entry, this.#require, this.#host.rtt.get(entry.peerId))
+    if (!check.ok) return false
+    if (this.#tickets.length === 0) return {}
+    const granted = await validateTickets(entry, this.#tickets)
+    if (!granted) return false
+    return granted.kind === 'at' ? { expiresAt: granted.at.getTime() } : {}
+  }
+
+  /** Measures the RTT to `peer` with a ping channel; false when it cannot. */
+  async #ping(peer: PeerId): Promise<boolean> {
+    const { net } = this.#host
+    let channel: Awaited<ReturnType<NetworkServices['openChannel']>> | undefined
+    try {
+      channel = await net.openChannel(peer, 'streams', { retry: this.#retry })
+      const ch = channel
+      const t0 = performance.now()
+      const answered = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)
+        ch.onMessage((m) => {
+          clearTimeout(timer)
+          resolve((m as { t?: unknown })?.t === 'pong')
+        })
+        ch.onClose(() => {
+          clearTimeout(timer)
+          resolve(false)
+        })
+        ch.send({ t: 'ping' })
+      })
+      if (answered) this.#host.rtt.record(peer, performance.now() - t0)
+      return answered
+    } catch {
+      return false
+    } finally {
+      channel?.close('pong')
+    }
+  }
+
+  async #connect(entry: PeerEntry): Promise<void> {
+    const peer = entry.peerId
+    this.#links.set(peer, 'connecting')
+    const { net } = this.#host
+    let channel: Awaited<ReturnType<NetworkServices['openChannel']>>
+    try {
+      // Bounded by this consumer's own datum limit: a larger frame is refused before it is decoded.
+      channel = await net.openChannel(peer, 'streams', {
+        maxFrameSize: Math.max(this.#maxDatumBytes, 1024) + 1024,
+        retry: this.#retry,
+      })
+    } catch {
+      if (this.#links.get(peer) === 'connecting') this.#links.delete(peer)
+      this.#scheduleRetry(peer)
+      return
+    }
+    if (this.#closed || this.#links.get(peer) !== 'connecting') {
+      channel.close('unsubscribed')
+      return
+    }
+    const info = new LinkInfo(this.streamId, peer, net.peerId, entry)
+    const receiver = new Receiver(channel, info, this.#receiverHost, {
+      net: net.id.toString(),
+      window: this.#window,
+      maxDatumBytes: this.#maxDatumBytes,
+      schema: this.#schema as never,
+    })
+    if (!receiver.closed) this.#links.set(peer, receiver)
+  }
+
+  readonly #receiverHost: ReceiverHost = {
+    deliver: (value, from, bytes) => {
+      this.#totals.datums++
+      this.#totals.bytes += bytes
+      const waiter = this.#waiters.shift()
+      if (waiter) {
+        from.taken(1)
+        waiter({ value: value as T, from })
+      } else this.#buffer.push({ value: value as T, from })
+    },
+    connected: (r) => {
+      this.#retries.delete(r.info.producerId)
+      this.#attempts.delete(r.info.producerId)
+      this.when.add(r.info)
+      this.#host.linkChanged(this.streamId, 'consumer', r.info, true)
+      // mosaik: a producer whose ticket expires mid-session is dropped at once.
+      const at = this.#expiresAt.get(r.info.producerId)
+      if (at !== undefined) {
+        const ms = Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1)
+        this.#expiryTimers.set(
+          r,
+          setTimeout(() => r.end('ticket-expired'), ms),
+        )
+      }
+    },
+    closed: (r, reason) => {
+      const peer = r.info.producerId
+      clearTimeout(this.#expiryTimers.get(r))
+      this.#expiryTimers.delete(r)
+      if (this.#links.get(peer) === r) this.#links.delete(peer)
+      const wasUp = this.when.links.get().includes(r.info)
+      this.when.remove(r.info)
+      if (wasUp) this.#host.linkChanged(this.streamId, 'consumer', r.info, false, reason)
+      if (!this.#closed && reason !== 'unsubscribed') this.#scheduleRetry(peer)
+    },
+    refused: (r, detail, bytes) => {
+      this.#totals.datums++
+      this.#totals.bytes += bytes
+      this.#totals.refused++
+      this.#host.refused(this.streamId, r.info.producerId, detail)
+    },
+  }
+
+  #scheduleRetry(peer: PeerId): void {
+    if (this.#closed || this.#retries.has(peer)) return
+    const attempt = (this.#retries.get(peer)?.attempt ?? this.#attempts.get(peer) ?? 0) + 1
+    this.#attempts.set(peer, attempt)
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5)
+    const timer = setTimeout(() => {
+      this.#retries.delete(peer)
+      const entry = this.#host.net.discovery.catalog().get(peer)
+      if (entry && !this.#closed) void this.#consider(entry)
+    }, delay)
+    this.#retries.set(peer, { timer, attempt })
+  }
+
+  readonly #attempts = new Map<PeerId, number>()
+  readonly #expiresAt = new Map<PeerId, number>()
+  readonly #expiryTimers = new Map<Receiver, ReturnType<typeof setTimeout>>()
+
+  #cancelRetry(peer: PeerId): void {
+    const r = this.#retries.get(peer)
+    if (r) clearTimeout(r.timer)
+    this.#retries.delete(peer)
+    this.#attempts.delete(peer)
+  }
+}

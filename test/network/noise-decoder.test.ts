@@ -1,0 +1,64 @@
+import type { MessageStream } from '@libp2p/interface'
+import { LengthPrefixedDecoder } from '@libp2p/utils'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { afterEach, describe, expect, it } from 'vitest'
+import { noiseDecoderCounts, quietLengthDecoder, uint16BEOrShort } from '../../src/network/noise-decoder.js'
+import { Nets, until } from './helpers.js'
+
+/** Two noise transport messages, length-prefixed as noise frames them. */
+function framed(...payloads: number[][]): Uint8Array {
+  const out: number[] = []
+  for (const p of payloads) out.push(p.length >> 8, p.length & 0xff, ...p)
+  return Uint8Array.from(out)
+}
+
+describe('noise length decoder without an exception per chunk', () => {
+  const nets = new Nets()
+  afterEach(() => nets.stopAll())
+
+  it('reads a big-endian uint16 from bytes and byte lists, and answers 0 for fewer than two bytes', () => {
+    expect(uint16BEOrShort(Uint8Array.of(0x01, 0x02, 0xff))).toBe(0x0102)
+    expect(uint16BEOrShort(new Uint8ArrayList(Uint8Array.of(0xab), Uint8Array.of(0xcd)))).toBe(0xabcd)
+    expect(uint16BEOrShort(Uint8Array.of(7))).toBe(0)
+    expect(uint16BEOrShort(new Uint8ArrayList())).toBe(0)
+  })
+
+  it("drives libp2p's length-prefixed decoder to the same frames, split at every byte, with no throw", () => {
+    const bytes = framed([1, 2, 3], [], [9, 8, 7, 6, 5])
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const decoder = new LengthPrefixedDecoder({ lengthDecoder: uint16BEOrShort, encodingLength: () => 2 })
+      const frames = [...decoder.decode(bytes.subarray(0, cut)), ...decoder.decode(bytes.subarray(cut))]
+      // An empty frame yields nothing (as with noise's own decoder).
+      expect(frames.map((f) => [...f.subarray()])).toEqual([
+        [1, 2, 3],
+        [9, 8, 7, 6, 5],
+      ])
+    }
+  })
+
+  it('swaps only a two-byte big-endian decoder, and leaves any other shape alone', () => {
+    const stream = (decoder: unknown) => ({ decoder }) as unknown as MessageStream
+    const throwing = (d: { length: number; [i: number]: number }) => {
+      if (d.length < 2) throw new RangeError('short')
+      return ((d[0] as number) << 8) | (d[1] as number)
+    }
+    const noiseLike = { lengthDecoder: throwing, encodingLength: () => 2 }
+    expect(quietLengthDecoder(stream(noiseLike))).toBe(true)
+    expect(noiseLike.lengthDecoder).toBe(uint16BEOrShort)
+    // A varint decoder (1 = 0x01), a missing decoder, no decoder at all: untouched.
+    const varint = { lengthDecoder: (d: Uint8Array) => d[0], encodingLength: () => 1 }
+    expect(quietLengthDecoder(stream(varint))).toBe(false)
+    expect(quietLengthDecoder(stream({ encodingLength: () => 2 }))).toBe(false)
+    expect(quietLengthDecoder(stream(undefined))).toBe(false)
+  })
+
+  it('finds the decoder of the noise this project installs on every secured connection', async () => {
+    const before = { ...noiseDecoderCounts }
+    const a = await nets.create()
+    const b = await nets.create({ bootstrap: a.addresses() })
+    await until([a, b], 'a connection', () => a.connectedPeers().length > 0)
+    // One per side of the connection; none left with the throwing decoder.
+    expect(noiseDecoderCounts.swapped - before.swapped).toBeGreaterThanOrEqual(2)
+    expect(noiseDecoderCounts.left - before.left).toBe(0)
+  })
+})
