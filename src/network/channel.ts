@@ -266,38 +266,45 @@ export class StreamChannel implements Channel {
   readonly #onData = (event: { data: Uint8Array | { subarray(): Uint8Array } }): void => {
     if (this.#closeInfo) return
     const chunk = event.data instanceof Uint8Array ? event.data : event.data.subarray()
-    let frames: Uint8Array[]
-    try {
-      frames = this.#decoder.push(chunk)
-    } catch (err) {
-      this.#rejectError(err)
+    if (this.#preAuthLeft === undefined) {
+      this.#take(chunk)
       return
     }
-    // The pre-handshake budget counts frames, not chunks: a chunk may carry the frame that
-    // authenticates the peer and the frames after it (a sender's batch, or TCP joining writes).
+    // Before the handshake, the chunk's bytes are charged before any frame of it is cut or
+    // decoded: only the part within the budget is framed. Its frames may include the one that
+    // authenticates the peer (a sender's batch, or TCP joining writes): if a listener calls
+    // `authenticated()` while they are delivered, the rest of the chunk is taken unbounded.
+    const allowed = Math.min(chunk.length, this.#preAuthLeft)
+    this.#preAuthLeft -= allowed
+    if (allowed > 0 && !this.#take(allowed === chunk.length ? chunk : chunk.subarray(0, allowed))) return
+    if (allowed === chunk.length) return
+    if (this.#preAuthLeft === undefined) this.#take(chunk.subarray(allowed))
+    else this.reject('oversized', 'the peer sent more than its pre-handshake byte budget')
+  }
+
+  /** Cuts, decodes and delivers the frames `bytes` completes, in order; false once the channel is closed. */
+  #take(bytes: Uint8Array): boolean {
+    let frames: Uint8Array[]
+    try {
+      frames = this.#decoder.push(bytes)
+    } catch (err) {
+      this.#rejectError(err)
+      return false
+    }
     for (const frame of frames) {
-      if (this.#preAuthLeft !== undefined) {
-        this.#preAuthLeft -= frame.length + 4
-        if (this.#preAuthLeft < 0) {
-          this.reject('oversized', 'the peer sent more than its pre-handshake byte budget')
-          return
-        }
-      }
       let message: unknown
       try {
         message = decode(frame)
       } catch (err) {
         const oversized = err instanceof EncodingError && err.oversized
         this.reject(oversized ? 'oversized' : 'malformed', `undecodable frame: ${(err as Error).message}`)
-        return
+        return false
       }
-      if (this.#closeInfo) return
+      if (this.#closeInfo) return false
       if (this.#inbox) this.#inbox.push(message)
       else this.#deliver(message)
     }
-    // What a peer not yet authenticated left of an unfinished frame counts too.
-    if (this.#preAuthLeft !== undefined && this.#decoder.buffered > this.#preAuthLeft)
-      this.reject('oversized', 'the peer sent more than its pre-handshake byte budget')
+    return !this.#closeInfo
   }
 
   readonly #onRemoteCloseWrite = (): void => {

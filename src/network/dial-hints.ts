@@ -1,9 +1,11 @@
 import type { Connection, Libp2p, PeerId as Libp2pPeerId, Stream } from '@libp2p/interface'
+import { type Clock, SystemClock } from '../core/clock.js'
+import type { ChannelContext } from './channel.js'
 import { DialWatchers } from './dial-progress.js'
 import { IdentifiedConnections } from './identified.js'
 
 /** Hints one peer may give us per this many ms; more are dropped. */
-const HINT_INTERVAL_MS = 250
+export const HINT_INTERVAL_MS = 250
 /** Bound of sending one hint. */
 const SEND_TIMEOUT_MS = 2_000
 
@@ -25,14 +27,19 @@ export class DialHints {
   readonly #protocol: string
   readonly #identified: IdentifiedConnections
   readonly #lastHint = new Map<string, number>()
-  readonly #refused: (remote: string, detail: string) => void
+  readonly #ctx: ChannelContext
+  readonly #clock: Pick<Clock, 'now'>
   #stopped = false
 
-  /** `refused` counts a hint dropped for coming too soon after the last one from that peer. */
-  constructor(libp2p: Libp2p, protocol: string, refused: (remote: string, detail: string) => void = () => {}) {
+  /**
+   * A hint dropped for coming too soon after the last one from that peer is counted on `ctx`
+   * (an `input.rejected` event); `clock` (the platform clock by default) times the interval.
+   */
+  constructor(libp2p: Libp2p, protocol: string, ctx: ChannelContext, clock: Pick<Clock, 'now'> = new SystemClock()) {
     this.#libp2p = libp2p
     this.#protocol = protocol
-    this.#refused = refused
+    this.#ctx = ctx
+    this.#clock = clock
     this.#identified = new IdentifiedConnections(libp2p)
   }
 
@@ -69,9 +76,17 @@ export class DialHints {
     stream.abort(new Error('hint received'))
     if (this.#stopped) return
     const peer = connection.remotePeer.toString()
-    const now = performance.now()
+    const now = this.#clock.now()
     if (now - (this.#lastHint.get(peer) ?? Number.NEGATIVE_INFINITY) < HINT_INTERVAL_MS) {
-      this.#refused(peer, `more than one dial hint per ${HINT_INTERVAL_MS} ms`)
+      this.#ctx.emitTelemetry({
+        type: 'input.rejected',
+        at: performance.now(),
+        peer: this.#ctx.peerId,
+        remote: peer,
+        protocol: this.#protocol,
+        reason: 'protocol',
+        detail: `more than one dial hint per ${HINT_INTERVAL_MS} ms`,
+      })
       return
     }
     this.#lastHint.set(peer, now)

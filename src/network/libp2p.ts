@@ -6,10 +6,10 @@ import {
 } from '@libp2p/crypto/keys'
 import { type Identify, identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
-import { yamux } from '@libp2p/yamux'
 import type { Libp2pOptions } from 'libp2p'
 import { quietNoise } from './noise-decoder.js'
 import { defaultPreset, type TransportOption, transportConfig } from './transports.js'
+import { lazyWindowYamux } from './yamux-window.js'
 
 /**
  * The libp2p services every mosaik network runs: identify (which protocols a peer speaks,
@@ -45,7 +45,9 @@ export interface NodeSettings {
 
 /**
  * The libp2p options of a network: the transport preset (or the caller's options, merged
- * over ours), noise + yamux and identify. Caller services are added to ours.
+ * over ours), noise + yamux and identify. Caller services are added to ours. Noise decodes
+ * without an exception per chunk (`noise-decoder.ts`) and yamux sends window updates once half
+ * a stream's window is used (`yamux-window.ts`): both upstream costs, measured in issue #15.
  */
 export async function libp2pOptions(
   privateKey: PrivateKey,
@@ -58,7 +60,7 @@ export async function libp2pOptions(
   return {
     ...base,
     connectionEncrypters: [quietNoise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [lazyWindowYamux()],
     ...custom,
     privateKey,
     addresses: { ...base.addresses, ...custom.addresses, listen },

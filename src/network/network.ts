@@ -68,17 +68,7 @@ export class Network implements NetworkServices {
     this.peerId = libp2p.peerId.toString()
     this.#retry = { ...DEFAULT_RETRY, ...options.dial }
     this.#hub = new ChannelHub(this, this.#retry)
-    this.#hints = new DialHints(libp2p, this.protocol('dial-hint'), (remote, detail) =>
-      this.emitTelemetry({
-        type: 'input.rejected',
-        at: performance.now(),
-        peer: this.peerId,
-        remote,
-        protocol: this.protocol('dial-hint'),
-        reason: 'protocol',
-        detail,
-      }),
-    )
+    this.#hints = new DialHints(libp2p, this.protocol('dial-hint'), this)
     // A browser dials no private address a peer names, unless told to (README "Threat model").
     const browser = (options.transport ?? defaultPreset()) === 'browser'
     this.discovery = createDiscovery(this, key, {

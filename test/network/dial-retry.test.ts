@@ -3,8 +3,10 @@ import type { Transport } from '@libp2p/interface'
 import { memory } from '@libp2p/memory'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
+import { deferred, withTimeout } from '../../src/core/async.js'
 import { TimeoutError } from '../../src/core/errors.js'
 import { retry } from '../../src/network/retry.js'
+import { bound } from '../helpers/bounds.js'
 import { Nets } from './helpers.js'
 
 const nets = new Nets()
@@ -29,6 +31,36 @@ function hangingMemory(hangs: number, dials: { count: number }) {
     }
     return inner
   }
+}
+
+/**
+ * The memory transport, except that dials after the first wait (abortably) until
+ * `listening()` is called: the first one meets no listener and is refused (`refused`).
+ */
+function lateListener() {
+  let dials = 0
+  const refused = deferred<void>()
+  const up = deferred<void>()
+  const transport = (components: MemoryComponents): Transport => {
+    const inner = memory()(components)
+    const dial = inner.dial.bind(inner)
+    inner.dial = async (ma, options) => {
+      if (++dials > 1)
+        await new Promise<void>((resolve, reject) => {
+          options.signal?.throwIfAborted()
+          options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true })
+          void up.promise.then(resolve)
+        })
+      try {
+        return await dial(ma, options)
+      } catch (err) {
+        refused.resolve()
+        throw err
+      }
+    }
+    return inner
+  }
+  return { transport, refused: refused.promise, listening: () => up.resolve(), dials: () => dials }
 }
 
 describe('dial retry', () => {
@@ -64,16 +96,21 @@ describe('dial retry', () => {
     const seed = crypto.getRandomValues(new Uint8Array(32))
     const futurePeer = peerIdFromPrivateKey(await generateKeyPairFromSeed('Ed25519', seed)).toString()
     const addr = `/memory/late-listener-${futurePeer.slice(-6)}/p2p/${futurePeer}`
-    const dials = { count: 0 }
+    const late = lateListener()
     const dialer = await nets.create({
-      transport: { transports: [hangingMemory(0, dials)], addresses: { listen: ['/memory/late-listener-dialer'] } },
-      dial: { attempts: 6, backoffMs: 100 },
+      // Each attempt is a hang guard here: the second one waits for the listener to exist.
+      transport: { transports: [late.transport], addresses: { listen: ['/memory/late-listener-dialer'] } },
+      dial: { attempts: 6, backoffMs: 100, attemptTimeoutMs: bound(6_000) },
       discovery: { dialPeers: false },
     })
     const dialing = dialer.dial(addr)
+    // The listener appears only once a dial was refused for want of it, and the dials after
+    // that one wait for it: the retries never run out while it starts, however slow that is.
+    await withTimeout(late.refused, bound(5_000), 'the first dial to be refused (nobody listens yet)')
     await nets.create({ secretKey: seed, listen: [addr.split('/p2p/')[0] as string] })
+    late.listening()
     await dialing
-    expect(dials.count).toBeGreaterThanOrEqual(2)
+    expect(late.dials()).toBeGreaterThanOrEqual(2)
     expect(dialer.connectedPeers()).toContain(futurePeer)
   })
 

@@ -337,6 +337,9 @@ describe('two providers on the memory transport', () => {
           </NetworkProvider>
         </Strict>,
       )
+      // Online first (an event, bounded by WAIT), so the write's 1.5 s timeout measures the
+      // commit alone, not also an election on a loaded machine.
+      await waitFor(() => expect(writer?.online, 'the writer to lead its cell').toBe(true), WAIT)
       const version = await act(() => (writer as CellWriterState<number>).write(1))
       expect(version).toBeGreaterThan(0)
     } finally {

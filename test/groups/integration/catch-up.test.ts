@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { withTimeout } from '../../../src/core/async.js'
 import type { TelemetryEvent } from '../../../src/core/telemetry.js'
 import { bound } from '../../helpers/bounds.js'
 import { Nets } from '../../network/helpers.js'
@@ -31,17 +32,24 @@ describe.each<Transport>(['memory', 'tcp'])('catching up over %s', (transport) =
       const batch = Array.from({ length: 500 }, (_, j) => ({ k: `key-${i + j}`, by: 1 }))
       last = (await writer.group.executeMany(batch)).last
     }
-    await Promise.all(gs.map((g) => g.when.reaches(last)))
+    await withTimeout(Promise.all(gs.map((g) => g.when.reaches(last))), bound(30_000), `every member at ${last}`)
     // The log stays bounded: compacted below the applied point. A snapshot the leader still
     // holds for a member that lagged under load pins the log until its TTL ends, so this
-    // waits for the compaction instead of reading the length once.
-    const leader = ms.find((m) => m.group.isLeader()) as Member
-    const logLength = () => (leader.group as unknown as { logLength: number }).logLength
-    await waitFor(gs, 'the leader to compact its log below 2,000 entries', () => logLength() < 2_000, 30_000)
+    // waits for the compaction instead of reading the length once. Every member's log, not
+    // the leader's of the moment: a loaded machine may elect another member (or be between
+    // leaders) while this waits, and whoever leads when the late joiner comes must have
+    // nothing to replay to it from entry 1.
+    const logLength = (m: Member) => (m.group as unknown as { logLength: number }).logLength
+    await waitFor(
+      gs,
+      'every member to compact its log below 2,000 entries',
+      () => ms.every((m) => logLength(m) < 2_000),
+      30_000,
+    )
 
     const t0 = performance.now()
     const late = joinCounter(ns[3] as (typeof ns)[number], key, 'normal', QUICK, SYNC)
-    await late.group.when.reaches(last)
+    await withTimeout(late.group.when.reaches(last), bound(30_000), `the late joiner at ${last}`)
     await waitFor([late.group], 'the late joiner online', () => late.group.getSnapshot().online, 15_000)
     const took = performance.now() - t0
     // The session that installed (a failed one may come first and is retried).
@@ -69,7 +77,11 @@ describe.each<Transport>(['memory', 'tcp'])('catching up over %s', (transport) =
     expect(late.sm.query('keys')).toBe(10_000)
     // It rejoins the quorum: its writes commit and every member applies them.
     const v = await late.group.execute({ k: 'from-late', by: 1 })
-    await Promise.all([...gs, late.group].map((g) => g.when.reaches(v)))
+    await withTimeout(
+      Promise.all([...gs, late.group].map((g) => g.when.reaches(v))),
+      bound(10_000),
+      `every member at the late joiner's write ${v}`,
+    )
     expect([...ms, late].map((m) => m.sm.query('total'))).toEqual([10_001, 10_001, 10_001, 10_001])
   }, 300_000) // 10,000 commands and a snapshot of them: a bound for a loaded machine, not a speed check
 })
