@@ -186,8 +186,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
         this.#publisher.publish()
       },
     })
-    this.#catchUp = new CatchUp(this.#m, () => this.#election.held)
-    this.#election = new Election(this.#m, this.#catchUp)
+    this.#catchUp = new CatchUp(this.#m)
+    this.#election = new Election(this.#m, this.#catchUp, () => this.#snapshots.keepsOut)
     this.#snapshots = new Snapshots(this.#m, (ok) => this.#catchUp.done(ok), this.#publisher, restored)
     this.#bonds = memberBonds(this.#m, options.key, this.#gate, { election: this.#election, loop: this.#loop })
   }
@@ -229,6 +229,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       publish: () => this.#publisher.publish(),
       electIfAlone: () => this.#election.electIfAlone(),
       catchUpIfNewLeader: () => this.#catchUp.ifNewLeader(),
+      refreshPreference: () => this.#election.refreshPreference(),
     }
   }
 
@@ -287,8 +288,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     this.#preference = preference
     this.#bonds.setPreference(preference)
     this.#telemetry.emit({ type: 'group.joined', preference, ...this.#telemetry.labelFields() })
-    // While catching up or held back (`holdsBack`) the core stays an observer; their end applies this.
-    if (!this.#catchUp.active && !this.#election.held) this.#loop.input(() => this.#core.setPreference(preference))
+    // While catching up, held back or its state must be replaced, the core stays an observer.
+    this.#m.refreshPreference()
     this.#election.electIfAlone()
   }
 

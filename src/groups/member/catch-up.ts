@@ -14,16 +14,13 @@ const CATCH_UP_RETRY_MS = 1_000
  */
 export class CatchUp {
   readonly #m: MemberParts
-  /** True while the election keeps the core out of elections (`holdsBack`). */
-  readonly #held: () => boolean
   #active = false
   #failures = 0
   /** The last log index when this member last took office (its no-op): "newly elected" while commit stays there. */
   #termStart: Version | undefined
 
-  constructor(parts: MemberParts, held: () => boolean) {
+  constructor(parts: MemberParts) {
     this.#m = parts
-    this.#held = held
   }
 
   /** A catch-up runs: the core is an observer until it ends. */
@@ -50,7 +47,7 @@ export class CatchUp {
     const ahead = this.#aheadOfUs()
     if (!ahead) return false
     this.#active = true
-    m.input(() => m.core.setPreference('observer'))
+    m.refreshPreference()
     m.sync.pull(ahead.peers, ahead.applied)
     return true
   }
@@ -69,7 +66,7 @@ export class CatchUp {
     if (!this.#active || m.closed) return
     this.#active = false
     this.#failures = ok ? 0 : this.#failures + 1
-    m.input(() => m.core.setPreference(this.#held() ? 'observer' : m.preference))
+    m.refreshPreference()
     if (ok) m.electIfAlone()
     else m.timers.after(CATCH_UP_RETRY_MS, () => m.electIfAlone())
   }

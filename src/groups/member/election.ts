@@ -1,3 +1,4 @@
+import type { LeadershipPreference } from '../raft/types.js'
 import { raftConfig, standNow, tickMs } from '../raft-config.js'
 import { holdsBack, standing } from '../standing.js'
 import type { TimerHandle } from '../timers.js'
@@ -19,6 +20,9 @@ const IDENTIFY_BOUND_MS = 1_000
 export class Election {
   readonly #m: MemberParts
   readonly #catchUp: CatchUp
+  readonly #keepsOut: () => boolean
+  /** The preference the core runs with. */
+  #corePreference: LeadershipPreference
   /** When `start` ran (the clock's ms). */
   #joinedAt = 0
   /** Whether the core is held out of elections (`holdsBack`). */
@@ -28,9 +32,21 @@ export class Election {
   /** A timer that asks `electIfAlone` again once an unidentified peer's bound runs out. */
   #recheck: TimerHandle | undefined
 
-  constructor(parts: MemberParts, catchUp: CatchUp) {
+  /** `keepsOut`: the member's state must be replaced (`Snapshots.keepsOut`). */
+  constructor(parts: MemberParts, catchUp: CatchUp, keepsOut: () => boolean) {
     this.#m = parts
     this.#catchUp = catchUp
+    this.#keepsOut = keepsOut
+    this.#corePreference = parts.preference
+  }
+
+  /** See `MemberParts.refreshPreference`: the core is an observer while any of them holds. */
+  refreshPreference(): void {
+    const m = this.#m
+    const next = this.#catchUp.active || this.#held || this.#keepsOut() ? 'observer' : m.preference
+    if (next === this.#corePreference) return
+    this.#corePreference = next
+    m.input(() => m.core.setPreference(next))
   }
 
   /** True while the core is held out of elections (a fresh member that sees a member it has no bond with). */
@@ -69,7 +85,10 @@ export class Election {
    */
   electIfAlone(): void {
     const m = this.#m
-    if (m.closed || this.#catchUp.active) return
+    if (m.closed) return
+    // Bonds changed (or discovery did): whether this member must stay out may have too.
+    m.refreshPreference()
+    if (this.#catchUp.active) return
     const s = m.core.status()
     // A peer whose tickets we refused cannot bond, so it is no rival while that holds.
     const members = m.net.discovery.peersInGroup(m.id).filter((peer) => !m.bonds.isRefused(peer))
@@ -84,7 +103,7 @@ export class Election {
     if (hold !== this.#held) {
       this.#held = hold
       // As during a catch-up: the core becomes an observer, so it neither stands nor votes.
-      m.input(() => m.core.setPreference(hold ? 'observer' : m.preference))
+      m.refreshPreference()
     }
     const verdict = standing({
       preference: m.preference,

@@ -50,6 +50,13 @@ export interface MemberParts {
   electIfAlone(): void
   /** Catch-up: a new leader that meets a member ahead of it steps down and pulls first. */
   catchUpIfNewLeader(): void
+  /**
+   * Sets the preference the core runs with again: `preference`, or `observer` (neither stands
+   * nor votes) while a catch-up runs, a fresh member is held back (`holdsBack`), or the state
+   * machine's state must be replaced (`Snapshots.keepsOut`). Each of those calls it when it
+   * starts or ends.
+   */
+  refreshPreference(): void
 }
 
 /** True when the state machine can make and install snapshots (`catchUp` by snapshot sync is possible). */

@@ -108,6 +108,21 @@ export class Snapshots {
     if (restored.at === 0 || restored.withState) this.#keepCheckpoint(restored.at)
   }
 
+  /**
+   * True while this member must stay out of elections (`MemberParts.refreshPreference`): its
+   * state machine applied entries a revert took back, neither the local checkpoint nor the log
+   * can rebuild it, and only an install will replace it. As leader it could only pull a state
+   * of its own log from its followers; when none holds one, each follower that reverts to its
+   * log spoils its state too, and the group stays syncing for good. A member whose bonded peers
+   * are all observers (readers) still stands: nobody else can lead, and a reader may hold a
+   * state of its log.
+   */
+  get keepsOut(): boolean {
+    if (!this.#dirty) return false
+    const peers = [...this.#m.core.status().peers.values()]
+    return peers.length === 0 || peers.some((p) => p !== 'observer')
+  }
+
   /** The applier reached a `snap` entry proposed for `by`: hold a snapshot of the state at `index` for it. */
   hold(index: Version, term: number, by: PeerId, leader: string | undefined): void {
     const snapshot = canSnapshot(this.#m.sm) ? this.#m.sm.createSnapshot?.() : undefined
@@ -133,7 +148,7 @@ export class Snapshots {
     const m = this.#m
     this.lineage.trim(to)
     if (!canSnapshot(m.sm) || this.#replayFromCheckpoint(to)) return
-    if (m.applier.applied > to) this.#dirty = true
+    if (m.applier.applied > to) this.#setDirty(true)
     m.applier.applied = Math.min(m.applier.applied, to)
     this.start(to)
   }
@@ -246,6 +261,12 @@ export class Snapshots {
     return true
   }
 
+  #setDirty(dirty: boolean): void {
+    if (dirty === this.#dirty) return
+    this.#dirty = dirty
+    this.#m.refreshPreference()
+  }
+
   /** Keeps the state as it is now, at `index` (see `LocalCheckpoint`). */
   #keepCheckpoint(index: Version): void {
     const m = this.#m
@@ -272,7 +293,7 @@ export class Snapshots {
       return false
     }
     m.applier.applied = cp.point.index
-    this.#dirty = false
+    this.#setDirty(false)
     this.lineage.reset(cp.lineage)
     m.applier.apply(entries)
     return true
@@ -294,7 +315,7 @@ export class Snapshots {
     this.lineage.reset(snapshot.lineage ?? { from: snapshot.index, runs: [] })
     if (kept !== undefined) this.#publisher.noteReverted(kept)
     m.applier.applied = snapshot.index
-    this.#dirty = false
+    this.#setDirty(false)
     m.storage.saveSnapshot(snapshot.index, snapshot.term, snapshot.leader)
     if (m.storage.checkpoint)
       m.storage.checkpoint({ index: snapshot.index, term: snapshot.term, items: [...snapshot.items] })

@@ -155,6 +155,7 @@ export class DriverChecks implements ApplyObserver {
       truncateFrom: (i: LogIndex) => {
         this.trace?.(`${node} truncate from ${i}`)
         for (const k of [...mirror.keys()]) if (k >= i) mirror.delete(k)
+        dropStaleState(inner, i)
         inner.truncateFrom(i)
       },
       saveSnapshot: (i: LogIndex, t: Term, leader?: string) => {
@@ -181,6 +182,7 @@ export class DriverChecks implements ApplyObserver {
           else if (known !== prev)
             fail(`log matching: ${node} logs ${key} after ${prev}, another log has it after ${known}`)
         }
+        if (es[0]) dropStaleState(inner, es[0].index)
         inner.append(es)
       },
     }
@@ -200,6 +202,15 @@ export class DriverChecks implements ApplyObserver {
 const mirrors = new WeakMap<MemoryStorage, Map<number, string>>()
 /** The state machine's state each store keeps (its last checkpoint). */
 const states = new WeakMap<MemoryStorage, PersistedState>()
+
+/**
+ * Entries from `index` on are cut or overwritten: a kept state that applied them no longer
+ * holds, and a restart must not come back with it (as `DurableStorage` drops it).
+ */
+function dropStaleState(inner: MemoryStorage, index: LogIndex): void {
+  const state = states.get(inner)
+  if (state && state.index >= index) states.delete(inner)
+}
 
 function describe(c: LogCommand): string {
   if (c.t === 'cmd') return `cmd:${Buffer.from(c.b).toString('hex')}:${c.o ?? ''}`
