@@ -65,13 +65,18 @@ export async function measureRtt(conn: Connection, opts: RttOptions): Promise<nu
     return now() - t0
   }
   try {
-    for (let i = 0; i < warmup; i++) await once()
-    const out: number[] = []
-    for (let i = 0; i < opts.samples; i++) out.push(await once())
-    return out
+    return await rounds(once, warmup, opts.samples)
   } finally {
     await stream.close().catch(() => stream.abort(new Error('bench rtt done')))
   }
+}
+
+/** `warmup` round trips not recorded, then `samples` recorded ones, one after another. */
+async function rounds(once: () => Promise<number>, warmup: number, samples: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await once()
+  const out: number[] = []
+  for (let i = 0; i < samples; i++) out.push(await once())
+  return out
 }
 
 /**
@@ -118,10 +123,7 @@ export async function measureFanOutRtt(conns: readonly Connection[], opts: RttOp
     return t
   }
   try {
-    for (let i = 0; i < warmup; i++) await once()
-    const out: number[] = []
-    for (let i = 0; i < opts.samples; i++) out.push(await once())
-    return out
+    return await rounds(once, warmup, opts.samples)
   } finally {
     for (const s of streams) await s.close().catch(() => s.abort(new Error('bench rtt done')))
   }
