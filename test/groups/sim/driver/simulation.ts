@@ -305,11 +305,18 @@ class DriverSimulation {
     return keep
   }
 
+  /**
+   * The leader leaves gracefully and comes back later as a fresh identity: its log is gone. In
+   * strict mode that is the run's one lost log (`#keepStorage`), so it happens only while no
+   * member has come back fresh yet, and no member does after it.
+   */
   #departLeader(): void {
+    if (this.#s.strict && this.#freshRestarts >= 1) return
     const leader = this.#slots.find(
       (x) => x.proc.life.alive && !x.member.closed && x.member.isLeader() && x.label !== 'h',
     )
     if (!leader) return
+    if (this.#s.strict) this.#freshRestarts++
     this.#faults++
     const proc = leader.proc
     void leader.member.leave().then(() => {
