@@ -26,6 +26,14 @@ export type { MosaikServices } from './libp2p.js'
 export type { NetworkOptions } from './options.js'
 
 /**
+ * Wire versions of the protocols whose frames changed; every other protocol is at 1. Peers on
+ * two versions of a protocol do not speak it with each other at all (the stream is refused at
+ * negotiation), rather than refusing each other's frames as malformed. `groups` 2: raft messages
+ * without `from`/`to` and quiet commit notices.
+ */
+export const PROTOCOL_VERSIONS: Readonly<Record<string, number>> = { groups: 2 }
+
+/**
  * One peer of one mosaik network: owns the libp2p node, the discovery service and every
  * service registered with `service()`. `stop()` ends all of them and leaves no timers,
  * streams or listeners behind.
@@ -156,7 +164,7 @@ export class Network implements NetworkServices {
   }
 
   protocol(name: string): string {
-    return `/mosaik/${this.id.short()}/${name}/1`
+    return `/mosaik/${this.id.short()}/${name}/${PROTOCOL_VERSIONS[name] ?? 1}`
   }
 
   /**
