@@ -29,7 +29,7 @@ export type { NetworkOptions } from './options.js'
  * Wire versions of the protocols whose frames changed; every other protocol is at 1. Peers on
  * two versions of a protocol do not speak it with each other at all (the stream is refused at
  * negotiation), rather than refusing each other's frames as malformed. `groups` 2: raft messages
- * without `from`/`to` and quiet commit notices.
+ * without `from`/`to`, packed AppendEntries entries and quiet commit notices.
  */
 export const PROTOCOL_VERSIONS: Readonly<Record<string, number>> = { groups: 2 }
 

@@ -4,6 +4,7 @@ import { isLogCommand } from '../log-command.js'
 import { isCount, isTerm } from '../raft/limits.js'
 import type { LeadershipPreference, Message } from '../raft/types.js'
 import { describeSyncMessage, isSyncMessage, type SyncMessage } from '../sync/messages.js'
+import { fromWire, type WireEntries } from './wire-entries.js'
 
 /** The handshake frames (before both proofs verify nothing else may be sent). */
 export type HandshakeFrame =
@@ -12,13 +13,17 @@ export type HandshakeFrame =
   | { readonly type: 'proof'; readonly proof: Uint8Array }
 
 type WithoutEnds<M> = M extends unknown ? Omit<M, 'from' | 'to'> : never
+type AppendEntries = Extract<Message<LogCommand>, { type: 'appendEntries' }>
 
 /**
  * A raft message as it travels: without `from` and `to`, which the authenticated bond says
- * (the receiver's `parseBondMessage` fills them in). A frame that names them must name the
- * sender and the receiver.
+ * (the receiver's `parseBondMessage` fills them in; a frame that names them must name the
+ * sender and the receiver), and an AppendEntries' entries in their wire form (`x`,
+ * `wire-entries.ts`; plain `entries` are accepted too).
  */
-export type RaftWire = WithoutEnds<Message<LogCommand>>
+export type RaftWire =
+  | WithoutEnds<Exclude<Message<LogCommand>, { type: 'appendEntries' }>>
+  | (Omit<AppendEntries, 'from' | 'to' | 'entries'> & { readonly x: WireEntries })
 
 /** Frames of an established bond (mosaik `BondMessage`). */
 export type BondMessage =
@@ -39,8 +44,10 @@ export type BondMessage =
   | { readonly type: 'bondFormed'; readonly peer: PeerId; readonly up: boolean }
   | { readonly type: 'departure' }
 
-/** A frame as it is sent: a raft message may leave out its ends (`RaftWire`). */
-export type BondFrame = Exclude<BondMessage, { type: 'raft' }> | { readonly type: 'raft'; readonly m: RaftWire }
+/** A frame as it is sent: a raft message may leave out its ends and pack its entries (`RaftWire`). */
+export type BondFrame =
+  | Exclude<BondMessage, { type: 'raft' }>
+  | { readonly type: 'raft'; readonly m: RaftWire | Message<LogCommand> }
 
 /** One line for logs and transcripts. */
 export function describeBondMessage(m: BondMessage): string {
@@ -118,12 +125,18 @@ export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is M
   x.to = local
   switch (x.type) {
     case 'appendEntries':
+      if (!isNum(x.prevIndex)) return false
+      if (x.x !== undefined) {
+        // The wire form: entries built in order from `prevIndex`, each checked before it is built.
+        const prevLeader = typeof x.prevLeader === 'string' ? x.prevLeader : undefined
+        const entries = x.entries === undefined ? fromWire(x.x, x.prevIndex, prevLeader) : undefined
+        if (!entries) return false
+        x.entries = entries
+        delete x.x
+      } else if (!Array.isArray(x.entries) || !entriesFollow(x.entries, x.prevIndex)) return false
       return (
-        isNum(x.prevIndex) &&
         isTerm(x.prevTerm) &&
         isNum(x.commit) &&
-        Array.isArray(x.entries) &&
-        entriesFollow(x.entries, x.prevIndex) &&
         (x.prevLeader === undefined || isStr(x.prevLeader)) &&
         (x.probe === undefined || isNum(x.probe)) &&
         (x.quiet === undefined || x.quiet === true)

@@ -1,4 +1,5 @@
 import type { Version } from '../../core/id.js'
+import { toWire } from '../bond/wire-entries.js'
 import type { LogCommand } from '../log-command.js'
 import type { Message, Ready } from '../raft/types.js'
 import { sendSplitting } from '../split-append.js'
@@ -40,7 +41,12 @@ export function runEffects(m: MemberParts, host: EffectsHost, rd: Ready<LogComma
  */
 function sendRaft(m: MemberParts, msg: Message<LogCommand>): void {
   sendSplitting(msg, (part) => {
-    const { from: _, to, ...wire } = part
-    m.bonds.send(to, { type: 'raft', m: wire })
+    if (part.type === 'appendEntries') {
+      const { from: _, to, entries, ...rest } = part
+      m.bonds.send(to, { type: 'raft', m: { ...rest, x: toWire(entries, rest.prevLeader) } })
+    } else {
+      const { from: _, to, ...wire } = part
+      m.bonds.send(to, { type: 'raft', m: wire })
+    }
   })
 }

@@ -71,7 +71,7 @@ export class PersistLedger {
     if (m.term > (this.#terms.get(peer) ?? 0)) this.#terms.set(peer, m.term)
     if (m.type === 'requestVote') this.#voted(peer, m.term, peer)
     else if (m.type === 'vote' && m.vote !== 'denied') this.#voted(peer, m.term, to ?? m.to)
-    else if (m.type === 'appendEntries') this.#logged(peer, m.term, m.prevIndex + m.entries.length)
+    else if (m.type === 'appendEntries') this.#logged(peer, m.term, m.prevIndex + sentEntries(m))
     else if (m.type === 'appendEntriesResponse' && m.success) this.#logged(peer, m.term, m.lastIndex)
   }
 
@@ -93,4 +93,10 @@ export class PersistLedger {
       this.#fail(`vote forgotten: ${peer} voted for ${before} in term ${term}, then for ${candidate}`)
     votes.set(term, candidate)
   }
+}
+
+/** How many entries an AppendEntries carries, packed (`x`, as members send them) or plain. */
+function sentEntries(m: Message<LogCommand>): number {
+  const w = m as { entries?: unknown[]; x?: { e: unknown[] } }
+  return w.entries?.length ?? w.x?.e.length ?? 0
 }
