@@ -4,7 +4,7 @@
  * the raw stream round trip between the leader and a follower over the same connection
  * (for a group of one: between two bare nodes). Each writer is measured in two loop styles:
  * yielding one event-loop turn between writes (as writes from events do), and a tight
- * `for (…) await write(x)` loop. Targets: p50 ≤ 2× raw; memory p50 ≤ 1 ms. Beside the echo, the
+ * `for (…) await write(x)` loop. Targets (`commitTarget`): 2×, 2.5× or 3× raw; memory p50 ≤ 1 ms. Beside the echo, the
  * raw fan-out (groups of three or more): the leader echoes with every follower at once and the
  * first answer counts, the least a commit's round can cost when all peers share one CPU.
  */
@@ -17,9 +17,15 @@ import { describeStages, hottest, profiled, summarizeProfile } from '../lib/prof
 import { type Summary, summarize, timeEach, timeTight } from '../lib/stats.js'
 import type { BenchTransport } from '../lib/transports.js'
 
-export function commitTarget(transport: BenchTransport, p50: number, raw: Summary | undefined) {
-  const limits = [...(raw ? [2 * raw.median] : []), ...(transport === 'memory' ? [1] : [])]
-  const text = transport === 'memory' ? 'p50 ≤ 2× raw and ≤ 1 ms' : 'p50 ≤ 2× raw'
+/**
+ * Issue #15's targets: on memory a leader-local write within 2× raw (and 1 ms), a follower's
+ * within 3× (it crosses the transport three times more: forward, and the commit's notice
+ * back); on TCP and WebRTC, whose round trip is most of a commit, either within 2.5×.
+ */
+export function commitTarget(transport: BenchTransport, follower: boolean, p50: number, raw: Summary | undefined) {
+  const times = transport === 'memory' ? (follower ? 3 : 2) : 2.5
+  const limits = [...(raw ? [times * raw.median] : []), ...(transport === 'memory' ? [1] : [])]
+  const text = transport === 'memory' ? `p50 ≤ ${times}× raw and ≤ 1 ms` : `p50 ≤ ${times}× raw`
   return { text, pass: limits.every((l) => p50 <= l) }
 }
 
@@ -79,7 +85,7 @@ export const commitLatency: Benchmark = {
                     stats,
                     raw,
                     ...(fanOut && { fanOut }),
-                    target: commitTarget(transport, stats.median, raw),
+                    target: commitTarget(transport, writer.startsWith('follower'), stats.median, raw),
                     extra: {
                       connectivity: cluster.connectivity(),
                       rawFrom: nodes > 1 ? 'leader↔follower' : 'bare nodes',
