@@ -4,7 +4,7 @@ import { isLogCommand } from '../log-command.js'
 import { isCount, isTerm } from '../raft/limits.js'
 import type { LeadershipPreference, Message } from '../raft/types.js'
 import { describeSyncMessage, isSyncMessage, type SyncMessage } from '../sync/messages.js'
-import { fromWire, type WireEntries } from './wire-entries.js'
+import { fromWire, isLeaderTag, type WireEntries } from './wire-entries.js'
 
 /** The handshake frames (before both proofs verify nothing else may be sent). */
 export type HandshakeFrame =
@@ -96,7 +96,7 @@ function isEntry(x: unknown): x is { term: number; index: number } {
     isTerm(x.term) &&
     isNum(x.index) &&
     isLogCommand(x.command) &&
-    (x.leader === undefined || isStr(x.leader)) &&
+    (x.leader === undefined || isLeaderTag(x.leader)) &&
     (x.noop === undefined || x.noop === true)
   )
 }
@@ -137,7 +137,7 @@ export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is M
       return (
         isTerm(x.prevTerm) &&
         isNum(x.commit) &&
-        (x.prevLeader === undefined || isStr(x.prevLeader)) &&
+        (x.prevLeader === undefined || isLeaderTag(x.prevLeader)) &&
         (x.probe === undefined || isNum(x.probe)) &&
         (x.quiet === undefined || x.quiet === true)
       )

@@ -49,8 +49,7 @@ export function fromWire(
 ): Entry<LogCommand>[] | undefined {
   if (typeof x !== 'object' || x === null) return undefined
   const w = x as Record<string, unknown>
-  if (!isTerm(w.t) || (w.l !== undefined && w.l !== null && typeof w.l !== 'string') || !Array.isArray(w.e))
-    return undefined
+  if (!isTerm(w.t) || (w.l !== undefined && w.l !== null && !isLeaderTag(w.l)) || !Array.isArray(w.e)) return undefined
   for (const item of w.e as unknown[]) if (!isWireEntry(item)) return undefined
   const term = w.t
   const leader = w.l === undefined ? prevLeader : w.l === null ? undefined : (w.l as string)
@@ -69,8 +68,16 @@ export function fromWire(
   })
 }
 
+/** Longest leader tag accepted (a peer id and an incarnation are well under it). */
+export const MAX_TAG_LENGTH = 255
+
+/** A leader tag as a peer may send it: a non-empty string of at most `MAX_TAG_LENGTH` characters. */
+export function isLeaderTag(x: unknown): x is string {
+  return typeof x === 'string' && x.length > 0 && x.length <= MAX_TAG_LENGTH
+}
+
 function isWireEntry(x: unknown): x is WireEntry {
   if (!Array.isArray(x) || !isLogCommand(x[0])) return false
   if (x.length === 1) return true
-  return x.length === 4 && isTerm(x[1]) && (x[2] === null || typeof x[2] === 'string') && (x[3] === 0 || x[3] === 1)
+  return x.length === 4 && isTerm(x[1]) && (x[2] === null || isLeaderTag(x[2])) && (x[3] === 0 || x[3] === 1)
 }

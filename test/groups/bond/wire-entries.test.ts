@@ -62,6 +62,11 @@ describe('AppendEntries entries on the wire', () => {
       { ...good, e: [[cmd(1), 1, 5, 0]] },
       { ...good, e: [[cmd(1), 1, TAG, 2]] },
       { ...good, e: [[cmd(1), 1, TAG, 0, 'extra']] },
+      // Leader tags are held as the plain form holds them: non-empty, at most 255 characters.
+      { ...good, l: '' },
+      { ...good, l: 'x'.repeat(256) },
+      { ...good, e: [[cmd(1), 1, '', 0]] },
+      { ...good, e: [[cmd(1), 1, 'x'.repeat(256), 0]] },
     ])
       expect(
         fromWire(bad, 0, TAG),
