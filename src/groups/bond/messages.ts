@@ -4,7 +4,7 @@ import { isLogCommand } from '../log-command.js'
 import { isCount, isTerm } from '../raft/limits.js'
 import type { LeadershipPreference, Message } from '../raft/types.js'
 import { describeSyncMessage, isSyncMessage, type SyncMessage } from '../sync/messages.js'
-import { fromWire, isLeaderTag, type WireEntries } from './wire-entries.js'
+import { entriesFit, fromWire, isLeaderTag, type WireEntries } from './wire-entries.js'
 
 /** The handshake frames (before both proofs verify nothing else may be sent). */
 export type HandshakeFrame =
@@ -107,6 +107,7 @@ function isEntry(x: unknown): x is { term: number; index: number } {
  * installed a snapshot of a later term than its own may replicate older-term entries after it.
  */
 function entriesFollow(entries: unknown[], prevIndex: number): boolean {
+  if (!entriesFit(prevIndex, entries.length)) return false
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]
     if (!isEntry(e) || e.index !== prevIndex + 1 + i) return false

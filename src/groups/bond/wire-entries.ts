@@ -1,6 +1,7 @@
 import { isLogCommand, type LogCommand } from '../log-command.js'
-import { isTerm } from '../raft/limits.js'
+import { isTerm, MAX_INDEX } from '../raft/limits.js'
 import type { Entry, LogIndex, Term } from '../raft/types.js'
+import { MAX_ENTRIES_PER_APPEND } from '../raft-config.js'
 
 /**
  * One entry as it travels: `[command]` when it has the batch's term and leader tag and is no
@@ -50,6 +51,8 @@ export function fromWire(
   if (typeof x !== 'object' || x === null) return undefined
   const w = x as Record<string, unknown>
   if (!isTerm(w.t) || (w.l !== undefined && w.l !== null && !isLeaderTag(w.l)) || !Array.isArray(w.e)) return undefined
+  // As for plain entries: no more than a leader sends at once, no index past `MAX_INDEX`.
+  if (!entriesFit(prevIndex, w.e.length)) return undefined
   for (const item of w.e as unknown[]) if (!isWireEntry(item)) return undefined
   const term = w.t
   const leader = w.l === undefined ? prevLeader : w.l === null ? undefined : (w.l as string)
@@ -66,6 +69,15 @@ export function fromWire(
       ...(noop === 1 ? { noop: true as const } : {}),
     }
   })
+}
+
+/**
+ * Whether `count` entries after `prevIndex` are as many as one AppendEntries carries
+ * (`MAX_ENTRIES_PER_APPEND`) and end at or below `MAX_INDEX`; both forms of entries are held
+ * to it before any entry is looked at.
+ */
+export function entriesFit(prevIndex: LogIndex, count: number): boolean {
+  return count <= MAX_ENTRIES_PER_APPEND && prevIndex + count <= MAX_INDEX
 }
 
 /** Longest leader tag accepted (a peer id and an incarnation are well under it). */

@@ -3,7 +3,9 @@ import { decode, encode } from '../../../src/core/codec.js'
 import { isRaftMessage } from '../../../src/groups/bond/messages.js'
 import { fromWire, toWire } from '../../../src/groups/bond/wire-entries.js'
 import type { LogCommand } from '../../../src/groups/log-command.js'
+import { MAX_INDEX } from '../../../src/groups/raft/limits.js'
 import type { Entry } from '../../../src/groups/raft/types.js'
+import { MAX_ENTRIES_PER_APPEND } from '../../../src/groups/raft-config.js'
 
 const TAG = '12D3KooWJMkgZrZLMG5tW3XxyXvKooBe8jjqmt9hkdbqMenWdPX3#ipii45'
 const cmd = (n: number): LogCommand => ({ t: 'cmd', b: Uint8Array.of(n), o: `call:${n}` })
@@ -85,5 +87,26 @@ describe('AppendEntries entries on the wire', () => {
     expect(isRaftMessage({ ...plain, x: { t: 1, e: [] } }, 'peer-b', 'peer-a')).toBe(false)
     expect(isRaftMessage({ ...base, x: { t: 1, e: [[cmd(1), 1, TAG]] } }, 'peer-b', 'peer-a')).toBe(false)
     expect(isRaftMessage({ ...base }, 'peer-b', 'peer-a')).toBe(false)
+  })
+
+  it('holds both forms to the same count and index bounds', () => {
+    const base = { type: 'appendEntries', term: 1, prevTerm: 0, commit: 0 }
+    const both = (prevIndex: number, n: number) => {
+      const commands = Array.from({ length: n }, (_, i) => cmd(i % 256))
+      const packed = { ...base, prevIndex, x: { t: 1, l: TAG, e: commands.map((c) => [c]) } }
+      const plain = {
+        ...base,
+        prevIndex,
+        entries: commands.map((command, i) => ({ term: 1, index: prevIndex + 1 + i, command, leader: TAG })),
+      }
+      return [isRaftMessage(packed, 'peer-b', 'peer-a'), isRaftMessage(plain, 'peer-b', 'peer-a')]
+    }
+    // As many entries as a leader sends at once, and no more.
+    expect(both(0, MAX_ENTRIES_PER_APPEND)).toEqual([true, true])
+    expect(both(0, MAX_ENTRIES_PER_APPEND + 1)).toEqual([false, false])
+    // The last entry's index at `MAX_INDEX`, and not one past it.
+    expect(both(MAX_INDEX - 2, 2)).toEqual([true, true])
+    expect(both(MAX_INDEX - 1, 2)).toEqual([false, false])
+    expect(both(MAX_INDEX, 1)).toEqual([false, false])
   })
 })
