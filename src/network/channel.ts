@@ -107,6 +107,11 @@ export class StreamChannel implements Channel {
     this.#preAuthLeft = undefined
   }
 
+  /** `bytes` more before `authenticated()` (the peer proved part of the handshake); none once authenticated. */
+  allowPreAuth(bytes: number): void {
+    if (this.#preAuthLeft !== undefined) this.#preAuthLeft += Math.max(0, bytes)
+  }
+
   /** Bytes waiting in our send queue for the peer to read (this task's batch included). */
   get queuedBytes(): number {
     return this.#queuedBytes + this.#batchBytes
@@ -273,13 +278,24 @@ export class StreamChannel implements Channel {
     // Before the handshake, the chunk's bytes are charged before any frame of it is cut or
     // decoded: only the part within the budget is framed. Its frames may include the one that
     // authenticates the peer (a sender's batch, or TCP joining writes): if a listener calls
-    // `authenticated()` while they are delivered, the rest of the chunk is taken unbounded.
-    const allowed = Math.min(chunk.length, this.#preAuthLeft)
-    this.#preAuthLeft -= allowed
-    if (allowed > 0 && !this.#take(allowed === chunk.length ? chunk : chunk.subarray(0, allowed))) return
-    if (allowed === chunk.length) return
-    if (this.#preAuthLeft === undefined) this.#take(chunk.subarray(allowed))
-    else this.reject('oversized', 'the peer sent more than its pre-handshake byte budget')
+    // `authenticated()` while they are delivered, the rest of the chunk is taken unbounded, and
+    // if it calls `allowPreAuth`, the rest is charged against the raised budget.
+    let rest = chunk
+    while (rest.length > 0) {
+      const left: number | undefined = this.#preAuthLeft
+      if (left === undefined) {
+        this.#take(rest)
+        return
+      }
+      if (left === 0) {
+        this.reject('oversized', 'the peer sent more than its pre-handshake byte budget')
+        return
+      }
+      const allowed = Math.min(rest.length, left)
+      this.#preAuthLeft = left - allowed
+      if (!this.#take(allowed === rest.length ? rest : rest.subarray(0, allowed))) return
+      rest = rest.subarray(allowed)
+    }
   }
 
   /** Cuts, decodes and delivers the frames `bytes` completes, in order; false once the channel is closed. */

@@ -52,6 +52,11 @@ export interface Channel {
    * test doubles need not implement it.
    */
   authenticated?(): void
+  /**
+   * The peer proved part of this protocol's handshake (a group member's key, before its ticket
+   * is checked): `bytes` more are accepted before `authenticated()`. Optional, as above.
+   */
+  allowPreAuth?(bytes: number): void
 }
 
 /**

@@ -44,6 +44,14 @@ export function bondProof(
   return h.digest()
 }
 
+/**
+ * What an acceptor that proved the group key may send before the initiator's ticket check
+ * lifts the channel's pre-auth budget: its welcome (its bonds, about 54 bytes a member, so
+ * this covers groups of many thousands) and the first frames of the group. Bounded, since a
+ * member without a ticket has proven the key too.
+ */
+export const PROVEN_PRE_AUTH_BYTES = 1024 * 1024
+
 /** What one side needs to run a handshake. */
 export interface HandshakeParams {
   readonly groupId: UniqueId
@@ -77,9 +85,21 @@ export async function initiateHandshake(channel: Channel, inbox: Inbox, p: Hands
   const { nonce: nonceA } = await expect(inbox, p, 'challenge')
   const remote = channel.remotePeer
   channel.send({ type: 'proof', proof: bondProof(p.keyHash, p.groupId, p.local, remote, nonceI, nonceA, 'initiator') })
-  const { proof } = await expect(inbox, p, 'proof')
   const want = bondProof(p.keyHash, p.groupId, p.local, remote, nonceI, nonceA, 'acceptor')
-  if (!bytesEqual(proof, want)) throw new BondFailure('bad-proof', 'the acceptor does not prove the group key')
+  // The acceptor's welcome follows its proof at once, often in the same transport chunk, and
+  // lists its bonds (about 54 bytes a member): a proven acceptor gets `PROVEN_PRE_AUTH_BYTES`
+  // more while our ticket check runs, checked as the proof arrives (before the chunk's rest).
+  inbox.onArrival = (m) => {
+    inbox.onArrival = undefined
+    const frame = parseHandshakeFrame(m)
+    if (frame?.type === 'proof' && bytesEqual(frame.proof, want)) channel.allowPreAuth?.(PROVEN_PRE_AUTH_BYTES)
+  }
+  try {
+    const { proof } = await expect(inbox, p, 'proof')
+    if (!bytesEqual(proof, want)) throw new BondFailure('bad-proof', 'the acceptor does not prove the group key')
+  } finally {
+    inbox.onArrival = undefined
+  }
 }
 
 /**

@@ -21,11 +21,17 @@ export class Inbox {
   readonly #queue: unknown[] = []
   #waiter: { resolve: (m: unknown) => void; reject: (e: BondFailure) => void } | undefined
   #closed: BondFailure | undefined
+  /**
+   * Sees each frame as it arrives, before it is queued or handed to `next()`'s caller (whose
+   * continuation runs only after the rest of the transport chunk was delivered).
+   */
+  onArrival: ((m: unknown) => void) | undefined
   readonly #unsubs: (() => void)[]
 
   constructor(channel: Channel) {
     this.#unsubs = [
       channel.onMessage((m) => {
+        this.onArrival?.(m)
         const w = this.#waiter
         if (w) {
           this.#waiter = undefined

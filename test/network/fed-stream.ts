@@ -1,0 +1,37 @@
+import type { Stream } from '@libp2p/interface'
+import { encode } from '../../src/core/codec.js'
+import { encodeFrame } from '../../src/core/framing.js'
+
+/** A stream the test feeds chunks into by hand, as the transport would hand them over. */
+export function fedStream(): { stream: Stream; feed(chunk: Uint8Array): void; aborted(): boolean } {
+  let aborted = false
+  const target = new EventTarget()
+  const stream = Object.assign(target, {
+    protocol: '/test/1',
+    direction: 'inbound',
+    status: 'open',
+    send: () => true,
+    abort: () => {
+      aborted = true
+    },
+    close: async () => {},
+    onDrain: async () => {},
+  })
+  return {
+    stream: stream as unknown as Stream,
+    feed: (chunk) => target.dispatchEvent(Object.assign(new Event('message'), { data: chunk })),
+    aborted: () => aborted,
+  }
+}
+
+/** The messages back to back as one chunk of frames. */
+export function chunkOf(messages: readonly unknown[]): Uint8Array {
+  const frames = messages.map((m) => encodeFrame(encode(m)))
+  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0))
+  let at = 0
+  for (const f of frames) {
+    out.set(f, at)
+    at += f.length
+  }
+  return out
+}
