@@ -1,4 +1,3 @@
-import type { Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { deferred, withTimeout } from '../../src/core/async.js'
@@ -6,6 +5,7 @@ import { StreamChannel } from '../../src/network/channel.js'
 import { MAX_PRE_AUTH_CHANNELS_PER_PEER, type Network } from '../../src/network/network.js'
 import type { CloseInfo } from '../../src/network/types.js'
 import { bound } from '../helpers/bounds.js'
+import { fedStream } from './fed-stream.js'
 import { Nets, until } from './helpers.js'
 
 const nets = new Nets()
@@ -75,7 +75,7 @@ describe('Channel limits against a hostile peer', () => {
   })
 
   it('drops a channel whose peer stops reading (no drain) once the queue is full, without buffering more', () => {
-    const { stream, aborted } = stalledStream()
+    const { stream, aborted } = fedStream({ stalled: true })
     const ch = new StreamChannel(stream, 'peer', { peerId: 'me', emitTelemetry() {} }, { maxQueuedBytes: 1024 * 1024 })
     const chunk = new Uint8Array(64 * 1024)
     let sent = 0
@@ -88,7 +88,7 @@ describe('Channel limits against a hostile peer', () => {
   })
 
   it('drops a channel whose peer leaves our writes blocked past the drain timeout', async () => {
-    const { stream } = stalledStream()
+    const { stream } = fedStream({ stalled: true })
     const ch = new StreamChannel(stream, 'peer', { peerId: 'me', emitTelemetry() {} }, { drainTimeoutMs: 20 })
     const closed = deferred<CloseInfo>()
     ch.onClose((i) => closed.resolve(i))
@@ -98,21 +98,3 @@ describe('Channel limits against a hostile peer', () => {
     })
   })
 })
-
-/** A stream whose peer never reads: every send reports a full buffer and no drain ever comes. */
-function stalledStream(): { stream: Stream; aborted: () => boolean } {
-  let aborted = false
-  const target = new EventTarget()
-  const stream = Object.assign(target, {
-    protocol: '/test/1',
-    direction: 'outbound',
-    status: 'open',
-    send: () => false,
-    abort: () => {
-      aborted = true
-    },
-    close: async () => {},
-    onDrain: () => new Promise(() => {}),
-  })
-  return { stream: stream as unknown as Stream, aborted: () => aborted }
-}

@@ -2,20 +2,28 @@ import type { Stream } from '@libp2p/interface'
 import { encode } from '../../src/core/codec.js'
 import { encodeFrame } from '../../src/core/framing.js'
 
-/** A stream the test feeds chunks into by hand, as the transport would hand them over. */
-export function fedStream(): { stream: Stream; feed(chunk: Uint8Array): void; aborted(): boolean } {
+/**
+ * A stream the test feeds chunks into by hand, as the transport would hand them over.
+ * `stalled`: its peer never reads (every send reports a full buffer, no drain ever comes).
+ */
+export function fedStream(options: { stalled?: boolean } = {}): {
+  stream: Stream
+  feed(chunk: Uint8Array): void
+  aborted(): boolean
+} {
+  const stalled = options.stalled === true
   let aborted = false
   const target = new EventTarget()
   const stream = Object.assign(target, {
     protocol: '/test/1',
-    direction: 'inbound',
+    direction: stalled ? 'outbound' : 'inbound',
     status: 'open',
-    send: () => true,
+    send: () => !stalled,
     abort: () => {
       aborted = true
     },
     close: async () => {},
-    onDrain: async () => {},
+    onDrain: stalled ? () => new Promise(() => {}) : async () => {},
   })
   return {
     stream: stream as unknown as Stream,
