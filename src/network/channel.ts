@@ -270,17 +270,12 @@ export class StreamChannel implements Channel {
 
   readonly #onData = (event: { data: Uint8Array | { subarray(): Uint8Array } }): void => {
     if (this.#closeInfo) return
-    const chunk = event.data instanceof Uint8Array ? event.data : event.data.subarray()
-    if (this.#preAuthLeft === undefined) {
-      this.#take(chunk)
-      return
-    }
     // Before the handshake, the chunk's bytes are charged before any frame of it is cut or
     // decoded: only the part within the budget is framed. Its frames may include the one that
     // authenticates the peer (a sender's batch, or TCP joining writes): if a listener calls
     // `authenticated()` while they are delivered, the rest of the chunk is taken unbounded, and
     // if it calls `allowPreAuth`, the rest is charged against the raised budget.
-    let rest = chunk
+    let rest = event.data instanceof Uint8Array ? event.data : event.data.subarray()
     while (rest.length > 0) {
       const left: number | undefined = this.#preAuthLeft
       if (left === undefined) {
