@@ -19,4 +19,25 @@ describe('upPeers: the peers whose bond is up, sorted', () => {
     // The array handed out before is never changed.
     expect(known).toEqual(['a', 'c'])
   })
+
+  it('recognizes a large unchanged set in any bond order', () => {
+    const peers = Array.from({ length: 300 }, (_, i) => `peer-${String(i).padStart(3, '0')}`)
+    const known = upPeers(
+      peers.map((p) => bond(p)),
+      [],
+    )
+    expect(
+      upPeers(
+        [...peers].reverse().map((p) => bond(p)),
+        known,
+      ),
+    ).toBe(known)
+    const other = [...peers.slice(1), 'peer-zzz']
+    expect(
+      upPeers(
+        other.map((p) => bond(p)),
+        known,
+      ),
+    ).toEqual(other)
+  })
 })
