@@ -80,7 +80,7 @@ export class DialHints {
     if (now - (this.#lastHint.get(peer) ?? Number.NEGATIVE_INFINITY) < HINT_INTERVAL_MS) {
       this.#ctx.emitTelemetry({
         type: 'input.rejected',
-        at: performance.now(),
+        at: now,
         peer: this.#ctx.peerId,
         remote: peer,
         protocol: this.#protocol,
