@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { encode } from '../../src/core/codec.js'
 import { encodeFrame, FrameDecoder } from '../../src/core/framing.js'
-import type { TelemetryEvent } from '../../src/core/telemetry.js'
-import { StreamChannel } from '../../src/network/channel.js'
-import { chunkOf, fedStream } from './fed-stream.js'
+import { budgetedChannel, chunkOf } from './fed-stream.js'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -11,14 +9,7 @@ afterEach(() => {
 
 /** A channel with a pre-handshake budget over a fed stream, its rejections and framed bytes counted. */
 function gate(preAuthBytes: number) {
-  const s = fedStream()
-  const rejected: Array<Extract<TelemetryEvent, { type: 'input.rejected' }>> = []
-  const ch = new StreamChannel(
-    s.stream,
-    'peer',
-    { peerId: 'me', emitTelemetry: (e) => e.type === 'input.rejected' && rejected.push(e) },
-    { preAuthBytes },
-  )
+  const g = budgetedChannel(preAuthBytes)
   let framed = 0
   let last: Uint8Array | undefined
   const push = FrameDecoder.prototype.push
@@ -27,7 +18,7 @@ function gate(preAuthBytes: number) {
     last = chunk
     return push.call(this, chunk, max)
   })
-  return { ...s, ch, rejected, framed: () => framed, lastFramed: () => last }
+  return { ...g, framed: () => framed, lastFramed: () => last }
 }
 
 describe('Channel pre-handshake budget', () => {

@@ -1,6 +1,8 @@
 import type { Stream } from '@libp2p/interface'
 import { encode } from '../../src/core/codec.js'
 import { encodeFrame } from '../../src/core/framing.js'
+import type { TelemetryEvent } from '../../src/core/telemetry.js'
+import { StreamChannel } from '../../src/network/channel.js'
 
 /**
  * A stream the test feeds chunks into by hand, as the transport would hand them over.
@@ -42,4 +44,20 @@ export function chunkOf(messages: readonly unknown[]): Uint8Array {
     at += f.length
   }
   return out
+}
+
+/**
+ * A channel from `local` to `remote` with a pre-handshake budget over a fed stream, the
+ * `input.rejected` events it counts collected in `rejected`.
+ */
+export function budgetedChannel(preAuthBytes: number, remote = 'peer', local = 'me') {
+  const s = fedStream()
+  const rejected: Array<Extract<TelemetryEvent, { type: 'input.rejected' }>> = []
+  const ch = new StreamChannel(
+    s.stream,
+    remote,
+    { peerId: local, emitTelemetry: (e) => e.type === 'input.rejected' && rejected.push(e) },
+    { preAuthBytes },
+  )
+  return { ...s, ch, rejected }
 }

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/core/clock.js'
 import { UniqueId } from '../../../src/core/id.js'
-import type { TelemetryEvent } from '../../../src/core/telemetry.js'
 import { GROUPS_PRE_AUTH_BYTES } from '../../../src/groups/bond/bonds.js'
 import { bondProof, initiateHandshake, PROVEN_PRE_AUTH_BYTES } from '../../../src/groups/bond/handshake.js'
 import { Inbox } from '../../../src/groups/bond/inbox.js'
 import { Timers } from '../../../src/groups/timers.js'
-import { StreamChannel } from '../../../src/network/channel.js'
-import { chunkOf, fedStream } from '../../network/fed-stream.js'
+import { budgetedChannel, chunkOf } from '../../network/fed-stream.js'
 
 const GROUP = UniqueId.from('budget-group')
 const KEY = UniqueId.from('the-key').hashed()
@@ -17,14 +15,7 @@ const timers = new Timers(new ManualClock())
 
 /** Our side as `Bonds` dials: an initiator over a channel with the groups' pre-auth budget, fed by hand. */
 function initiator() {
-  const s = fedStream()
-  const rejected: Array<Extract<TelemetryEvent, { type: 'input.rejected' }>> = []
-  const ch = new StreamChannel(
-    s.stream,
-    'peer-acceptor',
-    { peerId: 'peer-initiator', emitTelemetry: (e) => e.type === 'input.rejected' && rejected.push(e) },
-    { preAuthBytes: GROUPS_PRE_AUTH_BYTES },
-  )
+  const { ch, ...s } = budgetedChannel(GROUPS_PRE_AUTH_BYTES, 'peer-acceptor', 'peer-initiator')
   const inbox = new Inbox(ch)
   const done = initiateHandshake(ch, inbox, {
     groupId: GROUP,
@@ -35,7 +26,7 @@ function initiator() {
     nonce: NONCE_I,
   })
   done.catch(() => {})
-  return { ...s, ch, inbox, done, rejected }
+  return { ...s, ch, inbox, done }
 }
 
 const acceptorProof = () => bondProof(KEY, GROUP, 'peer-initiator', 'peer-acceptor', NONCE_I, NONCE_A, 'acceptor')
