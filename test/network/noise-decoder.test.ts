@@ -1,8 +1,15 @@
+import { Socket } from 'node:net'
 import type { MessageStream } from '@libp2p/interface'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { afterEach, describe, expect, it } from 'vitest'
-import { noiseDecoderCounts, quietLengthDecoder, uint16BEOrShort } from '../../src/network/noise-decoder.js'
+import {
+  noiseDecoderCounts,
+  noiseFrameCounts,
+  oneBufferFrames,
+  quietLengthDecoder,
+  uint16BEOrShort,
+} from '../../src/network/noise-decoder.js'
 import { Nets, until } from './helpers.js'
 
 /** Two noise transport messages, length-prefixed as noise frames them. */
@@ -60,5 +67,66 @@ describe('noise length decoder without an exception per chunk', () => {
     // One per side of the connection; none left with the throwing decoder.
     expect(noiseDecoderCounts.swapped - before.swapped).toBeGreaterThanOrEqual(2)
     expect(noiseDecoderCounts.left - before.left).toBe(0)
+  })
+})
+
+/** Whether `bytes` is a run of whole noise frames (two-byte length, then that many bytes). */
+function wholeFrames(bytes: Uint8Array): boolean {
+  let at = 0
+  while (at + 2 <= bytes.length) at += 2 + (((bytes[at] as number) << 8) | (bytes[at + 1] as number))
+  return at === bytes.length
+}
+
+describe('noise frames handed to the transport as one buffer', () => {
+  const nets = new Nets()
+  afterEach(() => nets.stopAll())
+
+  it('joins the length and the ciphertext of each message into one buffer with the same bytes', () => {
+    const parts = [Uint8Array.of(0, 3), Uint8Array.of(7, 8, 9), Uint8Array.of(0, 1), Uint8Array.of(5)]
+    const seen: unknown[] = []
+    const stream = {
+      encrypt(chunk: unknown) {
+        seen.push(chunk)
+        return new Uint8ArrayList(...parts)
+      },
+    }
+    expect(oneBufferFrames(stream as unknown as MessageStream)).toBe(true)
+    const out = stream.encrypt(Uint8Array.of(1))
+    expect(out).toBeInstanceOf(Uint8Array)
+    expect([...(out as unknown as Uint8Array)]).toEqual([0, 3, 7, 8, 9, 0, 1, 5])
+    expect(seen).toEqual([Uint8Array.of(1)])
+    // No encrypt method: left alone.
+    expect(oneBufferFrames({} as MessageStream)).toBe(false)
+  })
+
+  it('writes each message to a TCP socket once, as whole frames, never a lone length', async () => {
+    const before = { ...noiseFrameCounts }
+    const opts = { transport: 'node' as const, iceServers: [], listen: ['/ip4/127.0.0.1/tcp/0'] }
+    const a = await nets.create(opts)
+    const b = await nets.create({ ...opts, bootstrap: a.addresses() })
+    await until([a, b], 'a TCP connection', () => a.connectedPeers().includes(b.peerId))
+    expect(noiseFrameCounts.joined - before.joined).toBeGreaterThanOrEqual(2)
+    expect(noiseFrameCounts.left - before.left).toBe(0)
+    b.handle('echo', (ch) => ch.onMessage((m) => ch.send(m)))
+    const ch = await a.openChannel(b.peerId, 'echo')
+    const writes: Uint8Array[] = []
+    const write = Socket.prototype.write
+    Socket.prototype.write = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
+      if (chunk instanceof Uint8Array) writes.push(Uint8Array.from(chunk))
+      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest)
+    } as typeof write
+    try {
+      for (let i = 0; i < 20; i++) {
+        const back = new Promise((resolve) => ch.onMessage(resolve))
+        ch.send({ i, pad: 'x'.repeat(i * 10) })
+        expect(await back).toEqual({ i, pad: 'x'.repeat(i * 10) })
+      }
+    } finally {
+      Socket.prototype.write = write
+    }
+    // 20 messages each way at least; with noise's two-part output every message was two writes,
+    // the first a lone two-byte length.
+    expect(writes.length).toBeGreaterThanOrEqual(40)
+    for (const w of writes) expect(wholeFrames(w) && w.length > 2, `a write of ${w.length} bytes`).toBe(true)
   })
 })
