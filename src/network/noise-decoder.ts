@@ -46,16 +46,20 @@ export function quietLengthDecoder(connection: MessageStream): boolean {
   return true
 }
 
-/** Connections whose encrypted output was made one buffer per send, and left as they were. */
-export const noiseFrameCounts = { joined: 0, left: 0 }
+/**
+ * Connections whose encrypted output was made one buffer per send, left as they were (no
+ * `encrypt` found), and in-memory connections, which need no joining.
+ */
+export const noiseFrameCounts = { joined: 0, left: 0, inMemory: 0 }
 
 /**
  * Noise's `encrypt` returns each transport message as a byte list of two parts, its two-byte
  * length and its ciphertext, and TCP (`@libp2p/tcp` 11) writes every part of a list with its own
  * `socket.write`: two system calls per message, half of a TCP commit's CPU in its profile. This
  * makes `encrypt` return the same bytes as one buffer (one copy of a few hundred bytes), so a
- * message costs one write. The bytes on the wire do not change. Only an `encrypt` method is
- * wrapped; returns false, changing nothing, when the connection has none.
+ * message costs one write. WebSockets send each part as its own message, so the same holds
+ * there. The bytes on the wire do not change. Only an `encrypt` method is wrapped; returns
+ * false, changing nothing, when the connection has none.
  */
 export function oneBufferFrames(connection: MessageStream): boolean {
   const stream = connection as unknown as { encrypt?: (chunk: Uint8Array | Uint8ArrayList) => unknown }
@@ -66,6 +70,15 @@ export function oneBufferFrames(connection: MessageStream): boolean {
     return isByteList(out) ? out.subarray() : out
   }
   return true
+}
+
+/**
+ * Whether a transport connection is the in-memory one (tests, benchmarks), which hands a byte
+ * list to its peer whole: joining its parts would only add a copy.
+ */
+function inMemory(connection: unknown): boolean {
+  const addr = (connection as { remoteAddr?: unknown }).remoteAddr
+  return addr !== undefined && addr !== null && String(addr).includes('/memory/')
 }
 
 function isByteList(value: unknown): value is Uint8ArrayList {
@@ -79,8 +92,8 @@ function isByteList(value: unknown): value is Uint8ArrayList {
 
 /**
  * `noise()` whose secured connections decode without an exception per chunk (`quietLengthDecoder`)
- * and hand each encrypted send to the transport as one buffer (`oneBufferFrames`). The handshake
- * and the cipher are noise's, untouched.
+ * and hand each encrypted send to a TCP or WebSocket transport as one buffer (`oneBufferFrames`).
+ * The handshake and the cipher are noise's, untouched.
  */
 export function quietNoise(init?: NoiseInit): (components: Components) => ConnectionEncrypter {
   const factory = noise(init)
@@ -88,15 +101,16 @@ export function quietNoise(init?: NoiseInit): (components: Components) => Connec
     const encrypter = factory(components)
     const outbound = encrypter.secureOutbound.bind(encrypter)
     const inbound = encrypter.secureInbound.bind(encrypter)
-    const quiet = <E>(secured: SecuredConnection<E>): SecuredConnection<E> => {
+    const quiet = <E>(transport: MessageStream, secured: SecuredConnection<E>): SecuredConnection<E> => {
       if (quietLengthDecoder(secured.connection)) noiseDecoderCounts.swapped++
       else noiseDecoderCounts.left++
-      if (oneBufferFrames(secured.connection)) noiseFrameCounts.joined++
+      if (inMemory(transport)) noiseFrameCounts.inMemory++
+      else if (oneBufferFrames(secured.connection)) noiseFrameCounts.joined++
       else noiseFrameCounts.left++
       return secured
     }
-    encrypter.secureOutbound = async (connection, options) => quiet(await outbound(connection, options))
-    encrypter.secureInbound = async (connection, options) => quiet(await inbound(connection, options))
+    encrypter.secureOutbound = async (connection, options) => quiet(connection, await outbound(connection, options))
+    encrypter.secureInbound = async (connection, options) => quiet(connection, await inbound(connection, options))
     return encrypter
   }
 }

@@ -61,12 +61,16 @@ describe('noise length decoder without an exception per chunk', () => {
 
   it('finds the decoder of the noise this project installs on every secured connection', async () => {
     const before = { ...noiseDecoderCounts }
+    const frames = { ...noiseFrameCounts }
     const a = await nets.create()
     const b = await nets.create({ bootstrap: a.addresses() })
     await until([a, b], 'a connection', () => a.connectedPeers().length > 0)
     // One per side of the connection; none left with the throwing decoder.
     expect(noiseDecoderCounts.swapped - before.swapped).toBeGreaterThanOrEqual(2)
     expect(noiseDecoderCounts.left - before.left).toBe(0)
+    // In memory, frames are handed over as the list they are: joining would only copy.
+    expect(noiseFrameCounts.inMemory - frames.inMemory).toBeGreaterThanOrEqual(2)
+    expect(noiseFrameCounts.joined - frames.joined).toBe(0)
   })
 })
 
