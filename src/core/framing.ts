@@ -1,16 +1,21 @@
 import { Uint8ArrayList } from 'uint8arraylist'
 import { ProtocolError } from './errors.js'
+import { shortLivedBytes } from './slab.js'
 
 /** Default largest frame a peer may send: 4 MiB. */
 export const DEFAULT_MAX_FRAME_SIZE = 4 * 1024 * 1024
 
-/** Prefixes a payload with its length as a 4-byte big-endian unsigned integer. */
+/** Prefixes a payload with its length as a 4-byte big-endian unsigned integer (in a short-lived buffer: hand it on, do not keep it). */
 export function encodeFrame(payload: Uint8Array, maxFrameSize = DEFAULT_MAX_FRAME_SIZE): Uint8Array {
   if (payload.length > maxFrameSize) {
     throw new ProtocolError('oversized', `frame of ${payload.length} bytes exceeds the limit of ${maxFrameSize}`)
   }
-  const out = new Uint8Array(4 + payload.length)
-  new DataView(out.buffer).setUint32(0, payload.length)
+  const out = shortLivedBytes(4 + payload.length)
+  const n = payload.length
+  out[0] = n >>> 24
+  out[1] = (n >>> 16) & 0xff
+  out[2] = (n >>> 8) & 0xff
+  out[3] = n & 0xff
   out.set(payload, 4)
   return out
 }

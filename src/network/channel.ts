@@ -3,6 +3,7 @@ import { decode, EncodingError, encode } from '../core/codec.js'
 import { ProtocolError, type RejectReason } from '../core/errors.js'
 import { DEFAULT_MAX_FRAME_SIZE, encodeFrame, FrameDecoder } from '../core/framing.js'
 import type { PeerId } from '../core/id.js'
+import { shortLivedBytes } from '../core/slab.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
 import { boundedSignal } from './retry.js'
 import type { Channel, CloseInfo } from './types.js'
@@ -387,7 +388,7 @@ export class StreamChannel implements Channel {
 
 /** `frames` back to back in one buffer of `bytes` bytes. */
 function concat(frames: readonly Uint8Array[], bytes: number): Uint8Array {
-  const out = new Uint8Array(bytes)
+  const out = shortLivedBytes(bytes)
   let at = 0
   for (const f of frames) {
     out.set(f, at)
