@@ -12,7 +12,7 @@
  * the check finds them when they are there.
  */
 import { existsSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build, type Metafile } from 'esbuild'
 import { ed25519Only } from '../../src/bundler/ed25519-only.js'
@@ -59,7 +59,9 @@ export async function bundleSize(file: string, external: readonly string[] = [])
     define: { 'process.env.NODE_ENV': '"production"' },
   })
   const outputs = result.metafile.outputs
-  const entry = Object.keys(outputs).find((o) => outputs[o]?.entryPoint !== undefined)
+  // A module imported on use is an entry point of its own chunk too: find the one asked for.
+  const wanted = relative(ROOT, resolve(ROOT, file))
+  const entry = Object.keys(outputs).find((o) => outputs[o]?.entryPoint === wanted)
   if (!entry) throw new Error(`esbuild produced no entry chunk for ${file}`)
   const atOnce = new Set<string>()
   const visit = (name: string) => {

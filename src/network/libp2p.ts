@@ -7,7 +7,7 @@ import {
 import { type Identify, identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
-import { quietNoise } from './noise-decoder.js'
+import { type NoiseEncrypt, quietNoise } from './noise-decoder.js'
 import { defaultPreset, type TransportOption, transportConfig } from './transports.js'
 import { lazyWindowYamux } from './yamux-window.js'
 
@@ -44,6 +44,14 @@ export interface NodeSettings {
 }
 
 /**
+ * How noise seals small messages: into slabs in Node (`noise-crypto.ts`, which loads the wasm
+ * cipher of noise's Node build), noise's own way in browsers (`noise-crypto.browser.ts`).
+ */
+async function sealer(): Promise<(own: NoiseEncrypt) => NoiseEncrypt> {
+  return (await import('./noise-crypto.js')).slabSealing
+}
+
+/**
  * The libp2p options of a network: the transport preset (or the caller's options, merged
  * over ours), noise + yamux and identify. Caller services are added to ours. Noise decodes
  * without an exception per chunk (`noise-decoder.ts`) and yamux sends window updates once half
@@ -59,7 +67,7 @@ export async function libp2pOptions(
   const listen = options.listen ?? custom.addresses?.listen ?? base.addresses?.listen ?? []
   return {
     ...base,
-    connectionEncrypters: [quietNoise()],
+    connectionEncrypters: [quietNoise(undefined, await sealer())],
     streamMuxers: [lazyWindowYamux()],
     ...custom,
     privateKey,

@@ -50,7 +50,27 @@ export function quietLengthDecoder(connection: MessageStream): boolean {
  * Connections whose encrypted output was made one buffer per send, left as they were (no
  * `encrypt` found), and in-memory connections, which need no joining.
  */
-export const noiseFrameCounts = { joined: 0, left: 0, inMemory: 0 }
+export const noiseFrameCounts = { joined: 0, left: 0, inMemory: 0, sealing: 0 }
+
+/** Noise's cipher call (`crypto.encrypt` of its encrypter, `chaCha20Poly1305Encrypt` of its crypto). */
+export type NoiseEncrypt = (
+  plaintext: Uint8Array | Uint8ArrayList,
+  nonce: Uint8Array,
+  ad: Uint8Array,
+  k: Uint8Array,
+) => Uint8Array | Uint8ArrayList
+
+/**
+ * Gives a noise encrypter the `sealing` of its own cipher call (`noise-crypto.ts`). The field
+ * is noise's, not its API: nothing changes when it is missing (then `noiseFrameCounts.sealing`
+ * stays put, and `test/network/noise-decoder.test.ts` fails).
+ */
+function swapEncrypt(encrypter: unknown, sealing: (own: NoiseEncrypt) => NoiseEncrypt): boolean {
+  const crypto = (encrypter as { crypto?: { encrypt?: unknown } }).crypto
+  if (typeof crypto?.encrypt !== 'function') return false
+  crypto.encrypt = sealing(crypto.encrypt as NoiseEncrypt)
+  return true
+}
 
 /**
  * Noise's `encrypt` returns each transport message as a byte list of two parts, its two-byte
@@ -67,9 +87,33 @@ export function oneBufferFrames(connection: MessageStream): boolean {
   if (typeof encrypt !== 'function') return false
   stream.encrypt = function (this: unknown, chunk: Uint8Array | Uint8ArrayList) {
     const out = encrypt.call(this, chunk)
-    return isByteList(out) ? out.subarray() : out
+    return isByteList(out) ? joined(out) : out
   }
   return true
+}
+
+/**
+ * Ciphertexts sealed with two spare bytes in front of them in the same buffer
+ * (`noise-crypto.ts`, in Node): noise's length goes there, with no copy.
+ */
+export const sealedWithRoom = new WeakSet<Uint8Array>()
+
+/** The parts of `list` as one buffer: the length written in front of a ciphertext with room, else a copy. */
+function joined(list: Uint8ArrayList): Uint8Array {
+  let length: Uint8Array | undefined
+  let sealed: Uint8Array | undefined
+  let parts = 0
+  for (const buf of list) {
+    if (parts === 0) length = buf
+    else sealed = buf
+    if (++parts > 2) break
+  }
+  if (parts !== 2 || length?.length !== 2 || sealed === undefined || !sealedWithRoom.has(sealed)) return list.subarray()
+  sealedWithRoom.delete(sealed)
+  const framed = new Uint8Array(sealed.buffer, sealed.byteOffset - 2, sealed.length + 2)
+  framed[0] = length[0] as number
+  framed[1] = length[1] as number
+  return framed
 }
 
 /**
@@ -95,10 +139,14 @@ function isByteList(value: unknown): value is Uint8ArrayList {
  * and hand each encrypted send to a TCP or WebSocket transport as one buffer (`oneBufferFrames`).
  * The handshake and the cipher are noise's, untouched.
  */
-export function quietNoise(init?: NoiseInit): (components: Components) => ConnectionEncrypter {
+export function quietNoise(
+  init?: NoiseInit,
+  sealing?: (own: NoiseEncrypt) => NoiseEncrypt,
+): (components: Components) => ConnectionEncrypter {
   const factory = noise(init)
   return (components) => {
     const encrypter = factory(components)
+    if (sealing && swapEncrypt(encrypter, sealing)) noiseFrameCounts.sealing++
     const outbound = encrypter.secureOutbound.bind(encrypter)
     const inbound = encrypter.secureInbound.bind(encrypter)
     const quiet = <E>(transport: MessageStream, secured: SecuredConnection<E>): SecuredConnection<E> => {

@@ -1,13 +1,16 @@
 import { Socket } from 'node:net'
+import { ChaCha20Poly1305, newInstance } from '@chainsafe/as-chacha20poly1305'
 import type { MessageStream } from '@libp2p/interface'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { afterEach, describe, expect, it } from 'vitest'
+import { slabSealing } from '../../src/network/noise-crypto.js'
 import {
   noiseDecoderCounts,
   noiseFrameCounts,
   oneBufferFrames,
   quietLengthDecoder,
+  sealedWithRoom,
   uint16BEOrShort,
 } from '../../src/network/noise-decoder.js'
 import { Nets, until } from './helpers.js'
@@ -132,5 +135,56 @@ describe('noise frames handed to the transport as one buffer', () => {
     // the first a lone two-byte length.
     expect(writes.length).toBeGreaterThanOrEqual(40)
     for (const w of writes) expect(wholeFrames(w) && w.length > 2, `a write of ${w.length} bytes`).toBe(true)
+  })
+})
+
+describe('noise sealing into slabs (Node)', () => {
+  const nets = new Nets()
+  afterEach(() => nets.stopAll())
+  const k = new Uint8Array(32).fill(7)
+  const nonce = new Uint8Array(12).fill(1)
+  const ad = new Uint8Array(0)
+  const reference = new ChaCha20Poly1305(newInstance())
+
+  it("seals small messages to the same bytes as noise's cipher, with two spare bytes in front", () => {
+    let own = 0
+    const seal = slabSealing(() => {
+      own++
+      return new Uint8Array(0)
+    })
+    for (const n of [0, 1, 250, 1187]) {
+      const plaintext = new Uint8ArrayList(new Uint8Array(12).fill(3), new Uint8Array(n).fill(n % 251))
+      const sealed = seal(plaintext, nonce, ad, k) as Uint8Array
+      expect([...sealed]).toEqual([...reference.seal(k, nonce, plaintext.subarray(), ad)])
+      expect(sealed.byteOffset).toBeGreaterThanOrEqual(2)
+      expect(sealedWithRoom.has(sealed)).toBe(true)
+    }
+    expect(own).toBe(0)
+    // From 1,200 bytes on, noise's own encrypt (node:crypto there).
+    seal(new Uint8Array(1200), nonce, ad, k)
+    expect(own).toBe(1)
+  })
+
+  it('puts the length into the room without a copy, and copies a ciphertext without room', () => {
+    const sealed = slabSealing(() => new Uint8Array(0))(Uint8Array.of(1, 2, 3), nonce, ad, k) as Uint8Array
+    const bare = Uint8Array.from(sealed)
+    for (const [ct, copied] of [
+      [sealed, false],
+      [bare, true],
+    ] as const) {
+      const stream = { encrypt: () => new Uint8ArrayList(Uint8Array.of(0, ct.length), ct) }
+      oneBufferFrames(stream as unknown as MessageStream)
+      const out = stream.encrypt() as unknown as Uint8Array
+      expect([...out]).toEqual([0, ct.length, ...ct])
+      expect(out.buffer === ct.buffer).toBe(!copied)
+    }
+  })
+
+  it('is what the noise of every network in Node seals with', async () => {
+    const before = noiseFrameCounts.sealing
+    const a = await nets.create()
+    const b = await nets.create({ bootstrap: a.addresses() })
+    await until([a, b], 'a connection', () => a.connectedPeers().length > 0)
+    expect(noiseFrameCounts.sealing - before).toBeGreaterThanOrEqual(2)
   })
 })
