@@ -31,6 +31,8 @@ export class Receiver {
   readonly #host: ReceiverHost
   readonly #maxDatumBytes: number
   readonly #schema: StandardSchemaV1<unknown> | undefined
+  /** The window we asked for: the most the producer may grant (what waits here is bounded by it). */
+  readonly #asked: number
   #window = 0
   /** Received and not yet acknowledged (in the app's buffer or waiting for an ack flush). */
   #unacked = 0
@@ -50,6 +52,7 @@ export class Receiver {
     this.#host = host
     this.#maxDatumBytes = opts.maxDatumBytes
     this.#schema = opts.schema
+    this.#asked = opts.window
     channel.onClose((i) => this.#finish(i.reason))
     if (channel.isClosed) return
     this.#handshake = setTimeout(() => this.end('unsubscribed', 'timeout'), HANDSHAKE_TIMEOUT_MS)
@@ -104,6 +107,10 @@ export class Receiver {
       if (first.t === 'close') {
         this.#channel.close(first.reason)
         this.#finish(first.reason)
+        return
+      }
+      if (first.window > this.#asked) {
+        this.#channel.reject('protocol', `producer granted a window of ${first.window}; ${this.#asked} was asked`)
         return
       }
       this.#window = first.window

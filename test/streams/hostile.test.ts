@@ -35,6 +35,23 @@ describe('hostile stream peers', () => {
     expect(c.stats().datums).toBe(2)
   })
 
+  it('a producer that grants itself a larger window than the consumer asked is cut off before any datum counts', async (ctx) => {
+    const s = scope(ctx)
+    const n0 = await fakeProducer(s, (ch) => {
+      ch.send({ t: 'start', net: s.nets.all[0]!.id.toString(), stream: ID.toString(), window: 8 })
+      for (let i = 0; i < 3; i++) ch.send({ t: 'd', v: new Uint8Array([i]) })
+    })
+    const n1 = await s.net()
+    const c = n1.streams.consume<number>(ID, { window: 2 })
+    await s.discoverAll([n0, n1])
+    await until(
+      [n1],
+      'the consumer to refuse the start, or to take a third datum',
+      () => (n1.rejected().protocol ?? 0) >= 1 || c.stats().datums >= 3,
+    )
+    expect(c.stats().datums).toBe(0)
+  })
+
   it('an oversized or undecodable datum ends the link and is counted; a schema refusal is counted and skipped', async (ctx) => {
     const s = scope(ctx)
     let round = 0

@@ -72,7 +72,7 @@ describe('presence rooms', () => {
     silent.handle('streams', (ch) =>
       ch.onMessage((m) => {
         if ((m as { t: string }).t !== 'sub') return
-        ch.send({ t: 'start', net: silent.id.toString(), stream: id.toString(), window: 8 })
+        ch.send({ t: 'start', net: silent.id.toString(), stream: id.toString(), window: 4 })
         ch.send({ t: 'd', v: new Uint8Array([0xa1, 0x61, 0x70, 0xa1, 0x61, 0x78, 0x01]) }) // {p: {x: 1}}
       }),
     )
