@@ -243,7 +243,11 @@ export class ConsumerEngine<T> {
       maxDatumBytes: this.#maxDatumBytes,
       schema: this.#schema as never,
     })
-    if (!receiver.closed) this.#links.set(peer, receiver)
+    // A channel closed already has reported it (`closed`, which scheduled the retry) before
+    // the receiver was ours to find: only the `connecting` mark is left, and it must go, or
+    // every retry would find the producer still connecting.
+    if (receiver.closed) this.#links.delete(peer)
+    else this.#links.set(peer, receiver)
   }
 
   readonly #receiverHost: ReceiverHost = {
