@@ -55,6 +55,12 @@ export class ConsumerEngine<T> {
   readonly #links = new Map<PeerId, Receiver | 'connecting'>()
   readonly #retries = new Map<PeerId, { timer: ReturnType<typeof setTimeout>; attempt: number }>()
   readonly #buffer: Array<{ value: T; from: Receiver }> = []
+  /**
+   * Values of each producer waiting in `#buffer`. A producer whose last link left values here
+   * is subscribed again only once the app took them: a new link brings a new window, and a
+   * producer that cuts a slow consumer off (`too-slow`) would otherwise add one per reconnection.
+   */
+  readonly #waiting = new Map<PeerId, number>()
   readonly #waiters: Array<(item: { value: T; from: Receiver } | undefined) => void> = []
   readonly #totals = { datums: 0, bytes: 0, refused: 0 }
   #offDiscovery: (() => void) | undefined
@@ -107,10 +113,7 @@ export class ConsumerEngine<T> {
 
   /** The next value if one is waiting, else undefined. */
   tryRecv(): T | undefined {
-    const item = this.#buffer.shift()
-    if (!item) return undefined
-    item.from.taken(1)
-    return item.value
+    return this.#take()?.value
   }
 
   /** The next value with the producer that sent it; undefined once closed. */
@@ -130,19 +133,33 @@ export class ConsumerEngine<T> {
     for (const l of [...this.#links.values()]) if (l !== 'connecting') l.end('unsubscribed')
     this.#links.clear()
     this.#buffer.length = 0
+    this.#waiting.clear()
     for (const w of this.#waiters.splice(0)) w(undefined)
     this.when.close()
     this.#host.released(this as ConsumerEngine<unknown>)
   }
 
   #next(): Promise<{ value: T; from: Receiver } | undefined> {
-    const item = this.#buffer.shift()
-    if (item) {
-      item.from.taken(1)
-      return Promise.resolve(item)
-    }
+    const item = this.#take()
+    if (item) return Promise.resolve(item)
     if (this.#closed) return Promise.resolve(undefined)
     return new Promise((resolve) => this.#waiters.push(resolve))
+  }
+
+  /** The oldest waiting value, its credit given back; resubscribes a producer it was the last of. */
+  #take(): { value: T; from: Receiver } | undefined {
+    const item = this.#buffer.shift()
+    if (!item) return undefined
+    item.from.taken(1)
+    const peer = item.from.info.producerId
+    const left = (this.#waiting.get(peer) ?? 0) - 1
+    if (left > 0) this.#waiting.set(peer, left)
+    else {
+      this.#waiting.delete(peer)
+      const entry = this.#host.net.discovery.catalog().get(peer)
+      if (entry && !this.#links.has(peer) && !this.#retries.has(peer)) void this.#consider(entry)
+    }
+    return item
   }
 
   #onDiscovery(e: DiscoveryEvent): void {
@@ -169,7 +186,7 @@ export class ConsumerEngine<T> {
       if (link && link !== 'connecting') link.end('unsubscribed')
       return
     }
-    if (link || this.#retries.has(peer) || this.#links.size >= this.#maxProducers) return
+    if (link || this.#retries.has(peer) || this.#waiting.has(peer) || this.#links.size >= this.#maxProducers) return
     await this.#connect(entry)
   }
 
@@ -258,7 +275,11 @@ export class ConsumerEngine<T> {
       if (waiter) {
         from.taken(1)
         waiter({ value: value as T, from })
-      } else this.#buffer.push({ value: value as T, from })
+      } else {
+        this.#buffer.push({ value: value as T, from })
+        const peer = from.info.producerId
+        this.#waiting.set(peer, (this.#waiting.get(peer) ?? 0) + 1)
+      }
     },
     connected: (r) => {
       this.#retries.delete(r.info.producerId)

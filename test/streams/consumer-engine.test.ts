@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { encode } from '../../src/core/codec.js'
 import { ScriptedChannel, scriptedConsumer } from './scripted.js'
 
 // The consumer's work against a producer the test plays, on fake timers: subscriptions,
@@ -25,6 +26,31 @@ describe('consumer engine', () => {
     s.engine.start()
     await vi.advanceTimersByTimeAsync(10_000)
     expect(s.opened.length).toBeGreaterThanOrEqual(2)
+    s.engine.close()
+  })
+
+  it('holds at most a window of one producer across its reconnections until the app takes them', async () => {
+    const s = scriptedConsumer<number>({ window: 2 })
+    s.engine.start()
+    let sent = 0
+    // Three times: the producer fills the window and cuts the consumer off as too slow (as a
+    // producer does while another consumer keeps up); the app reads nothing meanwhile.
+    // (A retry after a link that came up waits at most 312 ms; a handshake times out at 5 s.)
+    for (let round = 0; round < 3; round++) {
+      await vi.advanceTimersByTimeAsync(1_000)
+      const ch = s.channels.at(-1) as ScriptedChannel
+      s.start(ch, 2)
+      for (let i = 0; i < 2; i++) ch.deliver({ t: 'd', v: encode(sent++) })
+      ch.deliver({ t: 'close', reason: 'too-slow' })
+    }
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(s.engine.stats().lag).toBe(2)
+    expect(s.channels.length).toBe(1)
+    // Once the app took them, the producer is subscribed again.
+    expect([s.engine.tryRecv(), s.engine.tryRecv()]).toEqual([0, 1])
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(s.channels.length).toBe(2)
+    expect(s.channels[1]!.sent).toMatchObject([{ t: 'sub', window: 2 }])
     s.engine.close()
   })
 })
