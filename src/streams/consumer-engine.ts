@@ -52,7 +52,14 @@ export class ConsumerEngine<T> {
   readonly #maxProducers: number
   readonly #schema
   readonly #retry: RetryOptions
-  readonly #links = new Map<PeerId, Receiver | 'connecting'>()
+  /** Per producer, its link, or the mark of the subscription being opened to it. */
+  readonly #links = new Map<PeerId, Receiver | symbol>()
+  /**
+   * Per producer, the latest eligibility check. Checks may await (a ping, tickets), so an older
+   * one can end after a newer one: only the latest decides. Departure forgets the producer.
+   */
+  readonly #latestCheck = new Map<PeerId, number>()
+  #checks = 0
   readonly #retries = new Map<PeerId, { timer: ReturnType<typeof setTimeout>; attempt: number }>()
   readonly #buffer: Array<{ value: T; from: Receiver }> = []
   /**
@@ -97,7 +104,7 @@ export class ConsumerEngine<T> {
   /** The producers subscribed now, with their stats. */
   producers(): ChannelInfo[] {
     return [...this.#links.values()].flatMap((l) =>
-      l !== 'connecting' && l.info.state === 'connected' ? [l.info] : [],
+      l instanceof Receiver && l.info.state === 'connected' ? [l.info] : [],
     )
   }
 
@@ -130,7 +137,7 @@ export class ConsumerEngine<T> {
     for (const r of this.#retries.values()) clearTimeout(r.timer)
     for (const t of this.#expiryTimers.values()) clearTimeout(t)
     this.#retries.clear()
-    for (const l of [...this.#links.values()]) if (l !== 'connecting') l.end('unsubscribed')
+    for (const l of [...this.#links.values()]) if (l instanceof Receiver) l.end('unsubscribed')
     this.#links.clear()
     this.#buffer.length = 0
     this.#waiting.clear()
@@ -166,8 +173,8 @@ export class ConsumerEngine<T> {
     if (this.#closed) return
     if (e.type === 'departed') {
       this.#cancelRetry(e.entry.peerId)
-      const l = this.#links.get(e.entry.peerId)
-      if (l && l !== 'connecting') l.end('unsubscribed')
+      this.#latestCheck.delete(e.entry.peerId)
+      this.#unlink(e.entry.peerId)
       return
     }
     void this.#consider(e.entry)
@@ -176,18 +183,32 @@ export class ConsumerEngine<T> {
   /** Subscribes to an eligible producer; ends the link to one no longer eligible. */
   async #consider(entry: PeerEntry): Promise<void> {
     const peer = entry.peerId
+    const check = ++this.#checks
+    this.#latestCheck.set(peer, check)
     const eligible = await this.#eligible(entry)
-    if (this.#closed) return
+    if (this.#closed || this.#latestCheck.get(peer) !== check) return
     if (eligible && eligible.expiresAt !== undefined) this.#expiresAt.set(peer, eligible.expiresAt)
     else this.#expiresAt.delete(peer)
-    const link = this.#links.get(peer)
     if (!eligible) {
       this.#cancelRetry(peer)
-      if (link && link !== 'connecting') link.end('unsubscribed')
+      this.#unlink(peer)
       return
     }
-    if (link || this.#retries.has(peer) || this.#waiting.has(peer) || this.#links.size >= this.#maxProducers) return
+    if (
+      this.#links.has(peer) ||
+      this.#retries.has(peer) ||
+      this.#waiting.has(peer) ||
+      this.#links.size >= this.#maxProducers
+    )
+      return
     await this.#connect(entry)
+  }
+
+  /** Ends the link to `peer`, or abandons the subscription being opened to it. */
+  #unlink(peer: PeerId): void {
+    const link = this.#links.get(peer)
+    if (link instanceof Receiver) link.end('unsubscribed')
+    else if (link) this.#links.delete(peer)
   }
 
   /** Whether a producer qualifies, and until when its tickets do (ms since the epoch). */
@@ -235,7 +256,8 @@ export class ConsumerEngine<T> {
 
   async #connect(entry: PeerEntry): Promise<void> {
     const peer = entry.peerId
-    this.#links.set(peer, 'connecting')
+    const mark = Symbol('connecting')
+    this.#links.set(peer, mark)
     const { net } = this.#host
     let channel: Awaited<ReturnType<NetworkServices['openChannel']>>
     try {
@@ -245,11 +267,12 @@ export class ConsumerEngine<T> {
         retry: this.#retry,
       })
     } catch {
-      if (this.#links.get(peer) === 'connecting') this.#links.delete(peer)
+      if (this.#links.get(peer) === mark) this.#links.delete(peer)
       this.#scheduleRetry(peer)
       return
     }
-    if (this.#closed || this.#links.get(peer) !== 'connecting') {
+    // Abandoned meanwhile (closed, or the producer stopped qualifying or departed).
+    if (this.#closed || this.#links.get(peer) !== mark) {
       channel.close('unsubscribed')
       return
     }
@@ -261,7 +284,7 @@ export class ConsumerEngine<T> {
       schema: this.#schema as never,
     })
     // A channel closed already has reported it (`closed`, which scheduled the retry) before
-    // the receiver was ours to find: only the `connecting` mark is left, and it must go, or
+    // the receiver was ours to find: only the connecting mark is left, and it must go, or
     // every retry would find the producer still connecting.
     if (receiver.closed) this.#links.delete(peer)
     else this.#links.set(peer, receiver)

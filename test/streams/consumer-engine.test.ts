@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { encode } from '../../src/core/codec.js'
+import { UniqueId } from '../../src/core/id.js'
+import type { Channel } from '../../src/network/types.js'
 import { ScriptedChannel, scriptedConsumer } from './scripted.js'
 
 // The consumer's work against a producer the test plays, on fake timers: subscriptions,
@@ -51,6 +53,50 @@ describe('consumer engine', () => {
     await vi.advanceTimersByTimeAsync(1_000)
     expect(s.channels.length).toBe(2)
     expect(s.channels[1]!.sent).toMatchObject([{ t: 'sub', window: 2 }])
+    s.engine.close()
+  })
+
+  it('abandons a subscription being opened to a producer that stopped qualifying meanwhile', async () => {
+    const opening: Array<(ch: Channel) => void> = []
+    const ok = UniqueId.from('ok').toString()
+    const s = scriptedConsumer<number>({
+      require: (p) => p.hasTag('ok'),
+      entry: { tags: [ok] },
+      open: () => new Promise((resolve) => opening.push(resolve)),
+    })
+    s.engine.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(opening.length).toBe(1)
+    s.update({ tags: [] })
+    await vi.advanceTimersByTimeAsync(0)
+    const ch = new ScriptedChannel(s.peer)
+    opening[0]!(ch)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(ch.sent).toEqual([])
+    expect(ch.isClosed).toBe(true)
+    s.engine.close()
+  })
+
+  it('ignores a check of an older entry that ends after the check of a newer one', async () => {
+    // `require` reads an RTT not yet measured: the first check pings (slow), the next one
+    // sees an entry without the stream (at once) and must have the last word.
+    const channels: ScriptedChannel[] = []
+    const s = scriptedConsumer<number>({
+      require: (p) => p.rttBelow(1_000),
+      open: async (peer) => {
+        const ch = new ScriptedChannel(peer)
+        channels.push(ch)
+        return ch
+      },
+    })
+    s.engine.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(channels.map((c) => c.sent)).toEqual([[{ t: 'ping' }]])
+    s.update({ streams: [] })
+    await vi.advanceTimersByTimeAsync(0)
+    channels[0]!.deliver({ t: 'pong' })
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(channels.length).toBe(1)
     s.engine.close()
   })
 })
