@@ -107,9 +107,7 @@ export class Producer<T> {
     const sink = this.#slot.sink ?? (await this.#slot.ready)
     if (!sink || this.#closed) throw this.#closedError(value)
     const bytes = sink.prepare(value)
-    await sink.ready(value, bytes.length)
-    if (this.#closed) throw this.#closedError(value)
-    sink.fanout(bytes)
+    await sink.send(value, bytes, () => this.#closed)
   }
 
   trySend(value: T): boolean {

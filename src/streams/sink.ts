@@ -144,10 +144,17 @@ export class Sink {
     for (const s of [...this.#subs]) s.offer(bytes)
   }
 
-  /** Resolves when online with room, or rejects with `StreamError('closed')`. */
-  async ready(value: unknown, size: number): Promise<void> {
-    while (!(this.when.isOnline() && this.hasRoom(size))) {
-      if (this.#closed) throw new StreamError('closed', `producer of ${this.streamId.short()} is closed`, value)
+  /**
+   * Waits until online with room, then fans `bytes` out in the same turn as that check: sends
+   * woken together take the room one by one, instead of all passing the check before any of
+   * them fans out (which would hand the later ones to the lagging policy). Rejects with
+   * `StreamError('closed')` once the sink closes or `cancelled()` (the handle closed) holds.
+   */
+  async send(value: unknown, bytes: Uint8Array, cancelled: () => boolean): Promise<void> {
+    for (;;) {
+      if (this.#closed || cancelled())
+        throw new StreamError('closed', `producer of ${this.streamId.short()} is closed`, value)
+      if (this.when.isOnline() && this.hasRoom(bytes.length)) return this.fanout(bytes)
       await new Promise<void>((resolve) => {
         const wake = () => {
           this.#roomWaiters.delete(wake)
@@ -156,7 +163,6 @@ export class Sink {
         this.#roomWaiters.add(wake)
       })
     }
-    if (this.#closed) throw new StreamError('closed', `producer of ${this.streamId.short()} is closed`, value)
   }
 
   keepalive(now: number, idleMs: number): void {

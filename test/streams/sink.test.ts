@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { decode } from '../../src/core/codec.js'
+import { type PeerId, UniqueId } from '../../src/core/id.js'
+import type { PeerEntry } from '../../src/network/types.js'
+import { producerConfig } from '../../src/streams/config.js'
+import { Producer } from '../../src/streams/producer.js'
+import { Sink } from '../../src/streams/sink.js'
+import { StreamWhen } from '../../src/streams/status.js'
+import type { ProducerOptions } from '../../src/streams/types.js'
+import { ScriptedChannel } from './scripted.js'
+
+// The fanout against consumers the test plays: how waiting sends share the room.
+
+const ID = UniqueId.from('sink')
+const NET = UniqueId.from('sink-net').toString()
+
+function fanout(options: ProducerOptions<number>) {
+  const config = producerConfig(options as ProducerOptions<unknown>)
+  const when = new StreamWhen('producer', config.onlineWhen, 1)
+  const sink = new Sink(
+    { peerId: 'producer' as PeerId, rtt: () => undefined, linkChanged: () => {}, refused: () => {} },
+    ID,
+    config,
+    when,
+  )
+  const slot = { streamId: ID, config, when, sink, ready: Promise.resolve(sink), handles: 1, closed: false }
+  return {
+    sink,
+    producer: new Producer<number>(slot, () => {}),
+    /** A consumer subscribes with `window`; its channel is the producer's end. */
+    async subscribe(name: string, window: number): Promise<ScriptedChannel> {
+      const ch = new ScriptedChannel(name as PeerId)
+      const entry: PeerEntry = {
+        peerId: name as PeerId,
+        network: NET,
+        addresses: [],
+        tags: [],
+        groups: [],
+        tickets: [],
+        startedAt: 0,
+        updatedAt: 0,
+      }
+      await sink.accept(ch, { t: 'sub', net: NET, stream: ID.toString(), window, criteria: {} }, entry)
+      return ch
+    },
+  }
+}
+
+/** The datums written on `ch`, decoded. */
+function data(ch: ScriptedChannel): unknown[] {
+  return ch.sent.flatMap((m) => ((m as { t: string }).t === 'd' ? [decode((m as { v: Uint8Array }).v)] : []))
+}
+
+describe('sink', () => {
+  it('sends woken together take the room one at a time: none is dropped', async () => {
+    const f = fanout({ window: 1, bufferSize: 1, onLagging: 'drop-newest' })
+    const ch = await f.subscribe('c', 1)
+    expect([f.producer.trySend(0), f.producer.trySend(1)]).toEqual([true, true])
+    const second = f.producer.send(2)
+    const third = f.producer.send(3)
+    ch.deliver({ t: 'ack', n: 1 })
+    await second
+    ch.deliver({ t: 'ack', n: 1 })
+    await third
+    ch.deliver({ t: 'ack', n: 1 })
+    expect(data(ch)).toEqual([0, 1, 2, 3])
+    expect(f.producer.stats().dropped).toBe(0)
+  })
+})
