@@ -96,6 +96,8 @@ export class Sink {
     this.#subs.add(sub)
     this.when.add(info)
     this.#host.linkChanged(this, info, true)
+    // Its room is new room: a send waiting for some goes before any later one.
+    this.#wake()
   }
 
   /** Re-checks `require` and tickets for a consumer whose entry changed; drops it if it fails now. */

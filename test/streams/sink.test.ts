@@ -66,4 +66,16 @@ describe('sink', () => {
     expect(data(ch)).toEqual([0, 1, 2, 3])
     expect(f.producer.stats().dropped).toBe(0)
   })
+
+  it('a send waiting for room takes the room of a consumer that subscribes meanwhile, before a later send', async () => {
+    const f = fanout({ window: 1, bufferSize: 1, onLagging: 'drop-newest' })
+    await f.subscribe('full', 1)
+    expect([f.producer.trySend(0), f.producer.trySend(1)]).toEqual([true, true])
+    const waiting = f.producer.send(2)
+    const late = await f.subscribe('late', 1)
+    // The waiting send was woken by the new consumer's room and went out first.
+    expect(f.producer.trySend(3)).toBe(true)
+    expect(data(late)).toEqual([2])
+    await waiting
+  })
 })
