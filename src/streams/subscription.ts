@@ -80,23 +80,35 @@ export class Subscription {
       this.#updateLag()
       return 'queued'
     }
-    this.info.counters.dropped++
     switch (this.#policy) {
       case 'drop-oldest':
-        while (
-          this.#queue.length > 0 &&
-          (this.#queue.length >= this.#bufferSize || this.#queuedBytes + bytes.length > this.#maxQueuedBytes)
-        )
-          this.#dequeue()
-        if (bytes.length <= this.#maxQueuedBytes) this.#enqueue(bytes)
-        this.#updateLag()
+        this.#dropOldest(bytes)
         return 'dropped'
       case 'drop-newest':
+        this.info.counters.dropped++
         return 'dropped'
       case 'disconnect':
+        this.info.counters.dropped++
         this.end('too-slow')
         return 'lagging'
     }
+  }
+
+  /**
+   * Queues `bytes` behind as few of the oldest datums as it must drop for it (a large datum
+   * may cost several small ones, or itself if it never fits): each one dropped is counted.
+   */
+  #dropOldest(bytes: Uint8Array): void {
+    while (
+      this.#queue.length > 0 &&
+      (this.#queue.length >= this.#bufferSize || this.#queuedBytes + bytes.length > this.#maxQueuedBytes)
+    ) {
+      this.#dequeue()
+      this.info.counters.dropped++
+    }
+    if (bytes.length <= this.#maxQueuedBytes) this.#enqueue(bytes)
+    else this.info.counters.dropped++
+    this.#updateLag()
   }
 
   /** Sends a keepalive if nothing was written for `idleMs` (libp2p resets idle streams). */

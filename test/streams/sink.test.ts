@@ -78,4 +78,14 @@ describe('sink', () => {
     expect(data(late)).toEqual([2])
     await waiting
   })
+
+  it('drop-oldest counts every datum it drops to make room', async () => {
+    const f = fanout({ window: 1, maxQueuedBytes: 4, onLagging: 'drop-oldest' })
+    const ch = await f.subscribe('c', 1)
+    // 0 goes out; 1, 2 and 3 wait (one byte each); 1000 (three bytes) needs two of them gone.
+    for (const v of [0, 1, 2, 3, 1000]) expect(f.producer.trySend(v)).toBe(true)
+    expect(f.producer.stats().dropped).toBe(2)
+    for (let i = 0; i < 2; i++) ch.deliver({ t: 'ack', n: 1 })
+    expect(data(ch)).toEqual([0, 3, 1000])
+  })
 })
