@@ -30,6 +30,8 @@ export interface ConsumerHost {
 
 const RETRY_BASE_MS = 250
 const PING_TIMEOUT_MS = 5_000
+/** Largest frame of a ping channel: it carries a ping and a pong, nothing a producer may grow. */
+const PING_MAX_FRAME = 1024
 const RETRY_MAX_MS = 3_000
 
 /**
@@ -230,7 +232,7 @@ export class ConsumerEngine<T> {
     const { net } = this.#host
     let channel: Awaited<ReturnType<NetworkServices['openChannel']>> | undefined
     try {
-      channel = await net.openChannel(peer, 'streams', { retry: this.#retry })
+      channel = await net.openChannel(peer, 'streams', { maxFrameSize: PING_MAX_FRAME, retry: this.#retry })
       const ch = channel
       const t0 = performance.now()
       const answered = await new Promise<boolean>((resolve) => {

@@ -99,4 +99,13 @@ describe('consumer engine', () => {
     expect(channels.length).toBe(1)
     s.engine.close()
   })
+
+  it('bounds the frames of a ping channel to what a pong needs, before they are decoded', async () => {
+    const s = scriptedConsumer<number>({ require: (p) => p.rttBelow(1_000) })
+    s.engine.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(s.channels[0]!.sent).toEqual([{ t: 'ping' }])
+    expect(s.opened[0]?.maxFrameSize).toBeLessThanOrEqual(1024)
+    s.engine.close()
+  })
 })
