@@ -1,17 +1,28 @@
 import type { PersistTelemetry } from '../core/telemetry.js'
-import { type Journal, PersistError } from '../network/persist/journal.js'
+import { PersistError } from '../network/persist/journal.js'
 import type { NetworkServices } from '../network/types.js'
-import { DurableStorage } from './durable-storage.js'
+import type { openDurable } from './open-durable.js'
 import { MemoryStorage, type Storage } from './storage.js'
 
 type PersistEvent = Omit<PersistTelemetry, 'at' | 'peer'>
 
+/** The durable store's opener, once `loadDurableStorage` loaded it. */
+let durable: typeof openDurable | undefined
+
+/**
+ * Loads the durable storage (open-durable.ts, durable-storage.ts). `Network.create` awaits it
+ * when `NetworkOptions.persist` is set, before any group can open, so an app that never
+ * persists never ships it.
+ */
+export async function loadDurableStorage(): Promise<void> {
+  durable ??= (await import('./open-durable.js')).openDurable
+}
+
 /**
  * The storage of one group member: the app's (`JoinOptions.storage`), else the network's
- * durable journal for this group (`NetworkOptions.persist`), else memory. A store that cannot
- * be opened (another network's or group's, damaged beyond a torn tail) is reported and the
- * member runs in memory; it catches up from its peers. `failed` hears of every store that
- * lost or cannot keep what this member voted for (a strict member then stops voting).
+ * durable journal for this group (`NetworkOptions.persist`, see `openDurable`), else memory.
+ * `failed` hears of every store that lost or cannot keep what this member voted for (a strict
+ * member then stops voting).
  */
 export function openStorage(
   net: NetworkServices,
@@ -23,22 +34,11 @@ export function openStorage(
   if (given) return given
   const journals = net.journals
   if (!journals) return new MemoryStorage()
-  let journal: Journal | undefined
-  try {
-    journal = journals.open(groupId)
-    const storage = new DurableStorage(journal, (error) => {
-      report({ type: 'persist.failed', namespace: groupId, kind: error.kind, detail: error.message })
-      failed(error)
-    })
-    // Damaged data was set aside (and reported): the log this member voted with is gone.
-    if (journal.loaded.reset) failed(new PersistError('corrupt', journal.loaded.reset))
-    return storage
-  } catch (err) {
-    journal?.close()
-    const error = err instanceof PersistError ? err : new PersistError('io', String(err), { cause: err })
-    console.warn(`mosaik-react: group ${groupId.slice(0, 10)} runs in memory: ${error.message}`)
-    report({ type: 'persist.refused', namespace: groupId, kind: error.kind, detail: error.message })
-    failed(error)
-    return new MemoryStorage()
-  }
+  if (durable) return durable(journals, groupId, report, failed)
+  // Journals from a host that never loaded the durable storage (`Network.create` always does).
+  const error = new PersistError('unsupported', 'the durable storage was not loaded (loadDurableStorage)')
+  console.warn(`mosaik-react: group ${groupId.slice(0, 10)} runs in memory: ${error.message}`)
+  report({ type: 'persist.refused', namespace: groupId, kind: error.kind, detail: error.message })
+  failed(error)
+  return new MemoryStorage()
 }

@@ -8,6 +8,7 @@ import { Emitter } from '../core/watch.js'
 import type { DiscoveryService } from '../discovery/config.js'
 import { createDiscovery } from '../discovery/discovery.js'
 import { Groups } from '../groups/groups.js'
+import { loadDurableStorage } from '../groups/open-storage.js'
 import { Streams } from '../streams/streams.js'
 import { BootstrapKeeper } from './bootstrap.js'
 import { ChannelHub } from './channel-hub.js'
@@ -98,9 +99,10 @@ export class Network implements NetworkServices {
     const reports: PersistReport[] = []
     let net: Network | undefined
     const report = (r: PersistReport) => (net ? net.#persistReport(r) : reports.push(r))
-    // Loaded on use: an app without `persist` never ships the file or IndexedDB stores.
+    // Loaded on use: an app without `persist` never ships the file or IndexedDB stores, nor
+    // the groups' durable storage on them.
     const persist = options.persist
-      ? await (await import('./persist/open.js')).openPersistence(
+      ? await (await Promise.all([import('./persist/open.js'), loadDurableStorage()]))[0].openPersistence(
           {
             network: id.toString(),
             name: typeof options.network === 'string' ? options.network : id.toString(),
