@@ -1,7 +1,7 @@
 import type { RejectReason } from '../core/errors.js'
 import type { PeerId } from '../core/id.js'
 import type { PeerEntry } from '../network/types.js'
-import { authorizePeer, TicketCache } from '../tickets/authorize.js'
+import { loadTicketCheck, type TicketCheck } from '../tickets/check.js'
 import type { DiscoveryConfig, DiscoveryHost } from './config.js'
 import { type SignedEntry, type VerifyResult, verifyEntry } from './entry.js'
 import { describeMismatch, storeMismatches } from './store-labels.js'
@@ -18,15 +18,15 @@ export class EntryAdmission {
   readonly #host: DiscoveryHost
   readonly #config: AdmissionConfig
   readonly #rejected = new Map<RejectReason, number>()
-  /** Validation results of `requireTicket` (none configured: undefined). */
-  readonly #ticketCache: TicketCache | undefined
+  /** Checks `requireTicket` with cached results (none configured: undefined, nothing loaded). */
+  readonly #checkTickets: TicketCheck | undefined
   /** Mismatches already reported (bounded), so each is told once. */
   readonly #mismatches = new Set<string>()
 
   constructor(host: DiscoveryHost, config: AdmissionConfig) {
     this.#host = host
     this.#config = config
-    this.#ticketCache = config.requireTicket.length > 0 ? new TicketCache() : undefined
+    this.#checkTickets = config.requireTicket.length > 0 ? loadTicketCheck() : undefined
   }
 
   verify(bytes: Uint8Array): Promise<VerifyResult> {
@@ -43,9 +43,9 @@ export class EntryAdmission {
 
   /** `requireTicket`: why a verified entry is not admitted, or undefined when it is (departures always are). */
   async ticketRefusal(signed: SignedEntry): Promise<string | undefined> {
-    if (!this.#ticketCache || signed.leaving || signed.entry.peerId === this.#host.peerId) return undefined
+    if (!this.#checkTickets || signed.leaving || signed.entry.peerId === this.#host.peerId) return undefined
     const { entry } = signed
-    const r = await authorizePeer(entry.peerId, entry.tickets, this.#config.requireTicket, this.#ticketCache)
+    const r = await this.#checkTickets(entry.peerId, entry.tickets, this.#config.requireTicket)
     return r.ok ? undefined : `${r.reason}: ${r.detail}`
   }
 

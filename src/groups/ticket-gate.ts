@@ -1,6 +1,6 @@
 import type { PeerId } from '../core/id.js'
 import type { Discovery } from '../network/types.js'
-import { authorizePeer, TicketCache } from '../tickets/authorize.js'
+import { loadTicketCheck, type TicketCheck } from '../tickets/check.js'
 import { Expiration } from '../tickets/expiration.js'
 import type { InvalidTicketReason, TicketValidator } from '../tickets/validator.js'
 
@@ -25,7 +25,8 @@ export class TicketGate {
   readonly auth: readonly TicketValidator[]
   readonly writeAuth: readonly TicketValidator[]
   readonly #discovery: Discovery
-  readonly #cache: TicketCache
+  /** Checks tickets with cached results; loaded only when a validator is configured. */
+  readonly #check: TicketCheck | undefined
 
   constructor(
     discovery: Discovery,
@@ -36,7 +37,7 @@ export class TicketGate {
     this.#discovery = discovery
     this.auth = auth
     this.writeAuth = writeAuth
-    this.#cache = new TicketCache(now)
+    this.#check = auth.length > 0 || writeAuth.length > 0 ? loadTicketCheck(now) : undefined
   }
 
   /** True when any validator is configured (else every member is granted everything). */
@@ -58,11 +59,12 @@ export class TicketGate {
   }
 
   async #grant(peer: PeerId, tickets: readonly Uint8Array[]): Promise<Grant> {
-    if (!this.enabled) return { ok: true, voter: true, recheck: Expiration.never() }
-    const member = await authorizePeer(peer, tickets, this.auth, this.#cache)
+    const check = this.#check
+    if (!check) return { ok: true, voter: true, recheck: Expiration.never() }
+    const member = await check(peer, tickets, this.auth)
     if (!member.ok) return member
     if (this.writeAuth.length === 0) return { ok: true, voter: true, recheck: member.expires }
-    const writer = await authorizePeer(peer, tickets, this.writeAuth, this.#cache)
+    const writer = await check(peer, tickets, this.writeAuth)
     return writer.ok
       ? { ok: true, voter: true, recheck: Expiration.earliest(member.expires, writer.expires) }
       : { ok: true, voter: false, recheck: member.expires }
