@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
+import type { RetryOptions } from '../network/retry.js'
 import type { ChannelConditions } from './conditions.js'
-import type { LaggingPolicy, PeerInfo, ProducerOptions, StreamTicketValidator } from './types.js'
+import type { ConsumerOptions, LaggingPolicy, PeerInfo, ProducerOptions, StreamTicketValidator } from './types.js'
 
 /** A producer's options with defaults applied. */
 export interface ProducerConfig {
@@ -36,6 +37,42 @@ export function producerConfig(options: ProducerOptions<unknown>): ProducerConfi
     maxDatumBytes: atMost(positive(options.maxDatumBytes, DEFAULT_MAX_DATUM_BYTES, 'maxDatumBytes'), MAX_DATUM_BYTES),
     schema: options.schema,
   }
+}
+
+/** A consumer's numeric options with defaults applied. */
+export interface ConsumerConfig {
+  readonly window: number
+  readonly maxDatumBytes: number
+  readonly maxProducers: number
+  readonly retry: RetryOptions
+}
+
+/**
+ * Applies defaults; throws `RangeError` at once for a bad option (as `producerConfig`), so a
+ * bad `window` is the app's error at `consume`, not a producer's refusal retried forever.
+ */
+export function consumerConfig(options: ConsumerOptions<unknown>): ConsumerConfig {
+  return {
+    window: Math.min(positive(options.window, 64, 'window'), MAX_WINDOW),
+    maxDatumBytes: atMost(positive(options.maxDatumBytes, DEFAULT_MAX_DATUM_BYTES, 'maxDatumBytes'), MAX_DATUM_BYTES),
+    maxProducers: positive(options.maxProducers, 256, 'maxProducers'),
+    retry: retryOptions(options.retry ?? { attempts: 2 }),
+  }
+}
+
+/** Checks a retry policy: a whole number of attempts, each with time to run, and no negative delay. */
+function retryOptions(r: RetryOptions): RetryOptions {
+  positive(r.attempts, 1, 'retry.attempts')
+  atLeast(r.attemptTimeoutMs, Number.MIN_VALUE, 'retry.attemptTimeoutMs')
+  atLeast(r.backoffMs, 0, 'retry.backoffMs')
+  atLeast(r.maxBackoffMs, 0, 'retry.maxBackoffMs')
+  atLeast(r.stallTimeoutMs, 0, 'retry.stallTimeoutMs')
+  return r
+}
+
+function atLeast(v: number | undefined, min: number, name: string): void {
+  if (v !== undefined && !(Number.isFinite(v) && v >= min))
+    throw new RangeError(`${name} must be a finite number${min > 0 ? ' > 0' : ' ≥ 0'}, got ${v}`)
 }
 
 /** One value or a list, as a list. */

@@ -1,8 +1,7 @@
 import type { PeerId, UniqueId } from '../core/id.js'
 import type { RetryOptions } from '../network/retry.js'
 import type { DiscoveryEvent, NetworkServices, PeerEntry } from '../network/types.js'
-import { DEFAULT_MAX_DATUM_BYTES, toList } from './config.js'
-import { MAX_WINDOW } from './messages.js'
+import { consumerConfig, toList } from './config.js'
 import { Receiver, type ReceiverHost } from './receiver.js'
 import type { RttTracker } from './rtt.js'
 import { LinkInfo, type StreamWhen } from './status.js'
@@ -80,11 +79,12 @@ export class ConsumerEngine<T> {
     this.streamId = streamId
     this.#require = toList(options.require)
     this.#tickets = toList(options.requireTicket)
-    this.#window = Math.min(options.window ?? 64, MAX_WINDOW)
-    this.#maxDatumBytes = Math.min(options.maxDatumBytes ?? DEFAULT_MAX_DATUM_BYTES, host.maxFrameSize - 1024)
-    this.#maxProducers = options.maxProducers ?? 256
+    const config = consumerConfig(options as ConsumerOptions<unknown>)
+    this.#window = config.window
+    this.#maxDatumBytes = Math.min(config.maxDatumBytes, host.maxFrameSize - 1024)
+    this.#maxProducers = config.maxProducers
     this.#schema = options.schema
-    this.#retry = options.retry ?? { attempts: 2 }
+    this.#retry = config.retry
     this.when = when
   }
 

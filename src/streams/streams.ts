@@ -1,7 +1,7 @@
 import { type IdLike, UniqueId } from '../core/id.js'
 import type { TelemetryEvent } from '../core/telemetry.js'
 import type { NetworkService } from '../network/types.js'
-import { producerConfig } from './config.js'
+import { consumerConfig, producerConfig } from './config.js'
 import { Consumer } from './consumer.js'
 import type { ConsumerEngine } from './consumer-engine.js'
 import type { StreamsEngine, StreamsHost } from './engine.js'
@@ -82,10 +82,14 @@ export class Streams implements NetworkService {
     return this.#handle<T>(slot)
   }
 
-  /** A consumer of stream `id`: subscribes to every eligible producer, now and later. */
+  /**
+   * A consumer of stream `id`: subscribes to every eligible producer, now and later. Throws
+   * `RangeError` at once for a bad option.
+   */
   consume<T>(id: IdLike, options: ConsumerOptions<T> = {}): Consumer<T> {
     this.#assertRunning()
     const streamId = UniqueId.from(id)
+    consumerConfig(options as ConsumerOptions<unknown>)
     const load = async (when: StreamWhen): Promise<ConsumerEngine<T> | undefined> =>
       (this.#engine ?? (await this.#load()))?.openConsumer(streamId, options, when)
     const consumer = new Consumer<T>(streamId, options, load, (c) => {
