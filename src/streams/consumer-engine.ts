@@ -1,6 +1,6 @@
 import type { PeerId, UniqueId } from '../core/id.js'
 import type { RetryOptions } from '../network/retry.js'
-import type { DiscoveryEvent, NetworkServices, PeerEntry } from '../network/types.js'
+import type { Channel, DiscoveryEvent, NetworkServices, PeerEntry } from '../network/types.js'
 import { consumerConfig, toList } from './config.js'
 import { Receiver, type ReceiverHost } from './receiver.js'
 import type { RttTracker } from './rtt.js'
@@ -71,6 +71,8 @@ export class ConsumerEngine<T> {
   readonly #waiting = new Map<PeerId, number>()
   readonly #waiters: Array<(item: { value: T; from: Receiver } | undefined) => void> = []
   readonly #totals = { datums: 0, bytes: 0, refused: 0 }
+  /** Ping channels waiting for their pong: closed with the consumer, not left to their timeout. */
+  readonly #pings = new Set<Channel>()
   #offDiscovery: (() => void) | undefined
   #closed = false
 
@@ -140,6 +142,7 @@ export class ConsumerEngine<T> {
     for (const t of this.#expiryTimers.values()) clearTimeout(t)
     this.#retries.clear()
     for (const l of [...this.#links.values()]) if (l instanceof Receiver) l.end('unsubscribed')
+    for (const ch of this.#pings) ch.close('unsubscribed')
     this.#links.clear()
     this.#buffer.length = 0
     this.#waiting.clear()
@@ -227,31 +230,21 @@ export class ConsumerEngine<T> {
     return granted.kind === 'at' ? { expiresAt: granted.at.getTime() } : {}
   }
 
-  /** Measures the RTT to `peer` with a ping channel; false when it cannot. */
+  /** Measures the RTT to `peer` with a ping channel; false when it cannot (or the consumer closed). */
   async #ping(peer: PeerId): Promise<boolean> {
-    const { net } = this.#host
-    let channel: Awaited<ReturnType<NetworkServices['openChannel']>> | undefined
+    let channel: Channel | undefined
     try {
-      channel = await net.openChannel(peer, 'streams', { maxFrameSize: PING_MAX_FRAME, retry: this.#retry })
-      const ch = channel
+      channel = await this.#host.net.openChannel(peer, 'streams', { maxFrameSize: PING_MAX_FRAME, retry: this.#retry })
+      if (this.#closed) return false
+      this.#pings.add(channel)
       const t0 = performance.now()
-      const answered = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)
-        ch.onMessage((m) => {
-          clearTimeout(timer)
-          resolve((m as { t?: unknown })?.t === 'pong')
-        })
-        ch.onClose(() => {
-          clearTimeout(timer)
-          resolve(false)
-        })
-        ch.send({ t: 'ping' })
-      })
+      const answered = await pong(channel)
       if (answered) this.#host.rtt.record(peer, performance.now() - t0)
       return answered
     } catch {
       return false
     } finally {
+      if (channel) this.#pings.delete(channel)
       channel?.close('pong')
     }
   }
@@ -362,4 +355,20 @@ export class ConsumerEngine<T> {
     this.#retries.delete(peer)
     this.#attempts.delete(peer)
   }
+}
+
+/** Sends a ping on `ch`: true once the pong comes, false when it closes or none comes in time. */
+function pong(ch: Channel): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)
+    ch.onMessage((m) => {
+      clearTimeout(timer)
+      resolve((m as { t?: unknown })?.t === 'pong')
+    })
+    ch.onClose(() => {
+      clearTimeout(timer)
+      resolve(false)
+    })
+    ch.send({ t: 'ping' })
+  })
 }

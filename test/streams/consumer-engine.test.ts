@@ -108,4 +108,13 @@ describe('consumer engine', () => {
     expect(s.opened[0]?.maxFrameSize).toBeLessThanOrEqual(1024)
     s.engine.close()
   })
+
+  it('closes a ping still waiting for its pong when the consumer closes', async () => {
+    const s = scriptedConsumer<number>({ require: (p) => p.rttBelow(1_000) })
+    s.engine.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(s.channels[0]!.sent).toEqual([{ t: 'ping' }])
+    s.engine.close()
+    expect(s.channels[0]!.isClosed).toBe(true)
+  })
 })
