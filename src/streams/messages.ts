@@ -5,7 +5,8 @@
  * ```
  * consumer → producer   { t: 'sub', net, stream, window, criteria }   first frame, within 5 s
  * producer → consumer   { t: 'probe' }, answered at once with { t: 'probe' }: the producer's
- *                       RTT sample, taken before `require` runs (mosaik samples QUIC's)
+ *                       RTT sample, taken before `require` runs (mosaik samples QUIC's);
+ *                       one per subscription, a second one is a protocol violation
  * producer → consumer   { t: 'start', net, stream, window }           accepted; window ≤ asked
  *                       { t: 'close', reason }                        refused (then closed)
  * producer → consumer   { t: 'd', v: <CBOR bytes of one datum> }     at most `window` unacked

@@ -39,6 +39,11 @@ export class Receiver {
   #toAck = 0
   #ackTimer: ReturnType<typeof setTimeout> | undefined
   #handshake: ReturnType<typeof setTimeout> | undefined
+  /**
+   * The producer probes once. Answering every probe would let it queue an answer here per
+   * frame it sends, up to the channel's 16 MiB, for each producer, while it does not read.
+   */
+  #probed = false
   #state: 'handshake' | 'open' | 'closed' = 'handshake'
 
   constructor(
@@ -96,7 +101,9 @@ export class Receiver {
     if (this.#state === 'handshake') {
       const first = parseStartOrClose(raw)
       if (first?.t === 'probe') {
-        this.#channel.send({ t: 'probe' })
+        if (this.#probed) this.#channel.reject('protocol', 'the producer probed twice')
+        else this.#channel.send({ t: 'probe' })
+        this.#probed = true
         return
       }
       if (!first || (first.t === 'start' && first.stream !== this.info.streamId.toString())) {

@@ -117,4 +117,15 @@ describe('consumer engine', () => {
     s.engine.close()
     expect(s.channels[0]!.isClosed).toBe(true)
   })
+
+  it('answers one probe of the producer; a second one is a protocol violation', async () => {
+    const s = scriptedConsumer<number>()
+    s.engine.start()
+    await vi.advanceTimersByTimeAsync(0)
+    const ch = s.channels[0]!
+    for (let i = 0; i < 3; i++) ch.deliver({ t: 'probe' })
+    expect(ch.sent.filter((m) => (m as { t: string }).t === 'probe')).toEqual([{ t: 'probe' }])
+    expect(ch.rejected).toEqual(['protocol'])
+    s.engine.close()
+  })
 })
