@@ -61,6 +61,8 @@ export class ConsumerEngine<T> {
    */
   readonly #latestCheck = new Map<PeerId, number>()
   #checks = 0
+  /** Eligible producers skipped at `maxProducers`: considered again when a slot frees. */
+  readonly #skipped = new Set<PeerId>()
   readonly #retries = new Map<PeerId, { timer: ReturnType<typeof setTimeout>; attempt: number }>()
   readonly #buffer: Array<{ value: T; from: Receiver }> = []
   /**
@@ -179,6 +181,7 @@ export class ConsumerEngine<T> {
     if (e.type === 'departed') {
       this.#cancelRetry(e.entry.peerId)
       this.#latestCheck.delete(e.entry.peerId)
+      this.#skipped.delete(e.entry.peerId)
       this.#unlink(e.entry.peerId)
       return
     }
@@ -194,26 +197,36 @@ export class ConsumerEngine<T> {
     if (this.#closed || this.#latestCheck.get(peer) !== check) return
     if (eligible && eligible.expiresAt !== undefined) this.#expiresAt.set(peer, eligible.expiresAt)
     else this.#expiresAt.delete(peer)
+    this.#skipped.delete(peer)
     if (!eligible) {
       this.#cancelRetry(peer)
       this.#unlink(peer)
       return
     }
-    if (
-      this.#links.has(peer) ||
-      this.#retries.has(peer) ||
-      this.#waiting.has(peer) ||
-      this.#links.size >= this.#maxProducers
-    )
-      return
-    await this.#connect(entry)
+    if (this.#links.has(peer) || this.#retries.has(peer) || this.#waiting.has(peer)) return
+    if (this.#links.size >= this.#maxProducers) this.#skipped.add(peer)
+    else await this.#connect(entry)
   }
 
   /** Ends the link to `peer`, or abandons the subscription being opened to it. */
   #unlink(peer: PeerId): void {
     const link = this.#links.get(peer)
     if (link instanceof Receiver) link.end('unsubscribed')
-    else if (link) this.#links.delete(peer)
+    else if (link) this.#free(peer, link)
+  }
+
+  /** Frees `peer`'s slot if `link` holds it, and offers the slot to the producers skipped for one. */
+  #free(peer: PeerId, link: Receiver | symbol): void {
+    if (this.#links.get(peer) !== link) return
+    this.#links.delete(peer)
+    if (this.#closed) return
+    // Each is checked again (it may have stopped qualifying); the first to qualify takes the slot.
+    const catalog = this.#host.net.discovery.catalog()
+    for (const skipped of [...this.#skipped]) {
+      const entry = catalog.get(skipped)
+      if (entry) void this.#consider(entry)
+      else this.#skipped.delete(skipped)
+    }
   }
 
   /** Whether a producer qualifies, and until when its tickets do (ms since the epoch). */
@@ -262,7 +275,7 @@ export class ConsumerEngine<T> {
         retry: this.#retry,
       })
     } catch {
-      if (this.#links.get(peer) === mark) this.#links.delete(peer)
+      this.#free(peer, mark)
       this.#scheduleRetry(peer)
       return
     }
@@ -281,7 +294,7 @@ export class ConsumerEngine<T> {
     // A channel closed already has reported it (`closed`, which scheduled the retry) before
     // the receiver was ours to find: only the connecting mark is left, and it must go, or
     // every retry would find the producer still connecting.
-    if (receiver.closed) this.#links.delete(peer)
+    if (receiver.closed) this.#free(peer, mark)
     else this.#links.set(peer, receiver)
   }
 
@@ -318,7 +331,7 @@ export class ConsumerEngine<T> {
       const peer = r.info.producerId
       clearTimeout(this.#expiryTimers.get(r))
       this.#expiryTimers.delete(r)
-      if (this.#links.get(peer) === r) this.#links.delete(peer)
+      this.#free(peer, r)
       const wasUp = this.when.links.get().includes(r.info)
       this.when.remove(r.info)
       if (wasUp) this.#host.linkChanged(this.streamId, 'consumer', r.info, false, reason)

@@ -87,7 +87,7 @@ export interface ConsumerOptions<T> {
   readonly window?: number
   /** Largest datum accepted; a larger one closes that subscription and is counted. Default 64 KiB. */
   readonly maxDatumBytes?: number
-  /** Most producers subscribed at once. Default 256. */
+  /** Most producers subscribed at once; other eligible ones wait for a slot to free. Default 256. */
   readonly maxProducers?: number
   /** Checks every received value; refused values are counted (`stats.refused`), never delivered. */
   readonly schema?: StandardSchemaV1<T>

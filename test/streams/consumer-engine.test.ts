@@ -128,4 +128,18 @@ describe('consumer engine', () => {
     expect(ch.rejected).toEqual(['protocol'])
     s.engine.close()
   })
+
+  it('subscribes to a producer skipped at maxProducers once a slot frees', async () => {
+    const s = scriptedConsumer<number>({ maxProducers: 1, peers: ['a', 'b'] })
+    s.engine.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(s.channels.map((c) => c.remotePeer)).toEqual(['a'])
+    s.start(s.channels[0]!, 4)
+    // a stops producing the stream: its slot frees, and b, whose entry never changed, takes it.
+    s.update({ streams: [] }, 'a')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(s.channels.map((c) => c.remotePeer)).toEqual(['a', 'b'])
+    expect(s.channels[1]!.sent).toMatchObject([{ t: 'sub' }])
+    s.engine.close()
+  })
 })

@@ -78,38 +78,46 @@ export class ScriptedChannel implements Channel {
 }
 
 /**
- * A consumer engine over a network the test scripts: one producer `peer` announcing
- * `streamId`, whose channels `open` makes (a scripted channel each, by default).
+ * A consumer engine over a network the test scripts: producers (`peers`, default one, `peer`)
+ * announcing `streamId`, whose channels `open` makes (a scripted channel each, by default).
  */
 export function scriptedConsumer<T>(
   options: ConsumerOptions<T> & {
     open?: (peer: PeerId, opts: ChannelOptions | undefined) => Promise<Channel>
-    /** The producer's entry, beyond the defaults (which announce the stream). */
+    /** The producers' entry, beyond the defaults (which announce the stream). */
     entry?: Partial<PeerEntry>
+    /** The producers; default one, `producer`. */
+    peers?: readonly string[]
   } = {},
 ) {
   const streamId: StreamId = UniqueId.from('scripted')
   const netId = UniqueId.from('scripted-net')
-  const peer = 'producer' as PeerId
-  let entry: PeerEntry = {
-    peerId: peer,
-    network: netId.toString(),
-    addresses: [],
-    tags: [],
-    groups: [],
-    streams: [streamId.toString()],
-    tickets: [],
-    startedAt: 0,
-    updatedAt: 0,
-    ...options.entry,
-  }
+  const peers = (options.peers ?? ['producer']) as readonly PeerId[]
+  const peer = peers[0] as PeerId
+  const entries = new Map<PeerId, PeerEntry>(
+    peers.map((p) => [
+      p,
+      {
+        peerId: p,
+        network: netId.toString(),
+        addresses: [],
+        tags: [],
+        groups: [],
+        streams: [streamId.toString()],
+        tickets: [],
+        startedAt: 0,
+        updatedAt: 0,
+        ...options.entry,
+      },
+    ]),
+  )
   const listeners = new Set<(e: DiscoveryEvent) => void>()
   const channels: ScriptedChannel[] = []
   const opened: Array<ChannelOptions | undefined> = []
   const open =
     options.open ??
-    (async () => {
-      const ch = new ScriptedChannel(peer)
+    (async (p: PeerId) => {
+      const ch = new ScriptedChannel(p)
       channels.push(ch)
       return ch
     })
@@ -118,7 +126,7 @@ export function scriptedConsumer<T>(
       peerId: 'consumer' as PeerId,
       id: netId,
       discovery: {
-        catalog: () => new Map([[peer, entry]]),
+        catalog: () => new Map(entries),
         onEvent: (l: (e: DiscoveryEvent) => void) => {
           listeners.add(l)
           return () => listeners.delete(l)
@@ -143,10 +151,11 @@ export function scriptedConsumer<T>(
     peer,
     channels,
     opened,
-    /** The producer's entry changes (discovery's `updated`). */
-    update(change: Partial<PeerEntry>): void {
-      const previous = entry
-      entry = { ...entry, ...change }
+    /** A producer's entry (default `peer`'s) changes (discovery's `updated`). */
+    update(change: Partial<PeerEntry>, of: string = peer): void {
+      const previous = entries.get(of as PeerId) as PeerEntry
+      const entry = { ...previous, ...change }
+      entries.set(of as PeerId, entry)
       for (const l of [...listeners]) l({ type: 'updated', entry, previous })
     },
     /** The producer accepts the subscription on `ch` with `window`. */
