@@ -141,7 +141,9 @@ export class StreamsEngine {
         state = 'done'
         if ((raw as { t?: unknown })?.t !== 'probe') return channel.reject('malformed', 'expected a probe answer')
         this.#recordRtt(channel.remotePeer, performance.now() - probedAt)
-        void sink.accept(channel, frame, entry, this.#rtt.get(channel.remotePeer))
+        // Admission is bounded too: a ticket validator that never settles must not hold the channel open.
+        timer = setTimeout(() => channel.close('timeout'), SUBSCRIBE_TIMEOUT_MS)
+        void sink.accept(channel, frame, entry, this.#rtt.get(channel.remotePeer)).finally(() => clearTimeout(timer))
         return
       }
       clearTimeout(timer)

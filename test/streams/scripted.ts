@@ -1,10 +1,12 @@
 import type { RejectReason } from '../../src/core/errors.js'
 import { type PeerId, UniqueId } from '../../src/core/id.js'
 import type { Channel, ChannelOptions, CloseInfo, DiscoveryEvent, PeerEntry } from '../../src/network/types.js'
+import { producerConfig } from '../../src/streams/config.js'
 import { ConsumerEngine, type ConsumerHost } from '../../src/streams/consumer-engine.js'
+import { StreamsEngine, type StreamsHost } from '../../src/streams/engine.js'
 import { RttTracker } from '../../src/streams/rtt.js'
 import { StreamWhen } from '../../src/streams/status.js'
-import type { ConsumerOptions, StreamId } from '../../src/streams/types.js'
+import type { ConsumerOptions, ProducerOptions, StreamId } from '../../src/streams/types.js'
 
 /**
  * The consumer's end of a stream channel whose producer the test plays: what the consumer
@@ -161,6 +163,74 @@ export function scriptedConsumer<T>(
     /** The producer accepts the subscription on `ch` with `window`. */
     start(ch: ScriptedChannel, window: number): void {
       ch.deliver({ t: 'start', net: netId.toString(), stream: streamId.toString(), window })
+    },
+  }
+}
+
+/**
+ * A streams engine producing `streamId` over a network the test scripts, whose one consumer
+ * (`consumer`, with `entry` in the catalog) the test plays: `subscribe` opens a channel to the
+ * producer and returns the producer's end of it. For unit tests of the producer's side of the
+ * protocol without libp2p (and on fake timers).
+ */
+export function scriptedProducer(options: ProducerOptions<unknown> & { entry?: Partial<PeerEntry> } = {}) {
+  const streamId: StreamId = UniqueId.from('scripted')
+  const netId = UniqueId.from('scripted-net')
+  const consumer = 'consumer' as PeerId
+  const entry: PeerEntry = {
+    peerId: consumer,
+    network: netId.toString(),
+    addresses: [],
+    tags: [],
+    groups: [],
+    tickets: [],
+    startedAt: 0,
+    updatedAt: 0,
+    ...options.entry,
+  }
+  let serve: ((ch: Channel) => void) | undefined
+  /** The options the engine serves the protocol with. */
+  const handled: Array<ChannelOptions | undefined> = []
+  const net = {
+    peerId: 'producer' as PeerId,
+    id: netId,
+    stopped: false,
+    protocol: (name: string) => `/mosaik/test/${name}/1`,
+    emitTelemetry: () => {},
+    handle: (_name: string, handler: (ch: Channel) => void, opts?: ChannelOptions) => {
+      serve = handler
+      handled.push(opts)
+    },
+    unhandle: () => {},
+    discovery: {
+      addStream: () => {},
+      removeStream: () => {},
+      catalog: () => new Map([[consumer, entry]]),
+      onEvent: () => () => {},
+    },
+  } as unknown as StreamsHost
+  const engine = new StreamsEngine(net)
+  const config = producerConfig(options)
+  const when = new StreamWhen('producer', config.onlineWhen, 1)
+  const sink = engine.openSink({
+    streamId,
+    config,
+    when,
+    sink: undefined,
+    ready: new Promise(() => {}),
+    handles: 1,
+    closed: false,
+  })
+  return {
+    engine,
+    sink,
+    handled,
+    /** The consumer opens a channel and subscribes with `window`: the producer's end of it. */
+    subscribe(window: number): ScriptedChannel {
+      const ch = new ScriptedChannel(consumer)
+      serve?.(ch)
+      ch.deliver({ t: 'sub', net: netId.toString(), stream: streamId.toString(), window, criteria: {} })
+      return ch
     },
   }
 }
