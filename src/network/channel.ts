@@ -25,6 +25,8 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000
 /** Limits of one `StreamChannel` (see `ChannelOptions`). */
 export interface ChannelLimits {
   readonly maxFrameSize?: number
+  /** Largest frame accepted from the peer, if smaller than what we send; default `maxFrameSize`. */
+  readonly maxInboundFrameSize?: number
   /** Bytes accepted in all before `authenticated()`; undefined: no such budget. */
   readonly preAuthBytes?: number
   readonly maxQueuedBytes?: number
@@ -86,7 +88,7 @@ export class StreamChannel implements Channel {
     this.#preAuthLeft = limits.preAuthBytes
     this.#maxQueued = limits.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES
     this.#drainTimeoutMs = limits.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS
-    this.#decoder = new FrameDecoder(this.#maxFrameSize)
+    this.#decoder = new FrameDecoder(limits.maxInboundFrameSize ?? this.#maxFrameSize)
     stream.addEventListener('message', this.#onData)
     stream.addEventListener('drain', this.#onDrain)
     stream.addEventListener('remoteCloseWrite', this.#onRemoteCloseWrite)

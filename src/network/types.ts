@@ -66,6 +66,11 @@ export interface Channel {
 export interface ChannelOptions {
   /** Largest accepted frame; default 4 MiB (`DEFAULT_MAX_FRAME_SIZE`). */
   readonly maxFrameSize?: number
+  /**
+   * Largest frame accepted from the peer when it is to be smaller than what we send (a server
+   * that sends large answers to small requests); default `maxFrameSize`.
+   */
+  readonly maxInboundFrameSize?: number
   readonly signal?: AbortSignal
   /**
    * Also run over limited (relayed, data-capped) connections. Default false: the channel

@@ -95,3 +95,8 @@ function positive(v: number | undefined, fallback: number, name: string): number
 export const STREAMS_PROTOCOL = 'streams'
 /** Largest frame of the streams protocol: the largest `maxDatumBytes` allowed, plus framing. */
 export const MAX_STREAM_FRAME = MAX_DATUM_BYTES + 1024
+/**
+ * Largest frame a producer accepts from a consumer: what a consumer sends (subscribe, probe
+ * answer, ping, acks, keepalives, close) is small, whoever it is, before or after admission.
+ */
+export const MAX_CONSUMER_FRAME = 1024

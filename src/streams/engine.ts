@@ -1,6 +1,6 @@
 import type { UniqueId } from '../core/id.js'
 import type { Channel, NetworkServices, PeerEntry } from '../network/types.js'
-import { MAX_STREAM_FRAME, STREAMS_PROTOCOL } from './config.js'
+import { MAX_CONSUMER_FRAME, MAX_STREAM_FRAME, STREAMS_PROTOCOL } from './config.js'
 import { ConsumerEngine, type ConsumerHost } from './consumer-engine.js'
 import { parseFirst, type SubscribeFrame } from './messages.js'
 import type { SinkSlot } from './producer.js'
@@ -119,7 +119,11 @@ export class StreamsEngine {
     this.#ensureTick()
     if (this.#handling) return
     this.#handling = true
-    this.#net.handle(STREAMS_PROTOCOL, (ch) => this.#incoming(ch), { maxFrameSize: MAX_STREAM_FRAME })
+    // Datums go out up to the largest frame; what comes in is a consumer's few small frames.
+    this.#net.handle(STREAMS_PROTOCOL, (ch) => this.#incoming(ch), {
+      maxFrameSize: MAX_STREAM_FRAME,
+      maxInboundFrameSize: MAX_CONSUMER_FRAME,
+    })
     // Consumers whose entry changed are re-checked against `require` and tickets (mosaik
     // re-evaluates on catalog updates).
     this.#offDiscovery = this.#net.discovery.onEvent((e) => {

@@ -99,4 +99,29 @@ describe('hostile stream peers', () => {
     await until([n0!], 'the producer to refuse the garbage', () => (n0!.rejected().malformed ?? 0) >= 1)
     expect(p.consumers()).toEqual([])
   })
+
+  it('a consumer frame larger than a consumer ever sends is refused before it is decoded; datums still go out large', async (ctx) => {
+    const s = scope(ctx)
+    const [n0, n1] = await Promise.all([s.net(), s.net()])
+    const p = n0!.streams.produce<Uint8Array>(ID, { maxDatumBytes: 512 * 1024 })
+    await s.discoverAll([n0!, n1!])
+    const bloated = await n1!.openChannel(n0!.peerId, 'streams')
+    let probed = false
+    bloated.onMessage((m) => {
+      if ((m as { t: string }).t === 'probe') probed = true
+    })
+    const sub = { t: 'sub', net: n0!.id.toString(), stream: ID.toString(), window: 4, criteria: {} }
+    bloated.send({ ...sub, padding: new Uint8Array(64 * 1024) })
+    await until(
+      [n0!],
+      'the producer to refuse the frame, or to probe the consumer',
+      () => (n0!.rejected().oversized ?? 0) >= 1 || probed,
+    )
+    expect(probed).toBe(false)
+    // A consumer still receives a datum far larger than anything it may send.
+    const c = n1!.streams.consume<Uint8Array>(ID, { maxDatumBytes: 512 * 1024 })
+    await within(c.when.subscribed(), 'the consumer to subscribe')
+    await within(p.send(new Uint8Array(300 * 1024)), 'the send')
+    expect((await within(c.recv(), 'the datum'))?.length).toBe(300 * 1024)
+  })
 })
