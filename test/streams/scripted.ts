@@ -13,6 +13,11 @@ import type { ConsumerOptions, ProducerOptions, StreamId } from '../../src/strea
  * sends is recorded, what the test `deliver`s reaches the consumer at once. For unit tests
  * of the consumer engine without libp2p (and on fake timers).
  */
+/** A discovery entry of `peerId` on `network` with nothing in it. */
+export function bareEntry(peerId: PeerId, network: string): PeerEntry {
+  return { peerId, network, addresses: [], tags: [], groups: [], tickets: [], startedAt: 0, updatedAt: 0 }
+}
+
 export class ScriptedChannel implements Channel {
   readonly remotePeer: PeerId
   readonly protocol = '/mosaik/test/streams/1'
@@ -177,17 +182,7 @@ export function scriptedProducer(options: ProducerOptions<unknown> & { entry?: P
   const streamId: StreamId = UniqueId.from('scripted')
   const netId = UniqueId.from('scripted-net')
   const consumer = 'consumer' as PeerId
-  const entry: PeerEntry = {
-    peerId: consumer,
-    network: netId.toString(),
-    addresses: [],
-    tags: [],
-    groups: [],
-    tickets: [],
-    startedAt: 0,
-    updatedAt: 0,
-    ...options.entry,
-  }
+  const entry: PeerEntry = { ...bareEntry(consumer, netId.toString()), ...options.entry }
   let serve: ((ch: Channel) => void) | undefined
   /** The options the engine serves the protocol with. */
   const handled: Array<ChannelOptions | undefined> = []

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { decode } from '../../src/core/codec.js'
 import { type PeerId, UniqueId } from '../../src/core/id.js'
-import type { PeerEntry } from '../../src/network/types.js'
 import { producerConfig } from '../../src/streams/config.js'
 import { Producer } from '../../src/streams/producer.js'
 import { Sink } from '../../src/streams/sink.js'
 import { StreamWhen } from '../../src/streams/status.js'
 import type { ProducerOptions } from '../../src/streams/types.js'
-import { ScriptedChannel } from './scripted.js'
+import { bareEntry, ScriptedChannel } from './scripted.js'
 
 // The fanout against consumers the test plays: how waiting sends share the room.
 
@@ -30,16 +29,7 @@ function fanout(options: ProducerOptions<number>) {
     /** A consumer subscribes with `window`; its channel is the producer's end. */
     async subscribe(name: string, window: number): Promise<ScriptedChannel> {
       const ch = new ScriptedChannel(name as PeerId)
-      const entry: PeerEntry = {
-        peerId: name as PeerId,
-        network: NET,
-        addresses: [],
-        tags: [],
-        groups: [],
-        tickets: [],
-        startedAt: 0,
-        updatedAt: 0,
-      }
+      const entry = bareEntry(name as PeerId, NET)
       await sink.accept(ch, { t: 'sub', net: NET, stream: ID.toString(), window, criteria: {} }, entry)
       return ch
     },
