@@ -76,8 +76,8 @@ function swapEncrypt(encrypter: unknown, sealing: (own: NoiseEncrypt) => NoiseEn
  * Noise's `encrypt` returns each transport message as a byte list of two parts, its two-byte
  * length and its ciphertext, and TCP (`@libp2p/tcp` 11) writes every part of a list with its own
  * `socket.write`: two system calls per message, half of a TCP commit's CPU in its profile. This
- * makes `encrypt` return the same bytes as one buffer (one copy of a few hundred bytes), so a
- * message costs one write. WebSockets send each part as its own message, so the same holds
+ * makes `encrypt` return the same bytes as one buffer, so a message costs one write: in Node
+ * without a copy (`noise-crypto.ts` seals with room for the length), elsewhere with one copy. WebSockets send each part as its own message, so the same holds
  * there. The bytes on the wire do not change. Only an `encrypt` method is wrapped; returns
  * false, changing nothing, when the connection has none.
  */
