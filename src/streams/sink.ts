@@ -34,7 +34,10 @@ export class Sink {
   readonly #roomWaiters = new Set<() => void>()
   /** Datums that found no consumer (mosaik's undelivered sink, counted only). */
   undelivered = 0
-  /** Subscriptions refused so far (capacity, `require`, tickets). */
+  /**
+   * Subscriptions refused so far (capacity, `require`, tickets). A consumer whose channel
+   * closed before it was admitted is not one: it was never answered.
+   */
   refusals = 0
   #closed = false
 
@@ -72,11 +75,14 @@ export class Sink {
     let expiry: number | undefined
     if (this.config.tickets.length > 0) {
       const granted = await validateTickets(entry, this.config.tickets)
+      // The consumer went away while its tickets were checked: nobody is refused, nothing is kept.
+      if (channel.isClosed) return
       if (!granted) return refuse('not-allowed')
       if (granted.kind === 'at') expiry = granted.at.getTime() - Date.now()
     }
     // Checks above may have awaited: look again.
-    if (this.#closed || channel.isClosed) return refuse('stream-not-found')
+    if (channel.isClosed) return
+    if (this.#closed) return refuse('stream-not-found')
     if (this.#subs.size >= this.config.maxConsumers) return refuse('no-capacity')
     const window = Math.min(frame.window, this.config.window)
     const info = new LinkInfo(this.streamId, this.#host.peerId, channel.remotePeer, entry)

@@ -7,17 +7,58 @@ import { StreamsEngine, type StreamsHost } from '../../src/streams/engine.js'
 import { RttTracker } from '../../src/streams/rtt.js'
 import { StreamWhen } from '../../src/streams/status.js'
 import type { ConsumerOptions, ProducerOptions, StreamId } from '../../src/streams/types.js'
+import { Expiration } from '../../src/tickets/expiration.js'
+import { createTicket, encodeTicket } from '../../src/tickets/ticket.js'
+import { InvalidTicket, type TicketValidator } from '../../src/tickets/validator.js'
+
+/**
+ * A ticket validator the test controls. The data of a ticket it accepts is `until:<ms>`
+ * (valid until then, ms since the epoch); it refuses anything else. `calls` lists the peers
+ * it validated for; while `hold()` is on, validations wait for `release()`.
+ */
+export function scriptedTickets() {
+  const ticketClass = UniqueId.from('scripted-ticket')
+  const calls: string[] = []
+  let held: Array<() => void> | undefined
+  const validator: TicketValidator = {
+    class: ticketClass,
+    signature: () => ticketClass,
+    async validate(data, peer) {
+      calls.push(peer)
+      if (held) await new Promise<void>((resolve) => held?.push(resolve))
+      const until = /^until:(\d+)$/.exec(new TextDecoder().decode(data))
+      if (!until) throw new InvalidTicket('bad-signature', 'not a ticket of this test')
+      return Expiration.at(Number(until[1]))
+    },
+  }
+  return {
+    validator,
+    calls,
+    /** An encoded ticket (as in an entry's `tickets`) valid until `at`. */
+    until: (at: number) => encodeTicket(createTicket(ticketClass, `until:${at}`)),
+    /** An encoded ticket of the validator's class that it refuses. */
+    forged: () => encodeTicket(createTicket(ticketClass, 'forged')),
+    hold(): void {
+      held = []
+    },
+    release(): void {
+      const waiting = held ?? []
+      held = undefined
+      for (const resolve of waiting) resolve()
+    },
+  }
+}
+
+/** A discovery entry of `peerId` on `network` with nothing in it. */
+export function bareEntry(peerId: PeerId, network: string): PeerEntry {
+  return { peerId, network, addresses: [], tags: [], groups: [], tickets: [], startedAt: 0, updatedAt: 0 }
+}
 
 /**
  * The consumer's end of a stream channel whose producer the test plays: what the consumer
  * sends is recorded, what the test `deliver`s reaches the consumer at once. For unit tests
  * of the consumer engine without libp2p (and on fake timers).
  */
-/** A discovery entry of `peerId` on `network` with nothing in it. */
-export function bareEntry(peerId: PeerId, network: string): PeerEntry {
-  return { peerId, network, addresses: [], tags: [], groups: [], tickets: [], startedAt: 0, updatedAt: 0 }
-}
-
 export class ScriptedChannel implements Channel {
   readonly remotePeer: PeerId
   readonly protocol = '/mosaik/test/streams/1'

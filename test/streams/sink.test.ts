@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { decode } from '../../src/core/codec.js'
 import { type PeerId, UniqueId } from '../../src/core/id.js'
+import type { PeerEntry } from '../../src/network/types.js'
 import { producerConfig } from '../../src/streams/config.js'
 import { Producer } from '../../src/streams/producer.js'
 import { Sink } from '../../src/streams/sink.js'
 import { StreamWhen } from '../../src/streams/status.js'
 import type { ProducerOptions } from '../../src/streams/types.js'
-import { bareEntry, ScriptedChannel } from './scripted.js'
+import { bareEntry, ScriptedChannel, scriptedTickets } from './scripted.js'
 
 // The fanout against consumers the test plays: how waiting sends share the room.
 
@@ -16,8 +17,15 @@ const NET = UniqueId.from('sink-net').toString()
 function fanout(options: ProducerOptions<number>) {
   const config = producerConfig(options as ProducerOptions<unknown>)
   const when = new StreamWhen('producer', config.onlineWhen, 1)
+  /** What the sink reported as refused. */
+  const refused: string[] = []
   const sink = new Sink(
-    { peerId: 'producer' as PeerId, rtt: () => undefined, linkChanged: () => {}, refused: () => {} },
+    {
+      peerId: 'producer' as PeerId,
+      rtt: () => undefined,
+      linkChanged: () => {},
+      refused: (_sink, _remote, reason) => refused.push(reason),
+    },
     ID,
     config,
     when,
@@ -25,13 +33,17 @@ function fanout(options: ProducerOptions<number>) {
   const slot = { streamId: ID, config, when, sink, ready: Promise.resolve(sink), handles: 1, closed: false }
   return {
     sink,
+    refused,
     producer: new Producer<number>(slot, () => {}),
     /** A consumer subscribes with `window`; its channel is the producer's end. */
     async subscribe(name: string, window: number): Promise<ScriptedChannel> {
       const ch = new ScriptedChannel(name as PeerId)
-      const entry = bareEntry(name as PeerId, NET)
-      await sink.accept(ch, { t: 'sub', net: NET, stream: ID.toString(), window, criteria: {} }, entry)
+      await this.accept(ch, bareEntry(name as PeerId, NET), window)
       return ch
+    },
+    /** Admits the consumer of `ch`, whose entry is `entry`. */
+    accept(ch: ScriptedChannel, entry: PeerEntry, window = 1): Promise<void> {
+      return sink.accept(ch, { t: 'sub', net: NET, stream: ID.toString(), window, criteria: {} }, entry)
     },
   }
 }
@@ -78,4 +90,29 @@ describe('sink', () => {
     for (let i = 0; i < 2; i++) ch.deliver({ t: 'ack', n: 1 })
     expect(data(ch)).toEqual([0, 3, 1000])
   })
+
+  it.each([
+    ['a valid', (t: ReturnType<typeof scriptedTickets>) => t.until(Date.now() + 60_000)],
+    ['a forged', (t: ReturnType<typeof scriptedTickets>) => t.forged()],
+  ])(
+    'a consumer whose channel closes while %s ticket is checked is no refusal and leaves nothing',
+    async (_, ticket) => {
+      vi.useFakeTimers()
+      try {
+        const tickets = scriptedTickets()
+        const f = fanout({ requireTicket: tickets.validator })
+        const ch = new ScriptedChannel('c' as PeerId)
+        tickets.hold()
+        const accepted = f.accept(ch, { ...bareEntry('c' as PeerId, NET), tickets: [ticket(tickets)] })
+        ch.finish({ by: 'remote', reason: 'reset' })
+        tickets.release()
+        await accepted
+        expect([f.sink.refusals, f.producer.refusals(), f.refused]).toEqual([0, 0, []])
+        expect(f.sink.subscriptions.size).toBe(0)
+        expect(vi.getTimerCount()).toBe(0)
+      } finally {
+        vi.useRealTimers()
+      }
+    },
+  )
 })
