@@ -1,7 +1,8 @@
 import type { PeerId, UniqueId } from '../core/id.js'
 import type { RetryOptions } from '../network/retry.js'
-import type { Channel, DiscoveryEvent, NetworkServices, PeerEntry } from '../network/types.js'
+import type { DiscoveryEvent, NetworkServices, PeerEntry } from '../network/types.js'
 import { consumerConfig, toList } from './config.js'
+import { Pinger } from './pinger.js'
 import { Receiver, type ReceiverHost } from './receiver.js'
 import type { RttTracker } from './rtt.js'
 import { LinkInfo, type StreamWhen } from './status.js'
@@ -28,9 +29,6 @@ export interface ConsumerHost {
 }
 
 const RETRY_BASE_MS = 250
-const PING_TIMEOUT_MS = 5_000
-/** Largest frame of a ping channel: it carries a ping and a pong, nothing a producer may grow. */
-const PING_MAX_FRAME = 1024
 const RETRY_MAX_MS = 3_000
 
 /**
@@ -73,8 +71,7 @@ export class ConsumerEngine<T> {
   readonly #waiting = new Map<PeerId, number>()
   readonly #waiters: Array<(item: { value: T; from: Receiver } | undefined) => void> = []
   readonly #totals = { datums: 0, bytes: 0, refused: 0 }
-  /** Ping channels waiting for their pong: closed with the consumer, not left to their timeout. */
-  readonly #pings = new Set<Channel>()
+  readonly #pinger: Pinger
   #offDiscovery: (() => void) | undefined
   #closed = false
 
@@ -89,6 +86,7 @@ export class ConsumerEngine<T> {
     this.#maxProducers = config.maxProducers
     this.#schema = options.schema
     this.#retry = config.retry
+    this.#pinger = new Pinger(host.net, host.rtt, config.retry)
     this.when = when
   }
 
@@ -144,7 +142,7 @@ export class ConsumerEngine<T> {
     for (const t of this.#expiryTimers.values()) clearTimeout(t)
     this.#retries.clear()
     for (const l of [...this.#links.values()]) if (l instanceof Receiver) l.end('unsubscribed')
-    for (const ch of this.#pings) ch.close('unsubscribed')
+    this.#pinger.close()
     this.#links.clear()
     this.#buffer.length = 0
     this.#waiting.clear()
@@ -234,32 +232,13 @@ export class ConsumerEngine<T> {
     if (!entry.streams?.includes(this.streamId.toString())) return false
     let check = checkRequire(entry, this.#require, this.#host.rtt.get(entry.peerId))
     // mosaik: a consumer whose predicate needs an RTT it does not have pings first.
-    if (!check.ok && check.needsRtt && (await this.#ping(entry.peerId)))
+    if (!check.ok && check.needsRtt && (await this.#pinger.ping(entry.peerId)))
       check = checkRequire(entry, this.#require, this.#host.rtt.get(entry.peerId))
     if (!check.ok) return false
     if (this.#tickets.length === 0) return {}
     const granted = await validateTickets(entry, this.#tickets)
     if (!granted) return false
     return granted.kind === 'at' ? { expiresAt: granted.at.getTime() } : {}
-  }
-
-  /** Measures the RTT to `peer` with a ping channel; false when it cannot (or the consumer closed). */
-  async #ping(peer: PeerId): Promise<boolean> {
-    let channel: Channel | undefined
-    try {
-      channel = await this.#host.net.openChannel(peer, 'streams', { maxFrameSize: PING_MAX_FRAME, retry: this.#retry })
-      if (this.#closed) return false
-      this.#pings.add(channel)
-      const t0 = performance.now()
-      const answered = await pong(channel)
-      if (answered) this.#host.rtt.record(peer, performance.now() - t0)
-      return answered
-    } catch {
-      return false
-    } finally {
-      if (channel) this.#pings.delete(channel)
-      channel?.close('pong')
-    }
   }
 
   async #connect(entry: PeerEntry): Promise<void> {
@@ -368,20 +347,4 @@ export class ConsumerEngine<T> {
     this.#retries.delete(peer)
     this.#attempts.delete(peer)
   }
-}
-
-/** Sends a ping on `ch`: true once the pong comes, false when it closes or none comes in time. */
-function pong(ch: Channel): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)
-    ch.onMessage((m) => {
-      clearTimeout(timer)
-      resolve((m as { t?: unknown })?.t === 'pong')
-    })
-    ch.onClose(() => {
-      clearTimeout(timer)
-      resolve(false)
-    })
-    ch.send({ t: 'ping' })
-  })
 }
