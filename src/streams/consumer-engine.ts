@@ -59,8 +59,14 @@ export class ConsumerEngine<T> {
    */
   readonly #latestCheck = new Map<PeerId, number>()
   #checks = 0
-  /** Eligible producers skipped at `maxProducers`: considered again when a slot frees. */
+  /**
+   * Eligible producers skipped at `maxProducers`, in the order first skipped (a producer
+   * checked again while it waits keeps its place): a freed slot goes to the first that
+   * still qualifies.
+   */
   readonly #skipped = new Set<PeerId>()
+  /** Skipped producers being checked again for a freed slot. */
+  readonly #refilling = new Set<PeerId>()
   readonly #retries = new Map<PeerId, { timer: ReturnType<typeof setTimeout>; attempt: number }>()
   readonly #buffer: Array<{ value: T; from: Receiver }> = []
   /**
@@ -195,15 +201,18 @@ export class ConsumerEngine<T> {
     if (this.#closed || this.#latestCheck.get(peer) !== check) return
     if (eligible && eligible.expiresAt !== undefined) this.#expiresAt.set(peer, eligible.expiresAt)
     else this.#expiresAt.delete(peer)
-    this.#skipped.delete(peer)
     if (!eligible) {
+      this.#skipped.delete(peer)
       this.#cancelRetry(peer)
       this.#unlink(peer)
       return
     }
-    if (this.#links.has(peer) || this.#retries.has(peer) || this.#waiting.has(peer)) return
-    if (this.#links.size >= this.#maxProducers) this.#skipped.add(peer)
-    else await this.#connect(entry)
+    if (this.#links.has(peer) || this.#retries.has(peer) || this.#waiting.has(peer)) this.#skipped.delete(peer)
+    else if (this.#links.size >= this.#maxProducers) this.#skipped.add(peer)
+    else {
+      this.#skipped.delete(peer)
+      await this.#connect(entry)
+    }
   }
 
   /** Ends the link to `peer`, or abandons the subscription being opened to it. */
@@ -217,13 +226,30 @@ export class ConsumerEngine<T> {
   #free(peer: PeerId, link: Receiver | symbol): void {
     if (this.#links.get(peer) !== link) return
     this.#links.delete(peer)
+    this.#refill()
+  }
+
+  /**
+   * Checks skipped producers again (each may have stopped qualifying; a check may cost a ping
+   * and ticket validation), in the order first skipped and only as many at once as slots are
+   * free: one that fails hands its turn to the next.
+   */
+  #refill(): void {
     if (this.#closed) return
-    // Each is checked again (it may have stopped qualifying); the first to qualify takes the slot.
     const catalog = this.#host.net.discovery.catalog()
-    for (const skipped of [...this.#skipped]) {
-      const entry = catalog.get(skipped)
-      if (entry) void this.#consider(entry)
-      else this.#skipped.delete(skipped)
+    for (const peer of [...this.#skipped]) {
+      if (this.#links.size + this.#refilling.size >= this.#maxProducers) return
+      if (this.#refilling.has(peer)) continue
+      const entry = catalog.get(peer)
+      if (!entry) {
+        this.#skipped.delete(peer)
+        continue
+      }
+      this.#refilling.add(peer)
+      void this.#consider(entry).finally(() => {
+        this.#refilling.delete(peer)
+        this.#refill()
+      })
     }
   }
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { encode } from '../../src/core/codec.js'
 import { UniqueId } from '../../src/core/id.js'
 import type { Channel } from '../../src/network/types.js'
-import { ScriptedChannel, scriptedConsumer } from './scripted.js'
+import { ScriptedChannel, scriptedConsumer, scriptedTickets } from './scripted.js'
 
 // The consumer's work against a producer the test plays, on fake timers: subscriptions,
 // retries and what waits in the consumer's buffer.
@@ -140,6 +140,39 @@ describe('consumer engine', () => {
     await vi.advanceTimersByTimeAsync(0)
     expect(s.channels.map((c) => c.remotePeer)).toEqual(['a', 'b'])
     expect(s.channels[1]!.sent).toMatchObject([{ t: 'sub' }])
+    s.engine.close()
+  })
+
+  it('offers a freed slot to skipped producers in the order first skipped, checking only until it is filled', async () => {
+    const tickets = scriptedTickets()
+    const checked: string[] = []
+    const refused = new Set<string>()
+    const s = scriptedConsumer<number>({
+      maxProducers: 1,
+      peers: ['a', 'b', 'c', 'd'],
+      require: (p) => {
+        checked.push(p.peerId)
+        return !refused.has(p.peerId)
+      },
+      requireTicket: tickets.validator,
+      entry: { tickets: [tickets.until(Date.now() + 3_600_000)] },
+    })
+    s.engine.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(s.channels.map((c) => c.remotePeer)).toEqual(['a'])
+    s.start(s.channels[0]!, 4)
+    // c's entry changes while it waits: it is checked again and keeps its place, before d.
+    s.update({ addresses: ['/memory/c'] }, 'c')
+    await vi.advanceTimersByTimeAsync(0)
+    checked.length = 0
+    tickets.calls.length = 0
+    // a stops producing; b no longer qualifies: c takes the slot, and d costs no check.
+    refused.add('b')
+    s.update({ streams: [] }, 'a')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(checked).toEqual(['b', 'c'])
+    expect(tickets.calls).toEqual(['c'])
+    expect(s.channels.map((c) => c.remotePeer)).toEqual(['a', 'c'])
     s.engine.close()
   })
 })
