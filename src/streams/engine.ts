@@ -43,6 +43,7 @@ export class StreamsEngine {
     this.#sinkHost = {
       peerId: net.peerId,
       rtt: (peer) => this.#rtt.get(peer),
+      entry: (peer) => this.#net.discovery.catalog().get(peer),
       linkChanged: (sink, link, up, reason) => this.#linkChanged(sink.streamId, 'producer', link, up, reason),
       refused: (sink, remote, reason) =>
         this.#emit({ type: 'stream.refused', stream: sink.streamId.toString(), role: 'producer', remote, reason }),
@@ -125,7 +126,7 @@ export class StreamsEngine {
       maxInboundFrameSize: MAX_CONSUMER_FRAME,
     })
     // Consumers whose entry changed are re-checked against `require` and tickets (mosaik
-    // re-evaluates on catalog updates).
+    // re-evaluates on catalog updates): a renewed ticket extends their subscription.
     this.#offDiscovery = this.#net.discovery.onEvent((e) => {
       if (e.type !== 'updated') return
       for (const sink of this.#sinks.values()) void sink.reevaluate(e.entry)

@@ -8,13 +8,15 @@ import { checkSchema } from './schema.js'
 import { LinkInfo, type StreamWhen } from './status.js'
 import { Subscription } from './subscription.js'
 import { satisfies, validateTickets } from './tickets.js'
-import type { StreamId } from './types.js'
+import type { StreamId, TicketExpiration } from './types.js'
 
 /** What a sink reports to its owner. */
 export interface SinkHost {
   readonly peerId: PeerId
   /** The smoothed RTT to `peer`, if measured. */
   rtt(peer: PeerId): number | undefined
+  /** `peer`'s entry in the catalog now. */
+  entry(peer: PeerId): PeerEntry | undefined
   linkChanged(sink: Sink, link: LinkInfo, up: boolean, reason?: string): void
   refused(sink: Sink, remote: PeerId, reason: StreamCloseReason): void
 }
@@ -32,6 +34,12 @@ export class Sink {
   readonly #host: SinkHost
   readonly #subs = new Set<Subscription>()
   readonly #roomWaiters = new Set<() => void>()
+  /**
+   * Per consumer, the latest check of its changed entry. Ticket checks await, so an older one
+   * can end after a newer one: only the latest decides.
+   */
+  readonly #latestCheck = new Map<PeerId, number>()
+  #checks = 0
   /** Datums that found no consumer (mosaik's undelivered sink, counted only). */
   undelivered = 0
   /**
@@ -78,7 +86,7 @@ export class Sink {
       // The consumer went away while its tickets were checked: nobody is refused, nothing is kept.
       if (channel.isClosed) return
       if (!granted) return refuse('not-allowed')
-      if (granted.kind === 'at') expiry = granted.at.getTime() - Date.now()
+      if (granted.kind === 'at') expiry = granted.at.getTime()
     }
     // Checks above may have awaited: look again.
     if (channel.isClosed) return
@@ -104,16 +112,37 @@ export class Sink {
     this.#host.linkChanged(this, info, true)
     // Its room is new room: a send waiting for some goes before any later one.
     this.#wake()
+    // Its entry changed while it was checked (no subscription to re-check yet): check the new
+    // one, which may renew or revoke its tickets.
+    const latest = this.#host.entry(channel.remotePeer)
+    if (latest && latest !== entry) void this.reevaluate(latest)
   }
 
-  /** Re-checks `require` and tickets for a consumer whose entry changed; drops it if it fails now. */
+  /**
+   * Re-checks a subscribed consumer whose entry changed (discovery reports content changes,
+   * not every announcement): `require`, then its tickets, by the same validators as at
+   * admission. It is dropped (`not-allowed`) if it fails now; else its subscriptions end
+   * when the tickets it holds now expire (a renewed ticket moves the end).
+   */
   async reevaluate(entry: PeerEntry): Promise<void> {
-    for (const sub of [...this.#subs]) {
-      if (sub.info.consumerId !== entry.peerId) continue
-      if (!satisfies(entry, this.config.require, this.#host.rtt(entry.peerId))) sub.end('not-allowed')
-      else if (this.config.tickets.length > 0 && !(await validateTickets(entry, this.config.tickets)))
-        sub.end('not-allowed')
+    const peer = entry.peerId
+    if (!this.#subsOf(peer).length) return
+    const check = ++this.#checks
+    this.#latestCheck.set(peer, check)
+    let granted: TicketExpiration | undefined = satisfies(entry, this.config.require, this.#host.rtt(peer))
+      ? { kind: 'never' }
+      : undefined
+    if (granted && this.config.tickets.length > 0) granted = await validateTickets(entry, this.config.tickets)
+    if (this.#latestCheck.get(peer) !== check) return
+    this.#latestCheck.delete(peer)
+    for (const sub of this.#subsOf(peer)) {
+      if (!granted) sub.end('not-allowed')
+      else if (this.config.tickets.length > 0) sub.expireAt(granted.kind === 'at' ? granted.at.getTime() : undefined)
     }
+  }
+
+  #subsOf(peer: PeerId): Subscription[] {
+    return [...this.#subs].filter((s) => s.info.consumerId === peer)
   }
 
   /** True when some consumer can take a datum now (or none is needed: online with no consumer). */

@@ -1,4 +1,5 @@
 import type { Channel } from '../network/types.js'
+import { TicketDeadline } from './deadline.js'
 import { parseToProducer, type StreamCloseReason } from './messages.js'
 import type { LinkInfo } from './status.js'
 import type { LaggingPolicy } from './types.js'
@@ -28,7 +29,7 @@ export class Subscription {
   #inFlight = 0
   #closed = false
   #lastWrite = performance.now()
-  #expiry: ReturnType<typeof setTimeout> | undefined
+  readonly #expiry = new TicketDeadline(() => this.end('ticket-expired'))
 
   constructor(
     channel: Channel,
@@ -118,10 +119,12 @@ export class Subscription {
     this.#channel.send({ t: 'k' })
   }
 
-  /** Ends the subscription when its ticket expires. */
-  expireAt(ms: number): void {
-    clearTimeout(this.#expiry)
-    this.#expiry = setTimeout(() => this.end('ticket-expired'), Math.min(Math.max(0, ms), 2 ** 31 - 1))
+  /**
+   * Ends the subscription at `at` (ms since the epoch), when its consumer's ticket expires;
+   * never when undefined. A later call (a renewed ticket) replaces the time.
+   */
+  expireAt(at: number | undefined): void {
+    if (!this.#closed) this.#expiry.set(at)
   }
 
   /** Tells the consumer why, then closes gracefully. Idempotent. */
@@ -184,7 +187,7 @@ export class Subscription {
   #finish(reason: string | undefined): void {
     if (this.#closed) return
     this.#closed = true
-    clearTimeout(this.#expiry)
+    this.#expiry.set(undefined)
     this.#queue = []
     this.#queuedBytes = 0
     this.info.state = 'terminated'

@@ -14,18 +14,19 @@ import { InvalidTicket, type TicketValidator } from '../../src/tickets/validator
 /**
  * A ticket validator the test controls. The data of a ticket it accepts is `until:<ms>`
  * (valid until then, ms since the epoch); it refuses anything else. `calls` lists the peers
- * it validated for; while `hold()` is on, validations wait for `release()`.
+ * it validated for; after `hold()`, validations wait for `release()`.
  */
 export function scriptedTickets() {
   const ticketClass = UniqueId.from('scripted-ticket')
   const calls: string[] = []
-  let held: Array<() => void> | undefined
+  let holding = false
+  const held: Array<() => void> = []
   const validator: TicketValidator = {
     class: ticketClass,
     signature: () => ticketClass,
     async validate(data, peer) {
       calls.push(peer)
-      if (held) await new Promise<void>((resolve) => held?.push(resolve))
+      if (holding) await new Promise<void>((resolve) => held.push(resolve))
       const until = /^until:(\d+)$/.exec(new TextDecoder().decode(data))
       if (!until) throw new InvalidTicket('bad-signature', 'not a ticket of this test')
       return Expiration.at(Number(until[1]))
@@ -39,12 +40,15 @@ export function scriptedTickets() {
     /** An encoded ticket of the validator's class that it refuses. */
     forged: () => encodeTicket(createTicket(ticketClass, 'forged')),
     hold(): void {
-      held = []
+      holding = true
+    },
+    /** Validations from now on go through; those held still wait. */
+    pass(): void {
+      holding = false
     },
     release(): void {
-      const waiting = held ?? []
-      held = undefined
-      for (const resolve of waiting) resolve()
+      holding = false
+      for (const resolve of held.splice(0)) resolve()
     },
   }
 }
@@ -223,7 +227,8 @@ export function scriptedProducer(options: ProducerOptions<unknown> & { entry?: P
   const streamId: StreamId = UniqueId.from('scripted')
   const netId = UniqueId.from('scripted-net')
   const consumer = 'consumer' as PeerId
-  const entry: PeerEntry = { ...bareEntry(consumer, netId.toString()), ...options.entry }
+  let entry: PeerEntry = { ...bareEntry(consumer, netId.toString()), ...options.entry }
+  const listeners = new Set<(e: DiscoveryEvent) => void>()
   let serve: ((ch: Channel) => void) | undefined
   /** The options the engine serves the protocol with. */
   const handled: Array<ChannelOptions | undefined> = []
@@ -242,7 +247,10 @@ export function scriptedProducer(options: ProducerOptions<unknown> & { entry?: P
       addStream: () => {},
       removeStream: () => {},
       catalog: () => new Map([[consumer, entry]]),
-      onEvent: () => () => {},
+      onEvent: (l: (e: DiscoveryEvent) => void) => {
+        listeners.add(l)
+        return () => listeners.delete(l)
+      },
     },
   } as unknown as StreamsHost
   const engine = new StreamsEngine(net)
@@ -267,6 +275,12 @@ export function scriptedProducer(options: ProducerOptions<unknown> & { entry?: P
       serve?.(ch)
       ch.deliver({ t: 'sub', net: netId.toString(), stream: streamId.toString(), window, criteria: {} })
       return ch
+    },
+    /** The consumer's entry changes (discovery's `updated`). */
+    update(change: Partial<PeerEntry>): void {
+      const previous = entry
+      entry = { ...previous, ...change }
+      for (const l of [...listeners]) l({ type: 'updated', entry, previous })
     },
   }
 }

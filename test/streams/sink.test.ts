@@ -23,6 +23,7 @@ function fanout(options: ProducerOptions<number>) {
     {
       peerId: 'producer' as PeerId,
       rtt: () => undefined,
+      entry: () => undefined,
       linkChanged: () => {},
       refused: (_sink, _remote, reason) => refused.push(reason),
     },

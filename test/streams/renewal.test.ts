@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { type ScriptedChannel, scriptedProducer, scriptedTickets } from './scripted.js'
+
+// Open links of a ticket-gated stream when the peer's entry brings new tickets (peers renew
+// theirs and announce them again): checked by the same validators, a ticket granted longer
+// moves the end of the link, one refused ends it. On fake timers (Date included).
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+const closeFrames = (ch: ScriptedChannel) => ch.sent.filter((m) => (m as { t: string }).t === 'close')
+
+describe('renewed tickets, producer side', () => {
+  /** A consumer admitted with a ticket valid until `until`. */
+  async function admitted(until: number, hold = false) {
+    const tickets = scriptedTickets()
+    const p = scriptedProducer({ requireTicket: tickets.validator, entry: { tickets: [tickets.until(until)] } })
+    if (hold) tickets.hold()
+    const ch = p.subscribe(4)
+    ch.deliver({ t: 'probe' })
+    await vi.advanceTimersByTimeAsync(0)
+    return { p, ch, tickets }
+  }
+
+  it('keeps a consumer whose renewed ticket is granted longer, to the new expiry', async () => {
+    const t0 = Date.now()
+    const { p, ch, tickets } = await admitted(t0 + 10_000)
+    expect(p.sink.subscriptions.size).toBe(1)
+    await vi.advanceTimersByTimeAsync(5_000)
+    p.update({ tickets: [tickets.until(t0 + 60_000)] })
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(tickets.calls).toEqual(['consumer', 'consumer'])
+    expect(p.sink.subscriptions.size).toBe(1)
+    await vi.advanceTimersByTimeAsync(45_000)
+    expect(p.sink.subscriptions.size).toBe(0)
+    expect(closeFrames(ch)).toEqual([{ t: 'close', reason: 'ticket-expired' }])
+    p.engine.stop()
+  })
+
+  it('ends a consumer at once when its renewed entry holds a ticket the validator refuses', async () => {
+    const t0 = Date.now()
+    const { p, ch, tickets } = await admitted(t0 + 10_000)
+    p.update({ tickets: [tickets.until(t0 + 60_000)] })
+    await vi.advanceTimersByTimeAsync(20_000)
+    expect(p.sink.subscriptions.size).toBe(1)
+    p.update({ tickets: [tickets.forged()] })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(p.sink.subscriptions.size).toBe(0)
+    expect(closeFrames(ch)).toEqual([{ t: 'close', reason: 'not-allowed' }])
+    p.engine.stop()
+  })
+
+  it('checks again an entry renewed while the consumer was being admitted', async () => {
+    const t0 = Date.now()
+    const { p, ch, tickets } = await admitted(t0 + 10_000, true)
+    // The renewal arrives while the first ticket is being checked, before the subscription exists.
+    p.update({ tickets: [tickets.until(t0 + 60_000)] })
+    tickets.release()
+    await vi.advanceTimersByTimeAsync(20_000)
+    expect(p.sink.subscriptions.size).toBe(1)
+    expect(ch.isClosed).toBe(false)
+    await vi.advanceTimersByTimeAsync(40_000)
+    expect(p.sink.subscriptions.size).toBe(0)
+    p.engine.stop()
+  })
+
+  it('ignores the check of an older entry that ends after the check of a newer one', async () => {
+    const t0 = Date.now()
+    const { p, tickets } = await admitted(t0 + 10_000)
+    // The check of a forged ticket is slow; the renewed entry after it is checked at once.
+    tickets.hold()
+    p.update({ tickets: [tickets.forged()] })
+    tickets.pass()
+    p.update({ tickets: [tickets.until(t0 + 60_000)] })
+    await vi.advanceTimersByTimeAsync(0)
+    tickets.release()
+    await vi.advanceTimersByTimeAsync(20_000)
+    expect(p.sink.subscriptions.size).toBe(1)
+    p.engine.stop()
+  })
+})
