@@ -2,6 +2,7 @@ import type { PeerId, UniqueId } from '../core/id.js'
 import type { RetryOptions } from '../network/retry.js'
 import type { DiscoveryEvent, NetworkServices, PeerEntry } from '../network/types.js'
 import { consumerConfig, toList } from './config.js'
+import { TicketDeadline } from './deadline.js'
 import { Pinger } from './pinger.js'
 import { Receiver, type ReceiverHost } from './receiver.js'
 import type { RttTracker } from './rtt.js'
@@ -145,7 +146,7 @@ export class ConsumerEngine<T> {
     this.#closed = true
     this.#offDiscovery?.()
     for (const r of this.#retries.values()) clearTimeout(r.timer)
-    for (const t of this.#expiryTimers.values()) clearTimeout(t)
+    for (const d of this.#deadlines.values()) d.set(undefined)
     this.#retries.clear()
     for (const l of [...this.#links.values()]) if (l instanceof Receiver) l.end('unsubscribed')
     this.#pinger.close()
@@ -185,6 +186,7 @@ export class ConsumerEngine<T> {
     if (e.type === 'departed') {
       this.#cancelRetry(e.entry.peerId)
       this.#latestCheck.delete(e.entry.peerId)
+      this.#expiresAt.delete(e.entry.peerId)
       this.#skipped.delete(e.entry.peerId)
       this.#unlink(e.entry.peerId)
       return
@@ -207,7 +209,10 @@ export class ConsumerEngine<T> {
       this.#unlink(peer)
       return
     }
-    if (this.#links.has(peer) || this.#retries.has(peer) || this.#waiting.has(peer)) this.#skipped.delete(peer)
+    const link = this.#links.get(peer)
+    // Its entry changed: the link now ends when the tickets it holds now do (renewed: later).
+    if (link instanceof Receiver && link.info.state === 'connected') this.#expireAt(link)
+    if (link || this.#retries.has(peer) || this.#waiting.has(peer)) this.#skipped.delete(peer)
     else if (this.#links.size >= this.#maxProducers) this.#skipped.add(peer)
     else {
       this.#skipped.delete(peer)
@@ -323,19 +328,12 @@ export class ConsumerEngine<T> {
       this.when.add(r.info)
       this.#host.linkChanged(this.streamId, 'consumer', r.info, true)
       // mosaik: a producer whose ticket expires mid-session is dropped at once.
-      const at = this.#expiresAt.get(r.info.producerId)
-      if (at !== undefined) {
-        const ms = Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1)
-        this.#expiryTimers.set(
-          r,
-          setTimeout(() => r.end('ticket-expired'), ms),
-        )
-      }
+      this.#expireAt(r)
     },
     closed: (r, reason) => {
       const peer = r.info.producerId
-      clearTimeout(this.#expiryTimers.get(r))
-      this.#expiryTimers.delete(r)
+      this.#deadlines.get(r)?.set(undefined)
+      this.#deadlines.delete(r)
       this.#free(peer, r)
       const wasUp = this.when.links.get().includes(r.info)
       this.when.remove(r.info)
@@ -364,8 +362,22 @@ export class ConsumerEngine<T> {
   }
 
   readonly #attempts = new Map<PeerId, number>()
+  /** Per producer, until when its tickets qualify it, as of its latest check (absent: no end). */
   readonly #expiresAt = new Map<PeerId, number>()
-  readonly #expiryTimers = new Map<Receiver, ReturnType<typeof setTimeout>>()
+  /** Per open link, its end at its producer's ticket expiry. */
+  readonly #deadlines = new Map<Receiver, TicketDeadline>()
+
+  /** Ends `r` when its producer's tickets expire, as of their latest check; replaces an earlier end. */
+  #expireAt(r: Receiver): void {
+    const at = this.#expiresAt.get(r.info.producerId)
+    let deadline = this.#deadlines.get(r)
+    if (!deadline && at === undefined) return
+    if (!deadline) {
+      deadline = new TicketDeadline(() => r.end('ticket-expired'))
+      this.#deadlines.set(r, deadline)
+    }
+    deadline.set(at)
+  }
 
   #cancelRetry(peer: PeerId): void {
     const r = this.#retries.get(peer)

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { type ScriptedChannel, scriptedProducer, scriptedTickets } from './scripted.js'
+import { type ScriptedChannel, scriptedConsumer, scriptedProducer, scriptedTickets } from './scripted.js'
 
 // Open links of a ticket-gated stream when the peer's entry brings new tickets (peers renew
 // theirs and announce them again): checked by the same validators, a ticket granted longer
@@ -13,6 +13,54 @@ afterEach(() => {
 })
 
 const closeFrames = (ch: ScriptedChannel) => ch.sent.filter((m) => (m as { t: string }).t === 'close')
+
+describe('renewed tickets, consumer side', () => {
+  it('keeps the link to a producer whose renewed ticket is granted longer, to the new expiry', async () => {
+    const tickets = scriptedTickets()
+    const t0 = Date.now()
+    const s = scriptedConsumer<number>({
+      requireTicket: tickets.validator,
+      entry: { tickets: [tickets.until(t0 + 10_000)] },
+    })
+    s.engine.start()
+    await vi.advanceTimersByTimeAsync(0)
+    const ch = s.channels[0]!
+    s.start(ch, 4)
+    await vi.advanceTimersByTimeAsync(5_000)
+    s.update({ tickets: [tickets.until(t0 + 60_000)] })
+    await vi.advanceTimersByTimeAsync(10_000)
+    // Past the first ticket: the renewed one, which the validator checked, holds the link.
+    expect(tickets.calls).toEqual(['producer', 'producer'])
+    expect(ch.isClosed).toBe(false)
+    expect(s.engine.producers().length).toBe(1)
+    await vi.advanceTimersByTimeAsync(45_000)
+    expect(closeFrames(ch)).toEqual([{ t: 'close', reason: 'ticket-expired' }])
+    expect(ch.isClosed).toBe(true)
+    s.engine.close()
+  })
+
+  it('ends the link at once when the renewed entry holds a ticket the validator refuses', async () => {
+    const tickets = scriptedTickets()
+    const t0 = Date.now()
+    const s = scriptedConsumer<number>({
+      requireTicket: tickets.validator,
+      entry: { tickets: [tickets.until(t0 + 10_000)] },
+    })
+    s.engine.start()
+    await vi.advanceTimersByTimeAsync(0)
+    const ch = s.channels[0]!
+    s.start(ch, 4)
+    s.update({ tickets: [tickets.until(t0 + 60_000)] })
+    await vi.advanceTimersByTimeAsync(20_000)
+    expect(ch.isClosed).toBe(false)
+    // Its next entry claims a ticket the validator does not grant: the link ends now.
+    s.update({ tickets: [tickets.forged()] })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(ch.isClosed).toBe(true)
+    expect(s.engine.producers()).toEqual([])
+    s.engine.close()
+  })
+})
 
 describe('renewed tickets, producer side', () => {
   /** A consumer admitted with a ticket valid until `until`. */
