@@ -1,4 +1,4 @@
-/** Longest delay `setTimeout` takes: a longer one fires at once. */
+/** Longest delay `setTimeout` takes: a longer one fires at once. About 24.8 days. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
 /**
@@ -18,11 +18,18 @@ export class TicketDeadline {
   set(at: number | undefined): void {
     clearTimeout(this.#timer)
     this.#timer = undefined
-    if (at === undefined) return
-    const ms = Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS)
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      this.#expired()
-    }, ms)
+    if (at !== undefined) this.#arm(at)
+  }
+
+  /** A timer waits at most MAX_TIMER_MS: an expiry further off takes several. */
+  #arm(at: number): void {
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined
+        if (Date.now() < at) this.#arm(at)
+        else this.#expired()
+      },
+      Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS),
+    )
   }
 }
