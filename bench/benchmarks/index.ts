@@ -2,6 +2,7 @@
 import type { Benchmark } from '../lib/harness.js'
 import { bundle } from './bundle.js'
 import { commitLatency } from './commit-latency.js'
+import { commitProcesses } from './commit-processes.js'
 import { failover } from './failover.js'
 import { history } from './history.js'
 import { mapCatchup } from './map-catchup.js'
@@ -16,6 +17,7 @@ import { visible } from './visible.js'
 export const BENCHMARKS: readonly Benchmark[] = [
   rawRtt,
   commitLatency,
+  commitProcesses,
   throughput,
   visible,
   reactRender,
