@@ -213,11 +213,21 @@ export class ConsumerEngine<T> {
     // Its entry changed: the link now ends when the tickets it holds now do (renewed: later).
     if (link instanceof Receiver && link.info.state === 'connected') this.#expireAt(link)
     if (link || this.#retries.has(peer) || this.#waiting.has(peer)) this.#skipped.delete(peer)
-    else if (this.#links.size >= this.#maxProducers) this.#skipped.add(peer)
+    else if (this.#links.size + this.#reserved(peer) >= this.#maxProducers) this.#skipped.add(peer)
     else {
       this.#skipped.delete(peer)
       await this.#connect(entry)
     }
+  }
+
+  /**
+   * Free slots held for skipped producers being checked again and not linked yet (one whose
+   * check passed holds its slot through its link), other than `except`, the one being decided.
+   */
+  #reserved(except?: PeerId): number {
+    let n = 0
+    for (const p of this.#refilling) if (p !== except && !this.#links.has(p)) n++
+    return n
   }
 
   /** Ends the link to `peer`, or abandons the subscription being opened to it. */
@@ -243,7 +253,7 @@ export class ConsumerEngine<T> {
     if (this.#closed) return
     const catalog = this.#host.net.discovery.catalog()
     for (const peer of [...this.#skipped]) {
-      if (this.#links.size + this.#refilling.size >= this.#maxProducers) return
+      if (this.#links.size + this.#reserved() >= this.#maxProducers) return
       if (this.#refilling.has(peer)) continue
       const entry = catalog.get(peer)
       if (!entry) {

@@ -126,7 +126,13 @@ export class Sink {
    */
   async reevaluate(entry: PeerEntry): Promise<void> {
     const peer = entry.peerId
-    if (!this.#subsOf(peer).length) return
+    // It decides only for the subscriptions open now: one admitted later was checked on its own.
+    const subs = this.#subsOf(peer)
+    if (!subs.length) {
+      // A check still running is of an older entry: it must not decide for a later subscription.
+      this.#latestCheck.delete(peer)
+      return
+    }
     const check = ++this.#checks
     this.#latestCheck.set(peer, check)
     let granted: TicketExpiration | undefined = satisfies(entry, this.config.require, this.#host.rtt(peer))
@@ -135,7 +141,8 @@ export class Sink {
     if (granted && this.config.tickets.length > 0) granted = await validateTickets(entry, this.config.tickets)
     if (this.#latestCheck.get(peer) !== check) return
     this.#latestCheck.delete(peer)
-    for (const sub of this.#subsOf(peer)) {
+    for (const sub of subs) {
+      if (!this.#subs.has(sub)) continue
       if (!granted) sub.end('not-allowed')
       else if (this.config.tickets.length > 0) sub.expireAt(granted.kind === 'at' ? granted.at.getTime() : undefined)
     }
