@@ -6,7 +6,11 @@ import { compareVersions, contentChanged, type SignedEntry } from './entry.js'
 
 /** What `Catalog.apply` did with a verified entry. */
 export type ApplyResult =
-  | { readonly kind: 'event'; readonly event: DiscoveryEvent }
+  /**
+   * `evicted`: the entry that gave way to a new peer's (the catalog was full); listeners hear
+   * of it as `departed`, before the new peer's `discovered`.
+   */
+  | { readonly kind: 'event'; readonly event: DiscoveryEvent; readonly evicted?: PeerEntry }
   /** Newer version, same content: the peer is alive; nothing visible changed. */
   | { readonly kind: 'refreshed'; readonly entry: PeerEntry }
   /** Same version as known, or about a peer that already departed at that version. */
@@ -90,10 +94,12 @@ export class Catalog {
       this.#delete(entry.peerId)
       return { kind: 'event', event: { type: 'departed', entry: known.entry } }
     }
+    let evicted: PeerEntry | undefined
     if (!known && this.#entries.size >= this.#maxPeers) {
-      const evicted = this.#evictable()
-      if (evicted === undefined) return { kind: 'outdated' }
-      this.#delete(evicted)
+      const peer = this.#evictable()
+      if (peer === undefined) return { kind: 'outdated' }
+      evicted = this.#entries.get(peer)?.entry
+      this.#delete(peer)
       this.evicted++
     }
     this.#tombstones.delete(entry.peerId)
@@ -103,7 +109,8 @@ export class Catalog {
     this.#seenAt.set(entry.peerId, now)
     if (!known) {
       this.#snapshot = undefined
-      return { kind: 'event', event: { type: 'discovered', entry } }
+      const event = { type: 'discovered', entry } as const
+      return evicted ? { kind: 'event', event, evicted } : { kind: 'event', event }
     }
     this.#snapshot = undefined
     if (contentChanged(known.entry, entry)) {

@@ -333,7 +333,10 @@ class PeerDiscovery implements DiscoveryService {
     // A version we hold for the first time travels on (a checked entry only: bad ones stop here).
     if (hops > 0) this.#flood.send(result.entry.peerId, result.bytes, Math.min(hops, MAX_HOPS) - 1, from)
     if (applied.kind === 'refreshed') this.#considerDial(applied.entry)
-    if (applied.kind === 'event') this.#emit(applied.event)
+    if (applied.kind !== 'event') return
+    // A peer forgotten to make room departs for every listener (links, dials, checks held for it).
+    if (applied.evicted) this.#emit({ type: 'departed', entry: applied.evicted })
+    this.#emit(applied.event)
   }
 
   #emit(event: DiscoveryEvent): void {

@@ -165,13 +165,17 @@ describe('the catalog', () => {
     const keys = await Promise.all([0, 1, 2].map(() => generateKeyPair('Ed25519')))
     const at = (k: (typeof keys)[number], t: number) =>
       signEntry(k, entryOf(k, { updatedAt: t })).then((bytes) => verifyEntry(bytes, policy))
+    const results = []
     for (const [i, k] of keys.entries()) {
       const v = await at(k, NOW)
       if (!v.ok) throw new Error(v.detail)
-      c.apply(v, NOW + i)
+      results.push(c.apply(v, NOW + i))
     }
     expect(c.snapshot().size).toBe(2)
     expect(c.evicted).toBe(1)
-    expect(c.has(peerIdFromPrivateKey(keys[0] as (typeof keys)[number]).toString())).toBe(false)
+    const first = peerIdFromPrivateKey(keys[0] as (typeof keys)[number]).toString()
+    expect(c.has(first)).toBe(false)
+    // The new peer's result names the one it displaced, so listeners hear that it departed.
+    expect(results.map((r) => (r.kind === 'event' ? r.evicted?.peerId : r.kind))).toEqual([undefined, undefined, first])
   })
 })

@@ -218,6 +218,12 @@ describe('attacks of issue #12 against a writer and a reader', () => {
         })
       }),
     )
+    // What a listener believes is listed: every entry that gave way departs for it too.
+    const listed = new Set(victim.discovery.catalog().keys())
+    const off = victim.discovery.onEvent((e) => {
+      if (e.type === 'departed') listed.delete(e.entry.peerId)
+      else listed.add(e.entry.peerId)
+    })
     // In two catalog messages (one may carry at most maxCatalogEntries).
     for (const part of [entries.slice(0, 600), entries.slice(600)]) {
       const ch = await v.attacker.openChannel(victim.peerId, 'catalog', { allowLimited: true })
@@ -227,6 +233,8 @@ describe('attacks of issue #12 against a writer and a reader', () => {
     const last = peerIdOf(entries[entries.length - 1])
     await until([victim], 'the victim to take in the flood', () => victim.discovery.catalog().has(last), 20_000)
     expect(size()).toBeLessThanOrEqual(DEFAULT_DISCOVERY.maxPeers)
+    off()
+    expect([...listed].sort()).toEqual([...victim.discovery.catalog().keys()].sort())
     // Connected peers are never evicted for strangers: the reader stays listed.
     expect(victim.discovery.catalog().has(v.reader.net.peerId)).toBe(true)
     await unharmed(v)
