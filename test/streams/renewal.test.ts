@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { type ScriptedChannel, scriptedConsumer, scriptedProducer, scriptedTickets } from './scripted.js'
+import { closeFrames, scriptedConsumer, scriptedProducer, scriptedTickets } from './scripted.js'
 
 // Open links of a ticket-gated stream when the peer's entry brings new tickets (peers renew
 // theirs and announce them again): checked by the same validators, a ticket granted longer
@@ -12,20 +12,21 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-const closeFrames = (ch: ScriptedChannel) => ch.sent.filter((m) => (m as { t: string }).t === 'close')
-
 describe('renewed tickets, consumer side', () => {
-  it('keeps the link to a producer whose renewed ticket is granted longer, to the new expiry', async () => {
+  /** A consumer linked to a producer whose ticket is valid until `until`. */
+  async function linked(until: number) {
     const tickets = scriptedTickets()
-    const t0 = Date.now()
-    const s = scriptedConsumer<number>({
-      requireTicket: tickets.validator,
-      entry: { tickets: [tickets.until(t0 + 10_000)] },
-    })
+    const s = scriptedConsumer<number>({ requireTicket: tickets.validator, entry: { tickets: [tickets.until(until)] } })
     s.engine.start()
     await vi.advanceTimersByTimeAsync(0)
     const ch = s.channels[0]!
     s.start(ch, 4)
+    return { s, ch, tickets }
+  }
+
+  it('keeps the link to a producer whose renewed ticket is granted longer, to the new expiry', async () => {
+    const t0 = Date.now()
+    const { s, ch, tickets } = await linked(t0 + 10_000)
     await vi.advanceTimersByTimeAsync(5_000)
     s.update({ tickets: [tickets.until(t0 + 60_000)] })
     await vi.advanceTimersByTimeAsync(10_000)
@@ -40,16 +41,8 @@ describe('renewed tickets, consumer side', () => {
   })
 
   it('ends the link at once when the renewed entry holds a ticket the validator refuses', async () => {
-    const tickets = scriptedTickets()
     const t0 = Date.now()
-    const s = scriptedConsumer<number>({
-      requireTicket: tickets.validator,
-      entry: { tickets: [tickets.until(t0 + 10_000)] },
-    })
-    s.engine.start()
-    await vi.advanceTimersByTimeAsync(0)
-    const ch = s.channels[0]!
-    s.start(ch, 4)
+    const { s, ch, tickets } = await linked(t0 + 10_000)
     s.update({ tickets: [tickets.until(t0 + 60_000)] })
     await vi.advanceTimersByTimeAsync(20_000)
     expect(ch.isClosed).toBe(false)
@@ -127,6 +120,43 @@ describe('renewed tickets, producer side', () => {
     await vi.advanceTimersByTimeAsync(0)
     tickets.release()
     await vi.advanceTimersByTimeAsync(20_000)
+    expect(p.sink.subscriptions.size).toBe(1)
+    p.engine.stop()
+  })
+
+  /**
+   * The consumer leaves while the check of a `stale` entry (a forged ticket, or one valid for
+   * 10 s) runs, announces a ticket valid for two minutes and subscribes again; then the stale
+   * check ends. Returns the new link.
+   */
+  async function resubscribedDuring(stale: 'forged' | 'shorter') {
+    const t0 = Date.now()
+    const { p, ch, tickets } = await admitted(t0 + 60_000)
+    tickets.hold()
+    p.update({ tickets: [stale === 'forged' ? tickets.forged() : tickets.until(t0 + 10_000)] })
+    tickets.pass()
+    ch.finish({ by: 'remote', reason: 'reset' })
+    p.update({ tickets: [tickets.until(t0 + 120_000)] })
+    const again = p.subscribe(4)
+    again.deliver({ t: 'probe' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(p.sink.subscriptions.size).toBe(1)
+    tickets.release()
+    return { p, again }
+  }
+
+  it('does not let the check of an older entry end a subscription admitted later on a newer one', async () => {
+    const { p, again } = await resubscribedDuring('forged')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(closeFrames(again)).toEqual([])
+    expect(p.sink.subscriptions.size).toBe(1)
+    p.engine.stop()
+  })
+
+  it('does not let a stale check of a shorter ticket move a later subscription’s end earlier', async () => {
+    const { p, again } = await resubscribedDuring('shorter')
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(closeFrames(again)).toEqual([])
     expect(p.sink.subscriptions.size).toBe(1)
     p.engine.stop()
   })

@@ -63,6 +63,9 @@ export function bareEntry(peerId: PeerId, network: string): PeerEntry {
  * sends is recorded, what the test `deliver`s reaches the consumer at once. For unit tests
  * of the consumer engine without libp2p (and on fake timers).
  */
+/** The close frames a scripted channel sent. */
+export const closeFrames = (ch: ScriptedChannel) => ch.sent.filter((m) => (m as { t: string }).t === 'close')
+
 export class ScriptedChannel implements Channel {
   readonly remotePeer: PeerId
   readonly protocol = '/mosaik/test/streams/1'
