@@ -35,11 +35,12 @@ export class Sink {
   readonly #subs = new Set<Subscription>()
   readonly #roomWaiters = new Set<() => void>()
   /**
-   * Per consumer, the latest check of its changed entry. Ticket checks await, so an older one
-   * can end after a newer one: only the latest decides.
+   * Consumers whose changed entry is being checked, each with the entry it announced since
+   * (`next`). Ticket checks await: one runs per consumer at a time, a result whose entry changed
+   * meanwhile decides nothing, and the latest entry is checked next, so a consumer that churns
+   * its entry costs one check at a time, not one per change.
    */
-  readonly #latestCheck = new Map<PeerId, number>()
-  #checks = 0
+  readonly #checking = new Map<PeerId, { next: PeerEntry | undefined }>()
   /** Datums that found no consumer (mosaik's undelivered sink, counted only). */
   undelivered = 0
   /**
@@ -126,26 +127,41 @@ export class Sink {
    */
   async reevaluate(entry: PeerEntry): Promise<void> {
     const peer = entry.peerId
-    // It decides only for the subscriptions open now: one admitted later was checked on its own.
-    const subs = this.#subsOf(peer)
-    if (!subs.length) {
-      // A check still running is of an older entry: it must not decide for a later subscription.
-      this.#latestCheck.delete(peer)
+    const running = this.#checking.get(peer)
+    if (running) {
+      running.next = entry
       return
     }
-    const check = ++this.#checks
-    this.#latestCheck.set(peer, check)
-    let granted: TicketExpiration | undefined = satisfies(entry, this.config.require, this.#host.rtt(peer))
-      ? { kind: 'never' }
-      : undefined
-    if (granted && this.config.tickets.length > 0) granted = await validateTickets(entry, this.config.tickets)
-    if (this.#latestCheck.get(peer) !== check) return
-    this.#latestCheck.delete(peer)
-    for (const sub of subs) {
-      if (!this.#subs.has(sub)) continue
-      if (!granted) sub.end('not-allowed')
-      else if (this.config.tickets.length > 0) sub.expireAt(granted.kind === 'at' ? granted.at.getTime() : undefined)
+    const state: { next: PeerEntry | undefined } = { next: undefined }
+    this.#checking.set(peer, state)
+    try {
+      let current = entry
+      for (;;) {
+        // It decides only for the subscriptions open now: one admitted later was checked on its own.
+        const subs = this.#subsOf(peer)
+        if (!subs.length) return
+        const granted = await this.#grant(current)
+        if (state.next) {
+          current = state.next
+          state.next = undefined
+          continue
+        }
+        for (const sub of subs) {
+          if (!this.#subs.has(sub)) continue
+          if (!granted) sub.end('not-allowed')
+          else if (this.config.tickets.length > 0) sub.expireAt(granted.kind === 'at' ? granted.at.getTime() : undefined)
+        }
+        return
+      }
+    } finally {
+      this.#checking.delete(peer)
     }
+  }
+
+  /** `require`, then the tickets: until when `entry` qualifies, or undefined when it does not. */
+  async #grant(entry: PeerEntry): Promise<TicketExpiration | undefined> {
+    if (!satisfies(entry, this.config.require, this.#host.rtt(entry.peerId))) return undefined
+    return this.config.tickets.length > 0 ? validateTickets(entry, this.config.tickets) : { kind: 'never' }
   }
 
   #subsOf(peer: PeerId): Subscription[] {

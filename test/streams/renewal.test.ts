@@ -160,4 +160,26 @@ describe('renewed tickets, producer side', () => {
     expect(p.sink.subscriptions.size).toBe(1)
     p.engine.stop()
   })
+
+  it('checks one entry of a consumer at a time: of ten changes during a check, only the last', async () => {
+    const t0 = Date.now()
+    const { p, tickets } = await admitted(t0 + 10_000)
+    const before = tickets.calls.length
+    tickets.hold()
+    p.update({ tickets: [tickets.until(t0 + 20_000)] })
+    tickets.pass()
+    for (let i = 1; i <= 10; i++) p.update({ tickets: [tickets.until(t0 + 20_000 + i * 10_000)] })
+    await vi.advanceTimersByTimeAsync(0)
+    // The one running, nothing more while it runs.
+    expect(tickets.calls.length - before).toBe(1)
+    tickets.release()
+    await vi.advanceTimersByTimeAsync(0)
+    // Then the latest entry, which decides: the link lasts to its ticket's expiry.
+    expect(tickets.calls.length - before).toBe(2)
+    await vi.advanceTimersByTimeAsync(t0 + 119_000 - Date.now())
+    expect(p.sink.subscriptions.size).toBe(1)
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(p.sink.subscriptions.size).toBe(0)
+    p.engine.stop()
+  })
 })
