@@ -76,7 +76,7 @@ class PeerDiscovery implements DiscoveryService {
     })
     this.#local = new LocalEntry(host.peerId, host.id.toString())
     for (const t of config.tags) this.#local.tags.add(UniqueId.from(t).toString())
-    this.#self = this.#buildSelf(this.#local.startedAt)
+    this.#self = this.#local.build(this.#host.addresses(), this.#local.startedAt)
   }
 
   /** The protocol announces travel on (pushes of the catalog protocol). */
@@ -270,7 +270,7 @@ class PeerDiscovery implements DiscoveryService {
   #change(mutate: () => void): void {
     const before = this.#self
     mutate()
-    this.#self = this.#buildSelf(before.updatedAt)
+    this.#self = this.#local.build(this.#host.addresses(), before.updatedAt)
     if (this.#state !== 'running' || this.#announceQueued) return
     this.#announceQueued = true
     queueMicrotask(() => {
@@ -301,12 +301,8 @@ class PeerDiscovery implements DiscoveryService {
   }
 
   #refreshSelf(): PeerEntry {
-    this.#self = this.#buildSelf(Math.max(this.#self.updatedAt + 1, Date.now()))
+    this.#self = this.#local.build(this.#host.addresses(), Math.max(this.#self.updatedAt + 1, Date.now()))
     return this.#self
-  }
-
-  #buildSelf(updatedAt: number): PeerEntry {
-    return this.#local.build(this.#host.addresses(), updatedAt)
   }
 
   /** `hops`: how many more times a push said the entry may travel (undefined: learnt by exchange, as many as we allow). */
