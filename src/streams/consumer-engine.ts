@@ -3,20 +3,11 @@ import type { RetryOptions } from '../network/retry.js'
 import type { DiscoveryEvent, NetworkServices, PeerEntry } from '../network/types.js'
 import { consumerConfig, toList } from './config.js'
 import { TicketDeadline } from './deadline.js'
-import { Pinger } from './pinger.js'
+import { type Eligibility, ProducerChecks } from './producer-checks.js'
 import { Receiver, type ReceiverHost } from './receiver.js'
 import type { RttTracker } from './rtt.js'
 import { LinkInfo, type StreamWhen } from './status.js'
-import { checkRequire, validateTickets } from './tickets.js'
-import type {
-  ChannelInfo,
-  ConsumerOptions,
-  PeerInfo,
-  Received,
-  StreamId,
-  StreamStats,
-  StreamTicketValidator,
-} from './types.js'
+import type { ChannelInfo, ConsumerOptions, Received, StreamId, StreamStats } from './types.js'
 
 /** What a consumer needs of its network and of the streams service. */
 export interface ConsumerHost {
@@ -45,8 +36,6 @@ export class ConsumerEngine<T> {
   /** The handle's status, made before this engine loaded. */
   readonly when: StreamWhen
   readonly #host: ConsumerHost
-  readonly #require: ReadonlyArray<(peer: PeerInfo) => boolean>
-  readonly #tickets: readonly StreamTicketValidator[]
   readonly #window: number
   readonly #maxDatumBytes: number
   readonly #maxProducers: number
@@ -54,12 +43,8 @@ export class ConsumerEngine<T> {
   readonly #retry: RetryOptions
   /** Per producer, its link, or the mark of the subscription being opened to it. */
   readonly #links = new Map<PeerId, Receiver | symbol>()
-  /**
-   * Per producer, the latest eligibility check. Checks may await (a ping, tickets), so an older
-   * one can end after a newer one: only the latest decides. Departure forgets the producer.
-   */
-  readonly #latestCheck = new Map<PeerId, number>()
-  #checks = 0
+  /** Whether producers qualify: one check per producer at a time, its latest entry decides. */
+  readonly #checks: ProducerChecks
   /**
    * Eligible producers skipped at `maxProducers`, in the order first skipped (a producer
    * checked again while it waits keeps its place): a freed slot goes to the first that
@@ -78,22 +63,20 @@ export class ConsumerEngine<T> {
   readonly #waiting = new Map<PeerId, number>()
   readonly #waiters: Array<(item: { value: T; from: Receiver } | undefined) => void> = []
   readonly #totals = { datums: 0, bytes: 0, refused: 0 }
-  readonly #pinger: Pinger
   #offDiscovery: (() => void) | undefined
   #closed = false
 
   constructor(host: ConsumerHost, streamId: StreamId, options: ConsumerOptions<T>, when: StreamWhen) {
     this.#host = host
     this.streamId = streamId
-    this.#require = toList(options.require)
-    this.#tickets = toList(options.requireTicket)
     const config = consumerConfig(options as ConsumerOptions<unknown>)
     this.#window = config.window
     this.#maxDatumBytes = Math.min(config.maxDatumBytes, host.maxFrameSize - 1024)
     this.#maxProducers = config.maxProducers
     this.#schema = options.schema
     this.#retry = config.retry
-    this.#pinger = new Pinger(host.net, host.rtt, config.retry)
+    const rules = { require: toList(options.require), tickets: toList(options.requireTicket) }
+    this.#checks = new ProducerChecks(streamId, host.net, host.rtt, rules, config.retry)
     this.when = when
   }
 
@@ -149,7 +132,7 @@ export class ConsumerEngine<T> {
     for (const d of this.#deadlines.values()) d.set(undefined)
     this.#retries.clear()
     for (const l of [...this.#links.values()]) if (l instanceof Receiver) l.end('unsubscribed')
-    this.#pinger.close()
+    this.#checks.close()
     this.#links.clear()
     this.#buffer.length = 0
     this.#waiting.clear()
@@ -185,7 +168,7 @@ export class ConsumerEngine<T> {
     if (this.#closed) return
     if (e.type === 'departed') {
       this.#cancelRetry(e.entry.peerId)
-      this.#latestCheck.delete(e.entry.peerId)
+      this.#checks.departed(e.entry.peerId)
       this.#expiresAt.delete(e.entry.peerId)
       this.#skipped.delete(e.entry.peerId)
       this.#unlink(e.entry.peerId)
@@ -194,13 +177,14 @@ export class ConsumerEngine<T> {
     void this.#consider(e.entry)
   }
 
-  /** Subscribes to an eligible producer; ends the link to one no longer eligible. */
-  async #consider(entry: PeerEntry): Promise<void> {
+  /** Checks a producer, then subscribes to it if eligible or ends the link to it if not. */
+  #consider(entry: PeerEntry): Promise<void> {
+    return this.#checks.check(entry, (latest, eligible) => this.#decide(latest, eligible))
+  }
+
+  async #decide(entry: PeerEntry, eligible: Eligibility): Promise<void> {
     const peer = entry.peerId
-    const check = ++this.#checks
-    this.#latestCheck.set(peer, check)
-    const eligible = await this.#eligible(entry)
-    if (this.#closed || this.#latestCheck.get(peer) !== check) return
+    if (this.#closed) return
     if (eligible && eligible.expiresAt !== undefined) this.#expiresAt.set(peer, eligible.expiresAt)
     else this.#expiresAt.delete(peer)
     if (!eligible) {
@@ -266,20 +250,6 @@ export class ConsumerEngine<T> {
         this.#refill()
       })
     }
-  }
-
-  /** Whether a producer qualifies, and until when its tickets do (ms since the epoch). */
-  async #eligible(entry: PeerEntry): Promise<false | { expiresAt?: number }> {
-    if (!entry.streams?.includes(this.streamId.toString())) return false
-    let check = checkRequire(entry, this.#require, this.#host.rtt.get(entry.peerId))
-    // mosaik: a consumer whose predicate needs an RTT it does not have pings first.
-    if (!check.ok && check.needsRtt && (await this.#pinger.ping(entry.peerId)))
-      check = checkRequire(entry, this.#require, this.#host.rtt.get(entry.peerId))
-    if (!check.ok) return false
-    if (this.#tickets.length === 0) return {}
-    const granted = await validateTickets(entry, this.#tickets)
-    if (!granted) return false
-    return granted.kind === 'at' ? { expiresAt: granted.at.getTime() } : {}
   }
 
   async #connect(entry: PeerEntry): Promise<void> {

@@ -149,7 +149,8 @@ export class Sink {
         for (const sub of subs) {
           if (!this.#subs.has(sub)) continue
           if (!granted) sub.end('not-allowed')
-          else if (this.config.tickets.length > 0) sub.expireAt(granted.kind === 'at' ? granted.at.getTime() : undefined)
+          else if (this.config.tickets.length > 0)
+            sub.expireAt(granted.kind === 'at' ? granted.at.getTime() : undefined)
         }
         return
       }

@@ -53,6 +53,25 @@ describe('renewed tickets, consumer side', () => {
     expect(s.engine.producers()).toEqual([])
     s.engine.close()
   })
+  it('checks one entry of a producer at a time: of ten changes during a check, only the last', async () => {
+    const t0 = Date.now()
+    const { s, ch, tickets } = await linked(t0 + 10_000)
+    const before = tickets.calls.length
+    tickets.hold()
+    s.update({ tickets: [tickets.until(t0 + 20_000)] })
+    tickets.pass()
+    for (let i = 1; i <= 10; i++) s.update({ tickets: [tickets.until(t0 + 20_000 + i * 10_000)] })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(tickets.calls.length - before).toBe(1)
+    tickets.release()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(tickets.calls.length - before).toBe(2)
+    await vi.advanceTimersByTimeAsync(t0 + 119_000 - Date.now())
+    expect(ch.isClosed).toBe(false)
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(closeFrames(ch)).toEqual([{ t: 'close', reason: 'ticket-expired' }])
+    s.engine.close()
+  })
 })
 
 describe('renewed tickets, producer side', () => {
