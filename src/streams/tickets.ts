@@ -4,11 +4,19 @@ import { decodeTicket } from '../tickets/ticket.js'
 import type { PeerInfo, StreamTicketValidator, TicketExpiration } from './types.js'
 
 /**
+ * How long one validator may take over one ticket: an answer later than this grants nothing.
+ * Checks of a peer run one at a time, so an app's validator that never settles must not hold
+ * every later check of that peer (a revoked ticket would never end its link).
+ */
+export const TICKET_CHECK_TIMEOUT_MS = 5_000
+
+/**
  * Checks a peer's discovery tickets against every validator (mosaik
  * `PeerEntry::validate_tickets`): each validator needs one ticket of its class that it
  * accepts. Resolves with the earliest expiration, or undefined when any validator finds
- * nothing valid (missing, malformed, forged or expired tickets all count as nothing).
- * Tickets are decoded by the tickets module (bounded before decoded).
+ * nothing valid (missing, malformed, forged or expired tickets, and answers that take longer
+ * than `TICKET_CHECK_TIMEOUT_MS`, all count as nothing). Tickets are decoded by the tickets
+ * module (bounded before decoded).
  */
 export async function validateTickets(
   entry: PeerEntry,
@@ -22,7 +30,7 @@ export async function validateTickets(
       const ticket = decodeTicket(raw)
       if (!ticket?.class.equals(validator.class)) continue
       try {
-        const e = await validator.validate(ticket.data, entry.peerId)
+        const e = await within(validator.validate(ticket.data, entry.peerId), TICKET_CHECK_TIMEOUT_MS)
         if (e.kind === 'at' && e.at.getTime() <= now) continue
         granted = granted === undefined ? e : latest(granted, e)
       } catch {
@@ -33,6 +41,15 @@ export async function validateTickets(
     earliest = earliestOf(earliest, granted)
   }
   return earliest
+}
+
+/** `answer`, or a rejection once `ms` passed without one. */
+function within<T>(answer: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer))
 }
 
 /** A `PeerInfo` view of a verified entry for `require` predicates. */
