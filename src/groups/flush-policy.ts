@@ -40,15 +40,6 @@ export class FlushPolicy {
   }
 
   /**
-   * Whether a new commit can wait for the next write to carry it: other calls are in flight,
-   * or a lone caller already wrote more than once in this turn (a tight `await write()` loop,
-   * whose next write follows within microtasks). Otherwise followers should hear of it at once.
-   */
-  get writesFollow(): boolean {
-    return this.#inFlight > 1 || this.#eager > 1
-  }
-
-  /**
    * True: flush in a microtask. Only for the single call in flight when the last flush carried one
    * call too (a busy member, whose calls resolve together and start again together, keeps
    * batching them), and at most `MAX_EAGER_PER_TURN` times before an event-loop turn has passed.

@@ -377,6 +377,8 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
     if (this.#closed) return
     // What the core still has to say goes out before the bonds close.
     this.#loop.drain(true)
+    const learning = this.#loop.learnCommit()
+    if (learning) await learning
     const settling = this.#loop.settle()
     if (settling) await settling
     if (this.#closed) return

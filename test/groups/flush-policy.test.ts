@@ -35,19 +35,4 @@ describe('FlushPolicy: when a caller proposal leaves', () => {
     await turn()
     expect(p.eager()).toBe(true)
   })
-
-  it('lets a commit wait for the next write only when writes follow soon', () => {
-    const p = new FlushPolicy()
-    p.begin()
-    expect(p.eager()).toBe(true)
-    // One lone write: its followers must hear of the commit at once.
-    expect(p.writesFollow).toBe(false)
-    // A second write in the same turn: a tight loop, whose next write carries the commit.
-    expect(p.eager()).toBe(true)
-    expect(p.writesFollow).toBe(true)
-    const q = new FlushPolicy()
-    q.begin()
-    q.begin()
-    expect(q.writesFollow).toBe(true)
-  })
 })

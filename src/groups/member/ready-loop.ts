@@ -45,6 +45,8 @@ export class ReadyLoop {
   #turnDrain = false
   /** A lone caller's proposal is flushed in a microtask (`FlushPolicy`). */
   #eagerDrain = false
+  /** While a leaving follower waits to learn a commit (`learnCommit`): asked after each drain. */
+  #learning: { readonly check: () => void; readonly done: Promise<void> } | undefined
   /** When callers' proposals leave; the member counts its calls in flight on it. */
   readonly calls = new FlushPolicy()
 
@@ -64,6 +66,36 @@ export class ReadyLoop {
    */
   settle(): Promise<void> | undefined {
     return this.#outbox.settle()
+  }
+
+  /**
+   * Before a follower leaves: when it holds entries past the commit index it knows (a write
+   * the leader has just committed, whose notice comes on the leader's next turn), it waits up
+   * to two ticks to learn that commit, so its store shows every write it helped acknowledge.
+   * Undefined when there is nothing to learn or no leader to learn it from.
+   */
+  learnCommit(): Promise<void> | undefined {
+    const m = this.#m
+    if (this.#learning) return this.#learning.done
+    const s = m.core.status()
+    if (m.closed || s.role !== 'follower' || s.leader === undefined || s.commit >= s.lastIndex) return undefined
+    const target = s.lastIndex
+    let finish!: () => void
+    const done = new Promise<void>((resolve) => {
+      finish = () => {
+        m.timers.cancel(timer)
+        this.#learning = undefined
+        resolve()
+      }
+    })
+    const timer = m.timers.after(2 * tickMs(m.consensus), finish)
+    this.#learning = {
+      check: () => {
+        if (m.closed || m.core.status().commit >= target) finish()
+      },
+      done,
+    }
+    return done
   }
 
   input(fn: () => void): void {
@@ -96,7 +128,7 @@ export class ReadyLoop {
     } else if (m.type === 'sync') parts.sync.message(peer, m.m)
   }
 
-  /** Runs a caller's call, counted in flight (`FlushPolicy`: when proposals leave, commits are told). */
+  /** Runs a caller's call, counted in flight (`FlushPolicy`: when its proposal leaves). */
   track<T>(call: () => Promise<T>): Promise<T> {
     this.calls.begin()
     const p = call()
@@ -173,15 +205,17 @@ export class ReadyLoop {
     try {
       for (;;) {
         while (m.core.hasReady()) this.#handle(m.core.ready())
-        // A new commit waits for the next write only when one follows soon (`writesFollow`):
-        // otherwise followers hear of it at once, so they apply what was acknowledged.
-        if (!m.core.commitNoticeDue() || this.calls.writesFollow) break
+        // Followers hear of a new commit on the next turn (below), where the next write may
+        // carry it, so the notice's sends do not stand between a local write and its caller.
+        // A follower whose forwarded write it completes hears of it at once: it waits for it.
+        if (!m.core.commitAwaited()) break
         m.core.announceCommit()
       }
     } finally {
       this.#draining = false
     }
     this.#host.drained(true)
+    this.#learning?.check()
     // Followers hear of the deferred commit on the next turn, with what was written meanwhile.
     if (m.core.commitNoticeDue()) this.schedule(true)
   }

@@ -94,6 +94,8 @@ function appendForwarded<C>(
   const key = `${message.from}/${message.requestId}`
   if (state.forwarded.has(key)) return state.forwarded.get(key)
   const indices = leading ? appendCommands(state, message.commands) : undefined
+  const last = indices?.at(-1)
+  if (last !== undefined && state.role.role === 'leader') state.role.forwardedTo = last
   state.forwarded.set(key, indices)
   if (state.forwarded.size > FORWARD_MEMORY) {
     const oldest = state.forwarded.keys().next().value

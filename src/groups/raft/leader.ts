@@ -24,6 +24,8 @@ export function becomeLeader<C>(state: RaftState<C>): void {
     heartbeatDue: true,
     answerDue: true,
     commitNoticeDue: false,
+    forwardedTo: 0,
+    toldCommit: state.commit,
     probe: 0,
     probeAcks: new Map(),
     reads: [],
@@ -203,6 +205,7 @@ export function flush<C>(state: RaftState<C>): void {
   role.heartbeatDue = false
   role.answerDue = false
   role.commitNoticeDue = false
+  role.toldCommit = state.commit
   role.heartbeatElapsed = 0
 }
 

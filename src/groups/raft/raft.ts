@@ -205,6 +205,16 @@ class Raft<C> implements RaftCore<C> {
     return role.role === 'leader' && role.commitNoticeDue
   }
 
+  commitAwaited(): boolean {
+    const role = this.#state.role
+    return (
+      role.role === 'leader' &&
+      role.commitNoticeDue &&
+      role.forwardedTo > role.toldCommit &&
+      role.forwardedTo <= this.#state.commit
+    )
+  }
+
   announceCommit(): void {
     const role = this.#state.role
     if (role.role !== 'leader' || !role.commitNoticeDue) return

@@ -58,6 +58,10 @@ export interface Leader {
   answerDue: boolean
   /** `deferCommitNotice`: the commit moved since the last AppendEntries went out; `announceCommit` sends it. */
   commitNoticeDue: boolean
+  /** The last index appended for a follower's forwarded command (0: none this term). */
+  forwardedTo: LogIndex
+  /** The commit index the last AppendEntries to the followers carried. */
+  toldCommit: LogIndex
   /** Current probe round; followers echo it. */
   probe: number
   readonly probeAcks: Map<NodeId, number>

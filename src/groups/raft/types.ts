@@ -295,6 +295,11 @@ export interface RaftCore<C> {
   hasReady(): boolean
   /** `RaftConfig.deferCommitNotice`: this leader's commit moved past what it last sent its followers. */
   commitNoticeDue(): boolean
+  /**
+   * The due commit notice completes a follower's forwarded command: the follower's caller waits
+   * for it, so a driver that defers notices should send this one at once.
+   */
+  commitAwaited(): boolean
   /** Sends the commit index with the next flush (a heartbeat unless entries go out anyway). */
   announceCommit(): void
   ready(): Ready<C>

@@ -42,6 +42,43 @@ describe('raft core: deferred commit notices (RaftConfig.deferCommitNotice)', ()
     expect(lastOf(cluster, 'a')).toBe('y')
   })
 
+  it("calls a due notice awaited only while it completes a follower's forwarded command", () => {
+    const cluster = deferring()
+    const a = cluster.get('a').raft
+    // The leader's own command: due, but nobody else waits for it.
+    a.propose(['x'])
+    cluster.stabilize()
+    expect(a.commitNoticeDue()).toBe(true)
+    expect(a.commitAwaited()).toBe(false)
+    // A follower's forwarded command: its caller waits for the follower to apply it.
+    cluster.get('b').raft.propose(['y'])
+    cluster.stabilize()
+    expect(lastOf(cluster, 'a')).toBe('y')
+    expect(lastOf(cluster, 'b')).toBe('x')
+    expect(a.commitAwaited()).toBe(true)
+    a.announceCommit()
+    cluster.stabilize()
+    expect(lastOf(cluster, 'b')).toBe('y')
+    expect(a.commitAwaited()).toBe(false)
+    // Once told, a later command of the leader's own is not awaited again.
+    a.propose(['z'])
+    cluster.stabilize()
+    expect(a.commitNoticeDue()).toBe(true)
+    expect(a.commitAwaited()).toBe(false)
+  })
+
+  it('does not call a forwarded command awaited before it commits', () => {
+    const cluster = deferring()
+    const a = cluster.get('a').raft
+    cluster.get('b').raft.propose(['y'])
+    // One round: b's forward reaches a, which appends it; no follower has acknowledged it yet.
+    cluster.round()
+    expect(a.status().lastIndex).toBeGreaterThan(a.status().commit)
+    expect(a.commitAwaited()).toBe(false)
+    cluster.stabilize()
+    expect(a.commitAwaited()).toBe(true)
+  })
+
   it('without the setting a commit is sent at once (mosaik), and nothing is ever due', () => {
     const cluster = new Cluster({ noop: true })
     for (const id of ['a', 'b', 'c']) cluster.add(id)

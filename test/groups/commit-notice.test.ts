@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ManualClock } from '../../src/core/clock.js'
+import { Groups } from '../../src/groups/groups.js'
+import { setNextTurn } from '../../src/groups/next-turn.js'
+import type { Group } from '../../src/groups/types.js'
+import { Counter, type CounterCmd, type CounterQuery } from './helpers/counter.js'
+import { FakeHub, type FakeNetwork } from './helpers/fake-network.js'
+import { advance, advanceUntil, settle } from './helpers/manual.js'
+
+// When followers hear of a commit (docs/ARCHITECTURE.md "The write path"): a leader-local
+// write resolves first and its notice leaves on the leader's next event-loop turn; a
+// follower's forwarded write is told at once, since that follower's caller waits for it.
+// Next turns are held here, so "on the next turn" and "at once" are told apart exactly.
+
+type G = Group<CounterCmd, CounterQuery, number>
+let stops: (() => Promise<void>)[] = []
+let restore: (() => void) | undefined
+afterEach(async () => {
+  restore?.()
+  restore = undefined
+  await Promise.all(stops.map((s) => s()))
+  stops = []
+})
+
+function join(net: FakeNetwork, clock: ManualClock): G {
+  const groups = net.service('groups', () => new Groups(net))
+  stops.push(() => net.stop())
+  return groups.join({ key: 'commit-notice', stateMachine: new Counter(), clock })
+}
+
+async function threeOnline() {
+  const clock = new ManualClock()
+  const hub = new FakeHub()
+  const ms = ['peer-a', 'peer-b', 'peer-c'].map((p) => join(hub.node(p), clock))
+  await advanceUntil(clock, 'three members online', () => ms.every((m) => m.getSnapshot().online))
+  const leader = ms.find((m) => m.isLeader()) as G
+  const followers = ms.filter((m) => !m.isLeader())
+  // Let every member settle (the term's first commit told), then hold the next turns.
+  for (let i = 0; i < 5; i++) await settle()
+  const held: (() => void)[] = []
+  restore = setNextTurn((fn) => void held.push(fn))
+  const release = () => {
+    for (const fn of held.splice(0)) fn()
+  }
+  return { clock, hub, leader, followers, held, release }
+}
+
+/** Runs microtasks (deliveries of the fake network) without letting a held next turn run. */
+async function microtasks(n = 50): Promise<void> {
+  for (let i = 0; i < n; i++) await Promise.resolve()
+}
+
+describe('commit notices (driver)', () => {
+  it("a leader-local write resolves before its notice leaves; the leader's next turn sends it", async () => {
+    const { leader, followers, held, release } = await threeOnline()
+    const v = await leader.execute({ k: 'a', by: 1 })
+    await microtasks()
+    // Acknowledged by both followers (they hold the entry), but not yet told it committed.
+    for (const f of followers) expect(f.committed()).toBeLessThan(v)
+    expect(held.length).toBeGreaterThan(0)
+    release()
+    await microtasks()
+    for (const f of followers) expect(f.committed()).toBe(v)
+  })
+
+  it("a follower's write is told at once: it resolves with no held turn run on the leader", async () => {
+    const { leader, followers, release } = await threeOnline()
+    const [writer, other] = followers as [G, G]
+    const call = writer.execute({ k: 'a', by: 1 })
+    // The follower forwards its call on its own next turn: run that one, then hold again.
+    release()
+    const v = await Promise.race([call, microtasks(500).then(() => 'still waiting' as const)])
+    expect(v).toBeTypeOf('number')
+    if (typeof v !== 'number') return
+    expect(writer.committed()).toBe(v)
+    expect(leader.committed()).toBe(v)
+    // The other follower heard of the commit with the writer (one notice to both).
+    await microtasks()
+    expect(other.committed()).toBe(v)
+  })
+
+  it('a follower leaving right after a leader-local write first learns that it committed', async () => {
+    const { leader, followers, release } = await threeOnline()
+    const v = await leader.execute({ k: 'a', by: 1 })
+    await microtasks()
+    const f = followers[0] as G
+    expect(f.committed()).toBeLessThan(v)
+    let left = false
+    const leaving = f.leave().then(() => {
+      left = true
+    })
+    await microtasks()
+    expect(left).toBe(false)
+    release()
+    await leaving
+    expect(f.committed()).toBe(v)
+  })
+
+  it('waits at most two ticks for a commit that no leader tells', async () => {
+    const { clock, hub, leader, followers, release } = await threeOnline()
+    const v = await leader.execute({ k: 'a', by: 1 })
+    await microtasks()
+    const f = followers[0] as G
+    // Nothing of the leader's reaches this follower any more (its bond stays up for seconds).
+    hub.cut(leader.peerId, f.peerId)
+    release()
+    let left = false
+    const leaving = f.leave().then(() => {
+      left = true
+    })
+    // Only the follower's clock ends the wait: two ticks of 50 ms (heartbeatInterval 500).
+    await advance(clock, 50, 5)
+    expect(left).toBe(false)
+    await advance(clock, 100, 5)
+    await leaving
+    expect(left).toBe(true)
+    expect(f.committed()).toBeLessThan(v)
+  })
+})
