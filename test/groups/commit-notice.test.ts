@@ -79,6 +79,33 @@ describe('commit notices (driver)', () => {
     expect(other.committed()).toBe(v)
   })
 
+  it("a busy leader tells a follower's commit with its next turn's AppendEntries, not in a heartbeat of its own", async () => {
+    const { leader, followers, held, release } = await threeOnline()
+    const [writer] = followers as [G, G]
+    let done = false
+    const call = writer.execute({ k: 'a', by: 1 }).then((v) => {
+      done = true
+      return v
+    })
+    // Two calls on the leader in one turn: the first leaves at once, the second waits for the
+    // leader's next turn (held), and so does any commit notice meanwhile.
+    const own = [leader.execute({ k: 'b', by: 1 }), leader.execute({ k: 'b', by: 2 })].map((p) =>
+      p.catch((e: unknown) => e),
+    )
+    // Held: the follower's turn (its forward), then the leader's (its second call, and the
+    // reset of its count of calls sent at once).
+    expect(held.length).toBe(3)
+    // Run the follower's turn only: its forward reaches the leader and commits there.
+    held.shift()?.()
+    await microtasks(500)
+    expect(leader.committed()).toBeGreaterThanOrEqual(3)
+    expect(done).toBe(false)
+    release()
+    const v = await call
+    expect(writer.committed()).toBeGreaterThanOrEqual(v)
+    for (const r of await Promise.all(own)) expect(r).toBeTypeOf('number')
+  })
+
   it('a follower leaving right after a leader-local write first learns that it committed', async () => {
     const { leader, followers, release } = await threeOnline()
     const v = await leader.execute({ k: 'a', by: 1 })

@@ -207,8 +207,10 @@ export class ReadyLoop {
         while (m.core.hasReady()) this.#handle(m.core.ready())
         // Followers hear of a new commit on the next turn (below), where the next write may
         // carry it, so the notice's sends do not stand between a local write and its caller.
-        // A follower whose forwarded write it completes hears of it at once: it waits for it.
-        if (!m.core.commitAwaited()) break
+        // A follower whose forwarded write it completes waits for it: it hears of it at once,
+        // unless proposals already wait for this member's next turn (a busy leader), whose
+        // AppendEntries carry it then instead of a heartbeat per drain.
+        if (!m.core.commitAwaited() || this.#turnDrain) break
         m.core.announceCommit()
       }
     } finally {
