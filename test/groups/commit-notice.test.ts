@@ -1,40 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ManualClock } from '../../src/core/clock.js'
-import { Groups } from '../../src/groups/groups.js'
 import { setNextTurn } from '../../src/groups/next-turn.js'
-import type { Group } from '../../src/groups/types.js'
-import { Counter, type CounterCmd, type CounterQuery } from './helpers/counter.js'
-import { FakeHub, type FakeNetwork } from './helpers/fake-network.js'
-import { advance, advanceUntil, settle } from './helpers/manual.js'
+import { type CounterGroup, counterGroups } from './helpers/counter-trio.js'
+import { advance, settle } from './helpers/manual.js'
 
 // When followers hear of a commit (docs/ARCHITECTURE.md "The write path"): a leader-local
 // write resolves first and its notice leaves on the leader's next event-loop turn; a
 // follower's forwarded write is told at once, since that follower's caller waits for it.
 // Next turns are held here, so "on the next turn" and "at once" are told apart exactly.
 
-type G = Group<CounterCmd, CounterQuery, number>
-let stops: (() => Promise<void>)[] = []
+type G = CounterGroup
+const { threeOnline: trio } = counterGroups('commit-notice')
 let restore: (() => void) | undefined
-afterEach(async () => {
+afterEach(() => {
   restore?.()
   restore = undefined
-  await Promise.all(stops.map((s) => s()))
-  stops = []
 })
 
-function join(net: FakeNetwork, clock: ManualClock): G {
-  const groups = net.service('groups', () => new Groups(net))
-  stops.push(() => net.stop())
-  return groups.join({ key: 'commit-notice', stateMachine: new Counter(), clock })
-}
-
 async function threeOnline() {
-  const clock = new ManualClock()
-  const hub = new FakeHub()
-  const ms = ['peer-a', 'peer-b', 'peer-c'].map((p) => join(hub.node(p), clock))
-  await advanceUntil(clock, 'three members online', () => ms.every((m) => m.getSnapshot().online))
-  const leader = ms.find((m) => m.isLeader()) as G
-  const followers = ms.filter((m) => !m.isLeader())
+  const members = await trio()
   // Let every member settle (the term's first commit told), then hold the next turns.
   for (let i = 0; i < 5; i++) await settle()
   const held: (() => void)[] = []
@@ -42,7 +25,7 @@ async function threeOnline() {
   const release = () => {
     for (const fn of held.splice(0)) fn()
   }
-  return { clock, hub, leader, followers, held, release }
+  return { ...members, held, release }
 }
 
 /** Runs microtasks (deliveries of the fake network) without letting a held next turn run. */

@@ -1,28 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../src/core/clock.js'
 import { GroupError } from '../../src/groups/errors.js'
 import type { GroupMember } from '../../src/groups/group.js'
-import { Groups } from '../../src/groups/groups.js'
-import type { Group } from '../../src/groups/types.js'
-import { Counter, type CounterCmd, type CounterQuery } from './helpers/counter.js'
-import { FakeHub, type FakeNetwork } from './helpers/fake-network.js'
+import { type CounterGroup, counterGroups } from './helpers/counter-trio.js'
+import { FakeHub } from './helpers/fake-network.js'
 import { advance, advanceUntil, settle } from './helpers/manual.js'
 
 // The write path (docs/ARCHITECTURE.md "The write path"): one call carries one deadline and
 // holds one timer at a time, however many steps (leader wait, batched proposal, apply) it takes.
 
-type G = Group<CounterCmd, CounterQuery, number>
-let stops: (() => Promise<void>)[] = []
-afterEach(async () => {
-  await Promise.all(stops.map((s) => s()))
-  stops = []
-})
-
-function join(net: FakeNetwork, clock: ManualClock): G {
-  const groups = net.service('groups', () => new Groups(net))
-  stops.push(() => net.stop())
-  return groups.join({ key: 'write-path', stateMachine: new Counter(), clock })
-}
+type G = CounterGroup
+const { join, threeOnline: trio } = counterGroups('write-path')
 
 const timersOf = (g: G) => (g as unknown as GroupMember<unknown, unknown, unknown, unknown>).activeTimers
 
@@ -32,13 +20,8 @@ async function turns(n = 5): Promise<void> {
 }
 
 async function threeOnline() {
-  const clock = new ManualClock()
-  const hub = new FakeHub()
-  const ms = ['peer-a', 'peer-b', 'peer-c'].map((p) => join(hub.node(p), clock))
-  await advanceUntil(clock, 'three members online', () => ms.every((m) => m.getSnapshot().online))
-  const leader = ms.find((m) => m.isLeader()) as G
-  const follower = ms.find((m) => !m.isLeader()) as G
-  return { clock, hub, leader, follower }
+  const { followers, ...rest } = await trio()
+  return { ...rest, follower: followers[0] as G }
 }
 
 describe('the write path (virtual time)', () => {
