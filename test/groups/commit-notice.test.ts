@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { setNextTurn } from '../../src/groups/next-turn.js'
+import { MemoryStorage, type Storage } from '../../src/groups/storage.js'
 import { type CounterGroup, counterGroups } from './helpers/counter-trio.js'
 import { advance, settle } from './helpers/manual.js'
 
@@ -16,8 +17,8 @@ afterEach(() => {
   restore = undefined
 })
 
-async function threeOnline() {
-  const members = await trio()
+async function threeOnline(storages?: readonly Storage[]) {
+  const members = await trio(storages)
   // Let every member settle (the term's first commit told), then hold the next turns.
   for (let i = 0; i < 5; i++) await settle()
   const held: (() => void)[] = []
@@ -124,6 +125,42 @@ describe('commit notices (driver)', () => {
     await advance(clock, 100, 5)
     await leaving
     expect(left).toBe(true)
+    expect(f.committed()).toBeLessThan(v)
+  })
+
+  it('a second leave while the first waits for a slow store to become durable still ends', async () => {
+    // Stores whose writes become durable later (IndexedDB): leave() waits for them to settle.
+    class SlowStorage extends MemoryStorage {
+      pending: Promise<void> | undefined
+    }
+    const stores = [0, 1, 2].map(() => new SlowStorage())
+    const { clock, hub, leader, followers, release } = await threeOnline(stores)
+    const v = await leader.execute({ k: 'a', by: 1 })
+    await microtasks()
+    const f = followers[0] as G
+    hub.cut(leader.peerId, f.peerId)
+    release()
+    const store = stores[['peer-a', 'peer-b', 'peer-c'].indexOf(f.peerId)] as SlowStorage
+    let durable!: () => void
+    store.pending = new Promise<void>((resolve) => {
+      durable = resolve
+    })
+    const left = [false, false]
+    const first = f.leave().then(() => {
+      left[0] = true
+    })
+    // The first leave learns nothing (cut off) within its two ticks, then waits for the store.
+    await advance(clock, 200, 10)
+    expect(left).toEqual([false, false])
+    const second = f.leave().then(() => {
+      left[1] = true
+    })
+    await settle()
+    store.pending = undefined
+    durable()
+    for (let i = 0; i < 50 && !(left[0] && left[1]); i++) await settle()
+    expect(left).toEqual([true, true])
+    await Promise.all([first, second])
     expect(f.committed()).toBeLessThan(v)
   })
 })

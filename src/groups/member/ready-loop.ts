@@ -47,6 +47,8 @@ export class ReadyLoop {
   #eagerDrain = false
   /** While a leaving follower waits to learn a commit (`learnCommit`): asked after each drain. */
   #learning: { readonly check: () => void; readonly done: Promise<void> } | undefined
+  /** `learnCommit` waits once: a later `leave()` must not wait on timers the first one cleared. */
+  #learnt = false
   /** When callers' proposals leave; the member counts its calls in flight on it. */
   readonly calls = new FlushPolicy()
 
@@ -72,11 +74,14 @@ export class ReadyLoop {
    * Before a follower leaves: when it holds entries past the commit index it knows (a write
    * the leader has just committed, whose notice comes on the leader's next turn), it waits up
    * to two ticks to learn that commit, so its store shows every write it helped acknowledge.
-   * Undefined when there is nothing to learn or no leader to learn it from.
+   * Undefined when there is nothing to learn or no leader to learn it from, and after the
+   * first wait ended.
    */
   learnCommit(): Promise<void> | undefined {
     const m = this.#m
     if (this.#learning) return this.#learning.done
+    if (this.#learnt) return undefined
+    this.#learnt = true
     const s = m.core.status()
     if (m.closed || s.role !== 'follower' || s.leader === undefined || s.commit >= s.lastIndex) return undefined
     const target = s.lastIndex

@@ -1,5 +1,6 @@
 import { appendCommands } from './leader.js'
 import { answer, failReads, readTimeout, registerRead } from './reads.js'
+import { noteAwaited } from './roles.js'
 import type { RaftState } from './state.js'
 import type { LogIndex, Message, NodeId, RequestId } from './types.js'
 
@@ -95,7 +96,7 @@ function appendForwarded<C>(
   if (state.forwarded.has(key)) return state.forwarded.get(key)
   const indices = leading ? appendCommands(state, message.commands) : undefined
   const last = indices?.at(-1)
-  if (last !== undefined && state.role.role === 'leader') state.role.forwardedTo = last
+  if (last !== undefined && state.role.role === 'leader') noteAwaited(state.role, last)
   state.forwarded.set(key, indices)
   if (state.forwarded.size > FORWARD_MEMORY) {
     const oldest = state.forwarded.keys().next().value

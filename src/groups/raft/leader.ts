@@ -24,7 +24,7 @@ export function becomeLeader<C>(state: RaftState<C>): void {
     heartbeatDue: true,
     answerDue: true,
     commitNoticeDue: false,
-    forwardedTo: 0,
+    awaited: [],
     toldCommit: state.commit,
     probe: 0,
     probeAcks: new Map(),
@@ -206,6 +206,7 @@ export function flush<C>(state: RaftState<C>): void {
   role.answerDue = false
   role.commitNoticeDue = false
   role.toldCommit = state.commit
+  if (role.awaited.length > 0) role.awaited = role.awaited.filter((i) => i > state.commit)
   role.heartbeatElapsed = 0
 }
 

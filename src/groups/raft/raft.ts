@@ -159,7 +159,14 @@ class Raft<C> implements RaftCore<C> {
     if (state.config.preference === preference) return
     state.config = { ...state.config, preference }
     // mosaik: observers never lead or stand; the next election timeout elects someone else.
-    if (preference === 'observer' && state.role.role !== 'follower') becomeFollower(state, state.term, undefined)
+    if (preference === 'observer' && state.role.role !== 'follower') {
+      // A leader first tells the commit it deferred: no one else can until the next term.
+      if (state.role.role === 'leader' && state.role.commitNoticeDue) {
+        state.role.heartbeatDue = true
+        flush(state)
+      }
+      becomeFollower(state, state.term, undefined)
+    }
   }
 
   installSnapshot(index: LogIndex, term: Term, leader?: string): void {
@@ -207,12 +214,8 @@ class Raft<C> implements RaftCore<C> {
 
   commitAwaited(): boolean {
     const role = this.#state.role
-    return (
-      role.role === 'leader' &&
-      role.commitNoticeDue &&
-      role.forwardedTo > role.toldCommit &&
-      role.forwardedTo <= this.#state.commit
-    )
+    const commit = this.#state.commit
+    return role.role === 'leader' && role.commitNoticeDue && role.awaited.some((i) => i <= commit)
   }
 
   announceCommit(): void {

@@ -1,4 +1,4 @@
-import type { Leader } from './roles.js'
+import { type Leader, noteAwaited } from './roles.js'
 import type { RaftState } from './state.js'
 import type { NodeId, RequestId, Unanswered } from './types.js'
 
@@ -23,6 +23,8 @@ export function completeReads<C>(state: RaftState<C>, role: Leader): void {
     const echoes = voters.filter((id) => id === state.id || (role.probeAcks.get(id) ?? 0) >= read.probe).length
     if (echoes < quorum) return true
     answer(state, read.from, read.requestId, state.commit, undefined)
+    // A follower's read waits until that follower applied the read point.
+    if (read.from !== undefined) noteAwaited(role, state.commit)
     return false
   })
   role.reads.splice(0, role.reads.length, ...waiting)

@@ -58,8 +58,11 @@ export interface Leader {
   answerDue: boolean
   /** `deferCommitNotice`: the commit moved since the last AppendEntries went out; `announceCommit` sends it. */
   commitNoticeDue: boolean
-  /** The last index appended for a follower's forwarded command (0: none this term). */
-  forwardedTo: LogIndex
+  /**
+   * Indices a follower waits to see committed, each above `toldCommit` (`noteAwaited`): the
+   * last index of a forwarded command, the read point of a follower's strong read.
+   */
+  awaited: LogIndex[]
   /** The commit index the last AppendEntries to the followers carried. */
   toldCommit: LogIndex
   /** Current probe round; followers echo it. */
@@ -72,4 +75,16 @@ export type RoleState = Follower | Candidate | Leader
 
 export function follower(leader: NodeId | undefined): Follower {
   return { role: 'follower', leader }
+}
+
+/** Most indices a leader keeps as awaited; past it, a follower hears on the next turn. */
+const MAX_AWAITED = 64
+
+/**
+ * A follower waits for the commit of `index` (its forwarded command's last entry, or its strong
+ * read's point): once the commit reaches it, the driver tells followers at once
+ * (`RaftCore.commitAwaited`) instead of on its next turn.
+ */
+export function noteAwaited(role: Leader, index: LogIndex): void {
+  if (index > role.toldCommit && role.awaited.length < MAX_AWAITED) role.awaited.push(index)
 }

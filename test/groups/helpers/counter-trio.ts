@@ -1,6 +1,7 @@
 import { afterEach } from 'vitest'
 import { ManualClock } from '../../../src/core/clock.js'
 import { Groups } from '../../../src/groups/groups.js'
+import type { Storage } from '../../../src/groups/storage.js'
 import type { Group } from '../../../src/groups/types.js'
 import { Counter, type CounterCmd, type CounterQuery } from './counter.js'
 import { FakeHub, type FakeNetwork } from './fake-network.js'
@@ -20,17 +21,17 @@ export function counterGroups(key: string) {
     stops = []
   })
 
-  function join(net: FakeNetwork, clock: ManualClock): CounterGroup {
+  function join(net: FakeNetwork, clock: ManualClock, storage?: Storage): CounterGroup {
     const groups = net.service('groups', () => new Groups(net))
     stops.push(() => net.stop())
-    return groups.join({ key, stateMachine: new Counter(), clock })
+    return groups.join({ key, stateMachine: new Counter(), clock, ...(storage && { storage }) })
   }
 
   /** Three members online on one virtual clock: the leader and the two followers. */
-  async function threeOnline() {
+  async function threeOnline(storages: readonly Storage[] = []) {
     const clock = new ManualClock()
     const hub = new FakeHub()
-    const ms = ['peer-a', 'peer-b', 'peer-c'].map((p) => join(hub.node(p), clock))
+    const ms = ['peer-a', 'peer-b', 'peer-c'].map((p, i) => join(hub.node(p), clock, storages[i]))
     await advanceUntil(clock, 'three members online', () => ms.every((m) => m.getSnapshot().online))
     const leader = ms.find((m) => m.isLeader()) as CounterGroup
     const followers = ms.filter((m) => !m.isLeader())

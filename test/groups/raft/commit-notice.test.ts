@@ -79,6 +79,45 @@ describe('raft core: deferred commit notices (RaftConfig.deferCommitNotice)', ()
     expect(a.commitAwaited()).toBe(true)
   })
 
+  it("calls an earlier follower's command awaited while a later one is still uncommitted", () => {
+    const cluster = deferring()
+    const a = cluster.get('a').raft
+    cluster.get('b').raft.propose(['x'])
+    // b's forward reaches a, which appends x and sends it; then c's forward appends y.
+    cluster.round()
+    cluster.get('c').raft.propose(['y'])
+    cluster.round()
+    // The acknowledgements of x reach a: x commits, y does not yet.
+    cluster.round()
+    expect(a.status().commit).toBe(a.status().lastIndex - 1)
+    expect(a.commitAwaited()).toBe(true)
+  })
+
+  it("calls the point of a follower's strong read awaited once it is answered", () => {
+    const cluster = deferring()
+    const a = cluster.get('a').raft
+    // b asks for a read point while x commits: a's probe carries the commit from before x, so
+    // the read is answered with x's index, which b does not know yet: it waits to apply it.
+    cluster.get('b').raft.readIndex()
+    a.propose(['x'])
+    cluster.stabilize()
+    expect(lastOf(cluster, 'a')).toBe('x')
+    expect(lastOf(cluster, 'b')).toBeUndefined()
+    expect(a.commitAwaited()).toBe(true)
+  })
+
+  it('a leader that steps down to observer first tells the commit it deferred', () => {
+    const cluster = deferring()
+    const a = cluster.get('a').raft
+    a.propose(['x'])
+    cluster.stabilize()
+    expect(a.commitNoticeDue()).toBe(true)
+    a.setPreference('observer')
+    cluster.stabilize()
+    expect(a.status().role).toBe('follower')
+    for (const id of ['b', 'c']) expect(lastOf(cluster, id)).toBe('x')
+  })
+
   it('without the setting a commit is sent at once (mosaik), and nothing is ever due', () => {
     const cluster = new Cluster({ noop: true })
     for (const id of ['a', 'b', 'c']) cluster.add(id)
