@@ -296,8 +296,8 @@ export interface RaftCore<C> {
   /** `RaftConfig.deferCommitNotice`: this leader's commit moved past what it last sent its followers. */
   commitNoticeDue(): boolean
   /**
-   * The due commit notice completes a follower's forwarded command: the follower's caller waits
-   * for it, so a driver that defers notices should send this one at once.
+   * The due commit notice reaches an index a follower waits for (its forwarded command's last
+   * entry, or its strong read's point): a driver that defers notices should send this one at once.
    */
   commitAwaited(): boolean
   /** Sends the commit index with the next flush (a heartbeat unless entries go out anyway). */
