@@ -43,7 +43,7 @@ export class BoundedWait<T> implements Closer {
     this.#timer =
       ms === undefined
         ? undefined
-        : timers.after(ms, () =>
+        : timers.deadline(ms, () =>
             this.reject(
               new GroupError('offline', `no ${what}${detail === undefined ? '' : ` ${detail}`} within ${ms} ms`, {
                 timedOut: true,

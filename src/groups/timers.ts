@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js'
+import { type Deadline, Deadlines } from './deadlines.js'
 
 /** A handle on one scheduled callback. */
 export type TimerHandle = { readonly id: number }
@@ -11,9 +12,11 @@ export class Timers {
   readonly clock: Clock
   #seq = 0
   readonly #live = new Map<number, unknown>()
+  readonly #deadlines: Deadlines
 
   constructor(clock: Clock) {
     this.clock = clock
+    this.#deadlines = new Deadlines(clock)
   }
 
   /** Runs `fn` once after `ms`. */
@@ -27,8 +30,21 @@ export class Timers {
     return { id }
   }
 
+  /**
+   * Runs `fn` once after `ms`, as `after` does, for a bound that nearly never fires (how long a
+   * call may wait): these share one clock timer (`deadlines.ts`), so a busy member's several
+   * waits per write cost a heap push each, not a platform timer.
+   */
+  deadline(ms: number, fn: () => void): TimerHandle {
+    return this.#deadlines.add(++this.#seq, ms, fn)
+  }
+
   cancel(handle: TimerHandle | undefined): void {
     if (!handle) return
+    if ('at' in handle) {
+      this.#deadlines.cancel(handle as Deadline)
+      return
+    }
     const h = this.#live.get(handle.id)
     if (h === undefined) return
     this.#live.delete(handle.id)
@@ -38,9 +54,10 @@ export class Timers {
   clear(): void {
     for (const h of this.#live.values()) this.clock.clearTimeout(h)
     this.#live.clear()
+    this.#deadlines.clear()
   }
 
   get size(): number {
-    return this.#live.size
+    return this.#live.size + this.#deadlines.size
   }
 }

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../src/core/clock.js'
+import { Deadlines } from '../../src/groups/deadlines.js'
+import { Timers } from '../../src/groups/timers.js'
+
+describe('Deadlines: many timeouts on one clock timer', () => {
+  it('fires each deadline at its time, not before, in order of time then of scheduling', () => {
+    const clock = new ManualClock()
+    const d = new Deadlines(clock)
+    const fired: string[] = []
+    d.add(1, 30, () => fired.push(`c@${clock.now()}`))
+    d.add(2, 10, () => fired.push(`a@${clock.now()}`))
+    d.add(3, 20, () => fired.push(`b1@${clock.now()}`))
+    d.add(4, 20, () => fired.push(`b2@${clock.now()}`))
+    clock.advance(9)
+    expect(fired).toEqual([])
+    clock.advance(11)
+    expect(fired).toEqual(['a@10', 'b1@20', 'b2@20'])
+    clock.advance(100)
+    expect(fired).toEqual(['a@10', 'b1@20', 'b2@20', 'c@30'])
+    expect(d.size).toBe(0)
+    expect(clock.active).toBe(0)
+  })
+
+  it('holds one clock timer however many deadlines wait, and none once they are gone', () => {
+    const clock = new ManualClock()
+    const d = new Deadlines(clock)
+    const hs = Array.from({ length: 50 }, (_, i) => d.add(i, 1000 + i, () => {}))
+    expect(clock.active).toBe(1)
+    // An earlier deadline re-arms the one timer.
+    const early = d.add(99, 5, () => {})
+    expect(clock.active).toBe(1)
+    expect(d.cancel(early)).toBe(true)
+    expect(d.cancel(early)).toBe(false)
+    for (const h of hs) d.cancel(h)
+    expect(d.size).toBe(0)
+    expect(clock.active).toBe(0)
+  })
+
+  it('does not run a cancelled deadline, even one cancelled by a deadline firing with it', () => {
+    const clock = new ManualClock()
+    const d = new Deadlines(clock)
+    const fired: number[] = []
+    const later = d.add(2, 10, () => fired.push(2))
+    d.add(1, 10, () => {
+      fired.push(1)
+      d.cancel(later)
+    })
+    const gone = d.add(3, 5, () => fired.push(3))
+    d.cancel(gone)
+    clock.advance(50)
+    // `later` was scheduled first, so it fires first; the cancel of an already-fired one is a no-op.
+    expect(fired).toEqual([2, 1])
+    const a = d.add(4, 10, () => fired.push(4))
+    d.add(5, 10, () => {
+      fired.push(5)
+      d.cancel(a)
+    })
+    d.cancel(a)
+    clock.advance(50)
+    expect(fired).toEqual([2, 1, 5])
+  })
+
+  it('runs a deadline scheduled while others fire in a later clock callback, not the same one', () => {
+    const clock = new ManualClock()
+    let sets = 0
+    const counting = {
+      now: () => clock.now(),
+      setTimeout: (fn: () => void, ms: number) => {
+        sets++
+        return clock.setTimeout(fn, ms)
+      },
+      clearTimeout: (h: unknown) => clock.clearTimeout(h),
+    }
+    const d = new Deadlines(counting)
+    const fired: string[] = []
+    d.add(1, 10, () => {
+      fired.push('first')
+      d.add(2, 0, () => fired.push('second'))
+      expect(fired).toEqual(['first'])
+    })
+    clock.advance(10)
+    expect(fired).toEqual(['first', 'second'])
+    expect(sets).toBe(2)
+  })
+
+  it('keeps the heap within a few times the live deadlines while most are cancelled', () => {
+    const clock = new ManualClock()
+    const d = new Deadlines(clock)
+    const live = Array.from({ length: 20 }, (_, i) => d.add(i, 10_000, () => {}))
+    let maxHeld = 0
+    for (let i = 0; i < 100_000; i++) {
+      const k = i % live.length
+      d.cancel(live[k] as ReturnType<Deadlines['add']>)
+      live[k] = d.add(100 + i, 10_000, () => {})
+      maxHeld = Math.max(maxHeld, d.held)
+    }
+    expect(d.size).toBe(20)
+    expect(maxHeld).toBeLessThanOrEqual(4 * 20 + 64)
+    let fired = 0
+    for (const h of live) d.cancel(h)
+    d.add(1, 1, () => fired++)
+    clock.advance(20_000)
+    expect(fired).toBe(1)
+  })
+
+  it('clear() drops every deadline and the clock timer', () => {
+    const clock = new ManualClock()
+    const d = new Deadlines(clock)
+    let fired = 0
+    for (let i = 0; i < 10; i++) d.add(i, 10, () => fired++)
+    d.clear()
+    clock.advance(100)
+    expect(fired).toBe(0)
+    expect(d.size).toBe(0)
+    expect(clock.active).toBe(0)
+  })
+})
+
+describe('Timers.deadline', () => {
+  it('counts in size, cancels through cancel(), and clear() drops it', () => {
+    const clock = new ManualClock()
+    const t = new Timers(clock)
+    let fired = 0
+    const a = t.deadline(10, () => fired++)
+    t.after(10, () => fired++)
+    expect(t.size).toBe(2)
+    t.cancel(a)
+    expect(t.size).toBe(1)
+    clock.advance(10)
+    expect(fired).toBe(1)
+    t.deadline(10, () => fired++)
+    t.clear()
+    expect(t.size).toBe(0)
+    expect(clock.active).toBe(0)
+  })
+})
