@@ -16,7 +16,7 @@ const HELLO_TIMEOUT_MS = 5_000
 
 /**
  * The groups of one network (mosaik `Groups`): `join` creates a member; one protocol
- * handler (`/mosaik/<net>/groups/2`) serves every group, routing each incoming bond by
+ * handler (`/mosaik/<net>/groups/3`) serves every group, routing each incoming bond by
  * the group its first frame names. Stopped with the network.
  */
 export class Groups implements NetworkService {

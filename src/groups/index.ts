@@ -14,7 +14,7 @@
  * | snapshot sync   | sync/               | `SnapshotSync` (collections)    |
  * | consensus core  | raft/               | `raft` (pure here)              |
  *
- * Members keep a full mesh of bonds (one stream per pair on `/mosaik/<net>/groups/2`,
+ * Members keep a full mesh of bonds (one stream per pair on `/mosaik/<net>/groups/3`,
  * opened by a nonce + keyed-blake3 proof handshake). Writes go to the leader (followers
  * forward them); `execute` resolves once the local replica applied the command. A late
  * joiner or laggard whose missing entries were compacted catches up by snapshot from

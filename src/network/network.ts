@@ -30,9 +30,10 @@ export type { NetworkOptions } from './options.js'
  * Wire versions of the protocols whose frames changed; every other protocol is at 1. Peers on
  * two versions of a protocol do not speak it with each other at all (the stream is refused at
  * negotiation), rather than refusing each other's frames as malformed. `groups` 2: raft messages
- * without `from`/`to`, packed AppendEntries entries and quiet commit notices.
+ * without `from`/`to`, packed AppendEntries entries and quiet commit notices; 3: application
+ * commands packed into one byte string in AppendEntries and forwards (`packed-commands.ts`).
  */
-export const PROTOCOL_VERSIONS: Readonly<Record<string, number>> = { groups: 2 }
+export const PROTOCOL_VERSIONS: Readonly<Record<string, number>> = { groups: 3 }
 
 /**
  * One peer of one mosaik network: owns the libp2p node, the discovery service and every

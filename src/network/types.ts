@@ -25,7 +25,7 @@ export interface CloseInfo {
  */
 export interface Channel {
   readonly remotePeer: PeerId
-  /** Full protocol id, e.g. `/mosaik/0123456789/groups/2`. */
+  /** Full protocol id, e.g. `/mosaik/0123456789/groups/3`. */
   readonly protocol: string
   /** True on the side that opened the stream. */
   readonly initiator: boolean

@@ -1,6 +1,10 @@
 import { Encoder } from 'cbor-x'
 import { encode } from '../../src/core/codec.js'
 import { encodeFrame } from '../../src/core/framing.js'
+import { pack } from '../../src/groups/bond/packed-commands.js'
+import { toWire } from '../../src/groups/bond/wire-entries.js'
+import type { LogCommand } from '../../src/groups/log-command.js'
+import type { Entry } from '../../src/groups/raft/types.js'
 import { Random } from '../groups/sim/rng.js'
 
 /**
@@ -54,7 +58,11 @@ const wild = new Encoder({ useRecords: false, structuredClone: true, tagUint8Arr
 // Records (tags 0xe000+ and 0xdfff), as a peer using cbor-x's defaults would send them.
 const records = new Encoder({ useRecords: true, tagUint8Array: true })
 const bytes32 = (r: Random) => Uint8Array.from({ length: 32 }, () => r.int(0, 255))
-const cmd = (r: Random) => ({ t: 'cmd', b: Uint8Array.from({ length: r.int(0, 8) }, () => r.int(0, 255)) })
+const cmd = (r: Random) => ({
+  t: 'cmd',
+  b: Uint8Array.from({ length: r.int(0, 8) }, () => r.int(0, 255)),
+  ...(r.next() < 0.5 && { o: `c${r.int(0, 99)}:${r.int(0, 9999)}` }),
+})
 
 function base(kind: Kind, r: Random, signed: readonly Uint8Array[]): unknown {
   const raft = { from: ATTACKER, to: VICTIM, term: r.int(0, 12) }
@@ -91,7 +99,10 @@ function base(kind: Kind, r: Random, signed: readonly Uint8Array[]): unknown {
         leader: ATTACKER,
       }))
       const m = { ...raft, type: 'appendEntries', prevIndex, prevTerm: r.int(0, raft.term), commit: idx(), entries }
-      return { type: 'raft', m }
+      // Half as a leader sends them: the entries in their wire form (commands packed when they can be).
+      if (r.next() < 0.5) return { type: 'raft', m }
+      const { entries: _, ...rest } = m
+      return { type: 'raft', m: { ...rest, x: toWire(entries as Entry<LogCommand>[], undefined) } }
     }
     case 'appendEntriesResponse':
       return {
@@ -104,8 +115,12 @@ function base(kind: Kind, r: Random, signed: readonly Uint8Array[]): unknown {
       return { type: 'raft', m: { ...raft, type: 'requestVote', lastIndex: idx(), lastTerm: r.int(0, raft.term) } }
     case 'vote':
       return { type: 'raft', m: { ...raft, type: 'vote', vote: r.pick(['granted', 'denied', 'abstained']) } }
-    case 'forwardCommand':
-      return { type: 'raft', m: { ...raft, type: 'forwardCommand', requestId: idx(), commands: [cmd(r)] } }
+    case 'forwardCommand': {
+      const commands = [cmd(r), cmd(r)]
+      // Half as a follower sends them: packed into one byte string.
+      const carried = r.next() < 0.5 ? { commands } : { p: pack(commands as LogCommand[]) }
+      return { type: 'raft', m: { ...raft, type: 'forwardCommand', requestId: idx(), ...carried } }
+    }
     case 'forwardCommandAck':
       return { type: 'raft', m: { ...raft, type: 'forwardCommandAck', requestId: idx(), indices: [idx()] } }
     case 'readIndex':

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../src/core/clock.js'
+import { fromWire } from '../../src/groups/bond/wire-entries.js'
 import { DEFAULT_CONSENSUS } from '../../src/groups/config.js'
 import { deriveGroupId } from '../../src/groups/group-id.js'
 import { Groups } from '../../src/groups/groups.js'
@@ -276,12 +277,12 @@ describe('the group driver (virtual time)', () => {
       if (ch.remotePeer === 'peer-a') continue // frames sent by peer-b
       for (const f of ch.sent as {
         type: string
-        m?: { type: string; term: number; prevIndex: number; x?: { e: unknown[] } }
+        m?: { type: string; term: number; prevIndex: number; x?: unknown }
       }[]) {
         const m = f.type === 'raft' ? f.m : undefined
         // Entries travel packed (`wire-entries.ts`): indices prevIndex + 1, + 2, …
         if (m?.type === 'appendEntries')
-          for (let i = 1; i <= (m.x?.e.length ?? 0); i++) {
+          for (let i = 1; i <= (fromWire(m.x, m.prevIndex, undefined)?.length ?? 0); i++) {
             sentEntries++
             if (!stored.has(m.prevIndex + i)) violations.push(`entry ${m.prevIndex + i}`)
           }

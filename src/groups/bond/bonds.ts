@@ -15,7 +15,7 @@ import { Mesh } from './mesh.js'
 import type { BondFrame, BondMessage } from './messages.js'
 import { upPeers } from './up-peers.js'
 
-/** The protocol name all groups of a network share (`/mosaik/<net>/groups/2`). */
+/** The protocol name all groups of a network share (`/mosaik/<net>/groups/3`). */
 export const GROUPS_PROTOCOL = 'groups'
 /**
  * Bytes a peer may send on a groups channel before its bond is established: the hello, the

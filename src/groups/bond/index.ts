@@ -3,7 +3,7 @@
  *
  * The full mesh of authenticated links between the members of a group (mosaik `Bonds`).
  * One libp2p stream per pair, on the network's one groups protocol
- * (`/mosaik/<net>/groups/2`); the first frame names the group.
+ * (`/mosaik/<net>/groups/3`); the first frame names the group.
  *
  * | step        | frames                                   | file          |
  * | ----------- | ---------------------------------------- | ------------- |

@@ -1,9 +1,11 @@
+import { DEFAULT_MAX_FRAME_SIZE } from '../../core/framing.js'
 import type { PeerId } from '../../core/id.js'
 import type { LogCommand } from '../log-command.js'
 import { isLogCommand } from '../log-command.js'
 import { isCount, isTerm } from '../raft/limits.js'
 import type { LeadershipPreference, Message } from '../raft/types.js'
 import { describeSyncMessage, isSyncMessage, type SyncMessage } from '../sync/messages.js'
+import { unpack } from './packed-commands.js'
 import { entriesFit, fromWire, isLeaderTag, type WireEntries } from './wire-entries.js'
 
 /** The handshake frames (before both proofs verify nothing else may be sent). */
@@ -14,16 +16,19 @@ export type HandshakeFrame =
 
 type WithoutEnds<M> = M extends unknown ? Omit<M, 'from' | 'to'> : never
 type AppendEntries = Extract<Message<LogCommand>, { type: 'appendEntries' }>
+type ForwardCommand = Extract<Message<LogCommand>, { type: 'forwardCommand' }>
 
 /**
  * A raft message as it travels: without `from` and `to`, which the authenticated bond says
  * (the receiver's `parseBondMessage` fills them in; a frame that names them must name the
- * sender and the receiver), and an AppendEntries' entries in their wire form (`x`,
- * `wire-entries.ts`; plain `entries` are accepted too).
+ * sender and the receiver), an AppendEntries' entries in their wire form (`x`,
+ * `wire-entries.ts`; plain `entries` are accepted too), and a forward's application
+ * commands packed (`p`, `packed-commands.ts`; plain `commands` are accepted too).
  */
 export type RaftWire =
   | WithoutEnds<Exclude<Message<LogCommand>, { type: 'appendEntries' }>>
   | (Omit<AppendEntries, 'from' | 'to' | 'entries'> & { readonly x: WireEntries })
+  | (Omit<ForwardCommand, 'from' | 'to' | 'commands'> & { readonly p: Uint8Array })
 
 /** Frames of an established bond (mosaik `BondMessage`). */
 export type BondMessage =
@@ -154,6 +159,13 @@ export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is M
         (x.learner === undefined || x.learner === true)
       )
     case 'forwardCommand':
+      if (x.p !== undefined) {
+        // Packed: each command checked as it is read; a frame holding both forms is malformed.
+        const commands = x.commands === undefined && x.p instanceof Uint8Array ? unpackForward(x.p) : undefined
+        if (!commands) return false
+        x.commands = commands
+        delete x.p
+      }
       return isNum(x.requestId) && Array.isArray(x.commands) && x.commands.every(isLogCommand)
     case 'forwardCommandAck':
       return isNum(x.requestId) && (x.indices === undefined || (Array.isArray(x.indices) && x.indices.every(isNum)))
@@ -164,6 +176,11 @@ export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is M
     default:
       return false
   }
+}
+
+/** A forward's packed commands: as many as its bytes hold (two bytes at least each), as a plain forward. */
+function unpackForward(p: Uint8Array): LogCommand[] | undefined {
+  return unpack(p, p.length, DEFAULT_MAX_FRAME_SIZE)
 }
 
 /** Validates a steady-state frame from `remote`; undefined when malformed. */

@@ -1,4 +1,5 @@
 import type { Version } from '../../core/id.js'
+import { pack, packable } from '../bond/packed-commands.js'
 import { toWire } from '../bond/wire-entries.js'
 import type { LogCommand } from '../log-command.js'
 import type { Message, Ready } from '../raft/types.js'
@@ -44,6 +45,9 @@ function sendRaft(m: MemberParts, msg: Message<LogCommand>): void {
     if (part.type === 'appendEntries') {
       const { from: _, to, entries, ...rest } = part
       m.bonds.send(to, { type: 'raft', m: { ...rest, x: toWire(entries, rest.prevLeader) } })
+    } else if (part.type === 'forwardCommand' && part.commands.every(packable)) {
+      const { from: _, to, commands, ...rest } = part
+      m.bonds.send(to, { type: 'raft', m: { ...rest, p: pack(commands) } })
     } else {
       const { from: _, to, ...wire } = part
       m.bonds.send(to, { type: 'raft', m: wire })

@@ -1,3 +1,4 @@
+import { fromWire } from '../../../../src/groups/bond/wire-entries.js'
 import type { LogCommand } from '../../../../src/groups/log-command.js'
 import type { Message, RaftRestore } from '../../../../src/groups/raft/types.js'
 import type { Life } from './scheduler.js'
@@ -97,6 +98,6 @@ export class PersistLedger {
 
 /** How many entries an AppendEntries carries, packed (`x`, as members send them) or plain. */
 function sentEntries(m: Message<LogCommand>): number {
-  const w = m as { entries?: unknown[]; x?: { e: unknown[] } }
-  return w.entries?.length ?? w.x?.e.length ?? 0
+  const w = m as { entries?: unknown[]; x?: unknown; prevIndex: number; prevLeader?: string }
+  return w.entries?.length ?? (w.x === undefined ? 0 : (fromWire(w.x, w.prevIndex, w.prevLeader)?.length ?? 0))
 }

@@ -1,0 +1,119 @@
+import type { LogCommand } from '../log-command.js'
+
+/**
+ * Application commands (`{ t: 'cmd', b, o }`) packed into one byte string, for the batches a
+ * leader replicates: each command is its bytes after their length (an unsigned LEB128
+ * varint), then its call tag after one byte holding the tag's byte length plus one (0: no
+ * tag). CBOR spent most of a frame's encoding and decoding on these small maps, their three
+ * keys and the `'cmd'` in each; here a command costs two length prefixes.
+ *
+ * `unpack` reads a peer's bytes: every length is checked against what is left and against its
+ * limit before anything is built, and a byte string that does not end exactly after its last
+ * command is refused whole.
+ */
+
+/** Longest call tag `pack` carries, in characters (our tags are `<8 characters>:<sequence>`). */
+export const MAX_PACKED_TAG_CHARS = 84
+
+/** Whether `pack` can carry `c`: an application command whose tag, if any, fits one length byte. */
+export function packable(c: LogCommand): boolean {
+  return c.t === 'cmd' && (c.o === undefined || c.o.length <= MAX_PACKED_TAG_CHARS)
+}
+
+const utf8 = new TextEncoder()
+const fromUtf8 = new TextDecoder()
+
+/** The packed form of `commands`; each must pass `packable` (3 bytes per character covers UTF-8). */
+export function pack(commands: readonly LogCommand[]): Uint8Array {
+  let size = 0
+  for (const c of commands) if (c.t === 'cmd') size += 10 + c.b.length + (c.o === undefined ? 0 : 3 * c.o.length)
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const c of commands) {
+    if (!packable(c) || c.t !== 'cmd') throw new TypeError(`cannot pack a '${c.t}' command`)
+    at = writeVarint(out, at, c.b.length)
+    out.set(c.b, at)
+    at += c.b.length
+    const o = c.o
+    if (o === undefined) {
+      out[at++] = 0
+      continue
+    }
+    // Tags are ASCII: one byte per character, written in place; any other goes through UTF-8.
+    let ascii = true
+    for (let i = 0; i < o.length; i++) if (o.charCodeAt(i) > 0x7f) ascii = false
+    if (ascii) {
+      out[at++] = o.length + 1
+      for (let i = 0; i < o.length; i++) out[at++] = o.charCodeAt(i)
+    } else {
+      const bytes = utf8.encode(o)
+      out[at++] = bytes.length + 1
+      out.set(bytes, at)
+      at += bytes.length
+    }
+  }
+  return out.subarray(0, at)
+}
+
+/**
+ * The commands in `bytes`, at most `maxCount` of them and none longer than `maxBytes`;
+ * undefined when `bytes` is not exactly such a packing. Command bytes are views of `bytes`.
+ */
+export function unpack(bytes: Uint8Array, maxCount: number, maxBytes: number): LogCommand[] | undefined {
+  const out: LogCommand[] = []
+  let at = 0
+  while (at < bytes.length) {
+    if (out.length >= maxCount) return undefined
+    // The command's length: at most 4 varint bytes (2^28), then within the limit and the bytes left.
+    let n = 0
+    let shift = 0
+    for (;;) {
+      if (at >= bytes.length || shift > 21) return undefined
+      const byte = bytes[at++] as number
+      n += (byte & 0x7f) * 2 ** shift
+      if (byte < 0x80) break
+      shift += 7
+    }
+    if (n > maxBytes || n > bytes.length - at) return undefined
+    const b = bytes.subarray(at, at + n)
+    at += n
+    if (at >= bytes.length) return undefined
+    const m = bytes[at++] as number
+    if (m === 0) {
+      out.push({ t: 'cmd', b })
+      continue
+    }
+    const len = m - 1
+    if (len > bytes.length - at) return undefined
+    out.push({ t: 'cmd', b, o: readTag(bytes, at, len) })
+    at += len
+  }
+  return out
+}
+
+/** One reusable array per tag length: `String.fromCharCode.apply` on it is the fast way to build a short string. */
+const codes: number[][] = []
+
+function readTag(bytes: Uint8Array, at: number, len: number): string {
+  let units = codes[len]
+  if (!units) {
+    units = new Array<number>(len).fill(0)
+    codes[len] = units
+  }
+  for (let i = 0; i < len; i++) {
+    const c = bytes[at + i] as number
+    if (c > 0x7f) return fromUtf8.decode(bytes.subarray(at, at + len))
+    units[i] = c
+  }
+  return String.fromCharCode.apply(null, units)
+}
+
+function writeVarint(out: Uint8Array, at: number, n: number): number {
+  let v = n
+  while (v >= 0x80) {
+    out[at++] = (v & 0x7f) | 0x80
+    v = Math.floor(v / 128)
+  }
+  out[at++] = v
+  return at
+}
