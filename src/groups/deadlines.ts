@@ -19,7 +19,8 @@ export interface Deadline {
  *
  * A deadline fires in the clock callback at or after its time, never before; deadlines due
  * together fire in the order they were scheduled. One scheduled while others fire (with 0 ms)
- * waits for the next clock callback, as a fresh platform timer would.
+ * waits for the next clock callback, as a fresh platform timer would. A callback that throws
+ * is reported as an uncaught error, as a platform timer's would be, and the others still run.
  */
 export class Deadlines {
   readonly #clock: Clock
@@ -86,7 +87,14 @@ export class Deadlines {
       if (fn === undefined) continue
       d.fn = undefined
       this.#live--
-      fn()
+      try {
+        fn()
+      } catch (err) {
+        // As a throwing platform timer would: reported, without stopping the deadlines due with it.
+        queueMicrotask(() => {
+          throw err
+        })
+      }
     }
     if (this.#live === 0) this.clear()
     else this.#arm()

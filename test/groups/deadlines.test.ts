@@ -104,6 +104,23 @@ describe('Deadlines: many timeouts on one clock timer', () => {
     expect(fired).toBe(1)
   })
 
+  it('runs the deadlines due with one that throws, and reports the error as uncaught', async () => {
+    const clock = new ManualClock()
+    const d = new Deadlines(clock)
+    const fired: number[] = []
+    d.add(1, 10, () => {
+      throw new Error('boom')
+    })
+    d.add(2, 10, () => fired.push(2))
+    d.add(3, 20, () => fired.push(3))
+    const uncaught = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve))
+    clock.advance(10)
+    expect(fired).toEqual([2])
+    expect(((await uncaught) as Error).message).toBe('boom')
+    clock.advance(10)
+    expect(fired).toEqual([2, 3])
+  })
+
   it('clear() drops every deadline and the clock timer', () => {
     const clock = new ManualClock()
     const d = new Deadlines(clock)
