@@ -1,3 +1,4 @@
+import { shortLivedBytes } from '../../core/slab.js'
 import type { LogCommand } from '../log-command.js'
 
 /**
@@ -23,14 +24,21 @@ export function packable(c: LogCommand): boolean {
 const utf8 = new TextEncoder()
 const fromUtf8 = new TextDecoder()
 
-/** The packed form of `commands`; each must pass `packable` (3 bytes per character covers UTF-8). */
+/**
+ * The packed form of `commands`; each must pass `packable`. Sized exactly and carved from a
+ * slab (`shortLivedBytes`): the bytes live only until the frame that carries them is encoded,
+ * and a typed array of its own would cost more than the packing for a batch of one.
+ */
 export function pack(commands: readonly LogCommand[]): Uint8Array {
   let size = 0
-  for (const c of commands) if (c.t === 'cmd') size += 10 + c.b.length + (c.o === undefined ? 0 : 3 * c.o.length)
-  const out = new Uint8Array(size)
-  let at = 0
   for (const c of commands) {
     if (!packable(c) || c.t !== 'cmd') throw new TypeError(`cannot pack a '${c.t}' command`)
+    size += varintBytes(c.b.length) + c.b.length + 1 + (c.o === undefined ? 0 : tagBytes(c.o))
+  }
+  const out = shortLivedBytes(size)
+  let at = 0
+  for (const c of commands) {
+    if (c.t !== 'cmd') continue
     at = writeVarint(out, at, c.b.length)
     out.set(c.b, at)
     at += c.b.length
@@ -39,20 +47,28 @@ export function pack(commands: readonly LogCommand[]): Uint8Array {
       out[at++] = 0
       continue
     }
+    const n = tagBytes(o)
+    out[at++] = n + 1
     // Tags are ASCII: one byte per character, written in place; any other goes through UTF-8.
-    let ascii = true
-    for (let i = 0; i < o.length; i++) if (o.charCodeAt(i) > 0x7f) ascii = false
-    if (ascii) {
-      out[at++] = o.length + 1
-      for (let i = 0; i < o.length; i++) out[at++] = o.charCodeAt(i)
-    } else {
-      const bytes = utf8.encode(o)
-      out[at++] = bytes.length + 1
-      out.set(bytes, at)
-      at += bytes.length
+    if (n === o.length) for (let i = 0; i < n; i++) out[at++] = o.charCodeAt(i)
+    else {
+      out.set(utf8.encode(o), at)
+      at += n
     }
   }
-  return out.subarray(0, at)
+  return out
+}
+
+/** Bytes of `o` in UTF-8. */
+function tagBytes(o: string): number {
+  for (let i = 0; i < o.length; i++) if (o.charCodeAt(i) > 0x7f) return utf8.encode(o).length
+  return o.length
+}
+
+function varintBytes(n: number): number {
+  let bytes = 1
+  for (let v = n; v >= 0x80; v = Math.floor(v / 128)) bytes++
+  return bytes
 }
 
 /**
