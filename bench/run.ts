@@ -1,11 +1,14 @@
 /**
  * `npm run bench`: runs the benchmark suite and prints one table per benchmark.
  *
- *   npx tsx bench/run.ts                       # everything, full size (< 10 min on 2 cores)
- *   npx tsx bench/run.ts --only commit-latency,throughput
- *   npx tsx bench/run.ts --transports memory --nodes 3
- *   npx tsx bench/run.ts --only throughput --profile   # writes bench/results/throughput.cpuprofile
- *   npx tsx bench/run.ts --smoke               # a few iterations of each (what the smoke test runs)
+ *   npm run bench                                   # everything, full size (< 10 min on 2 cores)
+ *   npm run bench -- --only commit-latency,throughput
+ *   npm run bench -- --transports memory --nodes 3
+ *   npm run bench -- --only throughput --profile    # writes bench/results/throughput.cpuprofile
+ *   npm run bench -- --smoke                        # a few iterations of each (what the smoke test runs)
+ *
+ * `npm run bench` compiles our TypeScript as the package ships it (`lib/ts-hooks.mjs`, no
+ * `keepNames` helper calls); `npx tsx bench/run.ts` works too, and measures tsx's output.
  *
  * Results: `bench/results/<name>.json` (git-ignored), one per benchmark, overwritten each run.
  */

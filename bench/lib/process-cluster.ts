@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { Cell, type CellOptions, type CellWriter } from '../../src/collections/index.js'
@@ -30,10 +30,10 @@ export class ProcessPeer {
   peerId = ''
 
   constructor() {
-    // `--import tsx` runs the TypeScript child on the same Node as this process.
+    // The child runs on the same Node as this process, its TypeScript compiled as the bench's is (`ts-hooks.mjs`).
     this.#child = fork(join(here, 'peer-process.ts'), [], {
       cwd: root,
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', pathToFileURL(join(here, 'register.mjs')).href],
       stdio: ['ignore', 2, 2, 'ipc'],
     })
     this.#child.on('message', (reply: PeerReply) => {
