@@ -1,5 +1,8 @@
 import type { Clock } from '../core/clock.js'
 
+/** Longest delay a platform timer keeps (2^31 − 1 ms); a longer one is armed in steps. */
+const MAX_DELAY_MS = 2 ** 31 - 1
+
 /** One deadline of a `Deadlines` heap; `fn` is dropped when it fires or is cancelled. */
 export interface Deadline {
   readonly id: number
@@ -30,6 +33,8 @@ export class Deadlines {
   /** The clock timer and the deadline it is armed for. */
   #armed: unknown
   #armedAt = Number.POSITIVE_INFINITY
+  /** Counts `clear()` calls, so a round that is firing stops at one made by its callbacks. */
+  #cleared = 0
 
   constructor(clock: Clock) {
     this.#clock = clock
@@ -45,9 +50,13 @@ export class Deadlines {
     return this.#heap.length
   }
 
-  /** Runs `fn` once, `ms` from now. */
+  /**
+   * Runs `fn` once, `ms` from now: at once for a negative or `NaN` `ms` (as a platform timer
+   * would, soon), never for `Infinity`.
+   */
   add(id: number, ms: number, fn: () => void): Deadline {
-    const d: Deadline = { id, at: this.#clock.now() + Math.max(0, ms), seq: ++this.#seq, fn }
+    const wait = Number.isNaN(ms) ? 0 : Math.max(0, ms)
+    const d: Deadline = { id, at: this.#clock.now() + wait, seq: ++this.#seq, fn }
     this.#push(d)
     this.#live++
     if (d.at < this.#armedAt) this.#arm()
@@ -64,8 +73,9 @@ export class Deadlines {
     return true
   }
 
-  /** Drops every deadline and the clock timer. */
+  /** Drops every deadline and the clock timer (also those due in a round that is firing). */
   clear(): void {
+    this.#cleared++
     for (const d of this.#heap) d.fn = undefined
     this.#heap = []
     this.#live = 0
@@ -81,8 +91,15 @@ export class Deadlines {
       this.#pop()
       if (top.fn !== undefined) due.push(top)
     }
-    for (const d of due) {
-      // An earlier one may have cancelled it (or cleared everything).
+    const cleared = this.#cleared
+    for (let i = 0; i < due.length; i++) {
+      const d = due[i] as Deadline
+      // A callback cleared everything (its member closed): the rest of the round is dropped too.
+      if (this.#cleared !== cleared) {
+        for (let j = i; j < due.length; j++) (due[j] as Deadline).fn = undefined
+        return
+      }
+      // An earlier one may have cancelled it.
       const fn = d.fn
       if (fn === undefined) continue
       d.fn = undefined
@@ -104,14 +121,16 @@ export class Deadlines {
   #arm(): void {
     while (this.#heap[0] && this.#heap[0].fn === undefined) this.#pop()
     const top = this.#heap[0]
-    if (!top) {
+    // None, or none that ever comes (an infinite bound): no timer to wake the process for.
+    if (!top || top.at === Number.POSITIVE_INFINITY) {
       this.#disarm()
       return
     }
     if (this.#armed !== undefined && this.#armedAt <= top.at) return
     this.#disarm()
     this.#armedAt = top.at
-    this.#armed = this.#clock.setTimeout(this.#fire, Math.max(0, top.at - this.#clock.now()))
+    // Never past a platform timer's range: one that far out wakes early and is armed again.
+    this.#armed = this.#clock.setTimeout(this.#fire, Math.min(MAX_DELAY_MS, Math.max(0, top.at - this.#clock.now())))
   }
 
   #disarm(): void {

@@ -121,6 +121,81 @@ describe('Deadlines: many timeouts on one clock timer', () => {
     expect(fired).toEqual([2, 3])
   })
 
+  it('fires a NaN or negative timeout at once and never an infinite one, without stopping the others', () => {
+    const clock = new ManualClock()
+    let sets = 0
+    const counting = {
+      now: () => clock.now(),
+      setTimeout: (fn: () => void, ms: number) => {
+        sets++
+        return clock.setTimeout(fn, ms)
+      },
+      clearTimeout: (h: unknown) => clock.clearTimeout(h),
+    }
+    const d = new Deadlines(counting)
+    const fired: string[] = []
+    d.add(1, Number.NaN, () => fired.push(`nan@${clock.now()}`))
+    d.add(2, -5, () => fired.push(`negative@${clock.now()}`))
+    const never = d.add(3, Number.POSITIVE_INFINITY, () => fired.push('never'))
+    d.add(4, 20, () => fired.push(`20@${clock.now()}`))
+    clock.advance(0)
+    expect(fired).toEqual(['nan@0', 'negative@0'])
+    clock.advance(100)
+    expect(fired).toEqual(['nan@0', 'negative@0', '20@20'])
+    // Only the infinite one is left: it holds no timer that would wake the process.
+    sets = 0
+    clock.advance(10 * 2 ** 31)
+    expect(fired).toHaveLength(3)
+    expect(sets).toBe(0)
+    expect(d.cancel(never)).toBe(true)
+    expect(clock.active).toBe(0)
+  })
+
+  it("arms a deadline past a platform timer's range in steps, and fires it on time", () => {
+    const clock = new ManualClock()
+    const delays: number[] = []
+    const recording = {
+      now: () => clock.now(),
+      setTimeout: (fn: () => void, ms: number) => {
+        delays.push(ms)
+        return clock.setTimeout(fn, ms)
+      },
+      clearTimeout: (h: unknown) => clock.clearTimeout(h),
+    }
+    const d = new Deadlines(recording)
+    const month = 30 * 24 * 3600 * 1000
+    let firedAt: number | undefined
+    d.add(1, month, () => {
+      firedAt = clock.now()
+    })
+    clock.advance(month)
+    expect(firedAt).toBe(month)
+    expect(Math.max(...delays)).toBeLessThanOrEqual(2 ** 31 - 1)
+    expect(delays).toHaveLength(2)
+  })
+
+  it('a clear() from a firing callback drops the rest of that round, and the count stays right', () => {
+    const clock = new ManualClock()
+    const d = new Deadlines(clock)
+    const fired: string[] = []
+    d.add(1, 5, () => {
+      fired.push('a')
+      d.clear()
+    })
+    const b = d.add(2, 5, () => fired.push('b'))
+    clock.advance(10)
+    expect(fired).toEqual(['a'])
+    expect(d.size).toBe(0)
+    expect(d.cancel(b)).toBe(false)
+    // Still counts right afterwards: a cancel does not drop a deadline that is still live.
+    const x = d.add(3, 5, () => fired.push('x'))
+    d.add(4, 6, () => fired.push('y'))
+    d.cancel(x)
+    clock.advance(10)
+    expect(fired).toEqual(['a', 'y'])
+    expect(clock.active).toBe(0)
+  })
+
   it('clear() drops every deadline and the clock timer', () => {
     const clock = new ManualClock()
     const d = new Deadlines(clock)

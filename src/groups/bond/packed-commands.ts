@@ -22,7 +22,8 @@ export function packable(c: LogCommand): boolean {
 }
 
 const utf8 = new TextEncoder()
-const fromUtf8 = new TextDecoder()
+// A tag's bytes as they are: a leading U+FEFF is part of the tag, not a byte-order mark.
+const fromUtf8 = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /**
  * The packed form of `commands`; each must pass `packable`. Sized exactly and carved from a
@@ -87,7 +88,11 @@ export function unpack(bytes: Uint8Array, maxCount: number, maxBytes: number): L
       if (at >= bytes.length || shift > 21) return undefined
       const byte = bytes[at++] as number
       n += (byte & 0x7f) * 2 ** shift
-      if (byte < 0x80) break
+      if (byte < 0x80) {
+        // Shortest form only, as `pack` writes it: one packing per list of commands.
+        if (byte === 0 && shift > 0) return undefined
+        break
+      }
       shift += 7
     }
     if (n > maxBytes || n > bytes.length - at) return undefined

@@ -12,6 +12,8 @@ describe('packed application commands', () => {
       cmd(new Uint8Array(200).fill(7), ''),
       cmd(new Uint8Array(70_000).fill(9), 'prüfung:✓:𝄞'),
       cmd(Uint8Array.of(0x80, 0xff), 'x'.repeat(MAX_PACKED_TAG_CHARS)),
+      // A leading U+FEFF is part of the tag, not a byte-order mark to drop.
+      cmd(Uint8Array.of(4), '\uFEFFab'),
     ]
     expect(commands.every(packable)).toBe(true)
     const bytes = pack(commands)
@@ -40,6 +42,8 @@ describe('packed application commands', () => {
       ['more commands than maxCount', pack([cmd(Uint8Array.of(1)), cmd(Uint8Array.of(2))]), 1, 10],
       ['trailing byte', Uint8Array.of(...one, 0), 10, 10],
       ['cut short', one.subarray(0, one.length - 1), 10, 10],
+      // Another spelling of an empty command: one packing per list of commands.
+      ['varint not in shortest form', Uint8Array.of(0x80, 0x00, 0), 10, 10],
     ]
     for (const [why, bytes, maxCount, maxBytes] of bad) expect(unpack(bytes, maxCount, maxBytes), why).toBeUndefined()
     expect(unpack(one, 1, 2)).toEqual([cmd(Uint8Array.of(5, 6), 'tag')])
