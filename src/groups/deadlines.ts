@@ -15,10 +15,9 @@ export interface Deadline {
  * Many timeouts on one clock timer: a binary heap ordered by deadline (then by scheduling
  * order), with the clock armed for the earliest. A busy member bounds several waits per write
  * by a timeout that nearly never fires; each was a platform timer, created and cleared within
- * milliseconds, and the timer objects outlived young-generation collections. Here a timeout
- * costs a heap push, and cancelling one only marks it: cancelled deadlines leave the heap when
- * they reach its top or when they outnumber the live ones (the heap is then rebuilt), so the
- * heap stays within a constant factor of the live deadlines.
+ * milliseconds. Here a timeout costs a heap push, and cancelling one only marks it: cancelled
+ * deadlines leave the heap when they reach its top, or when the heap holds more than four
+ * times the live ones (it is then rebuilt from them), and all at once when none is live.
  *
  * A deadline fires in the clock callback at or after its time, never before; deadlines due
  * together fire in the order they were scheduled. One scheduled while others fire (with 0 ms)

@@ -3,7 +3,7 @@ import type { LogCommand } from '../log-command.js'
 
 /**
  * Application commands (`{ t: 'cmd', b, o }`) packed into one byte string, for the batches a
- * leader replicates: each command is its bytes after their length (an unsigned LEB128
+ * leader replicates and the commands a follower forwards: each command is its bytes after their length (an unsigned LEB128
  * varint), then its call tag after one byte holding the tag's byte length plus one (0: no
  * tag). CBOR spent most of a frame's encoding and decoding on these small maps, their three
  * keys and the `'cmd'` in each; here a command costs two length prefixes.
