@@ -26,16 +26,24 @@ describe('Late joiner story in Chromium (memory transport)', { timeout: 120_000 
       30_000,
     )
     const late = cards[3].peer
-    const sync = await until(
+    // The last sync phase the devtools show for the late node. Its value can show before the
+    // panel does, and a node that installed one snapshot may start another (the leader's log
+    // moved past it meanwhile), so wait for 'installed' rather than take the first phase seen.
+    let sync
+    await until(
       page,
       'the devtools to show the late node installed a snapshot',
-      () =>
-        page.evaluate(
+      async () => {
+        sync = await page.evaluate(
           (peer) => document.querySelector(`[data-testid=mosaik-group-row][data-peer="${peer}"]`)?.dataset.sync,
           late,
-        ),
+        )
+        return sync === 'installed'
+      },
       10_000,
-    )
+    ).catch((err) => {
+      throw new Error(`${err.message}; its last sync phase: ${JSON.stringify(sync)}`)
+    })
     assert.equal(sync, 'installed')
     await screenshot(page, 'late-joiner')
     assert.deepEqual(page.errors, [])
