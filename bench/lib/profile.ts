@@ -3,8 +3,9 @@
  * where the time went: self time by stage of a commit (raft core, group driver, channel
  * framing, CBOR, yamux, noise, transport, GC …) and by function.
  */
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
+import { dirname } from 'node:path'
 
 interface ProfileNode {
   id: number
@@ -29,6 +30,7 @@ export async function profiled<T>(file: string, fn: () => Promise<T>): Promise<{
     await session.post('Profiler.start')
     const result = await fn()
     const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile }
+    mkdirSync(dirname(file), { recursive: true })
     writeFileSync(file, JSON.stringify(profile))
     return { result, profile }
   } finally {
