@@ -30,6 +30,7 @@ export interface ApplierHooks {
  */
 export class Applier<C> {
   readonly #sm: StateMachine<C, unknown, unknown, unknown>
+  readonly #decode: (bytes: Uint8Array) => C
   readonly #hooks: ApplierHooks
   readonly #name: string
   /** Highest index applied: the replica's version. */
@@ -37,6 +38,8 @@ export class Applier<C> {
 
   constructor(sm: StateMachine<C, unknown, unknown, unknown>, name: string, applied: Version, hooks: ApplierHooks) {
     this.#sm = sm
+    const own = sm.decodeCommand
+    this.#decode = own ? (bytes) => own.call(sm, bytes) : (bytes) => decode<C>(bytes)
     this.#name = name
     this.applied = applied
     this.#hooks = hooks
@@ -55,7 +58,7 @@ export class Applier<C> {
       if (c.t === 'cmd' && !e.noop) {
         let command: C
         try {
-          command = decode<C>(c.b)
+          command = this.#decode(c.b)
         } catch (err) {
           console.error(`mosaik-react: group ${this.#name} skips undecodable entry ${e.index}`, err)
           count += this.#flush(batch, first, term)

@@ -39,6 +39,8 @@ export interface ClientHost {
   /** Handle the core's output after an input (soon: the driver batches a turn's inputs). */
   drain(): void
   closed(): boolean
+  /** The state machine's `encodeCommand`, when it has one: `encode` for its commands, faster. */
+  readonly encodeCommand?: ((command: unknown) => Uint8Array) | undefined
   /** Why no leader is reachable, in words (`1 of 3 voters reachable; strict mode needs 2`), for `offline` errors. */
   explain?(): string
 }
@@ -84,9 +86,10 @@ export class Client {
     if (commands.length === 0) throw new GroupError('encoding', 'no commands to execute')
     const tag = `${this.#instance}:${++this.#seq}`
     let envelopes: LogCommand[]
+    const encodeCommand = h.encodeCommand ?? encode
     try {
       envelopes = commands.map((c) => {
-        const b = encode(c)
+        const b = encodeCommand(c)
         if (b.length > MAX_COMMAND_BYTES)
           throw new EncodingError(`a command of ${b.length} bytes exceeds the limit of ${MAX_COMMAND_BYTES}`)
         return { t: 'cmd', b, o: tag }

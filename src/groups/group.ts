@@ -166,6 +166,7 @@ export class GroupMember<C, Q, R, I> implements Group<C, Q, R> {
       state: this.#state,
       clock: this.#timers.clock,
       retryMs: Math.max(10, tickMs(this.consensus) * 2),
+      encodeCommand: sm.encodeCommand?.bind(sm),
       drain: () => this.#loop.proposal(),
       closed: () => this.#closed,
       explain: () => describeReachability(this.reachability()),

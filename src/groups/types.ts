@@ -87,6 +87,18 @@ export interface StateMachine<C, Q = never, R = never, I = unknown> {
    * Local: it only decides compaction, never what any replica applies.
    */
   divergenceTail?(): number
+  /**
+   * A faster form of the group's CBOR `encode` for this machine's commands (the caller's
+   * side of `execute`/`feed`). It must return exactly the bytes `encode(command)` would, so
+   * logs and peers never see a difference; throw `EncodingError` where `encode` would.
+   */
+  encodeCommand?(command: C): Uint8Array
+  /**
+   * A faster form of the group's CBOR `decode` for committed commands, run on every replica:
+   * it must return what `decode(bytes)` would and throw where it would (a command that does
+   * not decode is skipped and reported, the same way on every replica).
+   */
+  decodeCommand?(bytes: Uint8Array): C
   /** A point-in-time snapshot of the current state (see `Snapshot`). */
   createSnapshot?(): Snapshot<I>
   /** Replaces the whole state with the items of a snapshot fetched from peers. */

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ManualClock } from '../../src/core/clock.js'
+import { decode, EncodingError, encode } from '../../src/core/codec.js'
 import { fromWire } from '../../src/groups/bond/wire-entries.js'
 import { DEFAULT_CONSENSUS } from '../../src/groups/config.js'
 import { deriveGroupId } from '../../src/groups/group-id.js'
@@ -127,6 +128,49 @@ describe('the group driver (virtual time)', () => {
     const q = follower.group.query('total', 'strong')
     await advance(clock, 100)
     expect(await q).toEqual({ result: 5, at: follower.group.committed() })
+  })
+
+  it("uses a state machine's own command codec: encoded by the caller, decoded on every replica, refusals skipped", async () => {
+    /** A counter with a command codec of its own that refuses the key `bad` when decoding. */
+    class CodecCounter extends Counter {
+      encoded = 0
+      decoded = 0
+      encodeCommand(c: CounterCmd): Uint8Array {
+        this.encoded++
+        return encode(c)
+      }
+      decodeCommand(bytes: Uint8Array): CounterCmd {
+        this.decoded++
+        const c = decode<CounterCmd>(bytes)
+        if (c.k === 'bad') throw new EncodingError('refused by the codec')
+        return c
+      }
+    }
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const ms = ['peer-a', 'peer-b', 'peer-c'].map((p) => {
+      const sm = new CodecCounter()
+      return { ...join(hub.node(p), clock, { stateMachine: sm }), sm }
+    })
+    await advanceUntil(clock, 'online', () => ms.every((m) => m.group.getSnapshot().online))
+    const follower = ms.find((m) => !m.group.isLeader()) as (typeof ms)[number]
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const bad = follower.group.execute({ k: 'bad', by: 100 }).then(
+      () => 'resolved',
+      (e: { kind: string }) => e.kind,
+    )
+    const good = follower.group.execute({ k: 'x', by: 2 })
+    await advanceUntil(clock, 'applied', () => ms.every((m) => m.sm.applied === 1))
+    await good
+    // The refused command still committed: it holds its log position, as an undecodable one does.
+    expect(await bad).toBe('resolved')
+    const errors = logged.mock.calls.length
+    logged.mockRestore()
+    // Encoded once, by the caller's member; decoded once per replica, the refused one included.
+    expect(ms.map((m) => m.sm.encoded)).toEqual(ms.map((m) => (m === follower ? 2 : 0)))
+    expect(ms.map((m) => m.sm.decoded)).toEqual([2, 2, 2])
+    expect(ms.map((m) => m.sm.query('total'))).toEqual([2, 2, 2])
+    expect(errors).toBe(3)
   })
 
   it('execute by an observer fails unauthorized at once (peers would refuse its forward)', async () => {
