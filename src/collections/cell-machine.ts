@@ -19,6 +19,7 @@ import { bytesEqual, encodeCanonical } from '../core/codec.js'
 import { UniqueId } from '../core/id.js'
 import { Emitter } from '../core/watch.js'
 import type { ApplyContext, LeadershipPreference, Snapshot, StateMachine } from '../groups/types.js'
+import { decodeCellCommand, encodeCellCommand } from './cell-command-codec.js'
 import { decodeValue } from './value.js'
 
 /** A committed cell command. Values are CBOR bytes (mosaik's `Encoded<T>`); `null` is "no value". */
@@ -110,6 +111,16 @@ export class CellMachine<T> implements StateMachine<CellCommand, never, never, U
 
   leadershipPreference(): LeadershipPreference {
     return this.#options.writer ? 'normal' : 'observer'
+  }
+
+  /** The codec's bytes for `command`, a write without the general codec (cell-command-codec.ts). */
+  encodeCommand(command: CellCommand): Uint8Array {
+    return encodeCellCommand(command)
+  }
+
+  /** What the codec decodes `bytes` to, a write without the general codec; `apply` checks the shape. */
+  decodeCommand(bytes: Uint8Array): CellCommand {
+    return decodeCellCommand(bytes) as CellCommand
   }
 
   /** A cell has no queries: its whole state is the local value (mosaik's `query` is a no-op too). */
