@@ -128,6 +128,7 @@ export {
   type JoinOptions,
   type LeadershipPreference,
   type LogIndex,
+  MAX_CALL_COMMANDS,
   MemoryStorage,
   type PersistedState,
   type QueryResultAt,

@@ -7,6 +7,7 @@ import { GroupError } from './errors.js'
 import type { LogCommand } from './log-command.js'
 import type { Answer, Pending } from './pending.js'
 import type { RaftCore } from './raft/types.js'
+import { MAX_CALL_COMMANDS } from './raft-config.js'
 import type { CallOptions, GroupState, IndexRange } from './types.js'
 
 /** Room left in a frame for the envelope around one command. */
@@ -61,6 +62,7 @@ export class Client {
   #seq = 0
   #queue: Queued[] = []
   #queuedBytes = 0
+  #queuedCommands = 0
   #localId = 0
 
   constructor(host: ClientHost) {
@@ -84,6 +86,11 @@ export class Client {
     const h = this.#host
     if (h.closed()) throw new GroupError('closed', 'the group was left')
     if (commands.length === 0) throw new GroupError('encoding', 'no commands to execute')
+    if (commands.length > MAX_CALL_COMMANDS)
+      throw new GroupError(
+        'encoding',
+        `a call of ${commands.length} commands exceeds the limit of ${MAX_CALL_COMMANDS}; split it into several calls`,
+      )
     const tag = `${this.#instance}:${++this.#seq}`
     let envelopes: LogCommand[]
     const encodeCommand = h.encodeCommand ?? encode
@@ -136,6 +143,7 @@ export class Client {
     if (batch.length === 0) return 0
     this.#queue = []
     this.#queuedBytes = 0
+    this.#queuedCommands = 0
     const h = this.#host
     const id = h.core.propose(batch.flatMap((q) => q.envelopes))
     // No timer of its own: the batch stops waiting once every call in it did (each is bounded).
@@ -167,8 +175,13 @@ export class Client {
   #enqueue(envelopes: LogCommand[], ms: number, signal?: AbortSignal): Promise<Answer> {
     const h = this.#host
     const bytes = envelopes.reduce((sum, e) => sum + (e.t === 'cmd' ? e.b.length : 0) + ENVELOPE_BYTES, 0)
-    // One forwardCommand must fit in a frame: a call that would overflow the batch sends it first.
-    if (this.#queue.length > 0 && this.#queuedBytes + bytes > MAX_COMMAND_BYTES) this.flush()
+    // One forwardCommand must fit in a frame and hold at most `MAX_CALL_COMMANDS`: a call that
+    // would overflow the batch sends it first.
+    if (
+      this.#queue.length > 0 &&
+      (this.#queuedBytes + bytes > MAX_COMMAND_BYTES || this.#queuedCommands + envelopes.length > MAX_CALL_COMMANDS)
+    )
+      this.flush()
     const id = -++this.#localId
     const outcome = h.pending.outcome(id, ms, signal)
     const queued: Queued = { envelopes, id, ended: false }
@@ -179,6 +192,7 @@ export class Client {
     outcome.then(end, end)
     this.#queue.push(queued)
     this.#queuedBytes += bytes
+    this.#queuedCommands += envelopes.length
     h.drain()
     return outcome
   }

@@ -4,6 +4,14 @@ import type { LeadershipPreference, RaftConfig, RaftCore } from './raft/types.js
 /** Largest number of entries one AppendEntries carries. */
 export const MAX_ENTRIES_PER_APPEND = 1000
 
+/**
+ * Most commands one call (`executeMany`, `feedMany`) may carry, and so one follower's forward:
+ * as many as one AppendEntries carries. A leader appends a forward's commands as they come, so
+ * without it a writer's one frame of 2-byte empty commands became 200,000 log entries on every
+ * replica (hundreds of bytes of heap each) and held the leader for minutes.
+ */
+export const MAX_CALL_COMMANDS = MAX_ENTRIES_PER_APPEND
+
 /** The driver's tick: fine enough for every timing in `c`, at most 50 ms. */
 export function tickMs(c: ConsensusConfig): number {
   return Math.max(5, Math.min(50, Math.floor(c.heartbeatInterval / 10)))

@@ -5,6 +5,7 @@ import { fromWire } from '../../src/groups/bond/wire-entries.js'
 import { DEFAULT_CONSENSUS } from '../../src/groups/config.js'
 import { deriveGroupId } from '../../src/groups/group-id.js'
 import { Groups } from '../../src/groups/groups.js'
+import { MAX_CALL_COMMANDS } from '../../src/groups/raft-config.js'
 import { MemoryStorage } from '../../src/groups/storage.js'
 import type { Group, JoinOptions } from '../../src/groups/types.js'
 import { Counter, type CounterCmd, type CounterItem, type CounterQuery } from './helpers/counter.js'
@@ -171,6 +172,23 @@ describe('the group driver (virtual time)', () => {
     expect(ms.map((m) => m.sm.decoded)).toEqual([2, 2, 2])
     expect(ms.map((m) => m.sm.query('total'))).toEqual([2, 2, 2])
     expect(errors).toBe(3)
+  })
+
+  it('a call holds at most MAX_CALL_COMMANDS; a turn of more calls from a follower goes out in several forwards', async () => {
+    const { clock, old, rest } = await threeOnline()
+    const follower = rest[0] as (typeof rest)[number]
+    const over = Array.from({ length: MAX_CALL_COMMANDS + 1 }, () => ({ k: 'x', by: 1 }))
+    await expect(follower.group.executeMany(over)).rejects.toMatchObject({ kind: 'encoding' })
+    // One turn of 1.5 × as many single writes: each forward within the bound, every write commits.
+    const n = Math.floor(MAX_CALL_COMMANDS * 1.5)
+    const writes = Promise.all(Array.from({ length: n }, () => follower.group.execute({ k: 'y', by: 1 })))
+    await advanceUntil(clock, 'applied', () => follower.sm.query('total') === n)
+    expect(new Set(await writes).size).toBe(n)
+    // No forward was refused as malformed (a startup bond race may refuse a duplicate bond).
+    const malformed = [old, ...rest].flatMap((m) =>
+      m.telemetry().filter((e) => e.type === 'input.rejected' && e.reason === 'malformed'),
+    )
+    expect(malformed).toEqual([])
   })
 
   it('execute by an observer fails unauthorized at once (peers would refuse its forward)', async () => {

@@ -4,6 +4,7 @@ import type { LogCommand } from '../log-command.js'
 import { isLogCommand } from '../log-command.js'
 import { isCount, isTerm } from '../raft/limits.js'
 import type { LeadershipPreference, Message } from '../raft/types.js'
+import { MAX_CALL_COMMANDS } from '../raft-config.js'
 import { describeSyncMessage, isSyncMessage, type SyncMessage } from '../sync/messages.js'
 import { unpack } from './packed-commands.js'
 import { entriesFit, fromWire, isLeaderTag, type WireEntries } from './wire-entries.js'
@@ -166,7 +167,12 @@ export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is M
         x.commands = commands
         delete x.p
       }
-      return isNum(x.requestId) && Array.isArray(x.commands) && x.commands.every(isLogCommand)
+      return (
+        isNum(x.requestId) &&
+        Array.isArray(x.commands) &&
+        x.commands.length <= MAX_CALL_COMMANDS &&
+        x.commands.every(isLogCommand)
+      )
     case 'forwardCommandAck':
       return isNum(x.requestId) && (x.indices === undefined || (Array.isArray(x.indices) && x.indices.every(isNum)))
     case 'readIndex':
@@ -178,9 +184,9 @@ export function isRaftMessage(x: unknown, remote: PeerId, local: PeerId): x is M
   }
 }
 
-/** A forward's packed commands: as many as its bytes hold (two bytes at least each), as a plain forward. */
+/** A forward's packed commands: no more than one call may carry (`MAX_CALL_COMMANDS`), as a plain forward. */
 function unpackForward(p: Uint8Array): LogCommand[] | undefined {
-  return unpack(p, p.length, DEFAULT_MAX_FRAME_SIZE)
+  return unpack(p, MAX_CALL_COMMANDS, DEFAULT_MAX_FRAME_SIZE)
 }
 
 /** Validates a steady-state frame from `remote`; undefined when malformed. */

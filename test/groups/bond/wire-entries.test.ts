@@ -6,7 +6,7 @@ import { fromWire, toWire } from '../../../src/groups/bond/wire-entries.js'
 import type { LogCommand } from '../../../src/groups/log-command.js'
 import { MAX_INDEX } from '../../../src/groups/raft/limits.js'
 import type { Entry } from '../../../src/groups/raft/types.js'
-import { MAX_ENTRIES_PER_APPEND } from '../../../src/groups/raft-config.js'
+import { MAX_CALL_COMMANDS, MAX_ENTRIES_PER_APPEND } from '../../../src/groups/raft-config.js'
 
 const TAG = '12D3KooWJMkgZrZLMG5tW3XxyXvKooBe8jjqmt9hkdbqMenWdPX3#ipii45'
 const cmd = (n: number): LogCommand => ({ t: 'cmd', b: Uint8Array.of(n), o: `call:${n}` })
@@ -130,6 +130,19 @@ describe('AppendEntries entries on the wire', () => {
     expect(isRaftMessage({ ...base, commands: [cmd(1)], p: pack([cmd(1)]) }, 'peer-b', 'peer-a')).toBe(false)
     expect(isRaftMessage({ ...base, p: pack([cmd(1)]).subarray(1) }, 'peer-b', 'peer-a')).toBe(false)
     expect(isRaftMessage({ ...base, p: 'bytes' }, 'peer-b', 'peer-a')).toBe(false)
+  })
+
+  it('a forward holds at most as many commands as one call may carry, in either form', () => {
+    const base = { type: 'forwardCommand', term: 1, requestId: 7 }
+    const forms = (n: number) => {
+      const commands = Array.from({ length: n }, () => ({ t: 'cmd' as const, b: new Uint8Array(0) }))
+      return [
+        { ...base, p: pack(commands) },
+        { ...base, commands },
+      ].map((m) => isRaftMessage(m, 'peer-b', 'peer-a'))
+    }
+    expect(forms(MAX_CALL_COMMANDS)).toEqual([true, true])
+    expect(forms(MAX_CALL_COMMANDS + 1)).toEqual([false, false])
   })
 
   it('holds every form to the same count and index bounds', () => {

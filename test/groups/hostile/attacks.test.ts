@@ -7,6 +7,7 @@ import { DEFAULT_DISCOVERY } from '../../../src/discovery/config.js'
 import { signEntry } from '../../../src/discovery/entry.js'
 import { GROUPS_PRE_AUTH_BYTES } from '../../../src/groups/bond/bonds.js'
 import { MAX_CLAIMS_PER_PEER } from '../../../src/groups/bond/mesh.js'
+import { pack } from '../../../src/groups/bond/packed-commands.js'
 import type { ConsensusConfig } from '../../../src/groups/config.js'
 import type { Network } from '../../../src/network/network.js'
 import { Nets, until } from '../../network/helpers.js'
@@ -151,6 +152,31 @@ describe('attacks of issue #12 against a writer and a reader', () => {
     const refused = target.telemetry.find((e) => e.type === 'input.rejected' && e.detail?.includes('strict mode'))
     expect(refused).toBeDefined()
     await unharmed(v)
+  })
+
+  it("memory on a writer's bytes: a forward of 200,000 empty commands appends nothing; the bond drops", async () => {
+    const v = await victims('attack-forward')
+    const victim = v.writer
+    const bond = await hostileBond(v.attacker, victim.net.peerId, victim.group.id.toString(), v.key)
+    const before = victim.group.getSnapshot().commit
+    // Two bytes a command (no bytes, no tag): 400 KB, well within a frame, each an entry on the leader.
+    const packed = pack(Array.from({ length: 200_000 }, () => ({ t: 'cmd' as const, b: new Uint8Array(0) })))
+    bond.channel.send({
+      type: 'raft',
+      m: {
+        type: 'forwardCommand',
+        from: v.attacker.peerId,
+        to: victim.net.peerId,
+        term: victim.group.getSnapshot().term,
+        requestId: 1,
+        p: packed,
+      },
+    })
+    await bond.closed
+    expect(rejected(victim.net, 'malformed')).toBeGreaterThanOrEqual(1)
+    await unharmed(v)
+    // The one write `unharmed` makes is the only entry since.
+    expect(victim.group.getSnapshot().commit).toBe(before + 1)
   })
 
   it("memory on a peer's word: 40,000 bondFormed claims grow the victim's mesh by at most 256 edges", async () => {
