@@ -51,6 +51,8 @@ export class Applier<C> {
     let first = 0
     let term = 0
     let count = 0
+    let skipped = 0
+    let lastSkipped = 0
     for (const e of entries) {
       if (e.index <= this.applied) continue
       this.#hooks.entry?.(e.index, e.term, e.leader)
@@ -60,7 +62,11 @@ export class Applier<C> {
         try {
           command = this.#decode(c.b)
         } catch (err) {
-          console.error(`mosaik-react: group ${this.#name} skips undecodable entry ${e.index}`, err)
+          // The first of a call's undecodable entries is logged with its error, the rest counted
+          // below: a writer's thousand-command forward of garbage costs one line, not a thousand.
+          if (skipped++ === 0)
+            console.error(`mosaik-react: group ${this.#name} skips undecodable entry ${e.index}`, err)
+          lastSkipped = e.index
           count += this.#flush(batch, first, term)
           batch = []
           this.applied = e.index
@@ -86,6 +92,10 @@ export class Applier<C> {
       if (c.t === 'snap') this.#hooks.snapshotAt(e.index, e.term, c.by, e.leader)
     }
     count += this.#flush(batch, first, term)
+    if (skipped > 1)
+      console.error(
+        `mosaik-react: group ${this.#name} skipped ${skipped - 1} more undecodable entries, to ${lastSkipped}`,
+      )
     if (this.applied > from) this.#hooks.committed(this.applied, count)
   }
 
