@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { RejectReason } from '../core/errors.js'
 import { type GroupId, type StoreId, UniqueId, type Version } from '../core/id.js'
+import { checkTimeout } from '../groups/client.js'
 import { DEFAULT_CONSENSUS } from '../groups/config.js'
 import type { Group } from '../groups/types.js'
 import type { Network } from '../network/network.js'
@@ -35,6 +36,8 @@ export class CellReaderHandle<T> extends ReplicaHandle<CellCommand, CellSnapshot
 
   constructor(network: Network, storeId: StoreId | string, options: CellOptions<T>, writer: boolean) {
     const id = UniqueId.from(storeId)
+    // Checked before the replica opens, so a bad option leaves nothing behind.
+    const writeTimeout = checkTimeout(options.writeTimeout, 'writeTimeout', DEFAULT_WRITE_TIMEOUT)
     const replica = openReplica<CellCommand, Uint8Array, CellMachine<T>>(
       network,
       new CellMachine<T>({
@@ -53,7 +56,7 @@ export class CellReaderHandle<T> extends ReplicaHandle<CellCommand, CellSnapshot
         labels: { store: id.toString(), kind: 'cell' },
       },
     )
-    super(id, replica, options.writeTimeout ?? DEFAULT_WRITE_TIMEOUT)
+    super(id, replica, writeTimeout)
     this.schema = options.schema
     this.#machine = replica.machine
     if (!reporting.has(this.#machine)) {

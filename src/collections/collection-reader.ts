@@ -1,5 +1,6 @@
 import { CellError, type RejectReason } from '../core/errors.js'
 import { type GroupId, type StoreId, UniqueId, type Version } from '../core/id.js'
+import { checkTimeout } from '../groups/client.js'
 import type { Network } from '../network/network.js'
 import { DEFAULT_WRITE_TIMEOUT } from './cell-reader.js'
 import { networkDown } from './cell-when.js'
@@ -41,6 +42,8 @@ export abstract class CollectionReaderHandle<C, I, M extends CollectionMachine<C
   ) {
     const id = UniqueId.from(storeId)
     const { consensus, sync } = options
+    // Checked before the replica opens, so a bad option leaves nothing behind.
+    const writeTimeout = checkTimeout(options.writeTimeout, 'writeTimeout', DEFAULT_WRITE_TIMEOUT)
     const replica = openReplica<C, I, M>(network, machine(id), {
       key: id,
       preference: writer ? 'normal' : 'observer',
@@ -51,7 +54,7 @@ export abstract class CollectionReaderHandle<C, I, M extends CollectionMachine<C
       ...(options.writeAuth ? { writeAuth: options.writeAuth } : {}),
       labels: { store: id.toString(), kind },
     })
-    super(id, replica, options.writeTimeout ?? DEFAULT_WRITE_TIMEOUT)
+    super(id, replica, writeTimeout)
     this.kind = kind
     this.machine = replica.machine
     if (!reporting.has(this.machine)) {

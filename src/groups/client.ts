@@ -69,8 +69,9 @@ export class Client {
     this.#host = host
   }
 
+  /** When the call must be over; a `timeout` that is not a number of ms (0 or more) is a `RangeError`. */
   deadline(options: CallOptions): number {
-    return this.#host.clock.now() + (options.timeout ?? DEFAULT_CALL_TIMEOUT_MS)
+    return this.#host.clock.now() + checkTimeout(options.timeout, 'CallOptions.timeout', DEFAULT_CALL_TIMEOUT_MS)
   }
 
   remaining(deadline: number): number {
@@ -237,4 +238,16 @@ export class Client {
 
 function reachable(s: GroupState, self: PeerId): boolean {
   return s.leader !== undefined && (s.leader === self || s.bonds.includes(s.leader))
+}
+
+/**
+ * `ms` when it is a bound a call can keep: a number, 0 or more (`Infinity`: no bound); else
+ * `fallback` when it is undefined. Anything else (NaN, negative, not a number) is the app's
+ * mistake, not a timeout: a `RangeError` naming `what`.
+ */
+export function checkTimeout(ms: unknown, what: string, fallback: number): number {
+  if (ms === undefined) return fallback
+  if (typeof ms !== 'number' || !(ms >= 0))
+    throw new RangeError(`${what} must be a number of ms, 0 or more (Infinity for no bound); got ${String(ms)}`)
+  return ms
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { Cell, defineCell } from '../../src/collections/index.js'
+import { Cell, defineCell, ReplicatedMap } from '../../src/collections/index.js'
 import { CellError } from '../../src/core/errors.js'
 import { UniqueId } from '../../src/core/id.js'
 import { FakeBus, fakeNetwork } from './fake-group.js'
@@ -178,6 +178,22 @@ describe('Cell handle (stand-in group)', () => {
     expect(await w.write(2)).toBe(2)
     await w.close()
     expect(bus.members.size).toBe(0)
+  })
+
+  it('refuses a writeTimeout that is not a number of ms with a RangeError, before joining anything', () => {
+    const { a, bus } = setup()
+    for (const writeTimeout of [Number.NaN, -1, '5' as unknown as number]) {
+      expect(() => Cell.writer<number>(a.network, 'store', { writeTimeout })).toThrow(RangeError)
+      expect(() => Cell.reader<number>(a.network, 'store', { writeTimeout })).toThrow(/writeTimeout must be a number/)
+      expect(() => ReplicatedMap.writer<string, number>(a.network, 'map', { writeTimeout })).toThrow(RangeError)
+    }
+    expect(a.groups).toHaveLength(0)
+    expect(bus.members.size).toBe(0)
+    // 0 and Infinity are bounds: at once, and none.
+    expect(Cell.writer<number>(a.network, 'zero', { writeTimeout: 0 }).getSnapshot()).toBeDefined()
+    expect(
+      Cell.writer<number>(a.network, 'none', { writeTimeout: Number.POSITIVE_INFINITY }).getSnapshot(),
+    ).toBeDefined()
   })
 
   it('a shared replica is normal while a writer handle is open and observes otherwise', async () => {

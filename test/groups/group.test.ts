@@ -216,6 +216,21 @@ describe('the group driver (virtual time)', () => {
     await expect(group.executeMany([])).rejects.toMatchObject({ kind: 'encoding' })
   })
 
+  it('refuses a call timeout that is not a number of ms with a RangeError, and takes 0 and Infinity', async () => {
+    const clock = new ManualClock()
+    const hub = new FakeHub()
+    const { group, sm } = join(hub.node('peer-a'), clock)
+    await advanceUntil(clock, 'online', () => group.getSnapshot().online)
+    for (const timeout of [Number.NaN, -5, '10' as unknown as number]) {
+      await expect(group.execute({ k: 'x', by: 1 }, { timeout })).rejects.toThrow(RangeError)
+      await expect(group.feed({ k: 'x', by: 1 }, { timeout })).rejects.toThrow(RangeError)
+      await expect(group.query('total', 'strong', { timeout })).rejects.toThrow(/CallOptions.timeout must be a number/)
+    }
+    const unbounded = group.execute({ k: 'x', by: 2 }, { timeout: Number.POSITIVE_INFINITY })
+    await advanceUntil(clock, 'applied', () => sm.query('total') === 2)
+    expect(await unbounded).toBeGreaterThan(0)
+  })
+
   it('in strict mode a member short of minVoters never leads and writes fail offline', async () => {
     const clock = new ManualClock()
     const hub = new FakeHub()
