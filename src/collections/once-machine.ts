@@ -4,6 +4,7 @@
  * version) but change nothing: the distributed `OnceCell`.
  */
 import type { Snapshot } from '../groups/types.js'
+import { decodeCellCommand, encodeCellCommand } from './cell-command-codec.js'
 import {
   arraySnapshot,
   bytesField,
@@ -35,6 +36,16 @@ export class OnceMachine<T> extends CollectionMachine<OnceCommand, Uint8Array> {
 
   size(): number {
     return this.#value ? 1 : 0
+  }
+
+  /** The codec's bytes for `command`; a write (a once's only command) as a cell's (cell-command-codec.ts). */
+  encodeCommand(command: OnceCommand): Uint8Array {
+    return encodeCellCommand(command)
+  }
+
+  /** What the codec decodes `bytes` to, a write without the general codec; `applyOne` checks the shape. */
+  decodeCommand(bytes: Uint8Array): OnceCommand {
+    return decodeCellCommand(bytes) as OnceCommand
   }
 
   value(): T | undefined {

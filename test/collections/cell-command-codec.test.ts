@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { decodeCellCommand, encodeCellCommand } from '../../src/collections/cell-command-codec.js'
+import { CellMachine } from '../../src/collections/cell-machine.js'
+import { OnceMachine } from '../../src/collections/once-machine.js'
 import { decode, EncodingError, encode } from '../../src/core/codec.js'
+import { UniqueId } from '../../src/core/id.js'
 
 /** Byte-string lengths at each edge of CBOR's length forms. */
 const LENGTHS = [0, 1, 23, 24, 255, 256, 65_535, 65_536, 70_000]
@@ -122,6 +125,20 @@ describe('cell command codec', () => {
       new Uint8Array(0),
     ]
     for (const bytes of cases) expectSameOutcome(bytes)
+  })
+
+  it('serves the cell and the once machines, whose only or main command is the same write', () => {
+    const machines = [
+      new CellMachine<number>({ storeId: UniqueId.from('c'), typeName: 'n', writer: true }),
+      new OnceMachine<number>({ storeId: UniqueId.from('o'), typeNames: ['n'], writer: true }),
+    ]
+    const command = { type: 'write' as const, value: Uint8Array.from(encode(5)) }
+    for (const m of machines) {
+      const bytes = m.encodeCommand(command)
+      expect(bytes).toEqual(Uint8Array.from(encode(command)))
+      expect(m.decodeCommand(bytes)).toEqual(decode(bytes))
+      expect(() => m.decodeCommand(Uint8Array.of(0xff))).toThrow(EncodingError)
+    }
   })
 
   it('agrees with the general codec on 20,000 seeded corruptions of writes', () => {
