@@ -59,7 +59,7 @@ export const commitLatency: Benchmark = {
                       p.rawWarmup,
                     ),
                   )
-                : await bareRtt(transport)
+                : await bareRtt(transport, ctx.log)
             // The commit's own pattern: the leader to every follower at once, the first echo back.
             const leaderPeer = cluster.peerOfWriter(leader)
             const followers = cluster.peers.filter((peer) => peer !== leaderPeer)

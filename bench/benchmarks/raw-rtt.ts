@@ -3,7 +3,7 @@
  * process: the physical limit every other latency is compared to. (Benchmarks on a cluster
  * also measure it on their own connections; this one needs nothing of ours.)
  */
-import { type BareRtt, measureBareRtt } from '../lib/baseline.js'
+import { measureBareRttRetrying } from '../lib/baseline.js'
 import type { Benchmark, Row } from '../lib/harness.js'
 import { summarize } from '../lib/stats.js'
 
@@ -18,16 +18,7 @@ export const rawRtt: Benchmark = {
     const rows: Row[] = []
     for (const transport of ctx.transports) {
       await ctx.attempt(`raw-rtt ${transport}`, async () => {
-        // A WebRTC dial through the relay now and then times out; the baseline is worth a retry.
-        let r: BareRtt | undefined
-        for (let attempt = 1; !r; attempt++) {
-          try {
-            r = await measureBareRtt(transport, p)
-          } catch (err) {
-            if (attempt >= 3) throw err
-            ctx.log(`raw-rtt ${transport}: attempt ${attempt} failed (${(err as Error).message}); retrying`)
-          }
-        }
+        const r = await measureBareRttRetrying(transport, p, ctx.log)
         for (const [bytes, samples] of r.bySize) {
           const stats = summarize(samples)
           rows.push({
