@@ -1,6 +1,6 @@
 import type { Version } from '../core/id.js'
 import type { Watch } from '../core/watch.js'
-import { BoundedWait, type Closer } from './bounded-wait.js'
+import { BoundedWait, type Closer, Closers } from './bounded-wait.js'
 import { GroupError } from './errors.js'
 import type { RequestId, Unanswered } from './raft/types.js'
 import type { Timers } from './timers.js'
@@ -34,7 +34,7 @@ export class Pending {
   /** The tags of the last `TAGS_KEPT` applied entries, in a ring by index (no map to churn per entry). */
   readonly #tagIndex: number[] = new Array(TAGS_KEPT).fill(-1)
   readonly #tagOf: (string | undefined)[] = new Array(TAGS_KEPT).fill(undefined)
-  readonly #closers = new Set<Closer>()
+  readonly #closers = new Closers()
   #closed: GroupError | undefined
 
   constructor(timers: Timers, state: Watch<GroupState>) {
@@ -153,6 +153,9 @@ export class Pending {
     if (this.#closed) return Promise.reject(this.#closed)
     return new Promise<void>((resolve, reject) => {
       const closer: Closer = {
+        prev: undefined,
+        next: undefined,
+        listed: false,
         reject: (err) => {
           this.#timers.cancel(timer)
           reject(err)
@@ -168,7 +171,7 @@ export class Pending {
 
   close(err: GroupError): void {
     this.#closed = err
-    for (const c of [...this.#closers]) c.reject(err)
+    for (const c of this.#closers.takeAll()) c.reject(err)
     this.#answers.clear()
     this.#waiters.clear()
   }
