@@ -13,8 +13,8 @@ export interface Answer {
   readonly reason?: Unanswered
 }
 
-/** A call waiting for a version, and the tag its entry must carry. */
-type Waiter = BoundedWait<void> & { tag?: string | undefined }
+/** A call waiting for a version, the tag its entry must carry, and whether it already settled. */
+type Waiter = BoundedWait<void> & { index: Version; tag: string | undefined; gone: boolean }
 
 const TAGS_KEPT = 4096
 
@@ -28,9 +28,16 @@ export class Pending {
   readonly #state: Watch<GroupState>
   readonly #answers = new Map<RequestId, BoundedWait<Answer>>()
   readonly #ignored = new Set<RequestId>()
-  readonly #waiters = new Map<Version, Set<Waiter>>()
-  /** Lowest version a waiter waits for (Infinity: none), so most state changes skip the scan. */
-  #lowest = Number.POSITIVE_INFINITY
+  /**
+   * Calls waiting for a version, sorted by it from `#head` on. A new write waits for the
+   * highest version yet, so adding one is an append, and the applied point only moves up, so
+   * the reached ones leave from the front: no map or set whose table is regrown and shrunk
+   * with each batch of writes. A waiter that settled otherwise (timeout, abort) is marked
+   * `gone` and dropped when reached, or when the gone ones outnumber the rest.
+   */
+  #waiters: (Waiter | undefined)[] = []
+  #head = 0
+  #gone = 0
   /** The tags of the last `TAGS_KEPT` applied entries, in a ring by index (no map to churn per entry). */
   readonly #tagIndex: number[] = new Array(TAGS_KEPT).fill(-1)
   readonly #tagOf: (string | undefined)[] = new Array(TAGS_KEPT).fill(undefined)
@@ -69,10 +76,11 @@ export class Pending {
     const slot = index % TAGS_KEPT
     this.#tagIndex[slot] = index
     this.#tagOf[slot] = tag
-    const ws = this.#waiters.get(index)
-    if (!ws) return
-    for (const w of ws) {
-      if (w.tag !== undefined && w.tag !== tag)
+    const ws = this.#waiters
+    for (let i = this.#firstAtLeast(index); i < ws.length; i++) {
+      const w = ws[i] as Waiter
+      if (w.index !== index) break
+      if (!w.gone && w.tag !== undefined && w.tag !== tag)
         w.reject(new GroupError('offline', `entry ${index} was replaced after a leader change; the commands were lost`))
     }
   }
@@ -87,35 +95,68 @@ export class Pending {
     }
     const early = this.#refused(signal)
     if (early) return early
-    const waiter: Waiter = new BoundedWait<void>(this.#timers, this.#closers, 'version', index, ms, signal)
+    const waiter = new BoundedWait<void>(this.#timers, this.#closers, 'version', index, ms, signal) as Waiter
+    waiter.index = index
     waiter.tag = tag
-    let set = this.#waiters.get(index)
-    if (!set) {
-      set = new Set()
-      this.#waiters.set(index, set)
-    }
-    set.add(waiter)
-    if (index < this.#lowest) this.#lowest = index
-    waiter.onSettle = () => this.#forget(index, waiter)
+    waiter.gone = false
+    const ws = this.#waiters
+    const last = ws[ws.length - 1]
+    if (ws.length === this.#head || (last as Waiter).index <= index) ws.push(waiter)
+    else ws.splice(this.#firstAtLeast(index + 1), 0, waiter)
+    waiter.onSettle = () => this.#forget(waiter)
     return waiter.promise
   }
 
-  #forget(index: Version, waiter: Waiter): void {
-    const set = this.#waiters.get(index)
-    if (!set) return
-    set.delete(waiter)
-    if (set.size === 0) this.#waiters.delete(index)
+  /** Slots the version waits hold, settled ones not yet swept included (tests bound it). */
+  get versionSlots(): number {
+    return this.#waiters.length - this.#head
+  }
+
+  /** The position of the first waiter for `index` or later (binary search from `#head`). */
+  #firstAtLeast(index: Version): number {
+    const ws = this.#waiters
+    let lo = this.#head
+    let hi = ws.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((ws[mid] as Waiter).index < index) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  /** A waiter settled: marked, and the gone ones swept out once they outnumber the rest. */
+  #forget(waiter: Waiter): void {
+    waiter.gone = true
+    const live = this.#waiters.length - this.#head
+    if (++this.#gone > 64 && this.#gone * 2 > live) {
+      this.#waiters = this.#waiters.slice(this.#head).filter((w) => !(w as Waiter).gone)
+      this.#head = 0
+      this.#gone = 0
+    }
   }
 
   /** The replica applied up to `applied`: resolve every waiter for a version at or below it. */
   #reached(applied: Version): void {
-    if (applied < this.#lowest) return
-    let lowest = Number.POSITIVE_INFINITY
-    for (const [index, set] of this.#waiters) {
-      if (index <= applied) for (const w of [...set]) w.resolve()
-      else if (index < lowest) lowest = index
+    const ws = this.#waiters
+    while (this.#head < ws.length && (ws[this.#head] as Waiter).index <= applied) {
+      const w = ws[this.#head] as Waiter
+      ws[this.#head++] = undefined
+      if (w.gone) this.#gone--
+      else {
+        // Out of the array already: settling it must not count it as gone.
+        w.onSettle = undefined
+        w.resolve()
+      }
     }
-    this.#lowest = lowest
+    // Emptied, or mostly behind the front: start the array again.
+    if (this.#head === ws.length) {
+      ws.length = 0
+      this.#head = 0
+    } else if (this.#head > 1024 && this.#head * 2 > ws.length) {
+      this.#waiters = ws.slice(this.#head)
+      this.#head = 0
+    }
   }
 
   /** Resolves when `predicate` holds for the state. */
@@ -173,7 +214,9 @@ export class Pending {
     this.#closed = err
     for (const c of this.#closers.takeAll()) c.reject(err)
     this.#answers.clear()
-    this.#waiters.clear()
+    this.#waiters = []
+    this.#head = 0
+    this.#gone = 0
   }
 
   /** A wait that cannot start: the member closed, or the signal already aborted. */
