@@ -1,9 +1,10 @@
 import type { GroupId, StoreId, UniqueId, Version } from '../core/id.js'
+import { LinkedSet } from '../core/linked-set.js'
 import type { Group, GroupState, Role } from '../groups/types.js'
 import type { Network } from '../network/network.js'
 import { CollectionWhen } from './cell-when.js'
 import type { When } from './types.js'
-import { runWrite, type WriteScope } from './write.js'
+import { type InFlight, runWrite, type WriteScope } from './write.js'
 
 /** The fields every collection snapshot has. */
 export interface ReplicaFields {
@@ -38,7 +39,7 @@ export abstract class ReplicaHandle<C, S extends ReplicaFields> {
   readonly #release: () => Promise<void>
   readonly #listeners = new Set<() => void>()
   /** Fails each pending command with `network-down` (its own value inside). */
-  readonly #pending = new Set<() => void>()
+  readonly #pending = new LinkedSet<InFlight>()
   /** What each write borrows of this handle (`runWrite`). */
   readonly #writeScope: WriteScope
   readonly #cleanup: (() => void)[] = []
@@ -170,7 +171,7 @@ export abstract class ReplicaHandle<C, S extends ReplicaFields> {
     this.#closed = true
     this.onClosed()
     this.#when.close()
-    for (const fail of [...this.#pending]) fail()
+    for (const write of this.#pending.takeAll()) write.fail()
     this.refresh()
   }
 

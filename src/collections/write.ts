@@ -1,5 +1,6 @@
 import type { CellError } from '../core/errors.js'
 import type { Version } from '../core/id.js'
+import type { Linked, LinkedSet } from '../core/linked-set.js'
 import { GroupError } from '../groups/errors.js'
 import type { Group } from '../groups/types.js'
 import { networkDown, toCellError } from './cell-when.js'
@@ -10,8 +11,13 @@ export interface WriteScope {
   /** The write's bound, ms (`writeTimeout`): the group's call timeout, the write's only timer. */
   readonly timeoutMs: number
   /** Fails each write in flight with `network-down` when the handle closes. */
-  readonly inFlight: Set<() => void>
+  readonly inFlight: LinkedSet<InFlight>
   closed(): boolean
+}
+
+/** A write in flight, as its handle holds it: what fails it when the handle closes. */
+export interface InFlight extends Linked<InFlight> {
+  fail(): void
 }
 
 /**
@@ -24,18 +30,23 @@ export function runWrite<C, V>(group: Group<C>, command: C, value: V, scope: Wri
   if (scope.closed()) return Promise.reject(networkDown(value))
   // Plain callbacks, no `await` or race: the caller resumes one microtask after the commit.
   return new Promise<Version>((resolve, reject) => {
-    const fail = () => {
-      scope.inFlight.delete(fail)
-      reject(networkDown(value))
+    const write: InFlight = {
+      prev: undefined,
+      next: undefined,
+      listed: false,
+      fail: () => {
+        scope.inFlight.delete(write)
+        reject(networkDown(value))
+      },
     }
-    scope.inFlight.add(fail)
+    scope.inFlight.add(write)
     group.execute(command, { timeout: scope.timeoutMs }).then(
       (version) => {
-        scope.inFlight.delete(fail)
+        scope.inFlight.delete(write)
         resolve(version)
       },
       (err: unknown) => {
-        scope.inFlight.delete(fail)
+        scope.inFlight.delete(write)
         reject(
           scope.closed() ? networkDown(value, err) : writeError(err, group as Group<unknown>, value, scope.timeoutMs),
         )

@@ -1,49 +1,14 @@
+import { type Linked, LinkedSet } from '../core/linked-set.js'
 import { GroupError } from './errors.js'
 import type { TimerHandle, Timers } from './timers.js'
 
-/** What settles every wait at once when the member closes; linked into a `Closers` list. */
-export interface Closer {
+/** What settles every wait at once when the member closes; linked into a `Closers` set. */
+export interface Closer extends Linked<Closer> {
   reject(err: GroupError): void
-  prev: Closer | undefined
-  next: Closer | undefined
-  listed: boolean
 }
 
-/**
- * The waits a member holds, to reject them all when it closes. A list threaded through the
- * waits themselves: adding and removing one allocates nothing, where a `Set`'s table was
- * regrown and shrunk as each batch of writes came and went.
- */
-export class Closers {
-  #head: Closer | undefined
-
-  add(c: Closer): void {
-    if (c.listed) return
-    c.listed = true
-    c.prev = undefined
-    c.next = this.#head
-    if (this.#head) this.#head.prev = c
-    this.#head = c
-  }
-
-  delete(c: Closer): void {
-    if (!c.listed) return
-    c.listed = false
-    if (c.prev) c.prev.next = c.next
-    else this.#head = c.next
-    if (c.next) c.next.prev = c.prev
-    c.prev = undefined
-    c.next = undefined
-  }
-
-  /** Empties the list; returns what it held, oldest first (as the waits began). */
-  takeAll(): Closer[] {
-    const out: Closer[] = []
-    for (let c = this.#head; c; c = c.next) out.push(c)
-    for (const c of out) this.delete(c)
-    return out.reverse()
-  }
-}
+/** The waits a member holds, to reject them all when it closes (`LinkedSet`: no table to churn). */
+export class Closers extends LinkedSet<Closer> {}
 
 /**
  * One wait of `Pending`: settles once, by `resolve`/`reject`, or rejects with `GroupError`

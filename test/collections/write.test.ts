@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { runWrite, writeError } from '../../src/collections/write.js'
+import { type InFlight, runWrite, writeError } from '../../src/collections/write.js'
 import { CellError } from '../../src/core/errors.js'
+import { LinkedSet } from '../../src/core/linked-set.js'
 import { GroupError } from '../../src/groups/errors.js'
 import type { Reachability } from '../../src/groups/reachability.js'
 import type { Group } from '../../src/groups/types.js'
@@ -70,15 +71,16 @@ describe('a collection write', () => {
         return new Promise(() => {})
       },
     } as unknown as Group<unknown>
-    const inFlight = new Set<() => void>()
+    const inFlight = new LinkedSet<InFlight>()
     const write = runWrite(group, { t: 1 }, 'value', { timeoutMs: 1234, inFlight, closed: () => closed })
     expect(seen).toEqual([{ timeout: 1234 }])
-    expect(inFlight.size).toBe(1)
     closed = true
-    for (const fail of inFlight) fail()
+    const held = inFlight.takeAll()
+    expect(held).toHaveLength(1)
+    for (const w of held) w.fail()
     const e = (await write.catch((x: unknown) => x)) as CellError<string>
     expect(e).toBeInstanceOf(CellError)
     expect([e.kind, e.value]).toEqual(['network-down', 'value'])
-    expect(inFlight.size).toBe(0)
+    expect(inFlight.takeAll()).toEqual([])
   })
 })
