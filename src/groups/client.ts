@@ -5,7 +5,7 @@ import type { PeerId } from '../core/id.js'
 import type { Watch } from '../core/watch.js'
 import { GroupError } from './errors.js'
 import type { LogCommand } from './log-command.js'
-import type { Answer, Pending } from './pending.js'
+import type { Answer, AnswerWait, Pending } from './pending.js'
 import type { RaftCore } from './raft/types.js'
 import { MAX_CALL_COMMANDS } from './raft-config.js'
 import type { CallOptions, GroupState, IndexRange } from './types.js'
@@ -20,8 +20,8 @@ const ENVELOPE_BYTES = 128
 /** A call waiting for the next `flush` to propose its commands with the others of the turn. */
 interface Queued {
   readonly envelopes: LogCommand[]
-  /** A local id (negative, so it never meets a core request id) its answer is settled under. */
-  readonly id: number
+  /** Where its slice of the proposal's answer goes. */
+  readonly wait: AnswerWait
   /** The call stopped waiting (answered, timed out, aborted or closed). */
   ended: boolean
   /** Set by `flush`: tells the batch this call stopped waiting. */
@@ -63,7 +63,6 @@ export class Client {
   #queue: Queued[] = []
   #queuedBytes = 0
   #queuedCommands = 0
-  #localId = 0
 
   constructor(host: ClientHost) {
     this.#host = host
@@ -161,7 +160,7 @@ export class Client {
             ? { indices: answer.indices.slice(at, at + n) }
             : { indices: undefined, ...(answer.reason ? { reason: answer.reason } : {}) }
           at += n
-          h.pending.settle(q.id, part)
+          q.wait.answered(part)
         }
       },
       // Close: every call's own wait was rejected too.
@@ -183,19 +182,18 @@ export class Client {
       (this.#queuedBytes + bytes > MAX_COMMAND_BYTES || this.#queuedCommands + envelopes.length > MAX_CALL_COMMANDS)
     )
       this.flush()
-    const id = -++this.#localId
-    const outcome = h.pending.outcome(id, ms, signal)
-    const queued: Queued = { envelopes, id, ended: false }
+    const wait = h.pending.answerWait(ms, signal)
+    const queued: Queued = { envelopes, wait, ended: false }
     const end = () => {
       queued.ended = true
       queued.onEnd?.()
     }
-    outcome.then(end, end)
+    wait.promise.then(end, end)
     this.#queue.push(queued)
     this.#queuedBytes += bytes
     this.#queuedCommands += envelopes.length
     h.drain()
-    return outcome
+    return wait.promise
   }
 
   /** Raft §8 ReadIndex: resolves once the local replica applied the leader's commit point. */

@@ -13,6 +13,12 @@ export interface Answer {
   readonly reason?: Unanswered
 }
 
+/** A wait for one answer, settled by its holder. */
+export interface AnswerWait {
+  readonly promise: Promise<Answer>
+  answered(answer: Answer): void
+}
+
 /** A call waiting for a version, the tag its entry must carry, and whether it already settled. */
 type Waiter = BoundedWait<void> & { index: Version; tag: string | undefined; gone: boolean }
 
@@ -59,6 +65,18 @@ export class Pending {
     this.#answers.set(id, wait)
     wait.onSettle = () => this.#answers.delete(id)
     return wait.promise
+  }
+
+  /**
+   * A wait for an answer that the caller settles itself (`answered`), not by request id: a
+   * call queued for the next proposal holds its own, so no map of ids churns per write.
+   * Bounded, aborted and closed like `outcome`.
+   */
+  answerWait(ms: number | undefined, signal?: AbortSignal): AnswerWait {
+    const early = this.#refused(signal)
+    if (early) return { promise: early, answered: () => {} }
+    const wait = new BoundedWait<Answer>(this.#timers, this.#closers, 'answer from the leader', undefined, ms, signal)
+    return { promise: wait.promise, answered: (answer) => wait.resolve(answer) }
   }
 
   /** Answers to `id` are dropped (the driver's own proposals). */
