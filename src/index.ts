@@ -109,6 +109,7 @@ export {
   type LeadershipPreference,
   type LinkState,
   type LogIndex,
+  MAX_CALL_COMMANDS,
   MAX_STREAMS_PER_ENTRY,
   MAX_TICKET_BYTES,
   MAX_TICKETS_PER_ENTRY,
