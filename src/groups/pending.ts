@@ -146,8 +146,7 @@ export class Pending {
   /** A waiter settled: marked, and the gone ones swept out once they outnumber the rest. */
   #forget(waiter: Waiter): void {
     waiter.gone = true
-    const live = this.#waiters.length - this.#head
-    if (++this.#gone > 64 && this.#gone * 2 > live) {
+    if (++this.#gone > 64 && this.#gone * 2 > this.versionSlots) {
       this.#waiters = this.#waiters.slice(this.#head).filter((w) => !(w as Waiter).gone)
       this.#head = 0
       this.#gone = 0

@@ -13,6 +13,8 @@ export interface HostileBond {
   /** Resolves with the next frame matching `pick` (bounded, saying what it waited for). */
   next(what: string, pick: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>
   readonly closed: Promise<unknown>
+  /** Resolves when the victim drops the bond; bounded, saying what it waited for. */
+  dropped(): Promise<unknown>
 }
 
 /**
@@ -65,7 +67,8 @@ export async function hostileBond(
   await next("the victim's proof", (m) => m.type === 'proof')
   channel.send({ type: 'welcome', preference: 'normal', bonds: [], ...welcome })
   await next("the victim's welcome", (m) => m.type === 'welcome')
-  return { channel, received, next, closed: closed.promise }
+  const dropped = () => withTimeout(closed.promise, bound(10_000), 'the victim to drop the bond')
+  return { channel, received, next, closed: closed.promise, dropped }
 }
 
 /** A raw libp2p stream on the groups protocol: bytes go out unframed by us. */

@@ -100,7 +100,7 @@ describe('attacks of issue #12 against a writer and a reader', () => {
     bond.channel.send({ type: 'raft', m: { ...vote, term: term + 2 ** 30 } })
     await until([v.writer.net], 'the term jump to be refused', () => rejected(v.writer.net, 'term-jump') >= 1)
     bond.channel.send({ type: 'raft', m: { ...vote, term: 2 ** 53 } })
-    await bond.closed
+    await bond.dropped()
     expect(rejected(v.writer.net, 'malformed')).toBeGreaterThanOrEqual(1)
     expect(v.writer.group.getSnapshot().term).toBe(term)
     expect(v.writer.group.isLeader()).toBe(true)
@@ -147,7 +147,7 @@ describe('attacks of issue #12 against a writer and a reader', () => {
         entries: [{ index: 1, term: s.term, leader: 'forger', command: { t: 'noop' } }],
       },
     })
-    await bond.closed
+    await bond.dropped()
     expect(rejected(target.net, 'protocol')).toBeGreaterThanOrEqual(1)
     const refused = target.telemetry.find((e) => e.type === 'input.rejected' && e.detail?.includes('strict mode'))
     expect(refused).toBeDefined()
@@ -172,7 +172,7 @@ describe('attacks of issue #12 against a writer and a reader', () => {
         p: packed,
       },
     })
-    await bond.closed
+    await bond.dropped()
     expect(rejected(victim.net, 'malformed')).toBeGreaterThanOrEqual(1)
     await unharmed(v)
     // The one write `unharmed` makes is the only entry since.
